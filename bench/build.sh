@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Build benchmark: time `kiln build` (and Hugo, when installed) on generated sites of N pages.
+# Usage: bench/build.sh [--smoke] [PAGES...]      (default sizes: 1000 10000)
+# Env:   RUNS (default 5), WARMUP (default 1), SEED (default 1),
+#        BENCH_DIR (default /dev/shm/kiln-bench), NO_HUGO=1 / NO_KILN=1 to skip a tool.
+# See bench/README.md for what is measured and how the two sites are kept equivalent.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+bench="$repo/bench"
+runs=${RUNS:-5}
+warmup=${WARMUP:-1}
+seed=${SEED:-1}
+work=${BENCH_DIR:-/dev/shm/kiln-bench}
+smoke=0
+sizes=()
+
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) smoke=1 ;;
+    -h | --help) sed -n '2,6s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *[!0-9]* | '') echo "error: '$arg' is not a page count (try --help)" >&2; exit 2 ;;
+    *) sizes+=("$arg") ;;
+  esac
+done
+if ((smoke)); then
+  ((${#sizes[@]})) || sizes=(200)
+  runs=${RUNS:-1}
+  warmup=${WARMUP:-0}
+  NO_HUGO=1
+fi
+((${#sizes[@]})) || sizes=(1000 10000)
+
+need() {
+  command -v "$1" >/dev/null || { echo "error: $1 not found; install it: apt-get install -y $2" >&2; exit 1; }
+}
+need hyperfine hyperfine
+need python3 python3
+[[ -x /usr/bin/time ]] || { echo "error: /usr/bin/time not found; apt-get install -y time" >&2; exit 1; }
+case "$work" in *[[:space:]]*) echo "error: BENCH_DIR must not contain spaces: '$work'" >&2; exit 2 ;; esac
+use_kiln=1
+[[ -n ${NO_KILN:-} ]] && use_kiln=0
+use_hugo=0
+if [[ -z ${NO_HUGO:-} ]]; then
+  if command -v hugo >/dev/null; then use_hugo=1; else echo "note: hugo not installed (apt-get install -y hugo); measuring kiln only"; fi
+fi
+
+if ((use_kiln)); then
+  echo "== cargo build --release -p kiln"
+  (cd "$repo" && cargo build --release -p kiln)
+fi
+kiln="$repo/target/release/kiln"
+mkdir -p "$work"
+results="$work/results.tsv"
+: >"$results"
+
+# One /usr/bin/time -v run: peak RSS in MiB on stdout, the tool's errors on screen if it fails.
+peak_mib() {
+  local log="$1"; shift
+  if ! /usr/bin/time -v "$@" >"$log.out" 2>"$log"; then
+    echo "error: this build failed: $*" >&2
+    grep -v -E '^\s+[A-Z(].*: ' "$log" | tail -n 20 >&2
+    return 1
+  fi
+  awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$log"
+}
+
+# Median seconds of the named command from hyperfine's JSON export.
+median_of() {
+  python3 -c 'import json,sys; r={x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}; print("%.3f" % r[sys.argv[2]])' "$1" "$2"
+}
+
+# "html-files pages-found/expected": counts what the build really wrote, so a broken build can't look fast.
+output_check() {
+  python3 - "$1" "$2" <<'EOF'
+import json, os, sys
+dist, manifest = sys.argv[1], json.load(open(sys.argv[2]))
+html = sum(f.endswith(".html") for _, _, files in os.walk(dist) for f in files)
+found = sum(os.path.isfile(os.path.join(dist, p.strip("/"), "index.html")) for p in manifest["page_paths"])
+ok = found == manifest["pages"] and html >= manifest["min_html_files"]
+print(f"{html} {found}/{manifest['pages']} {'ok' if ok else 'INCOMPLETE'}")
+EOF
+}
+
+for n in "${sizes[@]}"; do
+  site="$work/$n"
+  echo "== $n pages: generating into $site"
+  gen_args=(--pages "$n" --seed "$seed" --out "$site/zola" --force)
+  ((use_hugo)) && gen_args+=(--hugo "$site/hugo")
+  python3 "$bench/gen-site.py" "${gen_args[@]}"
+
+  declare -A cmd=(
+    [kiln]="$kiln build --root $site/zola --output-dir $site/kiln-dist"
+    [hugo]="hugo --quiet -s $site/hugo -d $site/hugo-dist"
+  )
+  declare -A src=([kiln]=zola [hugo]=hugo)
+  names=() cmds=() tools=()
+  ((use_kiln)) && tools+=(kiln)
+  ((use_hugo)) && tools+=(hugo)
+  echo "== $n pages: one checked run of each under /usr/bin/time -v"
+  rm -rf "$site/kiln-dist" "$site/hugo-dist"
+  declare -A mem=() check=()
+  for tool in "${tools[@]}"; do
+    # Word splitting of the command is intended: its paths hold no spaces (checked above).
+    # shellcheck disable=SC2086
+    if mem[$tool]=$(peak_mib "$site/$tool.time" ${cmd[$tool]}); then
+      names+=("$tool") cmds+=("${cmd[$tool]}")
+      check[$tool]=$(output_check "$site/$tool-dist" "$site/${src[$tool]}/bench-manifest.json")
+    else
+      mem[$tool]=- check[$tool]=failed
+    fi
+  done
+
+  json="$site/hyperfine.json"
+  if ((${#cmds[@]})); then
+    hf_args=(--warmup "$warmup" --runs "$runs" --export-json "$json")
+    hf_args+=(--prepare "rm -rf $site/kiln-dist $site/hugo-dist")
+    for i in "${!cmds[@]}"; do hf_args+=(-n "${names[$i]}" "${cmds[$i]}"); done
+    echo "== $n pages: hyperfine ($runs runs, $warmup warmup)"
+    hyperfine "${hf_args[@]}"
+    rm -rf "$site/kiln-dist" "$site/hugo-dist"
+  fi
+  for tool in "${tools[@]}"; do
+    if [[ ${check[$tool]} == failed ]]; then median=-; else median=$(median_of "$json" "$tool"); fi
+    printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$median" "${mem[$tool]}" "${check[$tool]}" >>"$results"
+  done
+done
+
+echo
+echo "== results ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ))"
+python3 - "$results" <<'EOF'
+import sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+print(f"{'pages':>7}  {'tool':<5} {'median s':>9} {'peak MiB':>9} {'html':>7}  {'pages found':<18} ratio")
+by_size = {}
+for n, tool, median, mem, check in rows:
+    by_size.setdefault(n, {})[tool] = median
+for n, tool, median, mem, check in rows:
+    html, found, verdict = (check.split() + ["", "", ""])[:3] if check != "failed" else ("-", "-", "FAILED")
+    ratio = ""
+    times = by_size[n]
+    if tool == "kiln" and "-" not in (times.get("kiln", "-"), times.get("hugo", "-")):
+        ratio = f"kiln {float(times['hugo']) / float(times['kiln']):.2f}x faster than hugo"
+    print(f"{n:>7}  {tool:<5} {median:>9} {mem:>9} {html:>7}  {found + ' ' + verdict:<18} {ratio}")
+EOF
+if grep -q -E 'failed|INCOMPLETE' "$results"; then
+  echo "error: a build failed or wrote incomplete output (see above)" >&2
+  exit 1
+fi
