@@ -65,9 +65,15 @@ peak_mib() {
   awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$log"
 }
 
-# Median seconds of the named command from hyperfine's JSON export.
-median_of() {
-  python3 -c 'import json,sys; r={x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}; print("%.3f" % r[sys.argv[2]])' "$1" "$2"
+# "median-seconds cpu-seconds" of the named command from hyperfine's JSON export; CPU time
+# (user + system, mean) is the steadier figure when other jobs share the machine.
+timing_of() {
+  python3 - "$1" "$2" <<'EOF'
+import json, sys
+runs = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+r = runs[sys.argv[2]]
+print(f"{r['median']:.3f} {r['user'] + r['system']:.3f}")
+EOF
 }
 
 # "html-files pages-found/expected": counts what the build really wrote, so a broken build can't look fast.
@@ -121,8 +127,8 @@ for n in "${sizes[@]}"; do
     rm -rf "$site/kiln-dist" "$site/hugo-dist"
   fi
   for tool in "${tools[@]}"; do
-    if [[ ${check[$tool]} == failed ]]; then median=-; else median=$(median_of "$json" "$tool"); fi
-    printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$median" "${mem[$tool]}" "${check[$tool]}" >>"$results"
+    if [[ ${check[$tool]} == failed ]]; then timing="- -"; else timing=$(timing_of "$json" "$tool"); fi
+    printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$timing" "${mem[$tool]}" "${check[$tool]}" >>"$results"
   done
 done
 
@@ -131,17 +137,16 @@ echo "== results ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg),
 python3 - "$results" <<'EOF'
 import sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
-print(f"{'pages':>7}  {'tool':<5} {'median s':>9} {'peak MiB':>9} {'html':>7}  {'pages found':<18} ratio")
-by_size = {}
-for n, tool, median, mem, check in rows:
-    by_size.setdefault(n, {})[tool] = median
-for n, tool, median, mem, check in rows:
-    html, found, verdict = (check.split() + ["", "", ""])[:3] if check != "failed" else ("-", "-", "FAILED")
+medians = {(n, tool): timing.split()[0] for n, tool, timing, _, _ in rows}
+print(f"{'pages':>7}  {'tool':<5} {'median s':>9} {'cpu s':>8} {'peak MiB':>9} {'html':>7}  {'pages found':<18} ratio")
+for n, tool, timing, mem, check in rows:
+    median, cpu = timing.split()
+    html, found, verdict = check.split() if check != "failed" else ("-", "-", "FAILED")
     ratio = ""
-    times = by_size[n]
-    if tool == "kiln" and "-" not in (times.get("kiln", "-"), times.get("hugo", "-")):
-        ratio = f"kiln {float(times['hugo']) / float(times['kiln']):.2f}x faster than hugo"
-    print(f"{n:>7}  {tool:<5} {median:>9} {mem:>9} {html:>7}  {found + ' ' + verdict:<18} {ratio}")
+    kiln, hugo = medians.get((n, "kiln"), "-"), medians.get((n, "hugo"), "-")
+    if tool == "kiln" and "-" not in (kiln, hugo):
+        ratio = f"kiln {float(hugo) / float(kiln):.2f}x faster than hugo"
+    print(f"{n:>7}  {tool:<5} {median:>9} {cpu:>8} {mem:>9} {html:>7}  {found + ' ' + verdict:<18} {ratio}")
 EOF
 if grep -q -E 'failed|INCOMPLETE' "$results"; then
   echo "error: a build failed or wrote incomplete output (see above)" >&2
