@@ -1,9 +1,16 @@
 //! The `kiln` command line: parse arguments, run one subcommand, report errors in one place.
 
+use std::path::PathBuf;
+use std::time::Instant;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "kiln", version, about = "Pre-render a whole website to plain HTML")]
+#[command(
+    name = "kiln",
+    version,
+    about = "Pre-render a whole website to plain HTML"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -12,16 +19,33 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build the site into the output folder.
-    Build,
+    Build(BuildArgs),
     /// Build in memory, serve with live reload and the auth sidecar under /api.
     #[cfg(feature = "serve")]
     Serve(kiln::serve::ServeArgs),
 }
 
+/// Arguments of `kiln build`.
+#[derive(Debug, clap::Args)]
+struct BuildArgs {
+    /// The site's root folder (with config.toml, content/, templates/, static/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site [default: <root>/dist]. It is replaced only if the build succeeds.
+    #[arg(long)]
+    output_dir: Option<PathBuf>,
+    /// Use this base URL instead of `base_url` from config.toml.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Also render pages and sections marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result: Result<(), String> = match cli.command {
-        Command::Build => Err("kiln build is not built yet".into()),
+        Command::Build(args) => build(args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => kiln::serve::run(args),
     };
@@ -32,4 +56,24 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// `kiln build`: render, write atomically, print one line per stage and the summary.
+fn build(args: BuildArgs) -> Result<(), String> {
+    let started = Instant::now();
+    let output_dir = args.output_dir.unwrap_or_else(|| args.root.join("dist"));
+    let opts = kiln::BuildOptions {
+        root: args.root,
+        base_url: args.base_url,
+        drafts: args.drafts,
+    };
+    let output = kiln::build(&opts, &output_dir).map_err(|e| e.to_string())?;
+    for warning in &output.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for stage in &output.stages {
+        println!("{stage}");
+    }
+    println!("{}", output.summary(started.elapsed().as_millis()));
+    Ok(())
 }

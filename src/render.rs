@@ -1,0 +1,753 @@
+//! Stage 4: render every output (pages, listings, taxonomies, feeds, sitemap…) in parallel.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+use tera::{Context, Tera};
+
+use crate::error::Diagnostic;
+use crate::podcast::Show;
+use crate::site::{Section, Site};
+use crate::url_path::{output_file, safe_components};
+use crate::values::Values;
+
+/// One output to produce: where it goes and what makes it.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Site path, e.g. `/shows/foo/` or `/atom.xml`.
+    pub path: String,
+    pub kind: JobKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum JobKind {
+    Page(usize),
+    Section {
+        section: usize,
+        pager: Option<Pager>,
+    },
+    TaxonomyList(usize),
+    Term {
+        taxonomy: usize,
+        term: usize,
+        pager: Option<Pager>,
+    },
+    Feed {
+        filename: String,
+        scope: FeedScope,
+    },
+    Podcast(usize),
+    Sitemap,
+    Robots,
+    NotFound,
+    Redirect {
+        to: String,
+        origin: String,
+    },
+}
+
+/// Which pages a feed carries.
+#[derive(Debug, Clone, Copy)]
+pub enum FeedScope {
+    Site,
+    Section(usize),
+    Term(usize, usize),
+}
+
+/// One page of a paginated listing: its 1-based number, and the slice of listed pages it shows.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    pub index: usize,
+    pub count: usize,
+    pub start: usize,
+    pub end: usize,
+    pub base_path: String,
+    pub paginate_path: String,
+    pub paginate_by: usize,
+}
+
+impl Pager {
+    fn path_of(&self, index: usize) -> String {
+        if index == 1 {
+            self.base_path.clone()
+        } else {
+            format!("{}{}/{index}/", self.base_path, self.paginate_path)
+        }
+    }
+}
+
+/// Splits `total` listed pages into pagers of `per_page` under `base_path` (page 1 is the base).
+pub fn pagers(base_path: &str, paginate_path: &str, per_page: usize, total: usize) -> Vec<Pager> {
+    let count = total.div_ceil(per_page).max(1);
+    (1..=count)
+        .map(|index| Pager {
+            index,
+            count,
+            start: (index - 1) * per_page,
+            end: (index * per_page).min(total),
+            base_path: base_path.to_string(),
+            paginate_path: paginate_path.to_string(),
+            paginate_by: per_page,
+        })
+        .collect()
+}
+
+/// What a job rendered, and what it counts as in the build summary.
+pub struct Rendered {
+    pub output: String,
+    pub origin: String,
+    pub bytes: Vec<u8>,
+    pub counts_as: Counted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    Page,
+    Feed,
+    Sitemap,
+    Other,
+}
+
+/// Everything a render reads; shared by all threads, never changed.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub tera: &'a Tera,
+    pub values: Arc<Values>,
+    pub shows: &'a [Show],
+    pub sources: &'a [crate::load::TemplateSource],
+    pub config: Value,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        site: &'a Site,
+        tera: &'a Tera,
+        values: Arc<Values>,
+        shows: &'a [Show],
+        sources: &'a [crate::load::TemplateSource],
+    ) -> Self {
+        let config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
+        Renderer {
+            site,
+            tera,
+            values,
+            shows,
+            sources,
+            config,
+        }
+    }
+
+    /// Renders `jobs` in parallel, collecting every failure.
+    pub fn render_all(&self, jobs: &[Job]) -> (Vec<Rendered>, Vec<Diagnostic>) {
+        let results: Vec<Result<Rendered, Diagnostic>> =
+            jobs.par_iter().map(|job| self.render(job)).collect();
+        let mut rendered = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(r) => rendered.push(r),
+                Err(e) => errors.push(e),
+            }
+        }
+        (rendered, errors)
+    }
+
+    fn render(&self, job: &Job) -> Result<Rendered, Diagnostic> {
+        let site = self.site;
+        let (template, context, origin, counts_as) = match &job.kind {
+            JobKind::Page(i) => {
+                let page = &site.pages[*i];
+                let mut map = Map::new();
+                map.insert("page".into(), self.values.page_with_neighbours(page, *i));
+                (
+                    self.page_template(*i),
+                    map,
+                    page.source.file.display().to_string(),
+                    Counted::Page,
+                )
+            }
+            JobKind::Section { section, pager } => {
+                let (template, map) = self.section_context(*section, pager.as_ref());
+                (
+                    template,
+                    map,
+                    site.sections[*section].source.file.display().to_string(),
+                    Counted::Page,
+                )
+            }
+            JobKind::TaxonomyList(t) => self.taxonomy_list(*t),
+            JobKind::Term {
+                taxonomy,
+                term,
+                pager,
+            } => self.term_context(*taxonomy, *term, pager.as_ref()),
+            JobKind::Feed { filename, scope } => self.feed_context(&job.path, filename, *scope),
+            JobKind::Podcast(show) => {
+                let (map, origin) = crate::podcast::context(self, &self.shows[*show], &job.path);
+                ("podcast.xml".to_string(), map, origin, Counted::Feed)
+            }
+            JobKind::Sitemap => (
+                "sitemap.xml".into(),
+                self.sitemap_context(),
+                "the sitemap".into(),
+                Counted::Sitemap,
+            ),
+            JobKind::Robots => (
+                "robots.txt".into(),
+                Map::new(),
+                "robots.txt".into(),
+                Counted::Other,
+            ),
+            JobKind::NotFound => (
+                "404.html".into(),
+                Map::new(),
+                "the 404 page".into(),
+                Counted::Page,
+            ),
+            JobKind::Redirect { to, origin } => {
+                let mut map = Map::new();
+                map.insert("url".into(), json!(to));
+                (
+                    "internal/alias.html".into(),
+                    map,
+                    origin.clone(),
+                    Counted::Other,
+                )
+            }
+        };
+        let bytes = self.render_template(&template, context, &job.path, &origin)?;
+        Ok(Rendered {
+            output: output_file(&job.path),
+            origin,
+            bytes,
+            counts_as,
+        })
+    }
+
+    /// Renders `template` with `map` plus the variables every template gets.
+    fn render_template(
+        &self,
+        template: &str,
+        mut map: Map<String, Value>,
+        path: &str,
+        origin: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        if self.tera.get_template(template).is_err() {
+            return Err(Diagnostic::new(format!(
+                "template `{template}` not found: it is needed to render {origin} (URL {path}); create templates/{template}"
+            )));
+        }
+        map.insert("config".into(), self.config.clone());
+        map.insert("lang".into(), json!(self.site.config.default_language));
+        map.insert("current_path".into(), json!(path));
+        map.insert(
+            "current_url".into(),
+            json!(format!("{}{path}", self.site.config.base_url)),
+        );
+        let context =
+            Context::from_value(Value::Object(map)).map_err(|e| Diagnostic::new(e.to_string()))?;
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, &context, &mut bytes)
+            .map_err(|e| {
+                crate::template_error::describe(self.sources, self.tera, template, origin, &e)
+            })?;
+        Ok(bytes)
+    }
+
+    /// The template of page `i`: its own, else the nearest section's `page_template`, else `page.html`.
+    fn page_template(&self, i: usize) -> String {
+        let page = &self.site.pages[i];
+        if let Some(t) = &page.front.template {
+            return t.clone();
+        }
+        let mut section = page.section;
+        while let Some(s) = section {
+            if let Some(t) = &self.site.sections[s].front.page_template {
+                return t.clone();
+            }
+            section = self.site.sections[s].parent;
+        }
+        "page.html".into()
+    }
+
+    fn section_context(&self, s: usize, pager: Option<&Pager>) -> (String, Map<String, Value>) {
+        let section = &self.site.sections[s];
+        let template = section.front.template.clone().unwrap_or_else(|| {
+            if s == self.site.index() {
+                "index.html".into()
+            } else {
+                "section.html".into()
+            }
+        });
+        let mut map = Map::new();
+        match pager {
+            Some(pager) => {
+                map.insert("section".into(), self.values.section(s, false));
+                let listed = listed_pages(section);
+                map.insert(
+                    "paginator".into(),
+                    self.paginator(pager, &listed[pager.start..pager.end], listed.len()),
+                );
+            }
+            None => {
+                map.insert("section".into(), self.values.section(s, true));
+            }
+        }
+        (template, map)
+    }
+
+    /// Zola's `paginator` value for one pager.
+    fn paginator(&self, pager: &Pager, pages: &[usize], total: usize) -> Value {
+        let base_url = &self.site.config.base_url;
+        let link = |i: usize| format!("{base_url}{}", pager.path_of(i));
+        json!({
+            "paginate_by": pager.paginate_by,
+            "first": link(1),
+            "last": link(pager.count),
+            "previous": (pager.index > 1).then(|| link(pager.index - 1)),
+            "next": (pager.index < pager.count).then(|| link(pager.index + 1)),
+            "number_pagers": pager.count,
+            "current_index": pager.index,
+            "total_pages": total,
+            "paginate_path": pager.paginate_path,
+            "base_url": format!("{base_url}{}{}/", pager.base_path, pager.paginate_path),
+            "pages": self.values.page_list(pages),
+        })
+    }
+
+    fn taxonomy_list(&self, t: usize) -> (String, Map<String, Value>, String, Counted) {
+        let taxonomy = &self.site.taxonomies[t];
+        let mut map = Map::new();
+        map.insert("taxonomy".into(), json!(taxonomy.config));
+        let terms: Vec<Value> = taxonomy
+            .terms
+            .iter()
+            .map(|term| self.values.term(term, &term.pages))
+            .collect();
+        map.insert("terms".into(), Value::Array(terms));
+        let template = self.taxonomy_template(&taxonomy.config.name, "list");
+        (
+            template,
+            map,
+            format!(
+                "the list of `{}` (declared in config.toml)",
+                taxonomy.config.name
+            ),
+            Counted::Page,
+        )
+    }
+
+    fn term_context(
+        &self,
+        t: usize,
+        term: usize,
+        pager: Option<&Pager>,
+    ) -> (String, Map<String, Value>, String, Counted) {
+        let taxonomy = &self.site.taxonomies[t];
+        let item = &taxonomy.terms[term];
+        let mut map = Map::new();
+        map.insert("taxonomy".into(), json!(taxonomy.config));
+        match pager {
+            Some(pager) => {
+                map.insert("term".into(), self.values.term(item, &[]));
+                let pages = &item.pages[pager.start..pager.end];
+                map.insert(
+                    "paginator".into(),
+                    self.paginator(pager, pages, item.pages.len()),
+                );
+            }
+            None => {
+                map.insert("term".into(), self.values.term(item, &item.pages));
+            }
+        }
+        let template = self.taxonomy_template(&taxonomy.config.name, "single");
+        let origin = format!("the `{}` term `{}`", taxonomy.config.name, item.name);
+        (template, map, origin, Counted::Page)
+    }
+
+    /// `<taxonomy>/<kind>.html`, falling back to Zola's `taxonomy_<kind>.html`.
+    fn taxonomy_template(&self, name: &str, kind: &str) -> String {
+        let specific = format!("{name}/{kind}.html");
+        let generic = format!("taxonomy_{kind}.html");
+        if self.tera.get_template(&specific).is_err() && self.tera.get_template(&generic).is_ok() {
+            generic
+        } else {
+            specific
+        }
+    }
+
+    fn feed_context(
+        &self,
+        path: &str,
+        filename: &str,
+        scope: FeedScope,
+    ) -> (String, Map<String, Value>, String, Counted) {
+        let site = self.site;
+        let mut map = Map::new();
+        let (pages, origin): (Vec<usize>, String) = match scope {
+            FeedScope::Site => ((0..site.pages.len()).collect(), "the site feed".into()),
+            FeedScope::Section(s) => {
+                map.insert("section".into(), self.values.section(s, false));
+                (
+                    site.sections[s].pages.clone(),
+                    format!("the feed of {}", site.sections[s].source.file.display()),
+                )
+            }
+            FeedScope::Term(t, term) => {
+                let item = &site.taxonomies[t].terms[term];
+                map.insert("term".into(), self.values.term(item, &[]));
+                (
+                    item.pages.clone(),
+                    format!(
+                        "the feed of `{}` term `{}`",
+                        site.taxonomies[t].config.name, item.name
+                    ),
+                )
+            }
+        };
+        let pages = feed_pages(site, pages);
+        let last = pages
+            .iter()
+            .filter_map(|&i| site.pages[i].updated.max(site.pages[i].date))
+            .max()
+            .unwrap_or(0);
+        map.insert("last_updated".into(), json!(rfc3339(last)));
+        map.insert(
+            "feed_url".into(),
+            json!(format!("{}{path}", site.config.base_url)),
+        );
+        map.insert("pages".into(), self.values.page_list(&pages));
+        (filename.to_string(), map, origin, Counted::Feed)
+    }
+
+    fn sitemap_context(&self) -> Map<String, Value> {
+        let mut map = Map::new();
+        map.insert(
+            "entries".into(),
+            Value::Array(crate::sitemap::entries(self.site)),
+        );
+        map
+    }
+}
+
+/// The pages a feed shows: dated ones, newest first, at most `feed_limit`.
+fn feed_pages(site: &Site, pages: Vec<usize>) -> Vec<usize> {
+    let mut dated: Vec<usize> = pages
+        .into_iter()
+        .filter(|&i| site.pages[i].date.is_some())
+        .collect();
+    dated.sort_by(|&a, &b| {
+        let (pa, pb) = (&site.pages[a], &site.pages[b]);
+        pb.date
+            .cmp(&pa.date)
+            .then_with(|| pa.permalink.cmp(&pb.permalink))
+    });
+    if let Some(limit) = site.config.feed_limit {
+        dated.truncate(limit);
+    }
+    dated
+}
+
+/// A Unix time as RFC 3339, the form Tera's `date` filter reads.
+pub fn rfc3339(timestamp: i64) -> String {
+    chrono::DateTime::from_timestamp(timestamp, 0)
+        .unwrap_or_default()
+        .to_rfc3339()
+}
+
+/// A section's listed pages in pagination order.
+fn listed_pages(section: &Section) -> Vec<usize> {
+    let mut pages = section.pages.clone();
+    if section.front.paginate_reversed {
+        pages.reverse();
+    }
+    pages
+}
+
+/// Lists every output of `site`; bad `aliases` are reported here.
+pub fn plan(site: &Site, shows: &[Show]) -> (Vec<Job>, Vec<Diagnostic>) {
+    let mut jobs = Vec::new();
+    let mut errors = Vec::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        jobs.push(Job {
+            path: page.path.clone(),
+            kind: JobKind::Page(i),
+        });
+        aliases(
+            site,
+            &page.front.aliases,
+            &page.permalink,
+            &page.source.file,
+            &mut jobs,
+            &mut errors,
+        );
+    }
+    for (s, section) in site.sections.iter().enumerate() {
+        plan_section(site, s, section, &mut jobs, &mut errors);
+    }
+    plan_taxonomies(site, &mut jobs);
+    plan_feeds(site, &mut jobs);
+    for (i, show) in shows.iter().enumerate() {
+        jobs.push(Job {
+            path: format!("{}podcast.xml", site.sections[show.section].path),
+            kind: JobKind::Podcast(i),
+        });
+    }
+    jobs.push(Job {
+        path: "/404.html".into(),
+        kind: JobKind::NotFound,
+    });
+    if site.config.generate_sitemap {
+        jobs.push(Job {
+            path: "/sitemap.xml".into(),
+            kind: JobKind::Sitemap,
+        });
+    }
+    if site.config.generate_robots_txt {
+        jobs.push(Job {
+            path: "/robots.txt".into(),
+            kind: JobKind::Robots,
+        });
+    }
+    (jobs, errors)
+}
+
+fn plan_section(
+    site: &Site,
+    s: usize,
+    section: &Section,
+    jobs: &mut Vec<Job>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    aliases(
+        site,
+        &section.front.aliases,
+        &section.permalink,
+        &section.source.file,
+        jobs,
+        errors,
+    );
+    if let Some(to) = &section.front.redirect_to {
+        let to = if to.contains("://") {
+            to.clone()
+        } else {
+            format!("{}/{}", site.config.base_url, to.trim_start_matches('/'))
+        };
+        let origin = format!("the redirect of {}", section.source.file.display());
+        jobs.push(Job {
+            path: section.path.clone(),
+            kind: JobKind::Redirect { to, origin },
+        });
+        return;
+    }
+    if section.front.render == Some(false) {
+        return;
+    }
+    match section.front.paginate_by.filter(|&n| n > 0) {
+        None => jobs.push(Job {
+            path: section.path.clone(),
+            kind: JobKind::Section {
+                section: s,
+                pager: None,
+            },
+        }),
+        Some(per_page) => {
+            let paginate_path = section
+                .front
+                .paginate_path
+                .clone()
+                .unwrap_or_else(|| "page".into());
+            let all = pagers(&section.path, &paginate_path, per_page, section.pages.len());
+            push_first_page_redirect(
+                site,
+                &section.path,
+                &paginate_path,
+                &section.permalink,
+                jobs,
+            );
+            for pager in all {
+                let kind = JobKind::Section {
+                    section: s,
+                    pager: Some(pager.clone()),
+                };
+                jobs.push(Job {
+                    path: pager.path_of(pager.index),
+                    kind,
+                });
+            }
+        }
+    }
+}
+
+/// Zola writes `<base>/page/1/` as a redirect to the listing's first page.
+fn push_first_page_redirect(
+    site: &Site,
+    base: &str,
+    paginate_path: &str,
+    permalink: &str,
+    jobs: &mut Vec<Job>,
+) {
+    let _ = site;
+    let origin = format!("the redirect from {base}{paginate_path}/1/");
+    jobs.push(Job {
+        path: format!("{base}{paginate_path}/1/"),
+        kind: JobKind::Redirect {
+            to: permalink.to_string(),
+            origin,
+        },
+    });
+}
+
+fn plan_taxonomies(site: &Site, jobs: &mut Vec<Job>) {
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        if !taxonomy.config.render {
+            continue;
+        }
+        jobs.push(Job {
+            path: taxonomy.path.clone(),
+            kind: JobKind::TaxonomyList(t),
+        });
+        for (n, term) in taxonomy.terms.iter().enumerate() {
+            match taxonomy.config.paginate_by.filter(|&n| n > 0) {
+                None => jobs.push(Job {
+                    path: term.path.clone(),
+                    kind: JobKind::Term {
+                        taxonomy: t,
+                        term: n,
+                        pager: None,
+                    },
+                }),
+                Some(per_page) => {
+                    let paginate_path = taxonomy
+                        .config
+                        .paginate_path
+                        .clone()
+                        .unwrap_or_else(|| "page".into());
+                    push_first_page_redirect(
+                        site,
+                        &term.path,
+                        &paginate_path,
+                        &term.permalink,
+                        jobs,
+                    );
+                    for pager in pagers(&term.path, &paginate_path, per_page, term.pages.len()) {
+                        let path = pager.path_of(pager.index);
+                        jobs.push(Job {
+                            path,
+                            kind: JobKind::Term {
+                                taxonomy: t,
+                                term: n,
+                                pager: Some(pager),
+                            },
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn plan_feeds(site: &Site, jobs: &mut Vec<Job>) {
+    let filenames = &site.config.feed_filenames;
+    let mut feed = |base: &str, scope: FeedScope| {
+        for filename in filenames {
+            let kind = JobKind::Feed {
+                filename: filename.clone(),
+                scope,
+            };
+            jobs.push(Job {
+                path: format!("{base}{filename}"),
+                kind,
+            });
+        }
+    };
+    if site.config.generate_feeds {
+        feed("/", FeedScope::Site);
+    }
+    for (s, section) in site.sections.iter().enumerate() {
+        if section.front.generate_feeds {
+            feed(&section.path, FeedScope::Section(s));
+        }
+    }
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        if taxonomy.config.feed && taxonomy.config.render {
+            for (n, term) in taxonomy.terms.iter().enumerate() {
+                feed(&term.path, FeedScope::Term(t, n));
+            }
+        }
+    }
+}
+
+/// Redirect pages for `aliases`; an alias that would leave the output folder is an error.
+fn aliases(
+    site: &Site,
+    list: &[String],
+    to: &str,
+    file: &std::path::Path,
+    jobs: &mut Vec<Job>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for alias in list {
+        match safe_components(alias) {
+            Ok(clean) if !clean.is_empty() => {
+                let path = if alias.ends_with('/') || !clean.contains('.') {
+                    format!("/{clean}/")
+                } else {
+                    format!("/{clean}")
+                };
+                let origin = format!("the alias `{alias}` of {}", file.display());
+                jobs.push(Job {
+                    path,
+                    kind: JobKind::Redirect {
+                        to: to.to_string(),
+                        origin,
+                    },
+                });
+            }
+            Ok(_) => errors.push(Diagnostic::in_file(
+                file,
+                format!("alias `{alias}` is empty; remove it"),
+            )),
+            Err(e) => errors.push(Diagnostic::in_file(
+                file,
+                format!("front matter `aliases`: {e}"),
+            )),
+        }
+    }
+    let _ = site;
+}
+
+/// Rendered outputs keyed by output path, refusing two outputs at one path.
+pub fn collect(rendered: Vec<Rendered>) -> (BTreeMap<String, Rendered>, Vec<Diagnostic>) {
+    let mut map: BTreeMap<String, Rendered> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for r in rendered {
+        if let Some(existing) = map.get(&r.output) {
+            errors.push(Diagnostic::new(format!(
+                "{} and {} both produce {}; change one's `slug`, `path` or `aliases`",
+                existing.origin, r.origin, r.output
+            )));
+        } else {
+            map.insert(r.output.clone(), r);
+        }
+    }
+    (map, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagers_cover_every_page_and_page_one_is_the_base() {
+        let all = pagers("/blog/", "page", 3, 7);
+        assert_eq!(all.len(), 3);
+        assert_eq!((all[2].start, all[2].end), (6, 7));
+        assert_eq!(all[0].path_of(1), "/blog/");
+        assert_eq!(all[0].path_of(3), "/blog/page/3/");
+        assert_eq!(pagers("/b/", "page", 3, 0).len(), 1);
+    }
+}

@@ -1,0 +1,616 @@
+//! Stage 3: link loaded files into the immutable site graph (paths, Markdown, listings, taxonomies).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::{Config, TaxonomyConfig};
+use crate::error::Diagnostic;
+use crate::front_matter::{PageFront, SectionFront, SortBy, parse_date};
+use crate::load::{Loaded, PlainFile, Source};
+use crate::markdown::{self, LinkResolver, Rendered};
+use crate::url_path::{dir_path, permalink, safe_components};
+
+/// A page: a Markdown file other than `_index.md`.
+#[derive(Debug)]
+pub struct Page {
+    pub source: Source,
+    pub front: PageFront,
+    pub slug: String,
+    /// Site path, e.g. `/shows/foo/ep-1/`.
+    pub path: String,
+    pub permalink: String,
+    /// Index of the section whose `_index.md` sits in the page's folder, if any.
+    pub section: Option<usize>,
+    /// The date as a Unix timestamp, and its text as written (possibly from the file name).
+    pub date: Option<i64>,
+    pub date_text: Option<String>,
+    pub updated: Option<i64>,
+    pub rendered: Rendered,
+    /// Colocated files: (output path, source file).
+    pub assets: Vec<PlainFile>,
+    pub lower: Option<usize>,
+    pub higher: Option<usize>,
+}
+
+/// A section: a folder with an `_index.md`.
+#[derive(Debug)]
+pub struct Section {
+    pub source: Source,
+    pub front: SectionFront,
+    pub path: String,
+    pub permalink: String,
+    pub parent: Option<usize>,
+    /// Listed pages, in the section's sort order.
+    pub pages: Vec<usize>,
+    /// Pages that could not be sorted (e.g. no date in a date-sorted section), as in Zola.
+    pub ignored_pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+    pub rendered: Rendered,
+    pub assets: Vec<PlainFile>,
+}
+
+/// One term of a taxonomy, e.g. the tag `rust`.
+#[derive(Debug)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    pub permalink: String,
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Taxonomy {
+    pub config: TaxonomyConfig,
+    pub slug: String,
+    pub path: String,
+    pub permalink: String,
+    pub terms: Vec<Term>,
+}
+
+/// A page or a section, as named by a content path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    Page(usize),
+    Section(usize),
+}
+
+/// The linked site: everything later stages read, nothing they change.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub by_rel: HashMap<String, Item>,
+    pub static_files: Vec<PlainFile>,
+    /// Content files that belong to no page or section, copied to their own path.
+    pub loose_assets: Vec<PlainFile>,
+    pub warnings: Vec<String>,
+}
+
+impl Site {
+    /// The index section (`content/_index.md`, made up when missing).
+    pub fn index(&self) -> usize {
+        self.by_rel
+            .get("_index.md")
+            .and_then(|item| match item {
+                Item::Section(i) => Some(*i),
+                Item::Page(_) => None,
+            })
+            .unwrap_or(0)
+    }
+}
+
+struct Permalinks<'a>(&'a HashMap<String, String>);
+
+impl LinkResolver for Permalinks<'_> {
+    fn permalink(&self, rel: &str) -> Option<&str> {
+        self.0.get(rel).map(String::as_str)
+    }
+}
+
+/// Links `loaded` into a site; `drafts` keeps pages and sections marked `draft`.
+pub fn link(config: Config, loaded: Loaded, drafts: bool) -> Result<Site, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let (sections, pages) = place(&config, loaded.sections, loaded.pages, drafts, &mut errors);
+    let mut site = Site {
+        config,
+        pages,
+        sections,
+        taxonomies: Vec::new(),
+        by_rel: HashMap::new(),
+        static_files: loaded.static_files,
+        loose_assets: Vec::new(),
+        warnings: loaded.warnings,
+    };
+    index_items(&mut site, &mut errors);
+    attach_assets(&mut site, loaded.assets);
+    render_markdown(&mut site, &mut errors);
+    check_anchors(&site, &mut errors);
+    build_sections(&mut site);
+    site.taxonomies = build_taxonomies(&site, &mut errors);
+    if errors.is_empty() {
+        Ok(site)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Gives every section and page its site path and permalink, leaving out drafts.
+fn place(
+    config: &Config,
+    loaded_sections: Vec<crate::load::LoadedSection>,
+    loaded_pages: Vec<crate::load::LoadedPage>,
+    drafts: bool,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<Section>, Vec<Page>) {
+    let mut sections: Vec<Section> = Vec::new();
+    if !loaded_sections.iter().any(|s| s.source.rel == "_index.md") {
+        sections.push(new_section(
+            config,
+            made_up_index(),
+            SectionFront::default(),
+        ));
+    }
+    let draft_dirs: Vec<String> = loaded_sections
+        .iter()
+        .filter(|s| s.front.draft && !drafts)
+        .map(|s| format!("{}/", s.source.dir()))
+        .collect();
+    let in_draft = |rel: &str| {
+        draft_dirs
+            .iter()
+            .any(|d| d != "/" && rel.starts_with(d.as_str()))
+    };
+    for loaded in loaded_sections {
+        if !in_draft(&loaded.source.rel) {
+            sections.push(new_section(config, loaded.source, loaded.front));
+        }
+    }
+    let mut pages = Vec::new();
+    for loaded in loaded_pages {
+        if (loaded.front.draft && !drafts) || in_draft(&loaded.source.rel) {
+            continue;
+        }
+        match new_page(config, loaded.source, loaded.front) {
+            Ok(page) => pages.push(page),
+            Err(error) => errors.push(error),
+        }
+    }
+    (sections, pages)
+}
+
+fn made_up_index() -> Source {
+    Source {
+        file: PathBuf::from("content/_index.md"),
+        rel: "_index.md".into(),
+        text: String::new(),
+        body_offset: 0,
+    }
+}
+
+fn new_section(config: &Config, source: Source, front: SectionFront) -> Section {
+    let path = dir_path(source.dir());
+    Section {
+        permalink: permalink(&config.base_url, &path),
+        path,
+        source,
+        front,
+        parent: None,
+        pages: Vec::new(),
+        ignored_pages: Vec::new(),
+        subsections: Vec::new(),
+        rendered: Rendered::default(),
+        assets: Vec::new(),
+    }
+}
+
+/// Splits a leading `YYYY-MM-DD` + `_`/`-` off a file stem, as Zola does.
+fn date_prefix(stem: &str) -> Option<(&str, &str)> {
+    let (date, rest) = (stem.get(..10)?, stem.get(10..)?);
+    let rest = rest.strip_prefix('_').or_else(|| rest.strip_prefix('-'))?;
+    (parse_date(date).is_some() && !rest.is_empty()).then_some((date, rest))
+}
+
+fn new_page(config: &Config, source: Source, front: PageFront) -> Result<Page, Diagnostic> {
+    let colocated = source.file_name() == "index.md";
+    let (parent_dir, stem) = if colocated {
+        let dir = source.dir();
+        dir.rsplit_once('/').map_or(("", dir), |(p, d)| (p, d))
+    } else {
+        (source.dir(), source.file_name().trim_end_matches(".md"))
+    };
+    let (file_date, stem) = date_prefix(stem).map_or((None, stem), |(d, s)| (Some(d), s));
+    let slug = slug::slugify(front.slug.as_deref().unwrap_or(stem));
+    let path = match &front.path {
+        Some(custom) => safe_components(custom)
+            .map(|c| dir_path(&c))
+            .map_err(|e| Diagnostic::in_file(&source.file, format!("front matter `path`: {e}")))?,
+        None => dir_path(
+            &[parent_dir, slug.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("/"),
+        ),
+    };
+    let date_text = front
+        .date
+        .as_ref()
+        .map(|d| d.0.clone())
+        .or(file_date.map(str::to_string));
+    let date = match &date_text {
+        Some(text) => Some(parse_date(text).map(|d| d.and_utc().timestamp()).ok_or_else(|| {
+            Diagnostic::in_file(&source.file, format!("front matter `date = \"{text}\"` is not a date; write 2024-05-01 or 2024-05-01T09:30:00Z"))
+        })?),
+        None => None,
+    };
+    let updated = front.updated.as_ref().and_then(|d| d.timestamp());
+    Ok(Page {
+        permalink: permalink(&config.base_url, &path),
+        path,
+        slug,
+        source,
+        front,
+        section: None,
+        date,
+        date_text,
+        updated,
+        rendered: Rendered::default(),
+        assets: Vec::new(),
+        lower: None,
+        higher: None,
+    })
+}
+
+/// Maps content paths to items and finds two files claiming one URL.
+fn index_items(site: &mut Site, errors: &mut Vec<Diagnostic>) {
+    let mut by_path: HashMap<&str, &Source> = HashMap::new();
+    let sections = site.sections.iter().map(|s| (&s.path, &s.source));
+    let pages = site.pages.iter().map(|p| (&p.path, &p.source));
+    for (path, source) in sections.chain(pages) {
+        if let Some(other) = by_path.insert(path.as_str(), source) {
+            errors.push(Diagnostic::in_file(
+                &source.file,
+                format!(
+                    "this file and {} both want the URL {path}; change one's `slug` or `path`",
+                    other.file.display()
+                ),
+            ));
+        }
+    }
+    for (i, section) in site.sections.iter().enumerate() {
+        site.by_rel
+            .insert(section.source.rel.clone(), Item::Section(i));
+    }
+    for (i, page) in site.pages.iter().enumerate() {
+        site.by_rel.insert(page.source.rel.clone(), Item::Page(i));
+    }
+}
+
+/// Hands each content asset to the page or section of its folder (copied beside its output).
+fn attach_assets(site: &mut Site, assets: Vec<PlainFile>) {
+    for asset in assets {
+        let (dir, name) = asset
+            .rel
+            .rsplit_once('/')
+            .map_or(("", asset.rel.as_str()), |(d, n)| (d, n));
+        let name = name.to_string();
+        let page_rel = if dir.is_empty() {
+            "index.md".to_string()
+        } else {
+            format!("{dir}/index.md")
+        };
+        let section_rel = if dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{dir}/_index.md")
+        };
+        match site
+            .by_rel
+            .get(&page_rel)
+            .or_else(|| site.by_rel.get(&section_rel))
+        {
+            Some(Item::Page(i)) => {
+                let page = &mut site.pages[*i];
+                page.assets.push(PlainFile {
+                    rel: format!("{}{name}", page.path),
+                    file: asset.file,
+                });
+            }
+            Some(Item::Section(i)) => {
+                let section = &mut site.sections[*i];
+                section.assets.push(PlainFile {
+                    rel: format!("{}{name}", section.path),
+                    file: asset.file,
+                });
+            }
+            None => site.loose_assets.push(PlainFile {
+                rel: format!("/{}", asset.rel),
+                file: asset.file,
+            }),
+        }
+    }
+}
+
+/// Renders every Markdown body in parallel; `@/` links resolve against all permalinks.
+fn render_markdown(site: &mut Site, errors: &mut Vec<Diagnostic>) {
+    let mut permalinks = HashMap::new();
+    for section in &site.sections {
+        permalinks.insert(section.source.rel.clone(), section.permalink.clone());
+    }
+    for page in &site.pages {
+        permalinks.insert(page.source.rel.clone(), page.permalink.clone());
+    }
+    let links = Permalinks(&permalinks);
+    let smart = site.config.markdown.smart_punctuation;
+    let page_results: Vec<_> = site
+        .pages
+        .par_iter()
+        .map(|p| markdown::render(&p.source, &p.permalink, smart, &links))
+        .collect();
+    let section_results: Vec<_> = site
+        .sections
+        .par_iter()
+        .map(|s| markdown::render(&s.source, &s.permalink, smart, &links))
+        .collect();
+    for (page, result) in site.pages.iter_mut().zip(page_results) {
+        match result {
+            Ok(rendered) => page.rendered = rendered,
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    for (section, result) in site.sections.iter_mut().zip(section_results) {
+        match result {
+            Ok(rendered) => section.rendered = rendered,
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+}
+
+/// Fails on `@/file.md#anchor` links whose anchor is no heading of the target.
+fn check_anchors(site: &Site, errors: &mut Vec<Diagnostic>) {
+    let rendered_of = |rel: &str| match site.by_rel.get(rel) {
+        Some(Item::Page(i)) => Some(&site.pages[*i].rendered),
+        Some(Item::Section(i)) => Some(&site.sections[*i].rendered),
+        None => None,
+    };
+    let sources = site.pages.iter().map(|p| (&p.source, &p.rendered));
+    for (source, rendered) in sources.chain(site.sections.iter().map(|s| (&s.source, &s.rendered)))
+    {
+        for link in &rendered.anchor_links {
+            let found = rendered_of(&link.target).is_some_and(|r| r.anchors.contains(&link.anchor));
+            if !found {
+                errors.push(Diagnostic::at(
+                    &source.file,
+                    link.line,
+                    None,
+                    format!(
+                        "broken internal link `@/{}#{}`: that file has no heading with id `{}`",
+                        link.target, link.anchor, link.anchor
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Files pages under their sections, sorts them, and links sections, parents and neighbours.
+fn build_sections(site: &mut Site) {
+    let section_of_dir: HashMap<String, usize> = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.source.dir().to_string(), i))
+        .collect();
+    for (i, page) in site.pages.iter_mut().enumerate() {
+        let dir = page.source.dir();
+        let dir = if page.source.file_name() == "index.md" {
+            dir.rsplit_once('/').map_or("", |(p, _)| p)
+        } else {
+            dir
+        };
+        page.section = section_of_dir.get(dir).copied();
+        if let Some(s) = page.section {
+            site.sections[s].pages.push(i);
+        }
+    }
+    for i in 0..site.sections.len() {
+        let dir = site.sections[i].source.dir().to_string();
+        if dir.is_empty() {
+            continue;
+        }
+        let parent = ancestors(&dir).find_map(|d| section_of_dir.get(d).copied());
+        site.sections[i].parent = parent;
+        if let Some(p) = parent {
+            site.sections[p].subsections.push(i);
+        }
+    }
+    for s in 0..site.sections.len() {
+        sort_section(site, s);
+    }
+}
+
+/// `a/b/c` → `a/b`, `a`, `` (the folders above `dir`, nearest first).
+fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    let mut current = Some(dir);
+    std::iter::from_fn(move || {
+        let next = current?.rsplit_once('/').map(|(p, _)| p);
+        current = next;
+        Some(next.unwrap_or(""))
+    })
+    .take_while({
+        let mut done = false;
+        move |d| !std::mem::replace(&mut done, d.is_empty())
+    })
+}
+
+fn sort_section(site: &mut Site, s: usize) {
+    let sort_by = site.sections[s].front.sort_by;
+    let pages = std::mem::take(&mut site.sections[s].pages);
+    let key_ok = |p: &Page| match sort_by {
+        SortBy::Date => p.date.is_some(),
+        SortBy::UpdateDate => p.updated.or(p.date).is_some(),
+        SortBy::Weight => p.front.weight.is_some(),
+        SortBy::Title => p.front.title.is_some(),
+        SortBy::None => true,
+    };
+    let (mut sorted, ignored): (Vec<usize>, Vec<usize>) =
+        pages.into_iter().partition(|&i| key_ok(&site.pages[i]));
+    let all = &site.pages;
+    sorted.sort_by(|&a, &b| {
+        let (pa, pb) = (&all[a], &all[b]);
+        let primary = match sort_by {
+            SortBy::Date => pb.date.cmp(&pa.date),
+            SortBy::UpdateDate => pb.updated.or(pb.date).cmp(&pa.updated.or(pa.date)),
+            SortBy::Weight => pa.front.weight.cmp(&pb.front.weight),
+            SortBy::Title => natural_cmp(
+                pa.front.title.as_deref().unwrap_or(""),
+                pb.front.title.as_deref().unwrap_or(""),
+            ),
+            SortBy::None => std::cmp::Ordering::Equal,
+        };
+        primary.then_with(|| pa.permalink.cmp(&pb.permalink))
+    });
+    if sort_by != SortBy::None {
+        for (n, &i) in sorted.iter().enumerate() {
+            site.pages[i].higher = n.checked_sub(1).map(|h| sorted[h]);
+            site.pages[i].lower = sorted.get(n + 1).copied();
+        }
+    }
+    let subsections = std::mem::take(&mut site.sections[s].subsections);
+    let mut subsections = subsections;
+    let sections = &site.sections;
+    subsections.sort_by(|&a, &b| {
+        let (sa, sb) = (&sections[a], &sections[b]);
+        sa.front
+            .weight
+            .unwrap_or(0)
+            .cmp(&sb.front.weight.unwrap_or(0))
+            .then_with(|| sa.path.cmp(&sb.path))
+    });
+    let section = &mut site.sections[s];
+    section.pages = sorted;
+    section.ignored_pages = ignored;
+    section.subsections = subsections;
+}
+
+/// Compares case-insensitively, with digit runs compared by value ("Ep 2" < "Ep 10").
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, String)> {
+        let mut out: Vec<(bool, String)> = Vec::new();
+        for c in s.chars().flat_map(char::to_lowercase) {
+            let digit = c.is_ascii_digit();
+            match out.last_mut() {
+                Some((d, text)) if *d == digit => text.push(c),
+                _ => out.push((digit, c.to_string())),
+            }
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for ((da, ta), (db, tb)) in ca.iter().zip(cb.iter()) {
+        let order = if *da && *db {
+            let (na, nb) = (ta.trim_start_matches('0'), tb.trim_start_matches('0'));
+            na.len().cmp(&nb.len()).then_with(|| na.cmp(nb))
+        } else {
+            ta.cmp(tb)
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
+}
+
+/// Groups pages by the terms of each configured taxonomy; an undeclared taxonomy is an error.
+fn build_taxonomies(site: &Site, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
+    let mut taxonomies: Vec<Taxonomy> = site
+        .config
+        .taxonomies
+        .iter()
+        .map(|config| {
+            let slug = slug::slugify(&config.name);
+            let path = dir_path(&slug);
+            Taxonomy {
+                permalink: permalink(&site.config.base_url, &path),
+                path,
+                slug,
+                config: config.clone(),
+                terms: Vec::new(),
+            }
+        })
+        .collect();
+    let mut terms: Vec<BTreeMap<String, Term>> =
+        taxonomies.iter().map(|_| BTreeMap::new()).collect();
+    for (i, page) in site.pages.iter().enumerate() {
+        for (name, values) in &page.front.taxonomies {
+            let Some(t) = taxonomies.iter().position(|t| &t.config.name == name) else {
+                errors.push(Diagnostic::in_file(&page.source.file, format!(
+                    "taxonomy `{name}` is not declared; add `{{ name = \"{name}\" }}` to `taxonomies` in config.toml"
+                )));
+                continue;
+            };
+            for value in values {
+                let slug = slug::slugify(value);
+                let path = format!("{}{slug}/", taxonomies[t].path);
+                let term = terms[t].entry(slug.clone()).or_insert_with(|| Term {
+                    name: value.clone(),
+                    permalink: permalink(&site.config.base_url, &path),
+                    path,
+                    slug,
+                    pages: Vec::new(),
+                });
+                if !term.pages.contains(&i) {
+                    term.pages.push(i);
+                }
+            }
+        }
+    }
+    for (taxonomy, terms) in taxonomies.iter_mut().zip(terms) {
+        taxonomy.terms = terms.into_values().collect();
+        for term in &mut taxonomy.terms {
+            term.pages.sort_by(|&a, &b| {
+                let (pa, pb) = (&site.pages[a], &site.pages[b]);
+                pb.date
+                    .cmp(&pa.date)
+                    .then_with(|| pa.permalink.cmp(&pb.permalink))
+            });
+        }
+    }
+    taxonomies
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_compares_numbers_by_value() {
+        assert!(natural_cmp("Episode 2", "Episode 10").is_lt());
+        assert!(natural_cmp("apple", "Banana").is_lt());
+    }
+
+    #[test]
+    fn ancestors_walk_up_to_the_root() {
+        assert_eq!(ancestors("a/b/c").collect::<Vec<_>>(), ["a/b", "a", ""]);
+        assert_eq!(ancestors("a").collect::<Vec<_>>(), [""]);
+    }
+
+    #[test]
+    fn date_prefixes_are_taken_off_file_names() {
+        assert_eq!(
+            date_prefix("2024-05-01-hello"),
+            Some(("2024-05-01", "hello"))
+        );
+        assert_eq!(
+            date_prefix("2024-05-01_hello"),
+            Some(("2024-05-01", "hello"))
+        );
+        assert_eq!(date_prefix("hello"), None);
+    }
+}

@@ -1,0 +1,242 @@
+//! Tera templates: the site's own plus overridable built-ins, and Zola's template functions.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+use tera::Tera;
+
+use crate::error::Diagnostic;
+use crate::load::TemplateSource;
+use crate::site::Item;
+use crate::values::Values;
+
+/// Built-in templates, used unless `templates/` has a file of the same name (as in Zola).
+const BUILTINS: &[(&str, &str)] = &[
+    ("atom.xml", include_str!("builtin_templates/atom.xml")),
+    ("rss.xml", include_str!("builtin_templates/rss.xml")),
+    ("sitemap.xml", include_str!("builtin_templates/sitemap.xml")),
+    ("robots.txt", include_str!("builtin_templates/robots.txt")),
+    ("404.html", include_str!("builtin_templates/404.html")),
+    (
+        "internal/alias.html",
+        include_str!("builtin_templates/alias.html"),
+    ),
+    ("podcast.xml", include_str!("builtin_templates/podcast.xml")),
+];
+
+/// Parses every template; all syntax errors are reported together with template and line.
+pub fn compile(sources: &[TemplateSource]) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    let user: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
+    let builtins = BUILTINS
+        .iter()
+        .filter(|(name, _)| !user.iter().any(|(n, _)| n == name))
+        .copied();
+    let all: Vec<(&str, &str)> = builtins.chain(user.iter().copied()).collect();
+    if let Err(error) = tera.add_raw_templates(all) {
+        let mut errors: Vec<Diagnostic> = sources
+            .iter()
+            .filter_map(|t| {
+                tera::Template::new(&t.name, None, &t.text)
+                    .err()
+                    .map(|e| parse_error(t, &e))
+            })
+            .collect();
+        if errors.is_empty() {
+            errors.push(Diagnostic::new(format!("templates: {}", chain(&error))));
+        }
+        return Err(errors);
+    }
+    Ok(tera)
+}
+
+fn parse_error(template: &TemplateSource, error: &tera::Error) -> Diagnostic {
+    let text = chain(error);
+    // Tera's parser reports positions as ` --> line:column`.
+    let position = text.split("--> ").nth(1).and_then(|rest| {
+        let spot = rest.split_whitespace().next()?;
+        let (line, column) = spot.split_once(':')?;
+        Some((line.parse().ok()?, column.parse().ok()))
+    });
+    let detail = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("= "))
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let message = format!(
+        "template syntax error: {}",
+        if detail.is_empty() {
+            text.clone()
+        } else {
+            detail
+        }
+    );
+    match position {
+        Some((line, column)) => Diagnostic::at(&template.file, line, column, message),
+        None => Diagnostic::in_file(&template.file, message),
+    }
+}
+
+/// An error and all its causes, on one line each, as Tera nests the useful part.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push('\n');
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Registers `get_url`, `get_page`, `get_section`, `get_taxonomy_url` and `get_taxonomy`.
+pub fn register_functions(tera: &mut Tera, values: Arc<Values>) {
+    let v = values.clone();
+    tera.register_function("get_url", move |args: &HashMap<String, Value>| {
+        get_url(&v, args)
+    });
+    let v = values.clone();
+    tera.register_function("get_page", move |args: &HashMap<String, Value>| {
+        match v.by_rel.get(path_arg(args, "get_page")?) {
+            Some(Item::Page(i)) => Ok(v.pages[*i].clone()),
+            _ => Err(not_found("get_page", args)),
+        }
+    });
+    let v = values.clone();
+    tera.register_function("get_section", move |args: &HashMap<String, Value>| {
+        let metadata_only = args
+            .get("metadata_only")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        match v.by_rel.get(path_arg(args, "get_section")?) {
+            Some(Item::Section(i)) => Ok(v.section(*i, !metadata_only)),
+            _ => Err(not_found("get_section", args)),
+        }
+    });
+    let v = values.clone();
+    tera.register_function("get_taxonomy_url", move |args: &HashMap<String, Value>| {
+        let kind = string_arg(args, "kind", "get_taxonomy_url")?;
+        let name = string_arg(args, "name", "get_taxonomy_url")?;
+        let url = v
+            .term_urls
+            .get(&(kind.to_string(), name.to_string()))
+            .or_else(|| v.term_urls.get(&(kind.to_string(), slug::slugify(name))));
+        url.map(|u| Value::String(u.clone())).ok_or_else(|| {
+            tera::Error::msg(format!(
+                "get_taxonomy_url: no term `{name}` in taxonomy `{kind}`"
+            ))
+        })
+    });
+    tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
+        let kind = string_arg(args, "kind", "get_taxonomy")?;
+        values
+            .taxonomies
+            .iter()
+            .find(|t| t["kind"]["name"] == kind)
+            .cloned()
+            .ok_or_else(|| {
+                tera::Error::msg(format!("get_taxonomy: no taxonomy `{kind}` in config.toml"))
+            })
+    });
+}
+
+fn string_arg<'a>(
+    args: &'a HashMap<String, Value>,
+    name: &str,
+    function: &str,
+) -> tera::Result<&'a str> {
+    args.get(name)
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg(format!("{function} needs a string argument `{name}`")))
+}
+
+fn path_arg<'a>(args: &'a HashMap<String, Value>, function: &str) -> tera::Result<&'a str> {
+    let path = string_arg(args, "path", function)?;
+    Ok(path
+        .strip_prefix("@/")
+        .unwrap_or(path)
+        .trim_start_matches('/'))
+}
+
+fn not_found(function: &str, args: &HashMap<String, Value>) -> tera::Error {
+    let path = args.get("path").and_then(Value::as_str).unwrap_or("");
+    tera::Error::msg(format!(
+        "{function}: there is no content/{} to return",
+        path.trim_start_matches("@/")
+    ))
+}
+
+/// Zola's `get_url`: `@/file.md` to its permalink, anything else under `base_url`.
+fn get_url(values: &Values, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let path = string_arg(args, "path", "get_url")?;
+    if path.starts_with("http://") || path.starts_with("https://") {
+        return Ok(Value::String(path.to_string()));
+    }
+    if let Some(rel) = path.strip_prefix("@/") {
+        let (rel, anchor) = rel
+            .split_once('#')
+            .map_or((rel, None), |(r, a)| (r, Some(a)));
+        let permalink = match values.by_rel.get(rel) {
+            Some(Item::Page(i)) => &values.pages[*i]["permalink"],
+            Some(Item::Section(i)) => &values.sections[*i]["permalink"],
+            None => {
+                return Err(tera::Error::msg(format!(
+                    "get_url: there is no content/{rel}"
+                )));
+            }
+        };
+        let permalink = permalink.as_str().unwrap_or_default();
+        return Ok(Value::String(anchor.map_or_else(
+            || permalink.to_string(),
+            |a| format!("{permalink}#{a}"),
+        )));
+    }
+    let mut url = format!("{}/{}", values.base_url, path.trim_start_matches('/'));
+    if args.get("trailing_slash").and_then(Value::as_bool) == Some(true) && !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(Value::String(url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn source(name: &str, text: &str) -> TemplateSource {
+        TemplateSource {
+            name: name.into(),
+            file: PathBuf::from(format!("templates/{name}")),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn syntax_errors_name_every_template_and_line() {
+        let errors = compile(&[
+            source("a.html", "ok\n{{ 1 + }}\nz"),
+            source("b.html", "fine"),
+            source("c.html", "x\ny\n{% if %}"),
+        ])
+        .unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].file, Some(PathBuf::from("templates/a.html")));
+        assert_eq!(errors[0].line, Some(2));
+        assert_eq!(errors[1].line, Some(3));
+    }
+
+    #[test]
+    fn site_templates_override_builtins() {
+        let tera = compile(&[source("robots.txt", "mine")]).unwrap();
+        assert_eq!(
+            tera.render("robots.txt", &tera::Context::new()).unwrap(),
+            "mine"
+        );
+        assert!(tera.get_template("atom.xml").is_ok());
+    }
+}

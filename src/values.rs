@@ -1,0 +1,224 @@
+//! Template values: each page and section serialised once, in Zola's shape, shared by every render.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::site::{Item, Page, Section, Site, Taxonomy, Term};
+
+/// Every page's and section's template value, built once per build and only read afterwards.
+#[derive(Debug)]
+pub struct Values {
+    pub base_url: String,
+    /// Pages as templates see them, without `lower`/`higher` (added per render).
+    pub pages: Vec<Value>,
+    /// Sections without their `pages` (added where a template lists them).
+    pub sections: Vec<Value>,
+    pub section_pages: Vec<Vec<usize>>,
+    pub by_rel: HashMap<String, Item>,
+    /// `(taxonomy name, term name or slug)` → term permalink.
+    pub term_urls: HashMap<(String, String), String>,
+    pub taxonomies: Vec<Value>,
+}
+
+impl Values {
+    /// Serialises `site`'s pages and sections in parallel.
+    pub fn new(site: &Site) -> Values {
+        use rayon::prelude::*;
+        let pages: Vec<Value> = site.pages.par_iter().map(|p| page_value(site, p)).collect();
+        let sections: Vec<Value> = site
+            .sections
+            .par_iter()
+            .map(|s| section_value(site, s))
+            .collect();
+        let mut term_urls = HashMap::new();
+        for taxonomy in &site.taxonomies {
+            for term in &taxonomy.terms {
+                term_urls.insert(
+                    (taxonomy.config.name.clone(), term.name.clone()),
+                    term.permalink.clone(),
+                );
+                term_urls.insert(
+                    (taxonomy.config.name.clone(), term.slug.clone()),
+                    term.permalink.clone(),
+                );
+            }
+        }
+        let mut values = Values {
+            base_url: site.config.base_url.clone(),
+            pages,
+            sections,
+            section_pages: site.sections.iter().map(|s| s.pages.clone()).collect(),
+            by_rel: site.by_rel.clone(),
+            term_urls,
+            taxonomies: Vec::new(),
+        };
+        values.taxonomies = site
+            .taxonomies
+            .iter()
+            .map(|t| values.taxonomy_value(t))
+            .collect();
+        values
+    }
+
+    /// The listed pages `indices` as template values.
+    pub fn page_list(&self, indices: &[usize]) -> Value {
+        Value::Array(indices.iter().map(|&i| self.pages[i].clone()).collect())
+    }
+
+    /// A page's value with its `lower` and `higher` neighbours filled in.
+    pub fn page_with_neighbours(&self, page: &Page, index: usize) -> Value {
+        let mut value = self.pages[index].clone();
+        if let Value::Object(map) = &mut value {
+            map.insert(
+                "lower".into(),
+                page.lower.map_or(Value::Null, |i| self.pages[i].clone()),
+            );
+            map.insert(
+                "higher".into(),
+                page.higher.map_or(Value::Null, |i| self.pages[i].clone()),
+            );
+        }
+        value
+    }
+
+    /// A section's value; with `pages`, its listed pages are included (Zola's full form).
+    pub fn section(&self, index: usize, with_pages: bool) -> Value {
+        let mut value = self.sections[index].clone();
+        if let (true, Value::Object(map)) = (with_pages, &mut value) {
+            map.insert("pages".into(), self.page_list(&self.section_pages[index]));
+        }
+        value
+    }
+
+    /// A term's value: `name`, `slug`, `path`, `permalink`, `pages`, `page_count`.
+    pub fn term(&self, term: &Term, pages: &[usize]) -> Value {
+        json!({
+            "name": term.name,
+            "slug": term.slug,
+            "path": term.path,
+            "permalink": term.permalink,
+            "pages": self.page_list(pages),
+            "page_count": term.pages.len(),
+        })
+    }
+
+    /// A taxonomy's value as `get_taxonomy` returns it: its config and its terms with pages.
+    pub fn taxonomy_value(&self, taxonomy: &Taxonomy) -> Value {
+        let items: Vec<Value> = taxonomy
+            .terms
+            .iter()
+            .map(|t| self.term(t, &t.pages))
+            .collect();
+        json!({ "kind": taxonomy.config, "permalink": taxonomy.permalink, "items": items })
+    }
+}
+
+/// A date's `year`, `month` and `day`, as Zola exposes them next to `date`.
+fn date_parts(timestamp: Option<i64>) -> (Value, Value, Value) {
+    use chrono::Datelike;
+    match timestamp.and_then(|t| chrono::DateTime::from_timestamp(t, 0)) {
+        Some(d) => (json!(d.year()), json!(d.month()), json!(d.day())),
+        None => (Value::Null, Value::Null, Value::Null),
+    }
+}
+
+fn ancestors(site: &Site, mut section: Option<usize>) -> Vec<Value> {
+    let mut list = Vec::new();
+    while let Some(s) = section {
+        list.push(json!(site.sections[s].source.rel));
+        section = site.sections[s].parent;
+    }
+    list.reverse();
+    list
+}
+
+fn components(path: &str) -> Vec<&str> {
+    path.split('/').filter(|c| !c.is_empty()).collect()
+}
+
+fn asset_names(assets: &[crate::load::PlainFile]) -> Vec<&str> {
+    assets
+        .iter()
+        .map(|a| a.rel.rsplit('/').next().unwrap_or(&a.rel))
+        .collect()
+}
+
+fn page_value(site: &Site, page: &Page) -> Value {
+    let (year, month, day) = date_parts(page.date);
+    let word_count = page.rendered.word_count;
+    let mut ancestors = ancestors(site, page.section);
+    if page.section.is_none() {
+        ancestors.push(json!("_index.md"));
+    }
+    let taxonomies: Map<String, Value> = page
+        .front
+        .taxonomies
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    json!({
+        "relative_path": page.source.rel,
+        "colocated_path": (page.source.file_name() == "index.md").then(|| format!("{}/", page.source.dir())),
+        "content": page.rendered.content,
+        "permalink": page.permalink,
+        "slug": page.slug,
+        "ancestors": ancestors,
+        "title": page.front.title,
+        "description": page.front.description,
+        "updated": page.front.updated.as_ref().map(|d| d.0.clone()),
+        "date": page.date_text,
+        "year": year, "month": month, "day": day,
+        "taxonomies": taxonomies,
+        "authors": [],
+        "extra": page.front.extra.clone().unwrap_or_else(crate::value::empty_object),
+        "path": page.path,
+        "components": components(&page.path),
+        "summary": page.rendered.summary,
+        "toc": page.rendered.toc,
+        "word_count": word_count,
+        "reading_time": word_count.div_ceil(200),
+        "assets": asset_names(&page.assets),
+        "draft": page.front.draft,
+        "lang": site.config.default_language,
+        "lower": null,
+        "higher": null,
+        "translations": [],
+        "backlinks": [],
+        "weight": page.front.weight,
+    })
+}
+
+fn section_value(site: &Site, section: &Section) -> Value {
+    let word_count = section.rendered.word_count;
+    let subsections: Vec<&str> = section
+        .subsections
+        .iter()
+        .map(|&s| site.sections[s].source.rel.as_str())
+        .collect();
+    json!({
+        "relative_path": section.source.rel,
+        "colocated_path": format!("{}/", section.source.dir()),
+        "content": section.rendered.content,
+        "permalink": section.permalink,
+        "draft": section.front.draft,
+        "ancestors": ancestors(site, section.parent),
+        "title": section.front.title,
+        "description": section.front.description,
+        "extra": section.front.extra.clone().unwrap_or_else(crate::value::empty_object),
+        "path": section.path,
+        "components": components(&section.path),
+        "toc": section.rendered.toc,
+        "word_count": word_count,
+        "reading_time": word_count.div_ceil(200),
+        "lang": site.config.default_language,
+        "assets": asset_names(&section.assets),
+        "pages": [],
+        "subsections": subsections,
+        "translations": [],
+        "backlinks": [],
+        "generate_feeds": section.front.generate_feeds,
+        "paginate_by": section.front.paginate_by,
+        "weight": section.front.weight,
+    })
+}
