@@ -1,0 +1,698 @@
+//! The example podcast platform at the repo root: expectations derived from its `content/`, so
+//! they keep holding as the site grows.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use serde_json::Value;
+
+use crate::markup::{check_well_formed, elements, start_tags, tags_with, texts};
+use crate::support::{Run, Site, repo_root};
+
+const BASE: &str = "https://kiln.test";
+
+/// One build of the example site shared by every test here (it is read, never changed).
+fn built() -> &'static (Site, Run) {
+    static BUILT: OnceLock<(Site, Run)> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let site = Site::example();
+        let run = site.build(&["--base-url", BASE]).succeeded();
+        (site, run)
+    })
+}
+
+fn run() -> &'static Run {
+    &built().1
+}
+
+/// A Markdown file of the example site, with its front matter as JSON.
+struct Content {
+    /// Relative to `content/`, `/`-separated.
+    rel: String,
+    front: Value,
+    body: String,
+}
+
+impl Content {
+    fn is_section(&self) -> bool {
+        self.rel.ends_with("_index.md")
+    }
+
+    fn extra(&self, key: &str) -> Option<&Value> {
+        self.front.get("extra").and_then(|e| e.get(key))
+    }
+
+    fn is_draft(&self) -> bool {
+        self.front.get("draft").and_then(Value::as_bool) == Some(true)
+    }
+
+    /// The folder a section describes, or the folder a page sits in (a bundle's parent).
+    fn folder(&self) -> String {
+        let parent = parent_of(&self.rel);
+        if self.rel.ends_with("/index.md") && !self.is_section() {
+            parent_of(&parent)
+        } else {
+            parent
+        }
+    }
+
+    /// The URL path Zola gives this file: `/dir/`, `path`, or `/dir/<slug or file name>/`.
+    fn url_path(&self) -> String {
+        if self.is_section() {
+            return with_slashes(&parent_of(&self.rel));
+        }
+        if let Some(path) = self.front.get("path").and_then(Value::as_str) {
+            return with_slashes(path);
+        }
+        let stem = if self.rel.ends_with("/index.md") {
+            parent_of(&self.rel)
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        } else {
+            self.rel
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(".md")
+                .to_string()
+        };
+        let slug = self
+            .front
+            .get("slug")
+            .and_then(Value::as_str)
+            .map_or(stem, str::to_string);
+        with_slashes(&format!("{}/{}", self.folder(), slugify(&slug)))
+    }
+
+    fn output(&self) -> String {
+        format!("{}index.html", self.url_path().trim_start_matches('/'))
+    }
+}
+
+fn parent_of(rel: &str) -> String {
+    rel.rsplit_once('/')
+        .map_or(String::new(), |(dir, _)| dir.to_string())
+}
+
+fn with_slashes(path: &str) -> String {
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+fn slugify(text: &str) -> String {
+    let mapped: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    mapped
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Every published Markdown file under the repo's `content/`.
+fn content() -> &'static Vec<Content> {
+    static CONTENT: OnceLock<Vec<Content>> = OnceLock::new();
+    CONTENT.get_or_init(|| {
+        let root = repo_root().join("content");
+        let mut files = Vec::new();
+        collect_markdown(&root, &root, &mut files);
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        assert!(!files.is_empty(), "the example site has no content/");
+        files.into_iter().filter(|c| !c.is_draft()).collect()
+    })
+}
+
+fn collect_markdown(root: &Path, dir: &Path, out: &mut Vec<Content>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_markdown(root, &path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            let rel = path
+                .strip_prefix(root)
+                .expect("under content")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(&path).expect("read content file");
+            let (front, body) = split_front_matter(&rel, &text);
+            out.push(Content { rel, front, body });
+        }
+    }
+}
+
+fn split_front_matter(rel: &str, text: &str) -> (Value, String) {
+    let text = text.trim_start_matches('\u{feff}');
+    for fence in ["+++", "---"] {
+        let Some(rest) = text.strip_prefix(fence) else {
+            continue;
+        };
+        let Some(end) = rest.find(&format!("\n{fence}")) else {
+            continue;
+        };
+        let raw = &rest[..end];
+        let body = rest[end + 1 + fence.len()..].to_string();
+        let front: Value = if fence == "+++" {
+            let table: toml::Table =
+                toml::from_str(raw).unwrap_or_else(|e| panic!("content/{rel}: {e}"));
+            serde_json::to_value(table).expect("TOML as JSON")
+        } else {
+            serde_saphyr::from_str(raw).unwrap_or_else(|e| panic!("content/{rel}: {e}"))
+        };
+        return (front, body);
+    }
+    (Value::Object(Default::default()), text.to_string())
+}
+
+/// A run of 5+ plain words from the body's paragraphs, which the rendered page must contain.
+/// Plain words (letters and digits) survive smart punctuation and HTML escaping unchanged.
+fn sample_sentence(markdown: &str) -> Option<String> {
+    let mut in_paragraph = false;
+    let mut best: Option<String> = None;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Paragraph) => in_paragraph = true,
+            Event::End(TagEnd::Paragraph) => in_paragraph = false,
+            Event::Text(text) if in_paragraph => {
+                for run in text.split(|c: char| !(c.is_alphanumeric() || c == ' ')) {
+                    let words: Vec<&str> = run.split(' ').filter(|w| !w.is_empty()).collect();
+                    if words.len() >= 5
+                        && best
+                            .as_ref()
+                            .is_none_or(|b| b.split(' ').count() < words.len())
+                    {
+                        best = Some(words.join(" "));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    best
+}
+
+fn is_redirect(html: &str) -> bool {
+    !tags_with(html, "meta", "http-equiv", "refresh").is_empty()
+}
+
+/// HTML pages a visitor reads: every `.html` file except alias and `page/1/` redirects.
+fn readable_pages() -> Vec<(String, String)> {
+    let run = run();
+    run.html_files()
+        .into_iter()
+        .map(|f| (f.clone(), run.read(&f)))
+        .filter(|(_, html)| !is_redirect(html))
+        .collect()
+}
+
+fn own_url(file: &str) -> String {
+    format!("{BASE}/{}", file.trim_end_matches("index.html"))
+}
+
+fn shows() -> Vec<&'static Content> {
+    content()
+        .iter()
+        .filter(|c| c.is_section() && c.extra("podcast").is_some())
+        .collect()
+}
+
+fn episodes() -> Vec<&'static Content> {
+    content()
+        .iter()
+        .filter(|c| !c.is_section() && c.extra("episode").is_some())
+        .collect()
+}
+
+#[test]
+fn example_site_builds_and_meets_the_issue_minimums() {
+    let run = run();
+    assert!(run.exists("index.html") && run.exists("404.html") && run.exists("sitemap.xml"));
+    assert!(run.exists("robots.txt"));
+    assert!(
+        shows().len() >= 3,
+        "at least 3 shows, found {}",
+        shows().len()
+    );
+    assert!(
+        episodes().len() >= 12,
+        "at least 12 episodes, found {}",
+        episodes().len()
+    );
+    let authors: BTreeSet<String> = shows()
+        .iter()
+        .filter_map(|s| {
+            s.extra("podcast")?
+                .get("author")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
+    assert!(authors.len() >= 3, "at least 3 creators, found {authors:?}");
+    assert!(
+        run.exists("signup/index.html")
+            && run.exists("login/index.html")
+            && run.exists("about/index.html")
+    );
+}
+
+#[test]
+fn every_content_file_has_its_page_with_its_own_main_text() {
+    let run = run();
+    let mut checked = 0;
+    for file in content() {
+        let output = file.output();
+        assert!(
+            run.exists(&output),
+            "content/{} should be written to {output}",
+            file.rel
+        );
+        if let Some(sentence) = sample_sentence(&file.body) {
+            let html = run.read(&output);
+            assert!(
+                html.contains(&sentence),
+                "{output} lacks its own text {sentence:?} (from content/{})",
+                file.rel
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= episodes().len(),
+        "every episode needs body text to check; checked {checked}"
+    );
+}
+
+#[test]
+fn every_page_has_lang_title_description_canonical_open_graph_and_json_ld() {
+    for (file, html) in readable_pages() {
+        let lang = start_tags(&html, "html");
+        assert!(
+            lang.first()
+                .is_some_and(|h| !h.get("lang").is_none_or(String::is_empty)),
+            "{file}: <html lang>"
+        );
+        assert!(
+            texts(&html, "title")
+                .first()
+                .is_some_and(|t| !t.trim().is_empty()),
+            "{file}: <title>"
+        );
+        let description = tags_with(&html, "meta", "name", "description");
+        assert!(
+            description
+                .first()
+                .is_some_and(|d| !d["content"].trim().is_empty()),
+            "{file}: meta description"
+        );
+        for property in ["og:title", "og:description", "og:type", "og:url"] {
+            let og = tags_with(&html, "meta", "property", property);
+            assert!(
+                og.first().is_some_and(|m| !m["content"].trim().is_empty()),
+                "{file}: {property}"
+            );
+        }
+        assert!(!json_ld(&file, &html).is_empty(), "{file}: JSON-LD");
+        assert!(html.contains("<main"), "{file}: a <main> landmark");
+        if file != "404.html" {
+            let canonical = tags_with(&html, "link", "rel", "canonical");
+            assert_eq!(
+                canonical.first().map(|c| c["href"].clone()),
+                Some(own_url(&file)),
+                "{file}: canonical"
+            );
+            let og_url = tags_with(&html, "meta", "property", "og:url");
+            assert_eq!(og_url[0]["content"], own_url(&file), "{file}: og:url");
+        }
+    }
+}
+
+/// Every JSON-LD block of a page, parsed (a block that is not JSON fails the test).
+fn json_ld(file: &str, html: &str) -> Vec<Value> {
+    let mut blocks = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("application/ld+json") {
+        let after = &rest[at..];
+        let start = after.find('>').map_or(after.len(), |p| p + 1);
+        let end = after.find("</script>").unwrap_or(after.len());
+        let json = &after[start..end.max(start)];
+        blocks.push(
+            serde_json::from_str(json)
+                .unwrap_or_else(|e| panic!("{file}: JSON-LD is not JSON ({e}):\n{json}")),
+        );
+        rest = &after[end.max(start)..];
+    }
+    blocks
+}
+
+/// Every `@type` in a page's JSON-LD, nested ones (`@graph`, `partOfSeries`, …) included.
+fn ld_types(file: &str, html: &str) -> BTreeSet<String> {
+    fn walk(value: &Value, types: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                match map.get("@type") {
+                    Some(Value::String(t)) => {
+                        types.insert(t.clone());
+                    }
+                    Some(Value::Array(list)) => {
+                        types.extend(list.iter().filter_map(|t| t.as_str().map(str::to_string)))
+                    }
+                    _ => {}
+                }
+                map.values().for_each(|v| walk(v, types));
+            }
+            Value::Array(list) => list.iter().for_each(|v| walk(v, types)),
+            _ => {}
+        }
+    }
+    let mut types = BTreeSet::new();
+    json_ld(file, html).iter().for_each(|v| walk(v, &mut types));
+    types
+}
+
+#[test]
+fn json_ld_describes_the_site_shows_episodes_and_creators() {
+    let run = run();
+    assert!(
+        ld_types("index.html", &run.read("index.html")).contains("WebSite"),
+        "home: WebSite"
+    );
+    for show in shows() {
+        let file = show.output();
+        assert!(
+            ld_types(&file, &run.read(&file)).contains("PodcastSeries"),
+            "{file}: PodcastSeries"
+        );
+    }
+    for episode in episodes() {
+        let file = episode.output();
+        assert!(
+            ld_types(&file, &run.read(&file)).contains("PodcastEpisode"),
+            "{file}: PodcastEpisode"
+        );
+    }
+    let persons = readable_pages()
+        .iter()
+        .filter(|(f, h)| ld_types(f, h).contains("Person"))
+        .count();
+    assert!(
+        persons >= 3,
+        "creator pages describe a Person; found {persons} pages"
+    );
+}
+
+/// (banner header outside `<main>`, footer after `</main>`): the site chrome landmarks.
+fn chrome(html: &str) -> (bool, bool) {
+    let main_start = html.find("<main").unwrap_or(html.len());
+    let main_end = html.rfind("</main>").unwrap_or(0);
+    (
+        html[..main_start].contains("<header"),
+        html[main_end..].contains("<footer"),
+    )
+}
+
+#[test]
+fn auth_pages_have_no_site_header_or_footer_and_every_other_page_has_both() {
+    for (file, html) in readable_pages() {
+        let (header, footer) = chrome(&html);
+        if file == "signup/index.html" || file == "login/index.html" {
+            assert!(
+                !header && !footer,
+                "{file} must use the bare layout (header {header}, footer {footer})"
+            );
+        } else {
+            assert!(
+                header && footer,
+                "{file} lacks the site chrome (header {header}, footer {footer})"
+            );
+        }
+    }
+}
+
+/// The one form of an auth page, with its inputs keyed by `name`.
+fn auth_form(file: &str, endpoint: &str) -> Vec<crate::markup::Attrs> {
+    let html = run().read(file);
+    let forms = start_tags(&html, "form");
+    assert_eq!(forms.len(), 1, "{file}: one form");
+    assert_eq!(
+        forms[0].get("method").map(|m| m.to_lowercase()),
+        Some("post".into()),
+        "{file}: POST"
+    );
+    assert!(
+        forms[0]
+            .get("action")
+            .is_some_and(|a| a.ends_with(endpoint)),
+        "{file}: action {endpoint}"
+    );
+    let inner = elements(&html, "form")
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let inputs = start_tags(&inner, "input");
+    let next = inputs
+        .iter()
+        .find(|i| i.get("name").map(String::as_str) == Some("next"));
+    assert!(
+        next.is_some_and(|n| n.get("type").map(String::as_str) == Some("hidden")),
+        "{file}: hidden next"
+    );
+    inputs
+}
+
+fn input<'a>(
+    inputs: &'a [crate::markup::Attrs],
+    name: &str,
+    file: &str,
+) -> &'a crate::markup::Attrs {
+    inputs
+        .iter()
+        .find(|i| i.get("name").map(String::as_str) == Some(name))
+        .unwrap_or_else(|| panic!("{file}: no input named {name}"))
+}
+
+#[test]
+fn signup_form_posts_to_the_sidecar_with_the_right_fields() {
+    let file = "signup/index.html";
+    let inputs = auth_form(file, "/api/signup");
+    let expect = [
+        ("fullname", "text", "name"),
+        ("email", "email", "email"),
+        ("password", "password", "new-password"),
+    ];
+    for (name, kind, autocomplete) in expect {
+        let field = input(&inputs, name, file);
+        assert_eq!(
+            field.get("type").map(String::as_str).unwrap_or("text"),
+            kind,
+            "{file}: {name} type"
+        );
+        assert_eq!(
+            field.get("autocomplete").map(String::as_str),
+            Some(autocomplete),
+            "{file}: {name} autocomplete"
+        );
+        assert!(field.contains_key("required"), "{file}: {name} is required");
+    }
+}
+
+#[test]
+fn login_form_posts_to_the_sidecar_with_the_right_fields() {
+    let file = "login/index.html";
+    let inputs = auth_form(file, "/api/login");
+    let email = input(&inputs, "email", file);
+    assert_eq!(email.get("type").map(String::as_str), Some("email"));
+    assert!(matches!(
+        email.get("autocomplete").map(String::as_str),
+        Some("email" | "username")
+    ));
+    let password = input(&inputs, "password", file);
+    assert_eq!(password.get("type").map(String::as_str), Some("password"));
+    assert_eq!(
+        password.get("autocomplete").map(String::as_str),
+        Some("current-password")
+    );
+}
+
+#[test]
+fn login_errors_show_with_css_target_and_no_javascript() {
+    let run = run();
+    let html = run.read("login/index.html");
+    assert!(
+        html.contains(r#"id="invalid-credentials""#),
+        "/login/#invalid-credentials must show a message"
+    );
+    let css = stylesheets(run);
+    assert!(
+        css.contains(":target") || html.contains(":target"),
+        "error messages appear with :target"
+    );
+    for (file, html) in [
+        ("login/index.html", &html),
+        ("signup/index.html", &run.read("signup/index.html")),
+    ] {
+        let scripts = start_tags(html, "script");
+        assert!(
+            scripts
+                .iter()
+                .all(|s| s.get("type").map(String::as_str) == Some("application/ld+json")),
+            "{file} must work without JavaScript"
+        );
+    }
+}
+
+/// Every stylesheet the build wrote, concatenated.
+fn stylesheets(run: &Run) -> String {
+    run.files()
+        .iter()
+        .filter(|f| f.ends_with(".css"))
+        .map(|f| run.read(f))
+        .collect()
+}
+
+#[test]
+fn one_stylesheet_has_light_and_dark_schemes_and_is_responsive() {
+    let run = run();
+    let css = stylesheets(run);
+    assert!(
+        css.contains("prefers-color-scheme"),
+        "a dark scheme via prefers-color-scheme"
+    );
+    assert!(css.contains("@media"), "responsive rules");
+}
+
+#[test]
+fn sitemap_lists_every_readable_page() {
+    let run = run();
+    let sitemap = run.read("sitemap.xml");
+    check_well_formed(&sitemap).unwrap_or_else(|e| panic!("sitemap.xml: {e}"));
+    let locs: BTreeSet<String> = texts(&sitemap, "loc")
+        .into_iter()
+        .map(|l| l.trim().to_string())
+        .collect();
+    for (file, _) in readable_pages() {
+        if file != "404.html" && !file.contains("/page/") {
+            assert!(
+                locs.contains(&own_url(&file)),
+                "sitemap.xml lacks {}",
+                own_url(&file)
+            );
+        }
+    }
+    for loc in &locs {
+        let rel = loc
+            .strip_prefix(BASE)
+            .unwrap_or_else(|| panic!("{loc} is not under {BASE}"));
+        assert!(
+            run.exists(&format!("{}index.html", rel.trim_start_matches('/'))),
+            "{loc} is not a page"
+        );
+    }
+}
+
+#[test]
+fn every_show_has_a_podcast_feed_with_every_episode() {
+    let run = run();
+    for show in shows() {
+        let feed = format!("{}podcast.xml", show.url_path().trim_start_matches('/'));
+        let xml = run.read(&feed);
+        check_well_formed(&xml).unwrap_or_else(|e| panic!("{feed}: {e}"));
+        let expected = episodes()
+            .iter()
+            .filter(|e| e.folder() == parent_of(&show.rel))
+            .count();
+        let items = elements(&xml, "item");
+        assert!(!items.is_empty(), "{feed} has no items");
+        assert_eq!(
+            items.len(),
+            expected,
+            "{feed}: one item per episode in content/{}",
+            show.rel
+        );
+        for item in &items {
+            let enclosure = start_tags(item, "enclosure");
+            assert!(
+                enclosure
+                    .first()
+                    .is_some_and(|e| e["length"].parse::<u64>().is_ok_and(|n| n > 0)),
+                "{feed}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_episode_page_has_a_playable_audio_player() {
+    let run = run();
+    for episode in episodes() {
+        let file = episode.output();
+        let html = run.read(&file);
+        let players = start_tags(&html, "audio");
+        assert!(!players.is_empty(), "{file}: no <audio>");
+        let player = &players[0];
+        assert!(player.contains_key("controls"), "{file}: <audio controls>");
+        assert_eq!(
+            player.get("preload").map(String::as_str),
+            Some("none"),
+            "{file}: preload=none"
+        );
+        let audio_markup = elements(&html, "audio")
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let src = player.get("src").cloned().or_else(|| {
+            start_tags(&audio_markup, "source")
+                .first()?
+                .get("src")
+                .cloned()
+        });
+        let src = src.unwrap_or_else(|| panic!("{file}: the player has no source"));
+        let page_dir = file.trim_end_matches("index.html");
+        let local = match src.strip_prefix(BASE) {
+            Some(path) => Some(path.trim_start_matches('/').to_string()),
+            None if src.starts_with('/') => Some(src.trim_start_matches('/').to_string()),
+            None if !src.contains("://") => Some(format!("{page_dir}{src}")),
+            None => None,
+        };
+        if let Some(rel) = local.as_deref() {
+            assert!(run.exists(rel), "{file}: audio {src} is not in the output");
+            let size = std::fs::metadata(run.path(rel))
+                .map(|m| m.len())
+                .unwrap_or(0);
+            assert!(
+                size > 0 && size <= 200 * 1024,
+                "{file}: bundled audio should be a few KB, is {size} bytes"
+            );
+        }
+    }
+}
+
+#[test]
+fn example_site_builds_byte_identically_twice() {
+    let site = Site::example();
+    let again = site.build(&["--base-url", BASE]).succeeded();
+    let first = crate::support::snapshot(&run().out);
+    let second = crate::support::snapshot(&again.out);
+    let differing = crate::support::differing_files(&first, &second);
+    assert!(
+        differing.is_empty(),
+        "the example site built differently twice: {differing:?}"
+    );
+}

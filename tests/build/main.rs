@@ -1,0 +1,12 @@
+//! Integration tests of `kiln build`: the real binary on real sites, asserting on the files it writes.
+//!
+//! One test binary (this folder) keeps link time down; each module covers one part of issue 2.
+
+mod cli;
+mod errors;
+mod example_site;
+mod markup;
+mod podcast;
+mod safety;
+mod support;
+mod zola_basic;

@@ -1,0 +1,305 @@
+//! A show's podcast feed (`<show>/podcast.xml`) carries what podcast directories require.
+
+use crate::markup::{check_well_formed, elements, start_tags, text, texts};
+use crate::support::{Run, Site};
+
+const SHOW: &str = "shows/night-owls/podcast.xml";
+
+fn feed() -> (Site, Run, String) {
+    let site = Site::fixture("podcast");
+    let run = site.build(&[]).succeeded();
+    let xml = run.read(SHOW);
+    check_well_formed(&xml).unwrap_or_else(|e| panic!("{SHOW} is not well-formed XML: {e}\n{xml}"));
+    (site, run, xml)
+}
+
+/// The `<item>` whose `<title>` is `title`.
+fn item<'a>(items: &'a [String], title: &str) -> &'a String {
+    items
+        .iter()
+        .find(|i| texts(i, "title").iter().any(|t| t.trim() == title))
+        .unwrap_or_else(|| panic!("no <item> titled {title:?} among {items:#?}"))
+}
+
+/// Seconds in an `itunes:duration` written as seconds, MM:SS or HH:MM:SS.
+fn seconds(duration: &str) -> u64 {
+    duration
+        .trim()
+        .split(':')
+        .map(|part| {
+            part.parse::<u64>()
+                .unwrap_or_else(|_| panic!("bad itunes:duration {duration:?}"))
+        })
+        .fold(0, |total, part| total * 60 + part)
+}
+
+#[test]
+fn podcast_feed_is_rss_2_with_the_itunes_namespace() {
+    let (_, _, xml) = feed();
+    let rss = start_tags(&xml, "rss");
+    assert_eq!(rss.len(), 1, "{xml}");
+    assert_eq!(rss[0]["version"], "2.0");
+    assert_eq!(
+        rss[0]["xmlns:itunes"],
+        "http://www.itunes.com/dtds/podcast-1.0.dtd"
+    );
+    assert_eq!(elements(&xml, "channel").len(), 1);
+}
+
+#[test]
+fn podcast_channel_has_the_tags_directories_require() {
+    let (_, _, xml) = feed();
+    let channel = &elements(&xml, "channel")[0];
+    let head = channel_head(channel);
+    let head = head.as_str();
+    assert_eq!(text(head, "title").trim(), "Night Owls");
+    assert_eq!(
+        text(head, "description").trim(),
+        "Late conversations & quiet music"
+    );
+    assert_eq!(
+        text(head, "link").trim(),
+        "https://pods.example/shows/night-owls/"
+    );
+    assert_eq!(text(head, "itunes:author").trim(), "Ada Lovelace");
+    assert_eq!(text(head, "itunes:explicit").trim(), "false");
+    assert_eq!(text(head, "itunes:type").trim(), "episodic");
+    assert_eq!(text(head, "copyright").trim(), "2026 Ada Lovelace");
+    let image = start_tags(head, "itunes:image");
+    assert_eq!(image.len(), 1, "{head}");
+    assert_eq!(
+        image[0]["href"],
+        "https://pods.example/images/night-owls.jpg"
+    );
+    let categories: Vec<String> = start_tags(head, "itunes:category")
+        .into_iter()
+        .map(|c| c["text"].clone())
+        .collect();
+    assert_eq!(
+        categories,
+        ["Arts", "Books"],
+        "category then its subcategory: {head}"
+    );
+    let owner = &elements(head, "itunes:owner")[0];
+    assert_eq!(text(owner, "itunes:name").trim(), "Ada Lovelace");
+    assert_eq!(text(owner, "itunes:email").trim(), "ada@pods.example");
+}
+
+#[test]
+fn every_episode_is_an_item_newest_first_and_nothing_else_is() {
+    let (_, _, xml) = feed();
+    let titles: Vec<String> = elements(&xml, "item")
+        .iter()
+        .map(|i| text(i, "title").trim().to_string())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Remote <guests> & friends", "Static audio", "First light"]
+    );
+}
+
+#[test]
+fn enclosures_carry_url_real_length_and_type() {
+    let (site, _, xml) = feed();
+    let items = elements(&xml, "item");
+    let size = |rel: &str| {
+        std::fs::metadata(site.root().join(rel))
+            .expect("fixture audio")
+            .len()
+            .to_string()
+    };
+    let cases = [
+        (
+            "First light",
+            "https://pods.example/shows/night-owls/first-light/first-light.mp3",
+            size("content/shows/night-owls/first-light/first-light.mp3"),
+        ),
+        (
+            "Static audio",
+            "https://pods.example/audio/static-audio.mp3",
+            size("static/audio/static-audio.mp3"),
+        ),
+        (
+            "Remote <guests> & friends",
+            "https://cdn.example/night-owls/remote.m4a",
+            "5555555".to_string(),
+        ),
+    ];
+    for (title, url, length) in cases {
+        let enclosure = start_tags(item(&items, title), "enclosure");
+        assert_eq!(enclosure.len(), 1, "{title}: one enclosure");
+        assert_eq!(enclosure[0]["url"], url, "{title}");
+        assert_eq!(
+            enclosure[0]["length"], length,
+            "{title}: length is the file's size in bytes"
+        );
+        let kind = enclosure[0]["type"].as_str();
+        if url.ends_with(".mp3") {
+            assert_eq!(kind, "audio/mpeg", "{title}");
+        } else {
+            assert!(
+                ["audio/x-m4a", "audio/mp4"].contains(&kind),
+                "{title}: m4a type, got {kind}"
+            );
+        }
+    }
+}
+
+#[test]
+fn colocated_episode_audio_is_copied_beside_the_episode() {
+    let (site, run, _) = feed();
+    let source = std::fs::read(
+        site.root()
+            .join("content/shows/night-owls/first-light/first-light.mp3"),
+    );
+    let output = std::fs::read(run.path("shows/night-owls/first-light/first-light.mp3"));
+    assert_eq!(
+        source.ok(),
+        output.ok(),
+        "the colocated mp3 must be copied as is"
+    );
+}
+
+#[test]
+fn items_have_unique_guids_rfc2822_dates_and_durations() {
+    let (_, _, xml) = feed();
+    let items = elements(&xml, "item");
+    let guids: std::collections::BTreeSet<String> = items
+        .iter()
+        .map(|i| text(i, "guid").trim().to_string())
+        .collect();
+    assert_eq!(guids.len(), items.len(), "every guid is unique: {guids:?}");
+    assert!(guids.iter().all(|g| !g.is_empty()));
+    for (title, date, duration) in [
+        ("First light", "Wed, 10 Jan 2024", 754),
+        ("Static audio", "Tue, 20 Feb 2024", 7),
+        ("Remote <guests> & friends", "Tue, 05 Mar 2024", 3723),
+    ] {
+        let it = item(&items, title);
+        let pub_date = text(it, "pubDate");
+        assert!(
+            is_rfc2822(pub_date.trim()),
+            "{title}: pubDate {pub_date:?} is not RFC 2822"
+        );
+        assert!(
+            pub_date.trim().starts_with(date),
+            "{title}: pubDate {pub_date:?}, expected {date}"
+        );
+        assert_eq!(
+            seconds(&text(it, "itunes:duration")),
+            duration,
+            "{title}: itunes:duration"
+        );
+    }
+}
+
+#[test]
+fn episode_numbers_seasons_and_explicit_flags_are_tagged() {
+    let (_, _, xml) = feed();
+    let items = elements(&xml, "item");
+    let remote = item(&items, "Remote <guests> & friends");
+    assert_eq!(text(remote, "itunes:episode").trim(), "3");
+    assert_eq!(text(remote, "itunes:season").trim(), "1");
+    assert_eq!(text(remote, "itunes:explicit").trim(), "true");
+    let first = item(&items, "First light");
+    assert_eq!(text(first, "itunes:episode").trim(), "1");
+    assert_eq!(
+        text(first, "link").trim(),
+        "https://pods.example/shows/night-owls/first-light/"
+    );
+}
+
+#[test]
+fn only_sections_that_describe_a_podcast_get_a_podcast_feed() {
+    let (_, run, _) = feed();
+    let feeds: Vec<String> = run
+        .files()
+        .into_iter()
+        .filter(|f| f.ends_with("podcast.xml"))
+        .collect();
+    assert_eq!(feeds, [SHOW]);
+}
+
+#[test]
+fn show_missing_a_required_key_fails_naming_file_and_key() {
+    for key in ["author", "image", "category", "explicit"] {
+        let site = Site::fixture("podcast");
+        let rel = "content/shows/night-owls/_index.md";
+        let kept: Vec<String> = site
+            .read_source(rel)
+            .lines()
+            .filter(|line| !line.starts_with(&format!("{key} =")))
+            .map(str::to_string)
+            .collect();
+        site.write(rel, &(kept.join("\n") + "\n"));
+        let run = site.build(&[]).failed();
+        let err = run.stderr.clone();
+        assert!(
+            err.contains("night-owls/_index.md"),
+            "missing {key}: error must name the file:\n{err}"
+        );
+        assert!(
+            err.contains(key),
+            "missing {key}: error must name the key:\n{err}"
+        );
+    }
+}
+
+#[test]
+fn episode_without_audio_fails_naming_file_and_key() {
+    let site = Site::fixture("podcast");
+    site.write(
+        "content/shows/night-owls/silent.md",
+        "+++\ntitle = \"Silent\"\ndate = 2024-04-01\n\n[extra.episode]\nduration = 10\n+++\nNo audio.\n",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(err.contains("silent.md") && err.contains("audio"), "{err}");
+}
+
+#[test]
+fn episode_audio_that_does_not_exist_fails_naming_the_file() {
+    let site = Site::fixture("podcast");
+    site.write(
+        "content/shows/night-owls/ghost.md",
+        "+++\ntitle = \"Ghost\"\ndate = 2024-04-01\n\n[extra.episode]\naudio = \"ghost.mp3\"\nduration = 10\n+++\nGone.\n",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        err.contains("ghost.md") && err.contains("ghost.mp3"),
+        "{err}"
+    );
+}
+
+/// The channel's own tags: everything before the first item, without the optional RSS
+/// `<image>` block (whose `<title>` and `<link>` repeat the channel's).
+fn channel_head(channel: &str) -> String {
+    let head = &channel[..channel.find("<item").unwrap_or(channel.len())];
+    match (head.find("<image>"), head.find("</image>")) {
+        (Some(start), Some(end)) => {
+            format!("{}{}", &head[..start], &head[end + "</image>".len()..])
+        }
+        _ => head.to_string(),
+    }
+}
+
+fn is_rfc2822(date: &str) -> bool {
+    // e.g. "Tue, 05 Mar 2024 00:00:00 +0000" (GMT/UT and other zones accepted).
+    let parts: Vec<&str> = date.split_whitespace().collect();
+    let days = ["Mon,", "Tue,", "Wed,", "Thu,", "Fri,", "Sat,", "Sun,"];
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    parts.len() == 6
+        && days.contains(&parts[0])
+        && parts[1].len() <= 2
+        && parts[1].parse::<u8>().is_ok()
+        && months.contains(&parts[2])
+        && parts[3].len() == 4
+        && parts[3].parse::<u16>().is_ok()
+        && parts[4].split(':').count() == 3
+        && parts[4]
+            .split(':')
+            .all(|p| p.len() == 2 && p.parse::<u8>().is_ok())
+        && (matches!(parts[5], "GMT" | "UT" | "Z")
+            || (parts[5].len() == 5 && parts[5].starts_with(['+', '-'])))
+}

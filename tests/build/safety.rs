@@ -1,0 +1,170 @@
+//! The build is safe: all-or-nothing output, nothing outside the output folder, same bytes twice.
+
+use crate::support::{Site, differing_files, entries_starting_with, snapshot};
+
+#[test]
+fn failed_build_leaves_previous_dist_untouched() {
+    let site = Site::fixture("zola-basic");
+    site.build(&[]).succeeded();
+    let before = snapshot(&site.dist());
+    assert!(before.contains_key("index.html"));
+
+    // A later page breaks at render time, after other pages could already have been written.
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About, rewritten\"\n+++\nA new about page.\n",
+    );
+    let page = site.read_source("templates/page.html");
+    site.write(
+        "templates/page.html",
+        &page.replace(
+            "{{ page.title }}</h1>",
+            "{{ page.title | no_such_filter }}</h1>",
+        ),
+    );
+    site.build(&[]).failed();
+
+    assert!(
+        before == snapshot(&site.dist()),
+        "a failed build changed dist/"
+    );
+}
+
+#[test]
+fn failed_build_leaves_no_temporary_folder_behind() {
+    let site = Site::fixture("zola-basic");
+    site.build(&[]).succeeded();
+    site.write("content/broken.md", "+++\ntitle = \"Broken\n+++\n");
+    site.build(&[]).failed();
+    assert_no_build_folders(&site);
+}
+
+#[test]
+fn successful_build_leaves_no_temporary_folder_behind() {
+    let site = Site::fixture("zola-basic");
+    site.build(&[]).succeeded();
+    site.build(&[]).succeeded();
+    assert_no_build_folders(&site);
+}
+
+#[test]
+fn failed_first_build_creates_no_dist() {
+    let site = Site::fixture("zola-basic");
+    site.write("content/broken.md", "+++\ntitle = \"Broken\n+++\n");
+    site.build(&[]).failed();
+    assert!(
+        !site.dist().exists(),
+        "a failed build must not leave a partial dist/"
+    );
+}
+
+#[test]
+fn rebuild_replaces_dist_so_removed_pages_disappear() {
+    let site = Site::fixture("zola-basic");
+    let first = site.build(&[]).succeeded();
+    assert!(first.exists("about/index.html"));
+    site.remove("content/about.md");
+    let second = site.build(&[]).succeeded();
+    assert!(
+        !second.exists("about/index.html"),
+        "dist/ must be the new build, not a merge"
+    );
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    let site = Site::fixture("zola-basic");
+    let one = site.parent().join("out-one");
+    let two = site.parent().join("out-two");
+    site.build(&["--output-dir", one.to_str().expect("utf-8")])
+        .succeeded();
+    site.build(&["--output-dir", two.to_str().expect("utf-8")])
+        .succeeded();
+    let (a, b) = (snapshot(&one), snapshot(&two));
+    assert!(!a.is_empty());
+    let differing = differing_files(&a, &b);
+    assert!(
+        differing.is_empty(),
+        "files differ between two builds: {differing:?}"
+    );
+}
+
+#[test]
+fn podcast_output_is_byte_identical_across_runs() {
+    let site = Site::fixture("podcast");
+    let first = snapshot(&site.build(&[]).succeeded().out);
+    let second = snapshot(&site.build(&[]).succeeded().out);
+    assert!(first == second, "the podcast site built differently twice");
+}
+
+#[test]
+fn slug_escaping_the_output_folder_is_an_error() {
+    let front = "title = \"Escape\"\ndate = 2024-06-01\nslug = \"../../../x\"";
+    assert_escape_rejected("content/blog/escape.md", front, "slug");
+}
+
+#[test]
+fn path_escaping_the_output_folder_is_an_error() {
+    assert_escape_rejected(
+        "content/escape.md",
+        "title = \"Escape\"\npath = \"../x\"",
+        "path",
+    );
+}
+
+#[test]
+fn absolute_path_outside_the_site_is_an_error() {
+    assert_escape_rejected(
+        "content/escape.md",
+        "title = \"Escape\"\npath = \"/../../x\"",
+        "path",
+    );
+}
+
+#[test]
+fn alias_escaping_the_output_folder_is_an_error() {
+    assert_escape_rejected(
+        "content/escape.md",
+        "title = \"Escape\"\naliases = [\"../../x/\"]",
+        "aliases",
+    );
+}
+
+/// A page whose front matter points outside the output fails the build naming file and key,
+/// and nothing is written beside the site or the output.
+fn assert_escape_rejected(rel: &str, front_matter: &str, key: &str) {
+    let site = Site::fixture("zola-basic");
+    site.write(rel, &format!("+++\n{front_matter}\n+++\nOut!\n"));
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        err.contains(rel) && err.contains(key),
+        "expected {rel} and `{key}` in:\n{err}"
+    );
+    assert_nothing_escaped(&site);
+}
+
+fn assert_nothing_escaped(site: &Site) {
+    for dir in [site.root(), site.parent()] {
+        assert!(
+            !dir.join("x").exists(),
+            "something was written to {}",
+            dir.join("x").display()
+        );
+    }
+    assert!(
+        !site.dist().exists(),
+        "a failed first build must not leave dist/"
+    );
+}
+
+/// No `.kiln-build-*` folder in the site, beside it, or in the output.
+fn assert_no_build_folders(site: &Site) {
+    for dir in [site.root(), site.parent(), site.dist()] {
+        let leftovers = entries_starting_with(&dir, ".kiln-build-");
+        assert!(
+            leftovers.is_empty(),
+            "left behind in {}: {leftovers:?}",
+            dir.display()
+        );
+    }
+}

@@ -1,0 +1,543 @@
+//! A plain Zola site (`tests/fixtures/zola-basic`) builds unchanged, to Zola's URLs and context.
+
+use std::collections::BTreeSet;
+
+use crate::markup::{list_by_id, start_tags, tags_with, text_by_id, texts};
+use crate::support::{Run, Site};
+
+const BASE: &str = "https://example.org";
+
+fn build() -> Run {
+    Site::fixture("zola-basic").build(&[]).succeeded()
+}
+
+fn url(path: &str) -> String {
+    format!("{BASE}{path}")
+}
+
+/// The files Zola writes for this fixture (checked against Zola's site, sitemap and
+/// pagination sources): pretty URLs, `page/1/` redirecting to the section, `page/N/`, taxonomy
+/// list and terms, one file per alias, feeds per `feed_filenames`, and the colocated asset.
+const ZOLA_FILES: &[&str] = &[
+    "404.html",
+    "about/index.html",
+    "atom.xml",
+    "blog/custom-second/index.html",
+    "blog/first/index.html",
+    "blog/index.html",
+    "blog/page/1/index.html",
+    "blog/page/2/index.html",
+    "blog/third/index.html",
+    "blog/with-asset/diagram.svg",
+    "blog/with-asset/index.html",
+    "docs/advanced/index.html",
+    "docs/advanced/tuning/index.html",
+    "docs/configure/index.html",
+    "docs/index.html",
+    "docs/install/index.html",
+    "images/logo.txt",
+    "index.html",
+    "legal/terms/index.html",
+    "old/second-post.html",
+    "old/second/index.html",
+    "recipes/apple/index.html",
+    "recipes/banana/index.html",
+    "recipes/cherry/index.html",
+    "recipes/index.html",
+    "robots.txt",
+    "rss.xml",
+    "sitemap.xml",
+    "style.css",
+    "tags/index.html",
+    "tags/rust/index.html",
+    "tags/static-sites/index.html",
+    "tags/zola/index.html",
+];
+
+#[test]
+fn zola_site_builds_to_exactly_the_files_zola_writes() {
+    let run = build();
+    let expected: BTreeSet<String> = ZOLA_FILES.iter().map(|f| f.to_string()).collect();
+    let written = run.files();
+    let missing: Vec<_> = expected.difference(&written).collect();
+    let extra: Vec<_> = written.difference(&expected).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:?}\nunexpected: {extra:?}"
+    );
+}
+
+#[test]
+fn drafts_and_their_only_terms_are_left_out_by_default() {
+    let run = build();
+    assert!(!run.exists("blog/unfinished/index.html") && !run.exists("blog/draft/index.html"));
+    assert!(
+        !run.exists("tags/secret/index.html"),
+        "a term used only by a draft must not exist"
+    );
+    assert!(!run.read("sitemap.xml").contains("/blog/draft/"));
+    assert!(!run.read("atom.xml").contains("Unfinished"));
+}
+
+#[test]
+fn drafts_flag_publishes_drafts_and_their_terms() {
+    let run = Site::fixture("zola-basic").build(&["--drafts"]).succeeded();
+    let draft = run.read("blog/draft/index.html");
+    assert!(draft.contains("This draft must not be published without the drafts flag."));
+    assert!(run.exists("tags/secret/index.html"));
+    // Five posts at two per pager: three pagers now.
+    assert!(run.exists("blog/page/3/index.html"));
+    assert_eq!(text_by_id(&run.read("blog/index.html"), "pager"), "1/3");
+}
+
+#[test]
+fn page_context_has_zola_fields() {
+    let run = build();
+    let html = run.read("blog/first/index.html");
+    assert_eq!(text_by_id(&html, "page-title"), "First post");
+    assert_eq!(text_by_id(&html, "page-description"), "The first post");
+    assert_eq!(text_by_id(&html, "page-permalink"), url("/blog/first/"));
+    assert_eq!(text_by_id(&html, "page-path"), "/blog/first/");
+    assert_eq!(text_by_id(&html, "page-slug"), "first");
+    assert_eq!(text_by_id(&html, "page-date"), "10 January 2024");
+    assert_eq!(text_by_id(&html, "page-mood"), "curious");
+    assert_eq!(text_by_id(&html, "current-path"), "/blog/first/");
+    assert_eq!(text_by_id(&html, "current-url"), url("/blog/first/"));
+    assert_eq!(list_by_id(&html, "page-tags"), ["Rust", "Static Sites"]);
+    let tag_links: Vec<String> = start_tags(
+        &crate::markup::by_id(&html, "page-tags").unwrap_or_default(),
+        "a",
+    )
+    .into_iter()
+    .map(|a| a["href"].clone())
+    .collect();
+    assert_eq!(tag_links, [url("/tags/rust/"), url("/tags/static-sites/")]);
+}
+
+#[test]
+fn slug_and_path_in_front_matter_choose_the_url() {
+    let run = build();
+    let second = run.read("blog/custom-second/index.html");
+    assert_eq!(
+        text_by_id(&second, "page-permalink"),
+        url("/blog/custom-second/")
+    );
+    assert_eq!(text_by_id(&second, "page-slug"), "custom-second");
+    let terms = run.read("legal/terms/index.html");
+    assert_eq!(text_by_id(&terms, "page-permalink"), url("/legal/terms/"));
+    assert!(terms.contains("These terms live at a path chosen in front matter."));
+}
+
+#[test]
+fn aliases_are_redirect_pages_to_the_permalink() {
+    let run = build();
+    for alias in ["old/second/index.html", "old/second-post.html"] {
+        let html = run.read(alias);
+        let refresh = tags_with(&html, "meta", "http-equiv", "refresh");
+        assert_eq!(refresh.len(), 1, "{alias} has no meta refresh:\n{html}");
+        assert!(
+            refresh[0]["content"].ends_with(&url("/blog/custom-second/")),
+            "{alias}: {html}"
+        );
+        assert_eq!(
+            tags_with(&html, "link", "rel", "canonical")[0]["href"],
+            url("/blog/custom-second/")
+        );
+    }
+}
+
+#[test]
+fn date_sorted_section_paginates_like_zola() {
+    let run = build();
+    let first = run.read("blog/index.html");
+    assert_eq!(text_by_id(&first, "section-title"), "Blog");
+    assert_eq!(text_by_id(&first, "pager"), "1/2");
+    assert_eq!(
+        list_by_id(&first, "pager-pages"),
+        [url("/blog/third/"), url("/blog/custom-second/")]
+    );
+    assert_eq!(text_by_id(&first, "pager-first"), url("/blog/"));
+    assert_eq!(text_by_id(&first, "pager-last"), url("/blog/page/2/"));
+    assert_eq!(text_by_id(&first, "pager-previous"), "");
+    assert_eq!(text_by_id(&first, "pager-next"), url("/blog/page/2/"));
+    assert_eq!(text_by_id(&first, "current-path"), "/blog/");
+
+    let second = run.read("blog/page/2/index.html");
+    assert_eq!(text_by_id(&second, "pager"), "2/2");
+    assert_eq!(
+        list_by_id(&second, "pager-pages"),
+        [url("/blog/first/"), url("/blog/with-asset/")]
+    );
+    assert_eq!(text_by_id(&second, "pager-previous"), url("/blog/"));
+    assert_eq!(text_by_id(&second, "pager-next"), "");
+    assert_eq!(text_by_id(&second, "current-path"), "/blog/page/2/");
+
+    let redirect = run.read("blog/page/1/index.html");
+    let refresh = tags_with(&redirect, "meta", "http-equiv", "refresh");
+    assert!(
+        refresh
+            .first()
+            .is_some_and(|m| m["content"].ends_with(&url("/blog/"))),
+        "page/1/ must redirect to the section:\n{redirect}"
+    );
+}
+
+#[test]
+fn lower_and_higher_follow_the_section_order() {
+    // Zola's code (not its old docs, fixed in getzola/zola#3164): `lower` is the page before
+    // in the sorted list, `higher` the page after, whatever the sort key.
+    let run = build();
+    let second = run.read("blog/custom-second/index.html");
+    assert_eq!(text_by_id(&second, "page-lower"), url("/blog/third/"));
+    assert_eq!(text_by_id(&second, "page-higher"), url("/blog/first/"));
+    let third = run.read("blog/third/index.html");
+    assert_eq!(text_by_id(&third, "page-lower"), "");
+    let install = run.read("docs/install/index.html");
+    assert_eq!(text_by_id(&install, "page-lower"), "");
+    assert_eq!(text_by_id(&install, "page-higher"), url("/docs/configure/"));
+}
+
+#[test]
+fn weight_and_title_sorting_order_section_pages() {
+    let run = build();
+    let docs = run.read("docs/index.html");
+    assert_eq!(
+        list_by_id(&docs, "section-pages"),
+        [url("/docs/install/"), url("/docs/configure/")]
+    );
+    assert_eq!(list_by_id(&docs, "subsections"), [url("/docs/advanced/")]);
+    assert_eq!(
+        text_by_id(&docs, "section-description"),
+        "Documentation, by weight"
+    );
+    assert!(text_by_id(&docs, "section-content").contains("The docs section introduction."));
+    let recipes = run.read("recipes/index.html");
+    assert_eq!(
+        list_by_id(&recipes, "section-pages"),
+        [
+            url("/recipes/apple/"),
+            url("/recipes/banana/"),
+            url("/recipes/cherry/")
+        ]
+    );
+}
+
+#[test]
+fn section_template_and_page_template_are_honoured() {
+    let run = build();
+    assert!(
+        run.read("docs/install/index.html")
+            .contains(r#"<article class="doc">"#)
+    );
+    assert!(
+        run.read("docs/advanced/tuning/index.html")
+            .contains(r#"<article class="doc">"#)
+    );
+    assert!(
+        !run.read("about/index.html")
+            .contains(r#"<article class="doc">"#)
+    );
+    assert!(
+        run.read("blog/index.html").contains(r#"id="pager""#),
+        "blog uses blog.html"
+    );
+}
+
+#[test]
+fn summary_is_the_text_before_the_more_marker() {
+    let run = build();
+    let html = run.read("blog/first/index.html");
+    let summary = crate::markup::by_id(&html, "page-summary").unwrap_or_default();
+    assert!(
+        summary.contains("This is the summary of the first post"),
+        "summary: {summary}"
+    );
+    assert!(
+        !summary.contains("only-in-full-content"),
+        "summary runs past <!-- more -->: {summary}"
+    );
+    let content = crate::markup::by_id(&html, "page-content").unwrap_or_default();
+    assert!(content.contains("only-in-full-content") && content.contains("This is the summary"));
+}
+
+#[test]
+fn markdown_extensions_render_like_zola() {
+    let run = build();
+    let content = crate::markup::by_id(&run.read("blog/first/index.html"), "page-content")
+        .unwrap_or_default();
+    assert!(
+        content.contains("<table>")
+            && content.contains("<th>Name</th>")
+            && content.contains("<td>alpha</td>")
+    );
+    assert!(
+        content.contains("<del>struck</del>"),
+        "strikethrough: {content}"
+    );
+    let boxes = start_tags(&content, "input");
+    assert_eq!(boxes.len(), 2, "two task-list checkboxes: {content}");
+    assert!(
+        boxes
+            .iter()
+            .all(|b| b["type"] == "checkbox" && b.contains_key("disabled"))
+    );
+    assert_eq!(
+        boxes.iter().filter(|b| b.contains_key("checked")).count(),
+        1
+    );
+    assert!(
+        content.contains(r##"href="#note""##),
+        "footnote reference: {content}"
+    );
+    assert!(content.contains(r#"id="note""#) && content.contains("The footnote text."));
+    assert!(
+        content.contains("\u{201c}quoted\u{201d}"),
+        "smart punctuation is on in config: {content}"
+    );
+}
+
+#[test]
+fn headings_get_unique_ids_and_a_table_of_contents() {
+    let run = build();
+    let html = run.read("blog/first/index.html");
+    let content = crate::markup::by_id(&html, "page-content").unwrap_or_default();
+    let ids: Vec<String> = ["h2", "h3"]
+        .iter()
+        .flat_map(|h| start_tags(&content, h))
+        .filter_map(|a| a.get("id").cloned())
+        .collect();
+    for id in [
+        "getting-started",
+        "getting-started-1",
+        "install-steps",
+        "tables-and-notes",
+    ] {
+        assert!(
+            ids.contains(&id.to_string()),
+            "heading id {id} missing; ids: {ids:?}"
+        );
+    }
+    let toc = crate::markup::by_id(&html, "page-toc").unwrap_or_default();
+    let links: Vec<(String, String)> = start_tags(&toc, "a")
+        .into_iter()
+        .map(|a| (a["href"].clone(), a["data-level"].clone()))
+        .collect();
+    let page = url("/blog/first/");
+    assert_eq!(
+        links,
+        [
+            (format!("{page}#getting-started"), "2".to_string()),
+            (format!("{page}#install-steps"), "3".to_string()),
+            (format!("{page}#getting-started-1"), "2".to_string()),
+            (format!("{page}#tables-and-notes"), "2".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn internal_links_resolve_to_permalinks_with_anchors() {
+    let run = build();
+    let content = crate::markup::by_id(&run.read("blog/first/index.html"), "page-content")
+        .unwrap_or_default();
+    let hrefs: Vec<String> = start_tags(&content, "a")
+        .into_iter()
+        .filter_map(|a| a.get("href").cloned())
+        .collect();
+    assert!(
+        hrefs.contains(&url("/docs/install/#requirements")),
+        "hrefs: {hrefs:?}"
+    );
+    assert!(hrefs.contains(&url("/")), "hrefs: {hrefs:?}");
+    assert!(
+        !content.contains("@/"),
+        "an @/ link was left unresolved: {content}"
+    );
+}
+
+#[test]
+fn word_count_and_reading_time_match_zola() {
+    // 201 plain words: Zola counts Unicode words and rounds reading time up at 200 a minute.
+    let html = build().read("docs/configure/index.html");
+    assert_eq!(text_by_id(&html, "page-word-count"), "201");
+    assert_eq!(text_by_id(&html, "page-reading-time"), "2");
+}
+
+#[test]
+fn template_functions_return_zola_values() {
+    let html = build().read("index.html");
+    assert_eq!(text_by_id(&html, "get-url-page"), url("/blog/first/"));
+    assert_eq!(text_by_id(&html, "get-url-static"), url("/images/logo.txt"));
+    assert_eq!(
+        text_by_id(&html, "get-page"),
+        format!("Second post|{}", url("/blog/custom-second/"))
+    );
+    assert_eq!(text_by_id(&html, "get-section"), "Docs|2");
+    assert_eq!(text_by_id(&html, "get-section-metadata-only"), "Docs|0");
+    assert_eq!(
+        text_by_id(&html, "get-taxonomy-url"),
+        url("/tags/static-sites/")
+    );
+    assert_eq!(text_by_id(&html, "config-title"), "Zola Basic");
+    assert_eq!(text_by_id(&html, "current-path"), "/");
+    assert_eq!(text_by_id(&html, "current-url"), url("/"));
+    assert!(text_by_id(&html, "section-content").contains("Welcome to the home section."));
+    let root_pages: BTreeSet<String> = list_by_id(&html, "root-pages").into_iter().collect();
+    assert_eq!(
+        root_pages,
+        BTreeSet::from([url("/about/"), url("/legal/terms/")])
+    );
+    assert_eq!(text_by_id(&html, "site-author"), "Ada Example");
+}
+
+#[test]
+fn taxonomy_list_and_term_pages_carry_terms() {
+    let run = build();
+    let list = run.read("tags/index.html");
+    let terms: BTreeSet<String> = list_by_id(&list, "terms").into_iter().collect();
+    assert_eq!(
+        terms,
+        BTreeSet::from(["Rust|2".into(), "Static Sites|1".into(), "Zola|1".into()])
+    );
+    let rust = run.read("tags/rust/index.html");
+    assert_eq!(text_by_id(&rust, "term-name"), "Rust");
+    assert_eq!(text_by_id(&rust, "term-slug"), "rust");
+    assert_eq!(text_by_id(&rust, "term-permalink"), url("/tags/rust/"));
+    assert_eq!(text_by_id(&rust, "term-page-count"), "2");
+    let pages: BTreeSet<String> = list_by_id(&rust, "term-pages").into_iter().collect();
+    assert_eq!(
+        pages,
+        BTreeSet::from([url("/blog/first/"), url("/blog/custom-second/")])
+    );
+    assert_eq!(text_by_id(&rust, "current-path"), "/tags/rust/");
+}
+
+#[test]
+fn colocated_assets_and_static_files_are_copied_as_is() {
+    let site = Site::fixture("zola-basic");
+    let run = site.build(&[]).succeeded();
+    for (source, output) in [
+        (
+            "content/blog/with-asset/diagram.svg",
+            "blog/with-asset/diagram.svg",
+        ),
+        ("static/style.css", "style.css"),
+        ("static/images/logo.txt", "images/logo.txt"),
+    ] {
+        assert_eq!(
+            site.read_source(source),
+            run.read(output),
+            "{output} differs from {source}"
+        );
+    }
+}
+
+#[test]
+fn sitemap_lists_every_page_section_and_term_with_lastmod_for_dated_pages() {
+    let run = build();
+    let sitemap = run.read("sitemap.xml");
+    crate::markup::check_well_formed(&sitemap)
+        .unwrap_or_else(|e| panic!("sitemap.xml: {e}\n{sitemap}"));
+    let locs: BTreeSet<String> = texts(&sitemap, "loc")
+        .into_iter()
+        .map(|l| l.trim().to_string())
+        .collect();
+    for path in [
+        "/",
+        "/about/",
+        "/legal/terms/",
+        "/blog/",
+        "/blog/first/",
+        "/blog/custom-second/",
+        "/blog/third/",
+        "/blog/with-asset/",
+        "/blog/page/2/",
+        "/docs/",
+        "/docs/install/",
+        "/docs/configure/",
+        "/docs/advanced/",
+        "/docs/advanced/tuning/",
+        "/recipes/",
+        "/recipes/apple/",
+        "/recipes/banana/",
+        "/recipes/cherry/",
+        "/tags/",
+        "/tags/rust/",
+        "/tags/static-sites/",
+        "/tags/zola/",
+    ] {
+        assert!(
+            locs.contains(&url(path)),
+            "sitemap lacks {path}; it has {locs:?}"
+        );
+    }
+    for never in ["/old/second/", "/404.html", "/blog/draft/"] {
+        assert!(!locs.contains(&url(never)), "sitemap must not list {never}");
+    }
+    let third = crate::markup::elements(&sitemap, "url")
+        .into_iter()
+        .find(|u| u.contains(&url("/blog/third/")))
+        .unwrap_or_default();
+    assert!(
+        crate::markup::text(&third, "lastmod").starts_with("2024-03-05"),
+        "lastmod of third: {third}"
+    );
+}
+
+#[test]
+fn robots_txt_points_at_the_sitemap() {
+    let robots = build().read("robots.txt");
+    assert!(
+        robots
+            .lines()
+            .any(|l| l.trim() == format!("Sitemap: {BASE}/sitemap.xml")),
+        "robots.txt:\n{robots}"
+    );
+    assert!(robots.contains("User-agent:"), "robots.txt:\n{robots}");
+}
+
+#[test]
+fn feeds_are_written_per_feed_filename_newest_first_up_to_feed_limit() {
+    let run = build();
+    let atom = run.read("atom.xml");
+    crate::markup::check_well_formed(&atom).unwrap_or_else(|e| panic!("atom.xml: {e}\n{atom}"));
+    assert!(
+        atom.contains("http://www.w3.org/2005/Atom"),
+        "atom.xml is not Atom:\n{atom}"
+    );
+    let entries = crate::markup::elements(&atom, "entry");
+    let titles: Vec<String> = entries
+        .iter()
+        .map(|e| crate::markup::text(e, "title"))
+        .collect();
+    assert_eq!(
+        titles,
+        ["Third post", "Second post", "First post"],
+        "feed_limit = 3, newest first"
+    );
+
+    let rss = run.read("rss.xml");
+    crate::markup::check_well_formed(&rss).unwrap_or_else(|e| panic!("rss.xml: {e}\n{rss}"));
+    assert!(
+        rss.contains("<rss") && rss.contains("version=\"2.0\""),
+        "rss.xml is not RSS 2.0:\n{rss}"
+    );
+    let items = crate::markup::elements(&rss, "item");
+    let links: Vec<String> = items
+        .iter()
+        .map(|i| crate::markup::text(i, "link").trim().to_string())
+        .collect();
+    assert_eq!(
+        links,
+        [
+            url("/blog/third/"),
+            url("/blog/custom-second/"),
+            url("/blog/first/")
+        ]
+    );
+}
+
+#[test]
+fn not_found_page_is_written_at_the_root() {
+    let html = build().read("404.html");
+    assert!(html.contains("Nothing lives at this address."));
+}
