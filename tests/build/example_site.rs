@@ -587,8 +587,12 @@ fn sitemap_lists_every_readable_page() {
         .into_iter()
         .map(|l| l.trim().to_string())
         .collect();
-    for (file, _) in readable_pages() {
-        if file != "404.html" && !file.contains("/page/") {
+    for (file, html) in readable_pages() {
+        // Pages that ask search engines not to index them rightly stay out of the sitemap.
+        let noindex = tags_with(&html, "meta", "name", "robots")
+            .iter()
+            .any(|m| m.get("content").is_some_and(|c| c.contains("noindex")));
+        if file != "404.html" && !file.contains("/page/") && !noindex {
             assert!(
                 locs.contains(&own_url(&file)),
                 "sitemap.xml lacks {}",

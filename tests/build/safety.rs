@@ -168,3 +168,31 @@ fn assert_no_build_folders(site: &Site) {
         );
     }
 }
+
+#[test]
+fn output_dir_that_would_swallow_the_sources_is_refused() {
+    // Swapping the output in replaces the folder: pointed at the site (or a folder holding it),
+    // that would delete the sources.
+    let site = Site::fixture("zola-basic");
+    let targets = [site.root(), site.parent(), site.root().join("content")];
+    for target in targets {
+        let run = site
+            .build(&["--output-dir", target.to_str().expect("utf-8")])
+            .failed();
+        assert!(
+            run.stderr.contains("output"),
+            "the refusal should say why:\n{}",
+            run.stderr
+        );
+        assert!(
+            site.root().join("content/blog/first.md").is_file(),
+            "sources deleted by {}",
+            target.display()
+        );
+        assert!(
+            site.root().join("config.toml").is_file(),
+            "config deleted by {}",
+            target.display()
+        );
+    }
+}

@@ -541,3 +541,43 @@ fn not_found_page_is_written_at_the_root() {
     let html = build().read("404.html");
     assert!(html.contains("Nothing lives at this address."));
 }
+
+#[test]
+fn generate_switches_turn_feeds_sitemap_and_robots_off() {
+    let site = Site::fixture("zola-basic");
+    let config = site.read_source("config.toml");
+    let off = config
+        .replace("generate_feeds = true", "generate_feeds = false")
+        .replace("generate_sitemap = true", "generate_sitemap = false")
+        .replace("generate_robots_txt = true", "generate_robots_txt = false");
+    site.write("config.toml", &off);
+    let run = site.build(&[]).succeeded();
+    for file in ["atom.xml", "rss.xml", "sitemap.xml", "robots.txt"] {
+        assert!(
+            !run.exists(file),
+            "{file} must not be written when switched off"
+        );
+    }
+    assert!(run.exists("index.html"));
+}
+
+#[test]
+fn smart_punctuation_follows_the_markdown_config() {
+    let site = Site::fixture("zola-basic");
+    let config = site.read_source("config.toml");
+    site.write(
+        "config.toml",
+        &config.replace("smart_punctuation = true", "smart_punctuation = false"),
+    );
+    let run = site.build(&[]).succeeded();
+    let content = crate::markup::by_id(&run.read("blog/first/index.html"), "page-content")
+        .unwrap_or_default();
+    assert!(
+        !content.contains('\u{201c}'),
+        "smart punctuation is off: {content}"
+    );
+    assert!(
+        content.contains("&quot;quoted&quot;") || content.contains("\"quoted\""),
+        "{content}"
+    );
+}
