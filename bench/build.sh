@@ -88,6 +88,29 @@ print(f"{html} {found}/{manifest['pages']} {'ok' if ok else 'INCOMPLETE'}")
 EOF
 }
 
+# Equivalence check: the HTML files each tool wrote, by path, and how much HTML in all.
+compare_outputs() {
+  python3 - "$1" "$2" <<'EOF'
+import os, sys
+def html(root):
+    found = {}
+    for folder, _, files in os.walk(root):
+        for f in files:
+            if f.endswith(".html"):
+                path = os.path.join(folder, f)
+                found[os.path.relpath(path, root)] = os.path.getsize(path)
+    return found
+kiln, hugo = html(sys.argv[1]), html(sys.argv[2])
+only_k, only_h = sorted(kiln.keys() - hugo.keys()), sorted(hugo.keys() - kiln.keys())
+mib = lambda d: sum(d.values()) / 2**20
+print(f"   same HTML paths: {len(kiln.keys() & hugo.keys())}; only kiln: {len(only_k)}; "
+      f"only hugo: {len(only_h)}; HTML size kiln {mib(kiln):.1f} MiB, hugo {mib(hugo):.1f} MiB")
+for label, paths in (("only kiln", only_k), ("only hugo", only_h)):
+    for p in paths[:5]:
+        print(f"   {label}: {p}")
+EOF
+}
+
 for n in "${sizes[@]}"; do
   site="$work/$n"
   echo "== $n pages: generating into $site"
@@ -116,6 +139,10 @@ for n in "${sizes[@]}"; do
       mem[$tool]=- check[$tool]=failed
     fi
   done
+
+  if ((${#cmds[@]} == 2)); then
+    compare_outputs "$site/kiln-dist" "$site/hugo-dist"
+  fi
 
   json="$site/hyperfine.json"
   if ((${#cmds[@]})); then
