@@ -281,3 +281,44 @@ fn missing_config_file_fails_with_its_path() {
     let err = site.build(&[]).failed().stderr;
     assert!(err.contains("config.toml"), "{err}");
 }
+
+#[test]
+fn broken_config_toml_names_file_line_and_column() {
+    let site = Site::fixture("zola-basic");
+    let config = site.read_source("config.toml");
+    site.write(
+        "config.toml",
+        &config.replacen("title = \"Zola Basic\"", "title = \"Zola Basic", 1),
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        names_file_line_and_column(&err, "config.toml", 2),
+        "expected config.toml, line 2 and a column in:\n{err}"
+    );
+}
+
+#[test]
+fn taxonomy_missing_from_config_names_file_and_taxonomy() {
+    let site = fixture_with(
+        "content/blog/categorised.md",
+        "+++\ntitle = \"Categorised\"\ndate = 2024-05-04\n[taxonomies]\ncategories = [\"News\"]\n+++\nBody.\n",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        err.contains("content/blog/categorised.md") && err.contains("categories"),
+        "{err}"
+    );
+}
+
+#[test]
+fn page_path_colliding_with_a_section_names_both_files() {
+    let site = fixture_with(
+        "content/docs-page.md",
+        "+++\ntitle = \"Docs page\"\npath = \"docs\"\n+++\nMine.\n",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        err.contains("content/docs-page.md") && err.contains("content/docs/_index.md"),
+        "{err}"
+    );
+}

@@ -700,3 +700,49 @@ fn example_site_builds_byte_identically_twice() {
         "the example site built differently twice: {differing:?}"
     );
 }
+
+#[test]
+fn colocated_assets_are_copied_beside_their_page_or_section() {
+    let run = run();
+    let root = repo_root().join("content");
+    let mut assets = Vec::new();
+    collect_assets(&root, &root, &mut assets);
+    assert!(
+        !assets.is_empty(),
+        "the example site bundles its audio beside its episodes"
+    );
+    for rel in assets {
+        let folder = parent_of(&rel);
+        let owner = content().iter().find(|c| {
+            c.rel == format!("{folder}/index.md") || c.rel == format!("{folder}/_index.md")
+        });
+        let base = owner.map_or_else(|| with_slashes(&folder), Content::url_path);
+        let name = rel.rsplit('/').next().unwrap_or_default();
+        let output = format!("{}{name}", base.trim_start_matches('/'));
+        let source = std::fs::read(root.join(&rel)).expect("read asset");
+        assert_eq!(
+            std::fs::read(run.path(&output)).ok(),
+            Some(source),
+            "content/{rel} should be copied to {output}"
+        );
+    }
+}
+
+fn collect_assets(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_assets(root, &path, out);
+        } else if path.extension().is_none_or(|e| e != "md") {
+            out.push(
+                path.strip_prefix(root)
+                    .expect("under content")
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
+        }
+    }
+}

@@ -581,3 +581,49 @@ fn smart_punctuation_follows_the_markdown_config() {
         "{content}"
     );
 }
+
+#[test]
+fn sitemap_lastmod_prefers_updated_over_date() {
+    let sitemap = build().read("sitemap.xml");
+    let second = crate::markup::elements(&sitemap, "url")
+        .into_iter()
+        .find(|u| u.contains(&url("/blog/custom-second/")))
+        .unwrap_or_default();
+    let lastmod = crate::markup::text(&second, "lastmod");
+    assert!(
+        lastmod.starts_with("2024-02-25"),
+        "updated wins over date: {second}"
+    );
+}
+
+#[test]
+fn yaml_front_matter_gives_the_same_page_fields() {
+    let html = build().read("blog/third/index.html");
+    assert_eq!(text_by_id(&html, "page-title"), "Third post");
+    assert_eq!(
+        text_by_id(&html, "page-description"),
+        "The third post, written with YAML front matter"
+    );
+    assert_eq!(text_by_id(&html, "page-date"), "05 March 2024");
+    assert_eq!(list_by_id(&html, "page-tags"), ["Zola"]);
+}
+
+#[test]
+fn paginate_path_names_the_pager_folder() {
+    let site = Site::fixture("zola-basic");
+    let index = site.read_source("content/blog/_index.md");
+    site.write(
+        "content/blog/_index.md",
+        &index.replace(
+            "paginate_by = 2",
+            "paginate_by = 2\npaginate_path = \"seite\"",
+        ),
+    );
+    let run = site.build(&[]).succeeded();
+    assert!(run.exists("blog/seite/2/index.html") && run.exists("blog/seite/1/index.html"));
+    assert!(!run.exists("blog/page/2/index.html"));
+    assert_eq!(
+        text_by_id(&run.read("blog/index.html"), "pager-next"),
+        url("/blog/seite/2/")
+    );
+}
