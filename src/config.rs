@@ -217,7 +217,7 @@ pub struct LoadedConfig {
 
 /// Reads `<root>/config.toml`; `base_url` overrides the file's when given.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<LoadedConfig, Vec<Diagnostic>> {
-    let path = root.join("config.toml");
+    let path = crate::load::under(root, "config.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| {
         vec![Diagnostic::in_file(
             &path,

@@ -109,11 +109,12 @@ pub fn parse<T: for<'de> Deserialize<'de> + Default>(
         Format::Toml => toml::from_str(split.header).map_err(|e| {
             let offset = split.header_offset + e.span().map_or(0, |s| s.start);
             let (line, column) = line_col(text, offset);
+            let message = with_key(e.message().trim(), text, line, '=');
             Diagnostic::at(
                 file,
                 line,
                 Some(column),
-                format!("invalid front matter: {}", e.message().trim()),
+                format!("invalid front matter: {message}"),
             )
         }),
         Format::Yaml => serde_saphyr::from_str(split.header).map_err(|e| {
@@ -122,14 +123,31 @@ pub fn parse<T: for<'de> Deserialize<'de> + Default>(
                 .location()
                 .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
             let message = e.without_snippet().to_string();
-            let message = message.lines().next().unwrap_or("").trim().to_string();
+            let line = first_line + line.max(1) - 1;
+            let message = with_key(message.lines().next().unwrap_or("").trim(), text, line, ':');
             Diagnostic::at(
                 file,
-                first_line + line.max(1) - 1,
+                line,
                 Some(column.max(1)),
                 format!("invalid front matter: {message}"),
             )
         }),
+    }
+}
+
+/// Adds the key written on `line` (before `separator`) to a message that does not name it,
+/// so "expected i64" becomes "expected i64 (key `weight`)".
+fn with_key(message: &str, text: &str, line: usize, separator: char) -> String {
+    let key = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.split_once(separator))
+        .map(|(k, _)| k.trim());
+    match key {
+        Some(key) if !key.is_empty() && !key.contains(' ') && !message.contains(key) => {
+            format!("{message} (key `{key}`)")
+        }
+        _ => message.to_string(),
     }
 }
 
@@ -321,6 +339,13 @@ mod tests {
         let error = page("+++\ntitle = \"x\"\ntitel = \"y\"\n+++\n").unwrap_err();
         assert_eq!(error.line, Some(3));
         assert!(error.message.contains("titel"), "{}", error.message);
+    }
+
+    #[test]
+    fn wrongly_typed_value_names_its_key() {
+        let error = page("+++\ntitle = \"x\"\nweight = \"heavy\"\n+++\n").unwrap_err();
+        assert_eq!(error.line, Some(3));
+        assert!(error.message.contains("`weight`"), "{}", error.message);
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<SiteOutput, BuildError> {
     let started = Instant::now();
     let loaded = load::load(&opts.root).map_err(|d| BuildError { diagnostics: d })?;
     let templates = loaded.templates.clone();
-    let compiled = templates::compile(&templates);
+    let (mut tera, mut template_errors) = templates::compile(&templates);
     stages.push(stage(
         "load",
         started,
@@ -119,16 +119,15 @@ pub fn render_site(opts: &BuildOptions) -> Result<SiteOutput, BuildError> {
 
     let started = Instant::now();
     let mut warnings = loaded_config.warnings;
-    let linked = site::link(loaded_config.config, loaded, opts.drafts);
-    let (site, mut tera) = match (linked, compiled) {
-        (Ok(site), Ok(tera)) => (site, tera),
-        (linked, compiled) => {
-            let mut diagnostics = linked.err().unwrap_or_default();
-            diagnostics.extend(compiled.err().unwrap_or_default());
-            return Err(BuildError { diagnostics });
-        }
-    };
-    let shows = podcast::shows(&site, &opts.root).map_err(|d| BuildError { diagnostics: d })?;
+    let site =
+        site::link(loaded_config.config, loaded, opts.drafts).map_err(|mut diagnostics| {
+            diagnostics.append(&mut template_errors);
+            BuildError { diagnostics }
+        })?;
+    let shows = podcast::shows(&site).map_err(|mut diagnostics| {
+        diagnostics.append(&mut template_errors);
+        BuildError { diagnostics }
+    })?;
     warnings.extend(site.warnings.iter().cloned());
     stages.push(stage(
         "link",
@@ -146,7 +145,13 @@ pub fn render_site(opts: &BuildOptions) -> Result<SiteOutput, BuildError> {
     let values = Arc::new(values::Values::new(&site));
     templates::register_functions(&mut tera, values.clone());
     let renderer = render::Renderer::new(&site, &tera, values, &shows, &templates);
-    let mut output = assemble(&site, &renderer)?;
+    let mut output = assemble(&site, &renderer).map_err(|mut e| {
+        template_errors.append(&mut e.diagnostics);
+        BuildError {
+            diagnostics: std::mem::take(&mut template_errors),
+        }
+    })?;
+    BuildError::check(template_errors)?;
     stages.push(stage(
         "render",
         started,
@@ -211,6 +216,7 @@ fn assemble(site: &site::Site, renderer: &render::Renderer<'_>) -> Result<SiteOu
 
 /// Builds the site at `opts.root` into `output_dir` (render in memory, then write atomically).
 pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, BuildError> {
+    write::check_output_dir(&opts.root, output_dir)?;
     let mut output = render_site(opts)?;
     let started = Instant::now();
     write_site(&output, output_dir)?;

@@ -181,6 +181,15 @@ fn warn_unsupported(warnings: &mut Vec<String>, source: &Source, keys: Vec<&'sta
     }
 }
 
+/// `root/name`, without a leading `./` so messages read `content/a.md`.
+pub fn under(root: &Path, name: &str) -> PathBuf {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        PathBuf::from(name)
+    } else {
+        root.join(name)
+    }
+}
+
 /// Lists the files under `dir` (sorted, hidden files skipped); a missing folder is empty.
 pub fn list_files(dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PlainFile> {
     if !dir.is_dir() {

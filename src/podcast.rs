@@ -50,7 +50,7 @@ pub struct Show {
 }
 
 /// Finds every show and episode of `site`, reporting each missing or wrong key.
-pub fn shows(site: &Site, root: &Path) -> Result<Vec<Show>, Vec<Diagnostic>> {
+pub fn shows(site: &Site) -> Result<Vec<Show>, Vec<Diagnostic>> {
     let mut shows = Vec::new();
     let mut errors = Vec::new();
     for (s, section) in site.sections.iter().enumerate() {
@@ -76,7 +76,7 @@ pub fn shows(site: &Site, root: &Path) -> Result<Vec<Show>, Vec<Diagnostic>> {
                 value: episode,
                 errors: &mut errors,
             };
-            if let Some(episode) = episode_of(site, root, p, page, &mut keys) {
+            if let Some(episode) = episode_of(site, p, page, &mut keys) {
                 episodes.push(episode);
             }
         }
@@ -241,14 +241,7 @@ fn asset_url(
     Some((format!("{permalink}{reference}"), Some(asset.file.clone())))
 }
 
-fn episode_of(
-    site: &Site,
-    root: &Path,
-    index: usize,
-    page: &Page,
-    keys: &mut Keys<'_>,
-) -> Option<Episode> {
-    let _ = root;
+fn episode_of(site: &Site, index: usize, page: &Page, keys: &mut Keys<'_>) -> Option<Episode> {
     let audio = keys.string("audio", true);
     let duration = duration(keys);
     let number = keys.integer("number");
@@ -256,10 +249,7 @@ fn episode_of(
     let explicit = keys.boolean("explicit", false);
     let declared_length = keys.integer("length");
     let declared_type = keys.string("type", false);
-    let pub_date = page
-        .date
-        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        .map(|d| d.to_rfc2822());
+    let pub_date = page.date.and_then(rfc2822);
     if pub_date.is_none() {
         keys.errors.push(Diagnostic::in_file(
             keys.file,
@@ -360,6 +350,12 @@ fn mime_of(file: &str) -> Option<&'static str> {
     })
 }
 
+/// A Unix time in RFC 2822 with a two-digit day, as podcast directories print it.
+fn rfc2822(timestamp: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp(timestamp, 0)
+        .map(|d| d.format("%a, %d %b %Y %H:%M:%S +0000").to_string())
+}
+
 /// The template context of a show's feed.
 pub fn context(renderer: &Renderer<'_>, show: &Show, path: &str) -> (Map<String, Value>, String) {
     let site = renderer.site;
@@ -385,9 +381,7 @@ pub fn context(renderer: &Renderer<'_>, show: &Show, path: &str) -> (Map<String,
         .iter()
         .filter_map(|e| site.pages[e.page].date)
         .max();
-    let last = newest
-        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        .map(|d| d.to_rfc2822());
+    let last = newest.and_then(rfc2822);
     map.insert("last_updated".into(), json!(last));
     map.insert(
         "feed_url".into(),
@@ -409,6 +403,14 @@ mod tests {
         assert_eq!(parse_clock("05:09"), Some(309));
         assert_eq!(parse_clock("1:75"), None);
         assert_eq!(parse_clock("abc"), None);
+    }
+
+    #[test]
+    fn pub_dates_are_rfc2822_with_two_digit_days() {
+        assert_eq!(
+            rfc2822(1_709_596_800).as_deref(),
+            Some("Tue, 05 Mar 2024 00:00:00 +0000")
+        );
     }
 
     #[test]

@@ -94,6 +94,17 @@ pub fn pagers(base_path: &str, paginate_path: &str, per_page: usize, total: usiz
         .collect()
 }
 
+/// Why a job could not be rendered.
+enum Failure {
+    Missing {
+        template: String,
+        why: String,
+        origin: String,
+        path: String,
+    },
+    Other(Diagnostic),
+}
+
 /// What a job rendered, and what it counts as in the build summary.
 pub struct Rendered {
     pub output: String,
@@ -141,20 +152,40 @@ impl<'a> Renderer<'a> {
 
     /// Renders `jobs` in parallel, collecting every failure.
     pub fn render_all(&self, jobs: &[Job]) -> (Vec<Rendered>, Vec<Diagnostic>) {
-        let results: Vec<Result<Rendered, Diagnostic>> =
+        let results: Vec<Result<Rendered, Failure>> =
             jobs.par_iter().map(|job| self.render(job)).collect();
         let mut rendered = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
+        // One error per missing template, not one per page that needs it.
+        let mut missing: BTreeMap<String, (String, String, String, usize)> = BTreeMap::new();
         for result in results {
             match result {
                 Ok(r) => rendered.push(r),
-                Err(e) => errors.push(e),
+                Err(Failure::Other(e)) => errors.push(e),
+                Err(Failure::Missing {
+                    template,
+                    why,
+                    origin,
+                    path,
+                }) => {
+                    missing.entry(template).or_insert((why, origin, path, 0)).3 += 1;
+                }
             }
+        }
+        for (template, (why, origin, path, count)) in missing {
+            let others = if count > 1 {
+                format!(" and {} other outputs", count - 1)
+            } else {
+                String::new()
+            };
+            errors.push(Diagnostic::new(format!(
+                "template `{template}` not found, needed to render {origin} (URL {path}){others}: {why}; create templates/{template}"
+            )));
         }
         (rendered, errors)
     }
 
-    fn render(&self, job: &Job) -> Result<Rendered, Diagnostic> {
+    fn render(&self, job: &Job) -> Result<Rendered, Failure> {
         let site = self.site;
         let (template, context, origin, counts_as) = match &job.kind {
             JobKind::Page(i) => {
@@ -162,7 +193,7 @@ impl<'a> Renderer<'a> {
                 let mut map = Map::new();
                 map.insert("page".into(), self.values.page_with_neighbours(page, *i));
                 (
-                    self.page_template(*i),
+                    self.page_template(*i).0,
                     map,
                     page.source.file.display().to_string(),
                     Counted::Page,
@@ -217,7 +248,18 @@ impl<'a> Renderer<'a> {
                 )
             }
         };
-        let bytes = self.render_template(&template, context, &job.path, &origin)?;
+        if self.tera.get_template(&template).is_err() {
+            let why = self.why(job, &template);
+            return Err(Failure::Missing {
+                template: template.to_string(),
+                why,
+                origin,
+                path: job.path.clone(),
+            });
+        }
+        let bytes = self
+            .render_template(&template, context, &job.path, &origin)
+            .map_err(Failure::Other)?;
         Ok(Rendered {
             output: output_file(&job.path),
             origin,
@@ -234,11 +276,6 @@ impl<'a> Renderer<'a> {
         path: &str,
         origin: &str,
     ) -> Result<Vec<u8>, Diagnostic> {
-        if self.tera.get_template(template).is_err() {
-            return Err(Diagnostic::new(format!(
-                "template `{template}` not found: it is needed to render {origin} (URL {path}); create templates/{template}"
-            )));
-        }
         map.insert("config".into(), self.config.clone());
         map.insert("lang".into(), json!(self.site.config.default_language));
         map.insert("current_path".into(), json!(path));
@@ -257,20 +294,57 @@ impl<'a> Renderer<'a> {
         Ok(bytes)
     }
 
-    /// The template of page `i`: its own, else the nearest section's `page_template`, else `page.html`.
-    fn page_template(&self, i: usize) -> String {
+    /// The template of page `i`: its own, else the nearest section's `page_template` (and
+    /// that section), else `page.html`.
+    fn page_template(&self, i: usize) -> (String, Option<usize>) {
         let page = &self.site.pages[i];
         if let Some(t) = &page.front.template {
-            return t.clone();
+            return (t.clone(), None);
         }
         let mut section = page.section;
         while let Some(s) = section {
             if let Some(t) = &self.site.sections[s].front.page_template {
-                return t.clone();
+                return (t.clone(), Some(s));
             }
             section = self.site.sections[s].parent;
         }
-        "page.html".into()
+        ("page.html".into(), None)
+    }
+
+    /// Why `job` looked for `template`, for the error when it does not exist.
+    fn why(&self, job: &Job, template: &str) -> String {
+        let site = self.site;
+        match &job.kind {
+            JobKind::Page(i) => {
+                let file = site.pages[*i].source.file.display();
+                match self.page_template(*i) {
+                    (_, Some(s)) => format!(
+                        "{} sets `page_template = \"{template}\"` for its pages",
+                        site.sections[s].source.file.display()
+                    ),
+                    _ if site.pages[*i].front.template.is_some() => {
+                        format!("{file} sets `template = \"{template}\"`")
+                    }
+                    _ => format!("it is the default template of pages ({file} is one)"),
+                }
+            }
+            JobKind::Section { section, .. } => {
+                let file = site.sections[*section].source.file.display();
+                if site.sections[*section].front.template.is_some() {
+                    format!("{file} sets `template = \"{template}\"`")
+                } else if *section == site.index() {
+                    "it renders the home page".to_string()
+                } else {
+                    format!("it is the default template of sections ({file} is one)")
+                }
+            }
+            JobKind::TaxonomyList(t) | JobKind::Term { taxonomy: t, .. } => format!(
+                "config.toml declares the taxonomy `{}` (templates/taxonomy_list.html and taxonomy_single.html also work)",
+                site.taxonomies[*t].config.name
+            ),
+            JobKind::Feed { .. } => "config.toml's `feed_filenames` lists it".to_string(),
+            _ => "Kiln renders this file on every site".to_string(),
+        }
     }
 
     fn section_context(&self, s: usize, pager: Option<&Pager>) -> (String, Map<String, Value>) {

@@ -224,6 +224,14 @@ fn new_page(config: &Config, source: Source, front: PageFront) -> Result<Page, D
         (source.dir(), source.file_name().trim_end_matches(".md"))
     };
     let (file_date, stem) = date_prefix(stem).map_or((None, stem), |(d, s)| (Some(d), s));
+    if let Some(custom) = &front.slug
+        && (custom.contains(['/', '\\']) || custom.trim() == ".." || custom.trim() == ".")
+    {
+        let message = format!(
+            "front matter `slug = \"{custom}\"` would leave its folder; a slug is one path segment, use `path` to move a page"
+        );
+        return Err(Diagnostic::in_file(&source.file, message));
+    }
     let slug = slug::slugify(front.slug.as_deref().unwrap_or(stem));
     let path = match &front.path {
         Some(custom) => safe_components(custom)
@@ -478,8 +486,9 @@ fn sort_section(site: &mut Site, s: usize) {
     });
     if sort_by != SortBy::None {
         for (n, &i) in sorted.iter().enumerate() {
-            site.pages[i].higher = n.checked_sub(1).map(|h| sorted[h]);
-            site.pages[i].lower = sorted.get(n + 1).copied();
+            // Zola's order: `lower` is the page before in the sorted list, `higher` the one after.
+            site.pages[i].lower = n.checked_sub(1).map(|h| sorted[h]);
+            site.pages[i].higher = sorted.get(n + 1).copied();
         }
     }
     let subsections = std::mem::take(&mut site.sections[s].subsections);

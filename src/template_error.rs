@@ -1,7 +1,5 @@
 //! Turns Tera render errors into diagnostics naming the template file and, when it can be found, the line.
 
-use std::path::PathBuf;
-
 use tera::Tera;
 
 use crate::error::Diagnostic;
@@ -34,13 +32,10 @@ pub fn describe(
     });
     match found {
         Some((file, line)) => Diagnostic::at(&file, line, None, message),
-        None => {
-            let file = sources.iter().find(|s| s.name == template).map_or_else(
-                || PathBuf::from(format!("templates/{template}")),
-                |s| s.file.clone(),
-            );
-            Diagnostic::in_file(&file, message)
-        }
+        None => match sources.iter().find(|s| s.name == template) {
+            Some(source) => Diagnostic::in_file(&source.file, message),
+            None => Diagnostic::new(format!("built-in {message}")),
+        },
     }
 }
 
@@ -55,6 +50,7 @@ fn backticked(message: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     #[test]
     fn undefined_variable_is_located_in_the_parent_template() {
@@ -70,7 +66,7 @@ mod tests {
                 text: "{% extends \"base.html\" %}".into(),
             },
         ];
-        let tera = crate::templates::compile(&sources).unwrap();
+        let (tera, _) = crate::templates::compile(&sources);
         let error = tera.render("page.html", &tera::Context::new()).unwrap_err();
         let diagnostic = describe(&sources, &tera, "page.html", "content/a.md", &error);
         assert_eq!(diagnostic.file, Some(PathBuf::from("templates/base.html")));

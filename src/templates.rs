@@ -25,33 +25,70 @@ const BUILTINS: &[(&str, &str)] = &[
     ("podcast.xml", include_str!("builtin_templates/podcast.xml")),
 ];
 
-/// Parses every template; all syntax errors are reported together with template and line.
-pub fn compile(sources: &[TemplateSource]) -> Result<Tera, Vec<Diagnostic>> {
-    let mut tera = Tera::default();
+/// Parses every template. Broken ones are reported (all of them, with template and line) and
+/// left out, so the build can go on to report what else needs them.
+pub fn compile(sources: &[TemplateSource]) -> (Tera, Vec<Diagnostic>) {
     let user: Vec<(&str, &str)> = sources
         .iter()
         .map(|t| (t.name.as_str(), t.text.as_str()))
         .collect();
-    let builtins = BUILTINS
+    let builtins: Vec<(&str, &str)> = BUILTINS
         .iter()
         .filter(|(name, _)| !user.iter().any(|(n, _)| n == name))
-        .copied();
-    let all: Vec<(&str, &str)> = builtins.chain(user.iter().copied()).collect();
-    if let Err(error) = tera.add_raw_templates(all) {
-        let mut errors: Vec<Diagnostic> = sources
-            .iter()
-            .filter_map(|t| {
-                tera::Template::new(&t.name, None, &t.text)
-                    .err()
-                    .map(|e| parse_error(t, &e))
-            })
-            .collect();
-        if errors.is_empty() {
-            errors.push(Diagnostic::new(format!("templates: {}", chain(&error))));
-        }
-        return Err(errors);
+        .copied()
+        .collect();
+    let mut tera = Tera::default();
+    if tera
+        .add_raw_templates(builtins.iter().chain(&user).copied())
+        .is_ok()
+    {
+        return (tera, Vec::new());
     }
-    Ok(tera)
+    let mut errors = Vec::new();
+    let mut good: Vec<(&TemplateSource, Option<String>)> = Vec::new();
+    for source in sources {
+        match tera::Template::new(&source.name, None, &source.text) {
+            Ok(parsed) => good.push((source, parsed.parent)),
+            Err(e) => errors.push(parse_error(source, &e)),
+        }
+    }
+    drop_orphans(&mut good, &builtins, &mut errors);
+    let mut tera = Tera::default();
+    let kept = good.iter().map(|(s, _)| (s.name.as_str(), s.text.as_str()));
+    if let Err(error) = tera.add_raw_templates(builtins.iter().copied().chain(kept)) {
+        errors.push(Diagnostic::new(format!("templates: {}", chain(&error))));
+        tera = Tera::default();
+        let _ = tera.add_raw_templates(builtins.iter().copied());
+    }
+    (tera, errors)
+}
+
+/// Removes templates that extend a template that does not exist (or was removed), repeatedly.
+fn drop_orphans(
+    good: &mut Vec<(&TemplateSource, Option<String>)>,
+    builtins: &[(&str, &str)],
+    errors: &mut Vec<Diagnostic>,
+) {
+    loop {
+        let names: Vec<String> = good
+            .iter()
+            .map(|(s, _)| s.name.clone())
+            .chain(builtins.iter().map(|(n, _)| n.to_string()))
+            .collect();
+        let before = good.len();
+        good.retain(|(source, parent)| match parent {
+            Some(parent) if !names.contains(parent) => {
+                errors.push(Diagnostic::in_file(&source.file, format!(
+                    "extends `{parent}`, which is missing or broken; create or fix templates/{parent}"
+                )));
+                false
+            }
+            _ => true,
+        });
+        if good.len() == before {
+            return;
+        }
+    }
 }
 
 fn parse_error(template: &TemplateSource, error: &tera::Error) -> Diagnostic {
@@ -218,12 +255,11 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_every_template_and_line() {
-        let errors = compile(&[
+        let (_, errors) = compile(&[
             source("a.html", "ok\n{{ 1 + }}\nz"),
             source("b.html", "fine"),
             source("c.html", "x\ny\n{% if %}"),
-        ])
-        .unwrap_err();
+        ]);
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(errors[0].file, Some(PathBuf::from("templates/a.html")));
         assert_eq!(errors[0].line, Some(2));
@@ -231,8 +267,24 @@ mod tests {
     }
 
     #[test]
+    fn a_template_extending_a_missing_one_is_named_and_left_out() {
+        let (tera, errors) = compile(&[
+            source("doc.html", "{% extends \"page.html\" %}"),
+            source("ok.html", "x"),
+        ]);
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.contains("page.html"),
+            "{}",
+            errors[0].message
+        );
+        assert!(tera.get_template("ok.html").is_ok() && tera.get_template("doc.html").is_err());
+    }
+
+    #[test]
     fn site_templates_override_builtins() {
-        let tera = compile(&[source("robots.txt", "mine")]).unwrap();
+        let (tera, errors) = compile(&[source("robots.txt", "mine")]);
+        assert!(errors.is_empty());
         assert_eq!(
             tera.render("robots.txt", &tera::Context::new()).unwrap(),
             "mine"

@@ -147,10 +147,7 @@ fn asset_names(assets: &[crate::load::PlainFile]) -> Vec<&str> {
 fn page_value(site: &Site, page: &Page) -> Value {
     let (year, month, day) = date_parts(page.date);
     let word_count = page.rendered.word_count;
-    let mut ancestors = ancestors(site, page.section);
-    if page.section.is_none() {
-        ancestors.push(json!("_index.md"));
-    }
+    let ancestors = ancestors(site, page.section);
     let taxonomies: Map<String, Value> = page
         .front
         .taxonomies

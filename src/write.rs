@@ -30,6 +30,46 @@ pub fn write_site(site: &SiteOutput, output_dir: &Path) -> Result<(), BuildError
     result
 }
 
+/// Refuses an output folder whose replacement would delete the site's sources: the root itself,
+/// a folder holding it, or a folder inside `content/`, `templates/` or `static/`.
+pub fn check_output_dir(root: &Path, output_dir: &Path) -> Result<(), BuildError> {
+    let root = absolute(root);
+    let output = absolute(output_dir);
+    let sources = ["content", "templates", "static"].map(|d| root.join(d));
+    if root.starts_with(&output) || sources.iter().any(|s| output.starts_with(s)) {
+        return Err(Diagnostic::new(format!(
+            "refusing to use {} as the output folder: replacing it would delete the site's sources in {}; choose a folder such as {}",
+            output_dir.display(),
+            root.display(),
+            root.join("dist").display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// `path` made absolute and resolved through symlinks as far as it exists.
+fn absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |cwd| cwd.join(path));
+    let mut existing = joined.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest
+                .iter()
+                .rev()
+                .fold(real, |p: PathBuf, part| p.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return joined,
+        }
+    }
+}
+
 /// Writes every file of `site` under `dir`, in parallel.
 fn fill(site: &SiteOutput, dir: &Path) -> Result<(), BuildError> {
     std::fs::create_dir(dir).map_err(|e| io_error(dir, "create a temporary output folder", &e))?;
@@ -79,4 +119,21 @@ fn swap(temp: &Path, output_dir: &Path) -> Result<(), BuildError> {
             .map_err(|e| io_error(output_dir, "put the new output in place", &e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_folders_that_hold_sources_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_output_dir(&root, &root).is_err());
+        assert!(check_output_dir(&root, dir.path()).is_err());
+        assert!(check_output_dir(&root, &root.join("content/out")).is_err());
+        assert!(check_output_dir(&root, &root.join("dist")).is_ok());
+        assert!(check_output_dir(&root, &dir.path().join("elsewhere")).is_ok());
+    }
 }
