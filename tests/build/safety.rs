@@ -196,3 +196,31 @@ fn output_dir_that_would_swallow_the_sources_is_refused() {
         );
     }
 }
+
+#[test]
+fn two_builds_at_once_leave_one_complete_output_and_no_leftovers() {
+    let site = Site::fixture("zola-basic");
+    let reference = site.parent().join("reference");
+    site.build(&["--output-dir", reference.to_str().expect("utf-8")])
+        .succeeded();
+    let (a, b) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| site.build(&[]));
+        let second = scope.spawn(|| site.build(&[]));
+        (
+            first.join().expect("first build thread"),
+            second.join().expect("second build thread"),
+        )
+    });
+    assert!(
+        a.success || b.success,
+        "at least one of two concurrent builds succeeds:\n{}\n{}",
+        a.stderr,
+        b.stderr
+    );
+    let differing = differing_files(&snapshot(&reference), &snapshot(&site.dist()));
+    assert!(
+        differing.is_empty(),
+        "dist/ after concurrent builds differs from a clean build: {differing:?}"
+    );
+    assert_no_build_folders(&site);
+}

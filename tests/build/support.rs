@@ -93,9 +93,12 @@ impl Site {
 
     /// `kiln ARGS…` run from `cwd`; `out` is where the test expects the output.
     pub fn kiln_in(&self, cwd: &Path, args: &[&str], out: PathBuf) -> Run {
-        let logs = self.tmp.path().join("logs");
-        fs::create_dir_all(&logs).expect("logs dir");
-        let (out_log, err_log) = (logs.join("stdout"), logs.join("stderr"));
+        // One log folder per run, so concurrent runs on one site never share a file.
+        let logs = tempfile::Builder::new()
+            .prefix("logs-")
+            .tempdir_in(self.tmp.path())
+            .expect("logs dir");
+        let (out_log, err_log) = (logs.path().join("stdout"), logs.path().join("stderr"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
             .args(args)
             .current_dir(cwd)

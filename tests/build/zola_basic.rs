@@ -48,6 +48,7 @@ const ZOLA_FILES: &[&str] = &[
     "rss.xml",
     "sitemap.xml",
     "style.css",
+    "tags/cafe-society/index.html",
     "tags/index.html",
     "tags/rust/index.html",
     "tags/static-sites/index.html",
@@ -396,7 +397,12 @@ fn taxonomy_list_and_term_pages_carry_terms() {
     let terms: BTreeSet<String> = list_by_id(&list, "terms").into_iter().collect();
     assert_eq!(
         terms,
-        BTreeSet::from(["Rust|2".into(), "Static Sites|1".into(), "Zola|1".into()])
+        BTreeSet::from([
+            "Café Society|1".into(),
+            "Rust|2".into(),
+            "Static Sites|1".into(),
+            "Zola|1".into()
+        ])
     );
     let rust = run.read("tags/rust/index.html");
     assert_eq!(text_by_id(&rust, "term-name"), "Rust");
@@ -461,6 +467,7 @@ fn sitemap_lists_every_page_section_and_term_with_lastmod_for_dated_pages() {
         "/recipes/banana/",
         "/recipes/cherry/",
         "/tags/",
+        "/tags/cafe-society/",
         "/tags/rust/",
         "/tags/static-sites/",
         "/tags/zola/",
@@ -605,7 +612,12 @@ fn yaml_front_matter_gives_the_same_page_fields() {
         "The third post, written with YAML front matter"
     );
     assert_eq!(text_by_id(&html, "page-date"), "05 March 2024");
-    assert_eq!(list_by_id(&html, "page-tags"), ["Zola"]);
+    assert_eq!(list_by_id(&html, "page-tags"), ["Zola", "Café Society"]);
+    assert_eq!(
+        text_by_id(&html, "page-summary"),
+        "",
+        "no <!-- more -->, no summary"
+    );
 }
 
 #[test]
@@ -626,4 +638,45 @@ fn paginate_path_names_the_pager_folder() {
         text_by_id(&run.read("blog/index.html"), "pager-next"),
         url("/blog/seite/2/")
     );
+}
+
+#[test]
+fn non_ascii_terms_get_zola_transliterated_slugs() {
+    let run = build();
+    let term = run.read("tags/cafe-society/index.html");
+    assert_eq!(text_by_id(&term, "term-name"), "Café Society");
+    assert_eq!(text_by_id(&term, "term-slug"), "cafe-society");
+    let third = run.read("blog/third/index.html");
+    assert!(
+        third.contains(&format!("href=\"{}\"", url("/tags/cafe-society/"))),
+        "{third}"
+    );
+}
+
+#[test]
+fn base_url_with_a_subpath_prefixes_every_url_but_not_the_files() {
+    let run = Site::fixture("zola-basic")
+        .build(&["--base-url", "https://user.example.io/site"])
+        .succeeded();
+    let base = "https://user.example.io/site";
+    let first = run.read("blog/first/index.html");
+    assert_eq!(
+        text_by_id(&first, "page-permalink"),
+        format!("{base}/blog/first/")
+    );
+    assert_eq!(text_by_id(&first, "current-path"), "/blog/first/");
+    let content = crate::markup::by_id(&first, "page-content").unwrap_or_default();
+    assert!(
+        content.contains(&format!("href=\"{base}/docs/install/#requirements\"")),
+        "{content}"
+    );
+    assert!(
+        run.read("sitemap.xml")
+            .contains(&format!("<loc>{base}/blog/first/</loc>"))
+    );
+    assert!(
+        run.read("robots.txt")
+            .contains(&format!("Sitemap: {base}/sitemap.xml"))
+    );
+    assert!(run.exists("blog/first/index.html") && !run.exists("site/blog/first/index.html"));
 }
