@@ -1,7 +1,7 @@
 //! Small readers for the HTML and XML the build writes: attributes, elements by id or name,
 //! and an XML well-formedness check (a parser dev-dependency would replace this; see report).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub type Attrs = BTreeMap<String, String>;
 
@@ -236,8 +236,45 @@ pub fn check_well_formed(xml: &str) -> Result<(), String> {
     }
     match (stack.last(), roots) {
         (Some(open), _) => Err(format!("<{open}> is never closed")),
-        (None, 1) => Ok(()),
+        (None, 1) => check_namespaces(xml),
         (None, n) => Err(format!("expected one root element, found {n}")),
+    }
+}
+
+/// Every prefix used on an element or attribute (`itunes:`, `content:`, `atom:`) is declared
+/// with `xmlns:PREFIX` somewhere (scoping is not checked: feeds declare them on the root).
+fn check_namespaces(xml: &str) -> Result<(), String> {
+    let mut declared = BTreeSet::from(["xml".to_string()]);
+    let mut used = BTreeSet::new();
+    for (at, _) in xml.match_indices('<') {
+        let rest = &xml[at + 1..];
+        if !rest.starts_with(|c: char| c.is_alphabetic()) {
+            continue;
+        }
+        let name: String = rest
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+            .collect();
+        let Some((attrs, _)) = parse_attrs(&rest[name.len()..]) else {
+            continue;
+        };
+        for key in attrs.keys().chain(std::iter::once(&name)) {
+            match key.split_once(':') {
+                Some(("xmlns", prefix)) => {
+                    declared.insert(prefix.to_string());
+                }
+                Some((prefix, _)) => {
+                    used.insert(prefix.to_string());
+                }
+                None => {}
+            }
+        }
+    }
+    match used.difference(&declared).next() {
+        Some(prefix) => Err(format!(
+            "the `{prefix}:` prefix is used but no xmlns:{prefix} declares it"
+        )),
+        None => Ok(()),
     }
 }
 
@@ -343,6 +380,9 @@ mod tests {
         assert!(check_well_formed("<rss><t>A & B</t></rss>").is_err());
         assert!(check_well_formed("<rss a=1></rss>").is_err());
         assert!(check_well_formed("<rss></rss><rss></rss>").is_err());
+        assert!(check_well_formed("<rss><itunes:author>A</itunes:author></rss>").is_err());
+        let declared = r#"<rss xmlns:itunes="x"><itunes:image href="i"/></rss>"#;
+        assert_eq!(check_well_formed(declared), Ok(()));
     }
 
     #[test]
