@@ -746,3 +746,48 @@ fn collect_assets(root: &Path, dir: &Path, out: &mut Vec<String>) {
         }
     }
 }
+
+#[test]
+fn every_episode_page_has_show_notes_and_its_transcript() {
+    let run = run();
+    for episode in episodes() {
+        let file = episode.output();
+        let html = run.read(&file);
+        let (notes, transcript) = episode
+            .body
+            .split_once("## Transcript")
+            .unwrap_or_else(|| panic!("content/{} has no `## Transcript`", episode.rel));
+        assert!(
+            html.contains(r#"id="transcript""#),
+            "{file}: the transcript heading is linkable"
+        );
+        for (part, text) in [("show notes", notes), ("transcript", transcript)] {
+            let sentence = sample_sentence(text)
+                .unwrap_or_else(|| panic!("content/{}: empty {part}", episode.rel));
+            assert!(
+                html.contains(&sentence),
+                "{file}: {part} text {sentence:?} missing"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_creator_page_describes_a_person() {
+    let run = run();
+    let creators: Vec<&Content> = content()
+        .iter()
+        .filter(|c| !c.is_section() && c.folder() == "creators")
+        .collect();
+    assert!(
+        creators.len() >= 3,
+        "at least 3 creator pages under content/creators/"
+    );
+    for creator in creators {
+        let file = creator.output();
+        assert!(
+            ld_types(&file, &run.read(&file)).contains("Person"),
+            "{file}: Person JSON-LD"
+        );
+    }
+}
