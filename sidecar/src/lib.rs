@@ -1,1 +1,36 @@
 //! The auth sidecar: signup, login, refresh, logout and who-am-I over HTTP, backed by SQLite.
+//!
+//! `kiln serve` mounts it in-process; the `kiln-sidecar` binary runs it alone:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let sidecar = kiln_sidecar::Sidecar::start(kiln_sidecar::Config::default()).await?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await?;
+//! kiln_sidecar::serve(sidecar, listener, async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//! # Ok(()) }
+//! ```
+
+mod audit;
+mod client;
+mod config;
+mod cookies;
+mod db;
+mod email;
+mod error;
+mod form;
+mod handlers;
+mod origin;
+mod password;
+mod rate_limit;
+mod reply;
+mod routes;
+mod secrets;
+mod server;
+mod sidecar;
+mod tokens;
+
+pub use config::{Config, DEFAULT_DB, DEFAULT_LISTEN, DEFAULT_ORIGINS, DEFAULT_PREFIX, Limits};
+pub use error::StartError;
+pub use secrets::Secret;
+pub use server::serve;
+pub use sidecar::Sidecar;

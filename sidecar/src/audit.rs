@@ -1,0 +1,27 @@
+//! The trail of sign-up and login attempts: one log line and one `audit` row each, no secrets.
+
+use crate::client::Client;
+use crate::db::AuditEntry;
+use crate::db::Writer;
+use crate::email::Email;
+
+/// Records one attempt. `email` is only kept when it parsed as an address, so a password typed
+/// into the email box never reaches the log.
+pub fn record(
+    writer: &Writer,
+    action: &'static str,
+    outcome: &'static str,
+    client: &Client,
+    email: Option<&Email>,
+) {
+    let email = email.map(Email::to_string);
+    tracing::info!(action, outcome, ip = %client.ip, email = email.as_deref().unwrap_or("-"), "attempt");
+    let entry = AuditEntry {
+        action,
+        outcome,
+        ip: client.ip.to_string(),
+        email,
+        user_id: None,
+    };
+    writer.submit(move |conn| crate::db::record_audit(conn, &entry));
+}

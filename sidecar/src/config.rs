@@ -1,0 +1,164 @@
+//! Every setting of the sidecar, its default, and the checks that make a bad one stop startup.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ipnet::IpNet;
+
+use crate::error::StartError;
+use crate::secrets::Secret;
+
+/// Settings of one sidecar. `Config::default()` is what the binary uses with no flags.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the binary listens (`--listen`, `KILN_LISTEN`).
+    pub listen: SocketAddr,
+    /// The SQLite file; its folder is created (`--db`, `KILN_DB`).
+    pub db_path: PathBuf,
+    /// Origins (`scheme://host[:port]`) allowed to post forms and call with CORS.
+    pub allowed_origins: Vec<String>,
+    /// The path every endpoint lives under, e.g. `/api`.
+    pub public_url_prefix: String,
+    /// Peers whose `X-Forwarded-For` is believed (a CDN or reverse proxy).
+    pub trusted_proxies: Vec<IpNet>,
+    /// Signing secrets; when both are `None` they are generated into `<db folder>/secrets.toml`.
+    pub access_token_secret: Option<Secret>,
+    pub refresh_token_secret: Option<Secret>,
+    /// Attempt limits, checked before any password hashing.
+    pub limits: Limits,
+    /// Threads that hash passwords at once (default: one per core).
+    pub hash_workers: usize,
+    /// Hash requests allowed to wait for a worker; beyond that the answer is 503.
+    pub hash_queue: usize,
+    /// How long after a rotation the old refresh token may still be used (two tabs at once).
+    pub refresh_reuse_grace: Duration,
+    /// Time allowed for a client to send its request headers.
+    pub header_read_timeout: Duration,
+    /// Time allowed for a client to send its request body.
+    pub body_read_timeout: Duration,
+}
+
+/// Rate limits for the endpoints that cost a password hash.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Sustained signup + login attempts per client IP per minute.
+    pub per_ip_per_minute: u32,
+    /// Attempts one client IP may make in a quick burst.
+    pub per_ip_burst: u32,
+    /// Sustained login attempts per account (email) per minute, whatever the IP.
+    pub per_account_per_minute: u32,
+    /// Login attempts on one account in a quick burst.
+    pub per_account_burst: u32,
+}
+
+impl Default for Limits {
+    /// One IP gets ~0.5 hash/s (under a tenth of two cores' bcrypt capacity); one account
+    /// about ten guesses a minute.
+    fn default() -> Limits {
+        Limits {
+            per_ip_per_minute: 30,
+            per_ip_burst: 10,
+            per_account_per_minute: 10,
+            per_account_burst: 5,
+        }
+    }
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
+pub const DEFAULT_DB: &str = "./data/kiln.db";
+pub const DEFAULT_ORIGINS: &str = "http://127.0.0.1:1111,http://localhost:1111";
+pub const DEFAULT_PREFIX: &str = "/api";
+
+impl Default for Config {
+    fn default() -> Config {
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            db_path: PathBuf::from(DEFAULT_DB),
+            allowed_origins: DEFAULT_ORIGINS.split(',').map(str::to_owned).collect(),
+            public_url_prefix: DEFAULT_PREFIX.to_owned(),
+            trusted_proxies: Vec::new(),
+            access_token_secret: None,
+            refresh_token_secret: None,
+            limits: Limits::default(),
+            hash_workers: workers,
+            hash_queue: workers * 4,
+            refresh_reuse_grace: Duration::from_secs(5),
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Config {
+    /// Every default of the binary (listen 127.0.0.1:8787, db ./data/kiln.db, prefix /api, …).
+    #[allow(clippy::should_implement_trait)]
+    pub fn default() -> Config {
+        <Config as Default>::default()
+    }
+
+    /// Checks and normalises the settings; the error names the one at fault.
+    pub(crate) fn checked(mut self) -> Result<Config, StartError> {
+        self.allowed_origins = self
+            .allowed_origins
+            .iter()
+            .map(|origin| normalise_origin(origin))
+            .collect::<Result<_, _>>()?;
+        self.public_url_prefix = normalise_prefix(&self.public_url_prefix)?;
+        if self.hash_workers == 0 {
+            return Err(StartError::Setting {
+                setting: "hash_workers",
+                problem: "must be at least 1".into(),
+            });
+        }
+        let l = self.limits;
+        if [
+            l.per_ip_per_minute,
+            l.per_ip_burst,
+            l.per_account_per_minute,
+            l.per_account_burst,
+        ]
+        .contains(&0)
+        {
+            return Err(StartError::Setting {
+                setting: "limits",
+                problem: "every rate limit must be at least 1".into(),
+            });
+        }
+        Ok(self)
+    }
+}
+
+/// `Scheme://Host:443/` → `scheme://host`, the form browsers send in `Origin`.
+pub fn normalise_origin(origin: &str) -> Result<String, StartError> {
+    let fail = |problem: &str| StartError::Setting {
+        setting: "--allowed-origin / KILN_ALLOWED_ORIGINS",
+        problem: format!("{origin:?} {problem}"),
+    };
+    let lower = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, host) = lower
+        .split_once("://")
+        .ok_or_else(|| fail("must look like https://example.com"))?;
+    let default_port = match scheme {
+        "http" => ":80",
+        "https" => ":443",
+        _ => return Err(fail("must start with http:// or https://")),
+    };
+    if host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
+        return Err(fail("must be only scheme, host and port, with no path"));
+    }
+    let host = host.strip_suffix(default_port).unwrap_or(host);
+    Ok(format!("{scheme}://{host}"))
+}
+
+fn normalise_prefix(prefix: &str) -> Result<String, StartError> {
+    let trimmed = prefix.trim().trim_end_matches('/');
+    if !prefix.trim().starts_with('/') || trimmed.contains(['?', '#', ' ']) {
+        return Err(StartError::Setting {
+            setting: "--public-url-prefix",
+            problem: format!("{prefix:?} must be a path starting with / such as /api"),
+        });
+    }
+    Ok(trimmed.to_owned())
+}

@@ -1,0 +1,90 @@
+//! The SQLite database: opening, migrations, and one function per query the handlers need.
+
+mod migrations;
+mod queries;
+mod readers;
+mod writer;
+
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use queries::{
+    AuditEntry, NewUser, Rotation, User, delete_expired, email_exists, find_user_by_email,
+    insert_user, record_audit, revoke_family_of, rotate, start_family,
+};
+pub use readers::Readers;
+pub use writer::Writer;
+
+/// Read connections: enough for both cores to read while the writer commits.
+const READERS: usize = 4;
+/// How long a connection waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A failed database operation; the message is for logs (it never holds a password or token).
+#[derive(Debug, Clone)]
+pub struct DbError(pub String);
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(e: rusqlite::Error) -> DbError {
+        DbError(e.to_string())
+    }
+}
+
+/// One writer thread (all writes, batched into group commits) and a few readers.
+pub struct Db {
+    pub writer: Writer,
+    pub readers: Readers,
+}
+
+impl Db {
+    /// Opens (creating) the file, applies migrations and starts the writer thread.
+    pub fn open(path: &Path) -> Result<Db, DbError> {
+        let mut writer = connect(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
+        // WAL lets readers run during a commit; it is a property of the file, so set it once here.
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        migrations::apply(&mut writer)?;
+        let readers = (0..READERS)
+            .map(|_| connect_reader(path))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Db {
+            writer: Writer::start(writer)?,
+            readers: Readers::new(readers),
+        })
+    }
+
+    /// A round trip through a reader and a check that the writer thread is alive.
+    pub async fn healthy(&self) -> Result<(), DbError> {
+        if !self.writer.is_alive() {
+            return Err(DbError("the writer thread has stopped".into()));
+        }
+        self.readers.read(queries::schema_version).await.map(drop)
+    }
+}
+
+/// Readers open read-write (WAL needs the shared-memory file) but refuse writes themselves.
+fn connect_reader(path: &Path) -> Result<Connection, DbError> {
+    let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    conn.pragma_update(None, "query_only", true)?;
+    Ok(conn)
+}
+
+fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, DbError> {
+    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // FULL: a commit is on disk before its answer is sent; throughput comes from group commits.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(conn)
+}

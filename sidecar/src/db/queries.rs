@@ -1,0 +1,216 @@
+//! Every SQL statement the sidecar runs, each with bound parameters only.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::DbError;
+use crate::email::Email;
+use crate::password::PasswordHash;
+
+/// An account as the outside world may see it: never the hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub fullname: String,
+    pub email: Email,
+    pub created_at: String,
+}
+
+/// An account with its hash, for checking a login.
+pub struct StoredUser {
+    pub user: User,
+    pub hash: PasswordHash,
+}
+
+pub struct NewUser {
+    pub fullname: String,
+    pub email: Email,
+    pub hash: PasswordHash,
+}
+
+/// One attempt for the audit table; it holds no password or token.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub action: &'static str,
+    pub outcome: &'static str,
+    pub ip: String,
+    pub email: Option<String>,
+    pub user_id: Option<i64>,
+}
+
+/// What presenting a refresh token did.
+pub enum Rotation {
+    /// The token was live (or spent within the grace window): here is its user.
+    Rotated(User),
+    /// The token was spent before: its whole family is now revoked.
+    Reused,
+    /// Unknown, expired or already revoked.
+    Refused,
+}
+
+const USER_COLUMNS: &str = "id, fullname, email, created_at";
+
+fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: row.get(0)?,
+        fullname: row.get(1)?,
+        email: Email::from_stored(row.get(2)?),
+        created_at: row.get(3)?,
+    })
+}
+
+pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+}
+
+pub fn find_user_by_email(conn: &Connection, email: &str) -> rusqlite::Result<Option<StoredUser>> {
+    let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([email], |row| {
+            Ok(StoredUser {
+                user: user_from_row(row)?,
+                hash: PasswordHash::from_stored(row.get(4)?),
+            })
+        })
+        .optional()
+}
+
+pub fn email_exists(conn: &Connection, email: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM users WHERE email = ?1")?
+        .exists([email])
+}
+
+/// Inserts the account; `Ok(None)` when the email is already registered.
+pub fn insert_user(conn: &Connection, new: &NewUser) -> Result<Option<User>, DbError> {
+    let sql = format!(
+        "INSERT INTO users (fullname, email, password_hash) VALUES (?1, ?2, ?3)
+         ON CONFLICT (email) DO NOTHING RETURNING {USER_COLUMNS}"
+    );
+    let row = conn
+        .prepare_cached(&sql)?
+        .query_row(
+            params![new.fullname, new.email.as_str(), new.hash.as_str()],
+            user_from_row,
+        )
+        .optional()?;
+    Ok(row)
+}
+
+/// Starts a refresh-token family (one login session) with its first token.
+pub fn start_family(
+    conn: &Connection,
+    user_id: i64,
+    id_hash: &[u8],
+    expires_at: u64,
+    now: u64,
+) -> Result<(), DbError> {
+    conn.prepare_cached("INSERT INTO token_families (user_id, created_at) VALUES (?1, ?2)")?
+        .execute(params![user_id, now as i64])?;
+    let family = conn.last_insert_rowid();
+    insert_token(conn, family, id_hash, expires_at)
+}
+
+fn insert_token(
+    conn: &Connection,
+    family: i64,
+    id_hash: &[u8],
+    expires_at: u64,
+) -> Result<(), DbError> {
+    conn.prepare_cached(
+        "INSERT INTO refresh_tokens (id_hash, family_id, expires_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![id_hash, family, expires_at as i64])?;
+    Ok(())
+}
+
+/// Spends the token `old` and records `new` in its family, or detects reuse of a spent token
+/// (outside `grace_secs`) and revokes the family.
+pub fn rotate(
+    conn: &Connection,
+    old: &[u8],
+    new: &[u8],
+    new_expires_at: u64,
+    now: u64,
+    grace_secs: u64,
+) -> Result<Rotation, DbError> {
+    let found = conn
+        .prepare_cached(
+            "SELECT t.family_id, t.spent_at, t.expires_at, f.revoked_at, f.user_id
+             FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id WHERE t.id_hash = ?1",
+        )?
+        .query_row([old], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<i64>>(1)?, row.get::<_, i64>(2)?, row.get::<_, Option<i64>>(3)?, row.get::<_, i64>(4)?))
+        })
+        .optional()?;
+    let Some((family, spent_at, expires_at, revoked_at, user_id)) = found else {
+        return Ok(Rotation::Refused);
+    };
+    let now_i = now as i64;
+    if revoked_at.is_some() || expires_at < now_i {
+        return Ok(Rotation::Refused);
+    }
+    match spent_at {
+        Some(spent) if now_i - spent > grace_secs as i64 => {
+            revoke_family(conn, family, now)?;
+            return Ok(Rotation::Reused);
+        }
+        Some(_) => {}
+        None => {
+            conn.prepare_cached("UPDATE refresh_tokens SET spent_at = ?2 WHERE id_hash = ?1")?
+                .execute(params![old, now_i])?;
+        }
+    }
+    insert_token(conn, family, new, new_expires_at)?;
+    let user = conn
+        .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+        .query_row([user_id], user_from_row)
+        .optional()?;
+    Ok(user.map_or(Rotation::Refused, Rotation::Rotated))
+}
+
+fn revoke_family(conn: &Connection, family: i64, now: u64) -> Result<(), DbError> {
+    conn.prepare_cached(
+        "UPDATE token_families SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+    )?
+    .execute(params![family, now as i64])?;
+    Ok(())
+}
+
+/// Revokes the family of the token `id_hash` (logout); `false` if the token is unknown.
+pub fn revoke_family_of(conn: &Connection, id_hash: &[u8], now: u64) -> Result<bool, DbError> {
+    let family: Option<i64> = conn
+        .prepare_cached("SELECT family_id FROM refresh_tokens WHERE id_hash = ?1")?
+        .query_row([id_hash], |row| row.get(0))
+        .optional()?;
+    match family {
+        Some(family) => revoke_family(conn, family, now).map(|()| true),
+        None => Ok(false),
+    }
+}
+
+pub fn record_audit(conn: &Connection, entry: &AuditEntry) -> Result<(), DbError> {
+    conn.prepare_cached(
+        "INSERT INTO audit (action, outcome, ip, email, user_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        entry.action,
+        entry.outcome,
+        entry.ip,
+        entry.email,
+        entry.user_id
+    ])?;
+    Ok(())
+}
+
+/// Drops refresh tokens past their expiry, and families left with none; returns tokens removed.
+pub fn delete_expired(conn: &Connection, now: u64) -> Result<usize, DbError> {
+    let removed = conn.execute(
+        "DELETE FROM refresh_tokens WHERE expires_at < ?1",
+        [now as i64],
+    )?;
+    conn.execute(
+        "DELETE FROM token_families WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = token_families.id)",
+        [],
+    )?;
+    Ok(removed)
+}

@@ -1,0 +1,107 @@
+//! One handler per endpoint, and what they share: the parsed call and starting a session.
+
+mod health;
+mod login;
+mod session;
+mod signup;
+
+pub use health::health;
+pub use login::login;
+pub use session::{logout, me, refresh};
+pub use signup::{SignupsInFlight, signup};
+
+use hyper::HeaderMap;
+use hyper::StatusCode;
+use serde_json::json;
+
+use crate::client::Client;
+use crate::cookies;
+use crate::db::{self, User};
+use crate::form::{Fields, Mode};
+use crate::reply::{Failure, Reply};
+use crate::sidecar::State;
+use crate::tokens::{self, Kind};
+
+/// A POST that passed the origin and body checks.
+pub struct Call {
+    pub client: Client,
+    pub mode: Mode,
+    pub fields: Fields,
+    pub headers: HeaderMap,
+}
+
+/// A signed access/refresh pair.
+pub struct Session {
+    access: String,
+    refresh: String,
+}
+
+/// Issues a pair of tokens for `user` and records the new refresh-token family durably.
+pub async fn start_session(state: &State, user: &User) -> Result<Session, Failure> {
+    let now = tokens::now();
+    let (access_id, refresh_id) = (tokens::new_id(), tokens::new_id());
+    let (Ok(access_id), Ok(refresh_id)) = (access_id, refresh_id) else {
+        return Err(Failure::Internal);
+    };
+    let refresh_hash = tokens::id_hash(&refresh_id);
+    let session = sign(state, user, access_id, refresh_id, now)?;
+    let (user_id, expires_at) = (user.id, now + tokens::REFRESH_TTL_SECS);
+    state
+        .db
+        .writer
+        .write(move |conn| db::start_family(conn, user_id, &refresh_hash, expires_at, now))
+        .await
+        .map_err(internal("cannot record a new session"))?;
+    Ok(session)
+}
+
+/// Signs an access token and a refresh token with the given ids.
+pub fn sign(
+    state: &State,
+    user: &User,
+    access_id: String,
+    refresh_id: String,
+    now: u64,
+) -> Result<Session, Failure> {
+    let access = state.tokens.issue(Kind::Access, user, access_id, now);
+    let refresh = state.tokens.issue(Kind::Refresh, user, refresh_id, now);
+    match (access, refresh) {
+        (Ok(access), Ok(refresh)) => Ok(Session { access, refresh }),
+        _ => Err(Failure::Internal),
+    }
+}
+
+/// The success answer carrying a session: JSON with both tokens, or a form's 303 to `next`.
+pub fn session_reply(
+    state: &State,
+    call: &Call,
+    session: Session,
+    json_status: StatusCode,
+    json_body: Option<serde_json::Value>,
+) -> Reply {
+    let prefix = &state.config.public_url_prefix;
+    let cookies = cookies::session(
+        &session.access,
+        &session.refresh,
+        prefix,
+        call.client.secure,
+    );
+    let reply = match call.mode {
+        Mode::Form => Reply::redirect(&state.origins.safe_next(call.fields.get("next"))),
+        Mode::Json => {
+            let body = json_body.unwrap_or_else(|| {
+                json!({ "success": true, "accessToken": session.access, "refreshToken": session.refresh })
+            });
+            Reply::json(json_status, &body)
+        }
+    };
+    reply.cookies(cookies)
+}
+
+/// Logs a server-side failure (never with secrets) and turns it into a 500.
+pub fn internal<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> Failure {
+    move |error| {
+        tracing::error!(%error, "{what}");
+        Failure::Internal
+    }
+}

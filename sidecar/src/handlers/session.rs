@@ -1,0 +1,109 @@
+//! `POST /refresh`, `POST /logout` and `GET /me`: the life of a session after login.
+
+use hyper::header::AUTHORIZATION;
+use hyper::{HeaderMap, StatusCode};
+use serde_json::json;
+
+use super::{Call, internal, session_reply, sign};
+use crate::audit;
+use crate::cookies;
+use crate::db::{self, Rotation};
+use crate::form::Mode;
+use crate::reply::{Failure, Reply};
+use crate::sidecar::State;
+use crate::tokens::{self, Kind};
+
+/// Rotates the presented refresh token: the old one is spent, a new pair is issued. A token
+/// spent earlier (outside the grace window) means it was copied: its whole family is revoked.
+pub async fn refresh(state: &State, call: Call) -> Result<Reply, Failure> {
+    let token = presented_refresh(&call).ok_or(Failure::Unauthorized)?;
+    let claims = state
+        .tokens
+        .verify(Kind::Refresh, token)
+        .map_err(|_| Failure::Unauthorized)?;
+    let (Ok(access_id), Ok(refresh_id)) = (tokens::new_id(), tokens::new_id()) else {
+        return Err(Failure::Internal);
+    };
+    let now = tokens::now();
+    let (old, new) = (tokens::id_hash(&claims.jti), tokens::id_hash(&refresh_id));
+    let expires_at = now + tokens::REFRESH_TTL_SECS;
+    let grace = state.config.refresh_reuse_grace.as_secs();
+    let rotation = state
+        .db
+        .writer
+        .write(move |conn| db::rotate(conn, &old, &new, expires_at, now, grace))
+        .await;
+    match rotation.map_err(internal("cannot rotate a refresh token"))? {
+        Rotation::Rotated(user) => {
+            let session = sign(state, &user, access_id, refresh_id, now)?;
+            Ok(session_reply(state, &call, session, StatusCode::OK, None))
+        }
+        Rotation::Reused => {
+            tracing::warn!(user = %claims.sub, "a spent refresh token was presented again; its session is revoked");
+            audit::record(
+                &state.db.writer,
+                "refresh",
+                "reuse-revoked",
+                &call.client,
+                None,
+            );
+            Err(Failure::Unauthorized)
+        }
+        Rotation::Refused => Err(Failure::Unauthorized),
+    }
+}
+
+/// Revokes the session of the presented refresh token (if any) and clears the cookies. Always
+/// succeeds: signing out twice, or with an expired session, is still signing out.
+pub async fn logout(state: &State, call: Call) -> Result<Reply, Failure> {
+    let claims =
+        presented_refresh(&call).and_then(|token| state.tokens.verify(Kind::Refresh, token).ok());
+    if let Some(claims) = claims {
+        let hash = tokens::id_hash(&claims.jti);
+        let now = tokens::now();
+        let revoked = state
+            .db
+            .writer
+            .write(move |conn| db::revoke_family_of(conn, &hash, now))
+            .await;
+        revoked.map_err(internal("cannot revoke a session"))?;
+    }
+    let reply = match call.mode {
+        Mode::Form => Reply::redirect(&state.origins.safe_next(call.fields.get("next"))),
+        Mode::Json => Reply::json(
+            StatusCode::OK,
+            &json!({ "success": true, "message": "Signed out" }),
+        ),
+    };
+    Ok(reply.cookies(cookies::cleared(
+        &state.config.public_url_prefix,
+        call.client.secure,
+    )))
+}
+
+/// The user named by a valid access token, from `Authorization: Bearer` or the cookie. No
+/// database read: the signature vouches for the claims until they expire (15 minutes).
+pub fn me(state: &State, headers: &HeaderMap) -> Reply {
+    let token = bearer(headers).or_else(|| cookies::read(headers, cookies::ACCESS));
+    let claims = token.and_then(|token| state.tokens.verify(Kind::Access, token).ok());
+    let user = claims.and_then(|claims| Some((claims.sub.parse::<i64>().ok()?, claims)));
+    match user {
+        Some((id, claims)) => Reply::json(
+            StatusCode::OK,
+            &json!({ "success": true, "user": { "id": id, "fullname": claims.fullname, "email": claims.email } }),
+        ),
+        None => Failure::Unauthorized.reply(Mode::Json, String::new),
+    }
+}
+
+fn presented_refresh(call: &Call) -> Option<&str> {
+    call.fields
+        .get("refreshToken")
+        .or_else(|| cookies::read(&call.headers, cookies::REFRESH))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}

@@ -1,0 +1,130 @@
+//! `POST /signup`: validate, hash on the pool, insert; the email stays unique under any race.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use hyper::StatusCode;
+use serde_json::json;
+
+use super::{Call, internal, session_reply, start_session};
+use crate::db::{self, NewUser};
+use crate::email::Email;
+use crate::password::Password;
+use crate::reply::{Failure, Reply};
+use crate::sidecar::State;
+
+const MAX_NAME_CHARS: usize = 100;
+
+pub async fn signup(state: &State, mut call: Call) -> Result<Reply, Failure> {
+    state
+        .limits
+        .check_ip(call.client.ip)
+        .map_err(Failure::TooManyAttempts)?;
+    let (fullname, email, password) = validate(&mut call)?;
+    let Some(_claim) = state.signups.claim(&email) else {
+        return Err(Failure::EmailTaken);
+    };
+    let key = email.to_string();
+    let exists = state
+        .db
+        .readers
+        .read(move |conn| db::email_exists(conn, &key))
+        .await;
+    if exists.map_err(internal("cannot look up an email"))? {
+        return Err(Failure::EmailTaken);
+    }
+    let hash = state.hasher.hash(password).await?;
+    let new = NewUser {
+        fullname,
+        email,
+        hash,
+    };
+    let inserted = state
+        .db
+        .writer
+        .write(move |conn| db::insert_user(conn, &new))
+        .await;
+    let user = inserted
+        .map_err(internal("cannot insert a user"))?
+        .ok_or(Failure::EmailTaken)?;
+    let session = start_session(state, &user).await?;
+    let body = json!({ "success": true, "user": user });
+    Ok(session_reply(
+        state,
+        &call,
+        session,
+        StatusCode::CREATED,
+        Some(body),
+    ))
+}
+
+fn validate(call: &mut Call) -> Result<(String, Email, Password), Failure> {
+    let fullname = check_name(call.fields.get("fullname").unwrap_or(""));
+    let email = Email::parse(call.fields.get("email").unwrap_or(""));
+    let password = Password::parse(call.fields.take("password"));
+    match (fullname, email, password) {
+        (Ok(fullname), Ok(email), Ok(password)) => Ok((fullname, email, password)),
+        (fullname, email, password) => {
+            let errors = [
+                ("fullname", fullname.err()),
+                ("email", email.err()),
+                ("password", password.err()),
+            ];
+            Err(Failure::Invalid(
+                errors
+                    .into_iter()
+                    .filter_map(|(field, e)| Some((field, e?)))
+                    .collect(),
+            ))
+        }
+    }
+}
+
+fn check_name(input: &str) -> Result<String, &'static str> {
+    let name = input.trim();
+    if name.is_empty() {
+        return Err("Full name is required");
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err("Full name must be at most 100 characters");
+    }
+    if name.chars().any(char::is_control) {
+        return Err("Full name must not contain control characters");
+    }
+    Ok(name.to_owned())
+}
+
+/// Emails with a signup being processed. A second signup for the same email while the first
+/// is hashing is answered 409 at once instead of spending a second hash on a sure conflict.
+#[derive(Default)]
+pub struct SignupsInFlight(Mutex<HashSet<Email>>);
+
+/// Releases the email when the signup finishes, whichever way.
+pub struct Claim<'a> {
+    set: &'a SignupsInFlight,
+    email: Email,
+}
+
+impl SignupsInFlight {
+    pub fn claim(&self, email: &Email) -> Option<Claim<'_>> {
+        let mut set = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        set.insert(email.clone()).then(|| Claim {
+            set: self,
+            email: email.clone(),
+        })
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let mut set = self
+            .set
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        set.remove(&self.email);
+    }
+}

@@ -1,0 +1,160 @@
+//! The `kiln-sidecar` binary: settings from flags and environment, then serve until a signal.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use ipnet::IpNet;
+use kiln_sidecar::{
+    Config, DEFAULT_DB, DEFAULT_LISTEN, DEFAULT_ORIGINS, DEFAULT_PREFIX, Limits, Secret, Sidecar,
+};
+
+/// Signup and login for static sites: a small HTTP service on SQLite.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print a fresh 32-byte secret in hex (for ACCESS_TOKEN_SECRET / REFRESH_TOKEN_SECRET).
+    Secret,
+}
+
+#[derive(clap::Args)]
+struct Settings {
+    /// Address and port to listen on.
+    #[arg(long, env = "KILN_LISTEN", default_value = DEFAULT_LISTEN)]
+    listen: SocketAddr,
+    /// SQLite database file; its folder is created if missing.
+    #[arg(long, env = "KILN_DB", default_value = DEFAULT_DB)]
+    db: PathBuf,
+    /// Origin allowed to post forms and call with CORS (repeatable; the variable is comma separated).
+    #[arg(long = "allowed-origin", env = "KILN_ALLOWED_ORIGINS", value_delimiter = ',', default_value = DEFAULT_ORIGINS)]
+    allowed_origins: Vec<String>,
+    /// Path prefix of every endpoint.
+    #[arg(long, env = "KILN_PUBLIC_URL_PREFIX", default_value = DEFAULT_PREFIX)]
+    public_url_prefix: String,
+    /// Proxy address or CIDR whose X-Forwarded-For is believed (repeatable; comma separated).
+    #[arg(long = "trusted-proxy", env = "KILN_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
+    trusted_proxies: Vec<IpNet>,
+    /// Password hashes computed at once [default: one per core].
+    #[arg(long, env = "KILN_HASH_WORKERS")]
+    hash_workers: Option<usize>,
+    /// Hash requests that may wait for a worker before new ones get 503 [default: 4 per worker].
+    #[arg(long, env = "KILN_HASH_QUEUE")]
+    hash_queue: Option<usize>,
+    /// Signup and login attempts allowed per client IP per minute (bursts of up to 10).
+    #[arg(long, env = "KILN_IP_ATTEMPTS_PER_MINUTE", default_value_t = Limits::default().per_ip_per_minute)]
+    ip_attempts_per_minute: u32,
+    /// Login attempts allowed per account per minute (bursts of up to 5).
+    #[arg(long, env = "KILN_ACCOUNT_ATTEMPTS_PER_MINUTE", default_value_t = Limits::default().per_account_per_minute)]
+    account_attempts_per_minute: u32,
+}
+
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is not an IP address or CIDR range such as 10.0.0.0/8"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Secret) = cli.command {
+        return match Secret::generate() {
+            Ok(secret) => {
+                println!("{}", secret.to_hex());
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(&error),
+        };
+    }
+    tracing_subscriber::fmt().with_target(false).init();
+    match config(cli.settings).and_then(run) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&*error),
+    }
+}
+
+fn fail(error: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("kiln-sidecar: {error}");
+    ExitCode::FAILURE
+}
+
+type Error = Box<dyn std::error::Error>;
+
+fn config(settings: Settings) -> Result<Config, Error> {
+    let defaults = Config::default();
+    let hash_workers = settings.hash_workers.unwrap_or(defaults.hash_workers);
+    Ok(Config {
+        listen: settings.listen,
+        db_path: settings.db,
+        allowed_origins: settings.allowed_origins,
+        public_url_prefix: settings.public_url_prefix,
+        trusted_proxies: settings.trusted_proxies,
+        // Secrets come only from the environment: flags would show them in `ps`.
+        access_token_secret: secret_from_env("ACCESS_TOKEN_SECRET")?,
+        refresh_token_secret: secret_from_env("REFRESH_TOKEN_SECRET")?,
+        limits: Limits {
+            per_ip_per_minute: settings.ip_attempts_per_minute,
+            per_account_per_minute: settings.account_attempts_per_minute,
+            ..Limits::default()
+        },
+        hash_workers,
+        hash_queue: settings.hash_queue.unwrap_or(hash_workers * 4),
+        ..defaults
+    })
+}
+
+fn secret_from_env(name: &'static str) -> Result<Option<Secret>, Error> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(Secret::from_hex(name, &value)?)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(format!("invalid setting {name}: must be hexadecimal").into())
+        }
+    }
+}
+
+fn run(config: Config) -> Result<(), Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listen = config.listen;
+        let sidecar = Sidecar::start(config).await?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen} (--listen / KILN_LISTEN): {e}"))?;
+        tracing::info!(%listen, "kiln-sidecar listening");
+        kiln_sidecar::serve(sidecar, listener, shutdown_signal()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM; if the handlers cannot be installed, never (logged).
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

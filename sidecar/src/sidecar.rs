@@ -1,0 +1,114 @@
+//! The running sidecar: its shared state, startup, and the entry point for one request.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::error::StartError;
+use crate::handlers::SignupsInFlight;
+use crate::origin::Origins;
+use crate::password::Hasher;
+use crate::rate_limit::Limiters;
+use crate::secrets;
+use crate::tokens::{self, Tokens};
+
+/// Everything a request may touch; built once by `Sidecar::start`.
+pub struct State {
+    pub config: Config,
+    pub db: Db,
+    pub hasher: Hasher,
+    pub tokens: Tokens,
+    pub limits: Limiters,
+    pub origins: Origins,
+    pub signups: SignupsInFlight,
+}
+
+/// A started sidecar. Cheap to clone; the database closes when the last clone is dropped.
+#[derive(Clone)]
+pub struct Sidecar {
+    state: Arc<State>,
+}
+
+/// How often idle rate-limit entries are forgotten and expired refresh tokens deleted.
+const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
+
+impl Sidecar {
+    /// Opens the database (creating the folder), runs migrations, loads or creates secrets.
+    pub async fn start(config: Config) -> Result<Sidecar, StartError> {
+        let config = config.checked()?;
+        let folder = db_folder(&config.db_path);
+        std::fs::create_dir_all(&folder).map_err(|e| StartError::Database {
+            path: config.db_path.clone(),
+            problem: format!("cannot create the folder {}: {e}", folder.display()),
+        })?;
+        let (access, refresh) = (
+            config.access_token_secret.clone(),
+            config.refresh_token_secret.clone(),
+        );
+        let secrets = secrets::resolve(access, refresh, &folder)?;
+        let path = config.db_path.clone();
+        let opened = tokio::task::spawn_blocking(move || Db::open(&path)).await;
+        let db = opened
+            .map_err(|e| e.to_string())
+            .and_then(|db| db.map_err(|e| e.0))
+            .map_err(|problem| StartError::Database {
+                path: config.db_path.clone(),
+                problem,
+            })?;
+        let hasher = Hasher::new(config.hash_workers, config.hash_queue)
+            .map_err(|e| StartError::Threads(e.to_string()))?;
+        let state = Arc::new(State {
+            hasher,
+            tokens: Tokens::new(&secrets),
+            limits: Limiters::new(config.limits),
+            origins: Origins::new(config.allowed_origins.clone()),
+            signups: SignupsInFlight::default(),
+            db,
+            config,
+        });
+        tokio::spawn(maintain(Arc::downgrade(&state)));
+        tracing::info!(db = %state.config.db_path.display(), prefix = %state.config.public_url_prefix, "sidecar ready");
+        Ok(Sidecar { state })
+    }
+
+    /// Answers one request whose path starts with the configured prefix (e.g. /api/login).
+    pub async fn handle(&self, req: Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
+        crate::routes::route(&self.state, req, peer).await
+    }
+
+    /// The settings this sidecar runs with (normalised).
+    pub fn config(&self) -> &Config {
+        &self.state.config
+    }
+}
+
+fn db_folder(db_path: &Path) -> std::path::PathBuf {
+    match db_path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    }
+}
+
+/// Periodic housekeeping; stops by itself once the sidecar is dropped.
+async fn maintain(state: Weak<State>) {
+    let mut every = tokio::time::interval(MAINTENANCE_EVERY);
+    every.tick().await;
+    loop {
+        every.tick().await;
+        let Some(state) = state.upgrade() else { return };
+        state.limits.forget_idle();
+        let now = tokens::now();
+        state
+            .db
+            .writer
+            .submit(move |conn| db::delete_expired(conn, now).map(drop));
+    }
+}

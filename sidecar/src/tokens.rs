@@ -1,0 +1,130 @@
+//! Access and refresh tokens: HS256 JWTs with their own secrets, strict validation and a `typ`.
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::db::User;
+use crate::secrets::SecretPair;
+
+pub const ISSUER: &str = "kiln-sidecar";
+pub const AUDIENCE: &str = "kiln";
+pub const ACCESS_TTL_SECS: u64 = 15 * 60;
+pub const REFRESH_TTL_SECS: u64 = 7 * 24 * 60 * 60;
+/// Clock skew tolerated between machines; anything larger lets stale tokens live on.
+const LEEWAY_SECS: u64 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Access,
+    Refresh,
+}
+
+/// The claims of both token kinds; `typ` keeps one kind from ever passing as the other.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub fullname: String,
+    pub email: String,
+    pub iat: u64,
+    pub exp: u64,
+    pub iss: String,
+    pub aud: String,
+    pub typ: Kind,
+    pub jti: String,
+}
+
+/// Signs and checks tokens; built once from the secrets.
+pub struct Tokens {
+    access: (EncodingKey, DecodingKey),
+    refresh: (EncodingKey, DecodingKey),
+    validation: Validation,
+}
+
+#[derive(Debug)]
+pub struct TokenError;
+
+impl Tokens {
+    pub fn new(secrets: &SecretPair) -> Tokens {
+        let keys = |bytes: &[u8]| {
+            (
+                EncodingKey::from_secret(bytes),
+                DecodingKey::from_secret(bytes),
+            )
+        };
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.algorithms = vec![Algorithm::HS256];
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_exp = true;
+        Tokens {
+            access: keys(secrets.access.bytes()),
+            refresh: keys(secrets.refresh.bytes()),
+            validation,
+        }
+    }
+
+    /// Signs a token of `kind` for `user` with id `jti` (from `new_id`), valid from `now`.
+    pub fn issue(
+        &self,
+        kind: Kind,
+        user: &User,
+        jti: String,
+        now: u64,
+    ) -> Result<String, TokenError> {
+        let ttl = match kind {
+            Kind::Access => ACCESS_TTL_SECS,
+            Kind::Refresh => REFRESH_TTL_SECS,
+        };
+        let claims = Claims {
+            sub: user.id.to_string(),
+            fullname: user.fullname.clone(),
+            email: user.email.to_string(),
+            iat: now,
+            exp: now + ttl,
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+            typ: kind,
+            jti,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.keys(kind).0)
+            .map_err(|_| TokenError)
+    }
+
+    /// The claims of a genuine, unexpired token of `kind`; any doubt is an error.
+    pub fn verify(&self, kind: Kind, token: &str) -> Result<Claims, TokenError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.keys(kind).1, &self.validation)
+            .map_err(|_| TokenError)?;
+        if data.claims.typ != kind {
+            return Err(TokenError);
+        }
+        Ok(data.claims)
+    }
+
+    fn keys(&self, kind: Kind) -> &(EncodingKey, DecodingKey) {
+        match kind {
+            Kind::Access => &self.access,
+            Kind::Refresh => &self.refresh,
+        }
+    }
+}
+
+/// A fresh random token id (128 bits).
+pub fn new_id() -> Result<String, TokenError> {
+    let mut id = [0u8; 16];
+    getrandom::fill(&mut id).map_err(|_| TokenError)?;
+    Ok(hex::encode(id))
+}
+
+/// What the database stores for a refresh token id: its SHA-256, so a leaked table grants nothing.
+pub fn id_hash(jti: &str) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(jti.as_bytes()).to_vec()
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> u64 {
+    jsonwebtoken::get_current_timestamp()
+}

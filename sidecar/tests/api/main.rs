@@ -1,0 +1,9 @@
+//! Integration tests: each starts the real sidecar on a loopback port with a fresh SQLite file
+//! and talks HTTP to it, as a browser form or a JSON client would.
+
+mod support;
+
+mod accounts;
+mod defences;
+mod lifecycle;
+mod sessions;

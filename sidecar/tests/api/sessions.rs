@@ -1,0 +1,253 @@
+//! Tokens after login: who-am-I, refresh rotation with reuse detection, logout, forgeries.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hyper::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::Server;
+
+async fn me(server: &Server, access: &str) -> StatusCode {
+    server
+        .get("/api/me")
+        .header("authorization", &format!("Bearer {access}"))
+        .send()
+        .await
+        .status
+}
+
+async fn refresh(server: &Server, refresh: &str) -> crate::support::Reply {
+    server
+        .post("/api/refresh")
+        .json(&json!({ "refreshToken": refresh }))
+        .send()
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn me_answers_the_user_of_a_bearer_token_or_cookie_and_401_otherwise() {
+    let server = Server::start().await;
+    let id = server.signup("ada@example.com").await.json()["user"]["id"].clone();
+    let (access, _) = server.login("ada@example.com").await;
+    let reply = server
+        .get("/api/me")
+        .header("authorization", &format!("Bearer {access}"))
+        .send()
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply.json()["user"],
+        json!({"id": id, "fullname": "Ada Lovelace", "email": "ada@example.com"})
+    );
+    let reply = server
+        .get("/api/me")
+        .header("cookie", &format!("theme=dark; kiln_access={access}"))
+        .send()
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let reply = server.get("/api/me").send().await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.json()["success"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_rotates_and_reusing_a_spent_token_revokes_the_whole_family() {
+    let server = Server::start_with(|config| config.refresh_reuse_grace = Duration::ZERO).await;
+    server.signup("ada@example.com").await;
+    let (_, first) = server.login("ada@example.com").await;
+    // Tokens issued within the same second must still differ (their ids are random).
+    let reply = refresh(&server, &first).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let second = reply.json()["refreshToken"].as_str().unwrap().to_owned();
+    let access = reply.json()["accessToken"].as_str().unwrap().to_owned();
+    assert_ne!(first, second);
+    assert_eq!(me(&server, &access).await, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+
+    let replay = refresh(&server, &first).await;
+    assert_eq!(
+        replay.status,
+        StatusCode::UNAUTHORIZED,
+        "a spent token is refused"
+    );
+    let after = refresh(&server, &second).await;
+    assert_eq!(
+        after.status,
+        StatusCode::UNAUTHORIZED,
+        "reuse revoked the family, including the newest token"
+    );
+
+    let db = rusqlite::Connection::open(server.db_path()).unwrap();
+    let revoked: i64 = db
+        .query_row(
+            "SELECT count(*) FROM token_families WHERE revoked_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(revoked, 1);
+    let stored: Vec<Vec<u8>> = db
+        .prepare("SELECT id_hash FROM refresh_tokens")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        stored.iter().all(|hash| hash.len() == 32),
+        "only SHA-256 hashes of token ids are stored"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_refreshing_at_once_both_get_a_new_pair() {
+    let server = Server::start().await;
+    server.signup("ada@example.com").await;
+    let (_, token) = server.login("ada@example.com").await;
+    let (a, b) = tokio::join!(refresh(&server, &token), refresh(&server, &token));
+    assert_eq!(
+        (a.status, b.status),
+        (StatusCode::OK, StatusCode::OK),
+        "within the grace window"
+    );
+    let newer = b.json()["refreshToken"].as_str().unwrap().to_owned();
+    assert_eq!(
+        refresh(&server, &newer).await.status,
+        StatusCode::OK,
+        "the family was not revoked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_works_from_its_cookie_and_sets_new_cookies() {
+    let server = Server::start().await;
+    server.signup("ada@example.com").await;
+    let (_, token) = server.login("ada@example.com").await;
+    let reply = server
+        .post("/api/refresh")
+        .header("cookie", &format!("kiln_refresh={token}"))
+        .send()
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let renewed = reply.cookie("kiln_refresh").unwrap();
+    assert_ne!(renewed, token);
+    assert!(reply.cookie("kiln_access").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_access_token_is_refused_at_refresh_and_a_refresh_token_at_me() {
+    let server = Server::start().await;
+    server.signup("ada@example.com").await;
+    let (access, refresh_token) = server.login("ada@example.com").await;
+    assert_eq!(
+        refresh(&server, &access).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(me(&server, &refresh_token).await, StatusCode::UNAUTHORIZED);
+    let reply = server
+        .get("/api/me")
+        .header("cookie", &format!("kiln_access={refresh_token}"))
+        .send()
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+fn claims_of(token: &str) -> Value {
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_with_alg_none_a_wrong_signature_or_a_foreign_key_are_refused() {
+    let server = Server::start().await;
+    server.signup("ada@example.com").await;
+    let (access, _) = server.login("ada@example.com").await;
+    let parts: Vec<&str> = access.split('.').collect();
+
+    let none_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    for forged in [
+        format!("{none_header}.{}.", parts[1]),
+        format!("{none_header}.{}", parts[1]),
+    ] {
+        assert_eq!(
+            me(&server, &forged).await,
+            StatusCode::UNAUTHORIZED,
+            "alg none accepted"
+        );
+    }
+    let mut signature = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
+    signature[0] ^= 1;
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        parts[1],
+        URL_SAFE_NO_PAD.encode(&signature)
+    );
+    assert_eq!(
+        me(&server, &tampered).await,
+        StatusCode::UNAUTHORIZED,
+        "bad signature accepted"
+    );
+
+    let mut claims = claims_of(&access);
+    claims["sub"] = json!("999");
+    let key = jsonwebtoken::EncodingKey::from_secret(&[7u8; 32]);
+    let foreign = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap();
+    assert_eq!(
+        me(&server, &foreign).await,
+        StatusCode::UNAUTHORIZED,
+        "a token signed with another key was accepted"
+    );
+
+    let mut expired = claims_of(&access);
+    expired["exp"] = json!(expired["iat"].as_u64().unwrap() - 60);
+    let forged_payload = URL_SAFE_NO_PAD.encode(expired.to_string());
+    let unsigned = format!("{}.{forged_payload}.{}", parts[0], parts[2]);
+    assert_eq!(
+        me(&server, &unsigned).await,
+        StatusCode::UNAUTHORIZED,
+        "edited claims kept the old signature"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_revokes_the_session_and_clears_the_cookies() {
+    let server = Server::start().await;
+    server.signup("ada@example.com").await;
+    let (_, json_token) = server.login("ada@example.com").await;
+    let reply = server
+        .post("/api/logout")
+        .json(&json!({ "refreshToken": json_token }))
+        .send()
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.set_cookies().iter().all(|c| c.contains("Max-Age=0")),
+        "{:?}",
+        reply.set_cookies()
+    );
+    assert_eq!(
+        refresh(&server, &json_token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A plain form post with no JavaScript: the browser sends the refresh cookie scoped to /api/logout.
+    let (_, form_token) = server.login("ada@example.com").await;
+    let reply = server
+        .post("/api/logout")
+        .form(&[("next", "/goodbye/")])
+        .header("cookie", &format!("kiln_refresh={form_token}"))
+        .send()
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), "/goodbye/");
+    assert_eq!(reply.cookie("kiln_access").as_deref(), Some(""));
+    assert_eq!(
+        refresh(&server, &form_token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let again = server.post("/api/logout").form(&[]).send().await;
+    assert_eq!(again.location(), "/", "signing out twice still signs out");
+}
