@@ -4,6 +4,7 @@
 
 mod cli;
 mod errors;
+mod example_content;
 mod example_site;
 mod markup;
 mod podcast;
