@@ -88,3 +88,23 @@ fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, DbError> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     Ok(conn)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn health_fails_once_the_writer_has_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("kiln.db")).unwrap();
+        assert!(db.healthy().await.is_ok());
+        db.writer.stop();
+        let error = db.healthy().await.unwrap_err();
+        assert!(error.0.contains("writer"), "{error}");
+        let write = db.writer.write(|_| Ok(())).await;
+        assert!(
+            write.is_err(),
+            "a stopped writer refuses work instead of hanging"
+        );
+    }
+}

@@ -121,13 +121,19 @@ impl Writer {
     }
 }
 
-impl Drop for Writer {
+impl Writer {
     /// Closes the queue and waits for the last batch, so a shutdown never leaves a write unanswered.
-    fn drop(&mut self) {
+    pub fn stop(&mut self) {
         self.jobs.take();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

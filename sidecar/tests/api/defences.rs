@@ -230,7 +230,10 @@ async fn with_the_hashing_pool_saturated_health_stays_fast_and_extra_logins_get_
     // The median, not the maximum: this machine is shared with other test binaries and builds,
     // whose threads the hashing pool's low priority cannot push aside.
     timings.sort();
-    assert!(timings[5] < Duration::from_millis(50), "health took {timings:?} while hashing");
+    assert!(
+        timings[5] < Duration::from_millis(50),
+        "health took {timings:?} while hashing"
+    );
     let mut statuses = Vec::new();
     for login in logins {
         let reply = login.await.unwrap();
