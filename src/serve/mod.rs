@@ -1,6 +1,25 @@
 //! `kiln serve`: build in memory, serve it with the sidecar under `/api`, watch and live-reload.
 
-use std::path::PathBuf;
+mod http;
+mod live_reload;
+mod rebuild;
+mod resolve;
+mod routes;
+mod snapshot;
+mod watch;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use kiln_sidecar::Sidecar;
+use tokio::net::TcpListener;
+
+use crate::BuildOptions;
+use rebuild::SiteBuilder;
+use routes::App;
+use watch::SourceWatcher;
 
 /// Arguments of `kiln serve`.
 #[derive(Debug, clap::Args)]
@@ -10,8 +29,8 @@ pub struct ServeArgs {
     pub root: PathBuf,
     /// The interface to listen on.
     #[arg(long, default_value = "127.0.0.1")]
-    pub interface: std::net::IpAddr,
-    /// The port to listen on.
+    pub interface: IpAddr,
+    /// The port to listen on; 0 picks a free one (the address is printed).
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
     /// Also render pages marked `draft = true`.
@@ -21,6 +40,110 @@ pub struct ServeArgs {
 
 /// Runs the development server until Ctrl-C.
 pub fn run(args: ServeArgs) -> Result<(), String> {
-    let _ = args;
-    Err("kiln serve is not built yet".into())
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?
+        .block_on(serve(args))
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let root = std::fs::canonicalize(&args.root)
+        .map_err(|e| format!("cannot open the site folder {}: {e}", args.root.display()))?;
+    let wanted = SocketAddr::new(args.interface, args.port);
+    let listener = TcpListener::bind(wanted).await.map_err(|e| {
+        format!("cannot listen on {wanted}: {e} (is another server using it? try --port 0)")
+    })?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {wanted}: {e}"))?;
+    let site_url = format!("http://{}", browsable(address));
+    let sidecar = start_sidecar(&root, address).await?;
+
+    let (changes_sender, changes) = std::sync::mpsc::channel();
+    let watcher = SourceWatcher::start(&root, changes_sender)?;
+    let options = BuildOptions {
+        root,
+        base_url: Some(site_url.clone()),
+        drafts: args.drafts,
+    };
+    let (builder, first) = tokio::task::spawn_blocking(move || {
+        let mut builder = SiteBuilder::new(options);
+        let first = builder.first_build(start_generation());
+        (builder, first)
+    })
+    .await
+    .map_err(|e| format!("the first build crashed: {e}"))?;
+    let (publish, snapshots) = tokio::sync::watch::channel(Arc::new(first));
+    std::thread::Builder::new()
+        .name("kiln rebuild".into())
+        .spawn(move || rebuild::rebuild_loop(builder, watcher, changes, publish))
+        .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
+
+    let (shutdown, shutdown_signal) = tokio::sync::watch::channel(false);
+    let app = Arc::new(App {
+        snapshots,
+        sidecar,
+        shutdown: shutdown_signal,
+    });
+    println!("Serving {site_url}/ with accounts under {site_url}/api (Ctrl-C to stop)");
+    http::serve(listener, app, shutdown).await;
+    Ok(())
+}
+
+/// Mounts the sidecar's library in this process, its database and secrets under `<root>/.kiln/`,
+/// accepting form posts from this server's own origin.
+async fn start_sidecar(root: &Path, address: SocketAddr) -> Result<Sidecar, String> {
+    let state_dir = root.join(".kiln");
+    std::fs::create_dir_all(&state_dir)
+        .map_err(|e| format!("cannot create {}: {e}", state_dir.display()))?;
+    // Keeps the dev database and its secrets out of git without touching the site's .gitignore.
+    let ignore = state_dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(
+            &ignore,
+            "# Created by `kiln serve`: local accounts and secrets.\n*\n",
+        )
+        .map_err(|e| format!("cannot write {}: {e}", ignore.display()))?;
+    }
+    let port = address.port();
+    let mut origins = vec![
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+    ];
+    let own = format!("http://{}", browsable(address));
+    if !origins.contains(&own) {
+        origins.push(own);
+    }
+    let config = kiln_sidecar::Config {
+        listen: address,
+        db_path: state_dir.join("kiln.db"),
+        allowed_origins: origins,
+        public_url_prefix: "/api".to_owned(),
+        ..kiln_sidecar::Config::default()
+    };
+    Sidecar::start(config)
+        .await
+        .map_err(|e| format!("cannot start the account sidecar: {e}"))
+}
+
+/// The address to put in links: a wildcard interface is reached through loopback.
+fn browsable(address: SocketAddr) -> SocketAddr {
+    match address.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), address.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv6Addr::LOCALHOST.into(), address.port())
+        }
+        _ => address,
+    }
+}
+
+/// The first generation number: the start time in milliseconds, so that a page left open
+/// across a restart sees a different generation and reloads.
+fn start_generation() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(1, |d| d.as_millis() as u64)
 }

@@ -1,0 +1,180 @@
+//! The rebuild loop: builds the site in memory, rebuilds it after each batch of source changes,
+//! publishes every result as a new snapshot and logs one line per rebuild.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::time::Instant;
+
+use tokio::sync::watch;
+
+use super::snapshot::{PageUpdate, Snapshot};
+use super::watch::SourceWatcher;
+use crate::{BuildOptions, OutputFile, SiteOutput, render_site};
+
+/// Builds one site in memory with the same pipeline as `kiln build`.
+pub struct SiteBuilder {
+    options: BuildOptions,
+}
+
+impl SiteBuilder {
+    pub fn new(options: BuildOptions) -> SiteBuilder {
+        SiteBuilder { options }
+    }
+
+    /// Builds the site for the first time and says how it went, for the first snapshot.
+    pub fn first_build(&mut self, generation: u64) -> Snapshot {
+        let started = Instant::now();
+        match render_site(&self.options) {
+            Ok(site) => {
+                for warning in &site.warnings {
+                    eprintln!("warning: {warning}");
+                }
+                println!("{}", site.summary(started.elapsed().as_millis()));
+                Snapshot {
+                    site: Some(Arc::new(site)),
+                    error: None,
+                    generation,
+                    update: PageUpdate::Reload,
+                }
+            }
+            Err(error) => {
+                let error = error.to_string();
+                eprintln!(
+                    "error: the site does not build yet; serving the error until it does:\n{error}"
+                );
+                Snapshot {
+                    site: None,
+                    error: Some(error),
+                    generation,
+                    update: PageUpdate::ShowError,
+                }
+            }
+        }
+    }
+
+    /// Rebuilds after `changed` sources changed; returns the new site and a log line.
+    fn rebuild(&mut self, changed: &[PathBuf]) -> Result<(Arc<SiteOutput>, String), String> {
+        let started = Instant::now();
+        let site = render_site(&self.options).map_err(|error| error.to_string())?;
+        let report = format!(
+            "{} changed: rebuilt {} files in {} ms",
+            describe_paths(&self.options.root, changed),
+            site.files.len(),
+            started.elapsed().as_millis()
+        );
+        Ok((Arc::new(site), report))
+    }
+}
+
+/// Rebuilds after every batch of changes until the watcher stops, publishing each result.
+pub fn rebuild_loop(
+    mut builder: SiteBuilder,
+    mut watcher: SourceWatcher,
+    changes: Receiver<Vec<PathBuf>>,
+    publish: watch::Sender<Arc<Snapshot>>,
+) {
+    while let Ok(mut changed) = changes.recv() {
+        // Changes that arrived while the last build ran go into this one build.
+        changed.extend(changes.try_iter().flatten());
+        changed.sort();
+        changed.dedup();
+        watcher.watch_new_source_dirs();
+        let current = publish.borrow().clone();
+        let next = match builder.rebuild(&changed) {
+            Ok((site, report)) => {
+                let update = page_update(&current, &site, &changed);
+                let detail = match &update {
+                    None => ", no page changed".to_owned(),
+                    Some(PageUpdate::Stylesheets(paths)) => {
+                        format!(", restyled {}", paths.join(" "))
+                    }
+                    Some(_) => String::new(),
+                };
+                println!("{report}{detail}");
+                succeeded(&current, site, update)
+            }
+            Err(error) => {
+                eprintln!("error: build failed, still serving the last good build:\n{error}");
+                failed(&current, error)
+            }
+        };
+        publish.send_replace(Arc::new(next));
+    }
+}
+
+fn succeeded(current: &Snapshot, site: Arc<SiteOutput>, update: Option<PageUpdate>) -> Snapshot {
+    let (generation, update) = match update {
+        // Nothing a page shows changed: swap the site in without waking any page.
+        None => (current.generation, current.update.clone()),
+        Some(update) => (current.generation + 1, update),
+    };
+    Snapshot {
+        site: Some(site),
+        error: None,
+        generation,
+        update,
+    }
+}
+
+fn failed(current: &Snapshot, error: String) -> Snapshot {
+    Snapshot {
+        site: current.site.clone(),
+        error: Some(error),
+        generation: current.generation + 1,
+        update: PageUpdate::ShowError,
+    }
+}
+
+/// What open pages must do to show `site` instead of `current`, or `None` if nothing changed.
+fn page_update(current: &Snapshot, site: &SiteOutput, changed: &[PathBuf]) -> Option<PageUpdate> {
+    // A page served while the build was broken carries the overlay: only a reload removes it.
+    let Some(old) = current.site.as_deref().filter(|_| current.error.is_none()) else {
+        return Some(PageUpdate::Reload);
+    };
+    let differing = differing_files(old, site, changed);
+    if differing.is_empty() {
+        None
+    } else if differing.iter().all(|key| key.ends_with(".css")) {
+        Some(PageUpdate::Stylesheets(
+            differing.iter().map(|key| format!("/{key}")).collect(),
+        ))
+    } else {
+        Some(PageUpdate::Reload)
+    }
+}
+
+/// The output files whose bytes differ between two builds. A copied file is named by its
+/// source path, so whether its bytes changed is known from the changed sources.
+fn differing_files(old: &SiteOutput, new: &SiteOutput, changed: &[PathBuf]) -> Vec<String> {
+    let keys: BTreeSet<&String> = old.files.keys().chain(new.files.keys()).collect();
+    keys.into_iter()
+        .filter(|key| match (old.files.get(*key), new.files.get(*key)) {
+            (Some(OutputFile::Generated(a)), Some(OutputFile::Generated(b))) => {
+                !Arc::ptr_eq(a, b) && a != b
+            }
+            (Some(OutputFile::Copied(a)), Some(OutputFile::Copied(b))) => {
+                a != b || changed.iter().any(|path| path == b)
+            }
+            _ => true,
+        })
+        .cloned()
+        .collect()
+}
+
+/// `content/a.md`, `content/a.md, static/b.css` or `content/a.md and 4 more`, for the log.
+fn describe_paths(root: &Path, paths: &[PathBuf]) -> String {
+    let relative = |path: &PathBuf| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
+    match paths {
+        [] => "nothing".to_owned(),
+        [one] => relative(one),
+        [one, two] => format!("{}, {}", relative(one), relative(two)),
+        [first, rest @ ..] => format!("{} and {} more", relative(first), rest.len()),
+    }
+}

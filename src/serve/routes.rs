@@ -1,0 +1,165 @@
+//! Routes one request: live-reload endpoints, the sidecar under `/api`, else the built site.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, combinators::BoxBody};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use kiln_sidecar::Sidecar;
+use tokio::sync::watch;
+
+use super::live_reload::{self, EVENTS_PATH, SCRIPT, SCRIPT_PATH};
+use super::resolve::{Resolved, content_type, resolve};
+use super::snapshot::Snapshot;
+use crate::{OutputFile, SiteOutput};
+
+pub type Body = BoxBody<Bytes, Infallible>;
+
+/// Everything a request may need; shared by all connections.
+pub struct App {
+    pub snapshots: watch::Receiver<Arc<Snapshot>>,
+    pub sidecar: Sidecar,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// The sidecar's mount point on the site's origin.
+const API_PREFIX: &str = "/api";
+
+impl App {
+    pub async fn handle(&self, request: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
+        let path = request.uri().path();
+        if path == API_PREFIX || path.starts_with("/api/") {
+            return self.sidecar.handle(request, peer).await.map(BodyExt::boxed);
+        }
+        if !matches!(*request.method(), Method::GET | Method::HEAD) {
+            let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "Only GET and HEAD here.\n");
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+            return response;
+        }
+        match path {
+            EVENTS_PATH => self.events(&request),
+            SCRIPT_PATH => with_type(
+                Full::new(Bytes::from_static(SCRIPT.as_bytes())),
+                "text/javascript; charset=utf-8",
+            ),
+            _ => self.site_file(request.uri()).await,
+        }
+    }
+
+    /// The event stream for one open page; it resumes from the generation the page shows.
+    fn events(&self, request: &Request<Incoming>) -> Response<Body> {
+        let since = request
+            .headers()
+            .get("last-event-id")
+            .and_then(|value| value.to_str().ok())
+            .or_else(|| query_param(request.uri().query(), "since"))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0);
+        let stream =
+            live_reload::event_stream(self.snapshots.clone(), since, self.shutdown.clone());
+        with_type(stream, "text/event-stream")
+    }
+
+    async fn site_file(&self, uri: &hyper::Uri) -> Response<Body> {
+        let snapshot = self.snapshots.borrow().clone();
+        let Some(site) = snapshot.site.as_deref() else {
+            return first_build_failed(&snapshot);
+        };
+        let found = resolve(uri.path(), uri.query(), |key| site.files.contains_key(key));
+        match found {
+            Resolved::File(key) => match file_bytes(site, &key).await {
+                Some(bytes) => page(StatusCode::OK, &key, bytes, &snapshot),
+                None => not_found(site, &snapshot).await,
+            },
+            Resolved::Redirect(location) => redirect(&location),
+            Resolved::NotFound => not_found(site, &snapshot).await,
+        }
+    }
+}
+
+/// The bytes of one output file; `None` if a copied file vanished since the last build.
+async fn file_bytes(site: &SiteOutput, key: &str) -> Option<Bytes> {
+    match site.files.get(key)? {
+        OutputFile::Generated(bytes) => Some(Bytes::from_owner(bytes.clone())),
+        OutputFile::Copied(source) => tokio::fs::read(source).await.ok().map(Bytes::from),
+    }
+}
+
+/// The site's own `404.html` with status 404, as the real host would send it.
+async fn not_found(site: &SiteOutput, snapshot: &Snapshot) -> Response<Body> {
+    match file_bytes(site, "404.html").await {
+        Some(bytes) => page(StatusCode::NOT_FOUND, "404.html", bytes, snapshot),
+        None => text(
+            StatusCode::NOT_FOUND,
+            "Not found (and the site has no 404.html).\n",
+        ),
+    }
+}
+
+/// Before any build succeeded there is no page to show: show the error, and reload when fixed.
+fn first_build_failed(snapshot: &Snapshot) -> Response<Body> {
+    let html = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Build failed</title>\
+                <body><h1>The site does not build yet</h1></body></html>";
+    page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "index.html",
+        Bytes::from_static(html.as_bytes()),
+        snapshot,
+    )
+}
+
+/// One output file as a response; HTML gets the live-reload script (and the overlay).
+fn page(status: StatusCode, key: &str, bytes: Bytes, snapshot: &Snapshot) -> Response<Body> {
+    let content_type = content_type(key);
+    let bytes = if content_type.starts_with("text/html") {
+        Bytes::from(live_reload::inject(&bytes, snapshot))
+    } else {
+        bytes
+    };
+    let mut response = with_type(Full::new(bytes), &content_type);
+    *response.status_mut() = status;
+    response
+}
+
+fn redirect(location: &str) -> Response<Body> {
+    let mut response = text(StatusCode::MOVED_PERMANENTLY, "");
+    if let Ok(location) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
+fn text(status: StatusCode, body: &'static str) -> Response<Body> {
+    let mut response = with_type(
+        Full::new(Bytes::from_static(body.as_bytes())),
+        "text/plain; charset=utf-8",
+    );
+    *response.status_mut() = status;
+    response
+}
+
+/// A 200 response with this body and type. Nothing is cached: every reload shows the latest build.
+fn with_type<B>(body: B, content_type: &str) -> Response<Body>
+where
+    B: hyper::body::Body<Data = Bytes, Error = Infallible> + Send + Sync + 'static,
+{
+    let mut response = Response::new(body.boxed());
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}

@@ -1,0 +1,171 @@
+//! Watches the site's sources and hands debounced batches of changed paths to the rebuild loop.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+/// The folders whose content is part of the site; anything else under the root is not watched.
+const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
+
+/// Long enough to merge an editor's write-rename-chmod burst into one rebuild, short enough to
+/// feel instant.
+const DEBOUNCE: Duration = Duration::from_millis(60);
+
+/// A running watch on one site root; dropping it stops watching.
+pub struct SourceWatcher {
+    root: PathBuf,
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    watched: Vec<&'static str>,
+}
+
+impl SourceWatcher {
+    /// Starts watching `root` and sends each batch of relevant changed paths to `changes`.
+    pub fn start(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<SourceWatcher, String> {
+        let filter_root = root.to_path_buf();
+        let handler = move |result: DebounceEventResult| match result {
+            Ok(events) => {
+                let mut paths: Vec<PathBuf> = events
+                    .iter()
+                    .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+                    .flat_map(|event| event.paths.iter())
+                    .filter(|path| is_source_path(&filter_root, path))
+                    .cloned()
+                    .collect();
+                paths.sort();
+                paths.dedup();
+                if !paths.is_empty() {
+                    // The receiver is gone only while the server shuts down.
+                    let _ = changes.send(paths);
+                }
+            }
+            Err(errors) => {
+                for error in errors {
+                    eprintln!("warning: file watching: {error}");
+                }
+            }
+        };
+        let debouncer = new_debouncer(DEBOUNCE, None, handler)
+            .map_err(|e| format!("cannot start watching {}: {e}", root.display()))?;
+        let mut watcher = SourceWatcher {
+            root: root.to_path_buf(),
+            debouncer,
+            watched: Vec::new(),
+        };
+        // The root itself, not recursively: catches `config.toml` and source folders created
+        // later, without descending into `target/`, `dist/` or `.kiln/`.
+        watcher
+            .debouncer
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        watcher.watch_new_source_dirs();
+        Ok(watcher)
+    }
+
+    /// Starts watching any source folder that did not exist when the watch began.
+    pub fn watch_new_source_dirs(&mut self) {
+        for dir in SOURCE_DIRS {
+            let path = self.root.join(dir);
+            if self.watched.contains(&dir) || !path.is_dir() {
+                continue;
+            }
+            match self.debouncer.watch(&path, RecursiveMode::Recursive) {
+                Ok(()) => self.watched.push(dir),
+                Err(e) => eprintln!("warning: cannot watch {}: {e}", path.display()),
+            }
+        }
+    }
+}
+
+/// Whether a change to `path` can change the site: `config.toml` or anything in a source
+/// folder, except editors' temporary and backup files.
+pub fn is_source_path(root: &Path, path: &Path) -> bool {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut components = relative.components();
+    let top = match components.next() {
+        Some(Component::Normal(top)) => top,
+        _ => return false,
+    };
+    let in_source_dir = SOURCE_DIRS.iter().any(|dir| top == *dir);
+    if !(in_source_dir || (top == "config.toml" && components.next().is_none())) {
+        return false;
+    }
+    let name = relative
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    !is_editor_scratch_file(name)
+}
+
+/// Files editors write beside the real one while saving: swap files, backups, lock files,
+/// atomic-save temporaries.
+fn is_editor_scratch_file(name: &str) -> bool {
+    const SUFFIXES: [&str; 9] = [
+        "~",
+        ".swp",
+        ".swo",
+        ".swx",
+        ".tmp",
+        ".crswap",
+        "___jb_tmp___",
+        "___jb_old___",
+        ".kate-swp",
+    ];
+    const PREFIXES: [&str; 3] = [".#", ".goutputstream-", ".~lock."];
+    name == "4913" // Vim's probe for whether it may write in a folder.
+        || name == ".DS_Store"
+        || (name.starts_with('#') && name.ends_with('#'))
+        || SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
+        || PREFIXES.iter().any(|prefix| name.starts_with(prefix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn relevant(relative: &str) -> bool {
+        is_source_path(Path::new("/site"), &Path::new("/site").join(relative))
+    }
+
+    #[test]
+    fn sources_and_config_are_watched() {
+        assert!(relevant("content/shows/foo.md"));
+        assert!(relevant("templates/page.html"));
+        assert!(relevant("static/style.css"));
+        assert!(relevant("static/.well-known/security.txt"));
+        assert!(relevant("config.toml"));
+        assert!(relevant("content"));
+    }
+
+    #[test]
+    fn output_state_and_other_files_are_ignored() {
+        assert!(!relevant(".kiln/kiln.db"));
+        assert!(!relevant("dist/index.html"));
+        assert!(!relevant("target/debug/kiln"));
+        assert!(!relevant("README.md"));
+        assert!(!relevant("config.toml.bak/x"));
+        assert!(!is_source_path(
+            Path::new("/site"),
+            Path::new("/elsewhere/content/a.md")
+        ));
+    }
+
+    #[test]
+    fn editor_scratch_files_are_ignored() {
+        for name in [
+            "content/.about.md.swp",
+            "content/about.md~",
+            "content/.#about.md",
+            "content/#about.md#",
+            "content/4913",
+            "templates/page.html___jb_tmp___",
+            "static/.goutputstream-XYZ12",
+        ] {
+            assert!(!relevant(name), "{name} should be ignored");
+        }
+    }
+}

@@ -1,0 +1,559 @@
+#![cfg(feature = "serve")]
+//! `kiln serve` end to end: the real binary on a copy of the example site, checked over plain
+//! HTTP and in headless Chromium.
+
+#[path = "serve/browser.rs"]
+mod browser;
+#[path = "serve/support.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use hyper::{Method, StatusCode};
+use kiln::{BuildOptions, OutputFile, render_site};
+
+use browser::Browser;
+use support::{Server, Site, eventually, request};
+
+/// A content page of the example site: its Markdown file and its URL.
+const ABOUT_MD: &str = "content/about.md";
+const ABOUT_URL: &str = "/about/";
+
+/// Removes what serve mode adds to HTML, to compare a served page with the built file.
+fn without_live_reload(html: &str) -> String {
+    let Some(start) = html.find("<script id=\"kiln-live-reload\"") else {
+        return html.to_owned();
+    };
+    let end =
+        start + html[start..].find("</script>").expect("the script closes") + "</script>".len();
+    format!("{}{}", &html[..start], &html[end..])
+}
+
+/// Where two files part, with some context, for a readable failure.
+fn first_difference(served: &[u8], built: &[u8]) -> String {
+    let at = served.iter().zip(built).take_while(|(a, b)| a == b).count();
+    let around = |bytes: &[u8]| {
+        String::from_utf8_lossy(&bytes[at.saturating_sub(80)..(at + 80).min(bytes.len())]).into_owned()
+    };
+    format!("at byte {at}:\nserved: {}\nbuilt:  {}", around(served), around(built))
+}
+
+/// Appends a paragraph to a page's Markdown, as an author would.
+fn append_paragraph(site: &Site, markdown: &str, text: &str) {
+    let source = site.read(markdown);
+    site.write(markdown, &format!("{}\n\n{text}\n", source.trim_end()));
+}
+
+// ---- plain HTTP -------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn pages_are_served_at_pretty_urls_with_their_content_types() {
+    let site = Site::example();
+    let server = Server::start(&site);
+
+    let home = server.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert_eq!(home.header("content-type"), "text/html; charset=utf-8");
+    assert!(home.text().contains("<title>"), "{}", home.text());
+
+    let about = server.get(ABOUT_URL).await;
+    assert_eq!(about.status, StatusCode::OK);
+    assert_eq!(about.text(), server.get("/about/index.html").await.text());
+
+    for (path, content_type) in [
+        ("/sitemap.xml", "text/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/atom.xml", "text/xml; charset=utf-8"),
+    ] {
+        let reply = server.get(path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert_eq!(reply.header("content-type"), content_type, "{path}");
+        assert!(
+            !reply.text().contains("kiln-live-reload"),
+            "{path} must not get the script"
+        );
+    }
+
+    let stylesheet = stylesheet_path(&home.text(), &server.url);
+    let css = server.get(&stylesheet).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.header("content-type"), "text/css; charset=utf-8");
+
+    let head = request(Method::HEAD, &format!("{}{ABOUT_URL}", server.url)).await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert!(head.body.is_empty());
+}
+
+#[tokio::test]
+async fn a_folder_without_its_trailing_slash_redirects_to_the_slash_form() {
+    let site = Site::example();
+    let server = Server::start(&site);
+
+    let reply = server.get("/about?from=test").await;
+    assert_eq!(reply.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(reply.header("location"), "/about/?from=test");
+}
+
+#[tokio::test]
+async fn unknown_paths_get_the_sites_own_404_page_with_status_404() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let built_404 = site_404(&site, &server);
+
+    let reply = server.get("/no/such/page/").await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(reply.header("content-type"), "text/html; charset=utf-8");
+    assert_eq!(without_live_reload(&reply.text()), built_404);
+
+    let post = request(Method::POST, &format!("{}/about/", server.url)).await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(post.header("allow"), "GET, HEAD");
+}
+
+#[tokio::test]
+async fn links_point_at_the_local_server_instead_of_the_configured_base_url() {
+    let site = Site::example();
+    let server = Server::start(&site);
+
+    let home = server.get("/").await.text();
+    assert!(home.contains(&format!("{}/about/", server.url)), "{home}");
+    assert!(!home.contains("kiln-podcasts.example/about/"), "{home}");
+}
+
+#[tokio::test]
+async fn the_sidecar_answers_under_api_on_the_same_origin() {
+    let site = Site::example();
+    let server = Server::start(&site);
+
+    let health = server.get("/api/health").await;
+    assert_eq!(health.status, StatusCode::OK, "{}", health.text());
+
+    let hint = server.get("/api/signup").await;
+    assert_eq!(hint.status, StatusCode::OK);
+    assert!(hint.header("content-type").starts_with("application/json"));
+    assert!(hint.text().contains("POST"), "{}", hint.text());
+
+    assert!(
+        site.path(".kiln/kiln.db").exists(),
+        "the dev database lives under .kiln/"
+    );
+    assert_eq!(site.read(".kiln/.gitignore").lines().last(), Some("*"));
+}
+
+#[tokio::test]
+async fn only_html_responses_carry_the_live_reload_script() {
+    let site = Site::example();
+    let server = Server::start(&site);
+
+    let about = server.get(ABOUT_URL).await.text();
+    let script_tag = about
+        .find("<script id=\"kiln-live-reload\"")
+        .expect("script injected");
+    assert!(
+        script_tag < about.rfind("</body>").expect("a body"),
+        "script sits inside <body>"
+    );
+
+    let script = server.get("/__kiln/live-reload.js").await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert_eq!(
+        script.header("content-type"),
+        "text/javascript; charset=utf-8"
+    );
+    assert!(script.text().contains("EventSource"));
+}
+
+#[tokio::test]
+async fn a_broken_template_shows_an_overlay_over_the_last_good_site_until_fixed() {
+    let site = Site::example();
+    let server = &Server::start(&site);
+    let good = server.get(ABOUT_URL).await.text();
+    assert!(!good.contains("kiln-build-error"));
+
+    let template = site.read("templates/page.html");
+    site.write("templates/page.html", &format!("{template}\n{{% if %}}\n"));
+    let broken = eventually(
+        Duration::from_secs(10),
+        "the overlay appears",
+        || async move {
+            let page = server.get(ABOUT_URL).await.text();
+            page.contains("id=\"kiln-build-error\"").then_some(page)
+        },
+    )
+    .await;
+    assert!(
+        broken.contains("page.html"),
+        "the overlay names the template:\n{broken}"
+    );
+    let before_overlay = &broken[..broken
+        .find("<script id=\"kiln-live-reload\"")
+        .expect("script")];
+    assert_eq!(
+        before_overlay,
+        &good[..good
+            .find("<script id=\"kiln-live-reload\"")
+            .expect("script")]
+    );
+    server.wait_for_log("page.html", Duration::from_secs(5));
+
+    site.write("templates/page.html", &template);
+    eventually(
+        Duration::from_secs(10),
+        "the overlay goes away",
+        || async move {
+            let page = server.get(ABOUT_URL).await.text();
+            (!page.contains("kiln-build-error")).then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn after_an_edit_the_served_site_equals_a_full_build_of_the_edited_tree() {
+    let site = Site::example();
+    let server = &Server::start(&site);
+    let rebuilds_before = rebuild_lines(server);
+
+    append_paragraph(&site, ABOUT_MD, "A sentence added while the server runs.");
+    eventually(
+        Duration::from_secs(10),
+        "the edit is served",
+        || async move {
+            let page = server.get(ABOUT_URL).await.text();
+            page.contains("A sentence added while the server runs.")
+                .then_some(())
+        },
+    )
+    .await;
+
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: Some(server.url.clone()),
+        drafts: false,
+    };
+    let full = render_site(&options).unwrap_or_else(|e| panic!("{e}"));
+    for (key, file) in &full.files {
+        let served = server.get(&format!("/{key}")).await;
+        assert_eq!(served.status, StatusCode::OK, "{key}");
+        let expected = match file {
+            OutputFile::Generated(bytes) => bytes.to_vec(),
+            OutputFile::Copied(source) => std::fs::read(source).expect("copied source"),
+        };
+        let served = if key.ends_with(".html") {
+            without_live_reload(&served.text()).into_bytes()
+        } else {
+            served.body
+        };
+        if served != expected {
+            panic!("{key} differs from a full build: {}", first_difference(&served, &expected));
+        }
+    }
+    assert_eq!(
+        rebuild_lines(server),
+        rebuilds_before + 1,
+        "one log line per rebuild"
+    );
+}
+
+#[tokio::test]
+async fn every_page_but_login_and_signup_has_the_site_header_and_footer() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: Some(server.url.clone()),
+        drafts: false,
+    };
+    let full = render_site(&options).unwrap_or_else(|e| panic!("{e}"));
+
+    for key in full.files.keys().filter(|key| key.ends_with(".html")) {
+        let page = server.get(&format!("/{key}")).await.text();
+        if page.contains("http-equiv=\"refresh\"") {
+            continue; // an alias: a redirect stub, not a page
+        }
+        let bare = key == "login/index.html" || key == "signup/index.html";
+        for chrome in ["class=\"site-header", "class=\"site-footer"] {
+            assert_eq!(page.contains(chrome), !bare, "{key}: {chrome}");
+        }
+    }
+}
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let status = server.interrupt();
+    assert!(
+        status.success(),
+        "exit status {status}:\n{}",
+        server.log().join("\n")
+    );
+}
+
+// ---- in a real browser ------------------------------------------------------------------------
+
+/// Runs a browser scenario, then closes the browser whether or not the scenario panicked.
+async fn in_browser<F, Fut, T>(javascript: bool, scenario: F) -> T
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let browser = Browser::start(javascript).await;
+    let outcome = tokio::spawn(scenario(browser.client.clone())).await;
+    browser.close().await;
+    outcome.unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_signup_logout_and_login_work_and_auth_pages_have_no_chrome() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let url = server.url.clone();
+    in_browser(false, move |browser| async move {
+        let email = "ada@example.com";
+        let password = "correct horse battery";
+
+        browser
+            .goto(&format!("{url}/signup/"))
+            .await
+            .expect("signup page");
+        assert_no_chrome(&browser).await;
+        let next = input_value(&browser, "next").await;
+        fill(
+            &browser,
+            &[
+                ("fullname", "Ada Lovelace"),
+                ("email", email),
+                ("password", password),
+            ],
+        )
+        .await;
+        submit(&browser).await;
+        wait_for_path(&browser, &next).await;
+        assert!(
+            has_http_only_cookie(&browser).await,
+            "signing up sets an HttpOnly session cookie"
+        );
+
+        let logout = browser.form(Locator::Css("form[action$='/logout']")).await;
+        logout
+            .expect("the page after signup offers to log out")
+            .submit()
+            .await
+            .expect("log out");
+        eventually(
+            Duration::from_secs(5),
+            "logging out clears the session cookie",
+            || {
+                let browser = browser.clone();
+                async move { (!has_http_only_cookie(&browser).await).then_some(()) }
+            },
+        )
+        .await;
+
+        browser
+            .goto(&format!("{url}/login/"))
+            .await
+            .expect("login page");
+        assert_no_chrome(&browser).await;
+        fill(
+            &browser,
+            &[("email", email), ("password", "not the password")],
+        )
+        .await;
+        submit(&browser).await;
+        let error = eventually(Duration::from_secs(10), "the login error shows", || {
+            let browser = browser.clone();
+            async move {
+                let element = browser
+                    .find(Locator::Id("invalid-credentials"))
+                    .await
+                    .ok()?;
+                element.is_displayed().await.ok()?.then_some(element)
+            }
+        })
+        .await;
+        assert!(!error.text().await.expect("error text").trim().is_empty());
+        assert!(!has_http_only_cookie(&browser).await);
+
+        browser
+            .goto(&format!("{url}/login/"))
+            .await
+            .expect("login page");
+        let next = input_value(&browser, "next").await;
+        fill(&browser, &[("email", email), ("password", password)]).await;
+        submit(&browser).await;
+        wait_for_path(&browser, &next).await;
+        assert!(
+            has_http_only_cookie(&browser).await,
+            "logging in sets an HttpOnly session cookie"
+        );
+
+        browser.goto(&format!("{url}/")).await.expect("home page");
+        for chrome in ["header.site-header", "footer.site-footer"] {
+            let element = browser.find(Locator::Css(chrome)).await.expect(chrome);
+            assert!(
+                element.is_displayed().await.expect("displayed"),
+                "home shows {chrome}"
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_an_edited_page_updates_in_the_open_tab_within_two_seconds() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let url = format!("{}{ABOUT_URL}", server.url);
+    let page_css = stylesheet_path(&server.get("/").await.text(), &server.url);
+    let css_file = format!("static{page_css}");
+    let took = in_browser(true, move |browser| async move {
+        // No wait for the live-reload stream: a page that connects late is told what it missed.
+        browser.goto(&url).await.expect("about page");
+
+        let edited_at = Instant::now();
+        append_paragraph(&site, ABOUT_MD, "Freshly saved words.");
+        wait_for_text(&browser, "Freshly saved words.").await;
+        let took = edited_at.elapsed();
+
+        // A stylesheet change applies in place: the page is not reloaded.
+        browser.execute("window.kilnStillHere = true;", vec![]).await.expect("mark the page");
+        let css = site.read(&css_file);
+        site.write(&css_file, &format!("{css}\nbody {{ outline: 3px solid rgb(1, 2, 3); }}\n"));
+        eventually(Duration::from_secs(5), "the new style applies without a reload", || {
+            let browser = browser.clone();
+            async move {
+                let script = "return [getComputedStyle(document.body).outlineColor, window.kilnStillHere === true];";
+                let value = browser.execute(script, vec![]).await.ok()?;
+                let color = value[0].as_str()?;
+                assert_eq!(value[1], serde_json::json!(true), "the page reloaded");
+                (color == "rgb(1, 2, 3)").then_some(())
+            }
+        })
+        .await;
+        drop(site);
+        took
+    })
+    .await;
+    let log = server.log().join("\n");
+    assert!(
+        took < Duration::from_secs(2),
+        "the edit took {took:?} to show; server log:\n{log}"
+    );
+}
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+fn rebuild_lines(server: &Server) -> usize {
+    server
+        .log()
+        .iter()
+        .filter(|line| line.contains(" changed: "))
+        .count()
+}
+
+fn site_404(site: &Site, server: &Server) -> String {
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: Some(server.url.clone()),
+        drafts: false,
+    };
+    let full = render_site(&options).unwrap_or_else(|e| panic!("{e}"));
+    match full.files.get("404.html") {
+        Some(OutputFile::Generated(bytes)) => String::from_utf8(bytes.to_vec()).expect("utf-8"),
+        _ => panic!("the example site has a generated 404.html"),
+    }
+}
+
+/// The URL path of the first stylesheet a page links.
+fn stylesheet_path(html: &str, site_url: &str) -> String {
+    let link = html
+        .split("<link")
+        .find(|tag| tag.contains("stylesheet"))
+        .expect("a stylesheet link");
+    let href = link
+        .split("href=\"")
+        .nth(1)
+        .expect("an href")
+        .split('"')
+        .next()
+        .expect("a value");
+    let path = href.strip_prefix(site_url).unwrap_or(href);
+    path.split('?').next().unwrap_or(path).to_owned()
+}
+
+async fn assert_no_chrome(browser: &Client) {
+    for chrome in ["header", "footer", "nav"] {
+        let found = browser.find_all(Locator::Css(chrome)).await.expect("query");
+        assert!(
+            found.is_empty(),
+            "{} has a <{chrome}>",
+            browser.current_url().await.expect("url")
+        );
+    }
+}
+
+async fn input_value(browser: &Client, name: &str) -> String {
+    let input = browser
+        .find(Locator::Css(&format!("input[name='{name}']")))
+        .await
+        .expect(name);
+    input
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default()
+}
+
+async fn fill(browser: &Client, fields: &[(&str, &str)]) {
+    for (name, value) in fields {
+        let input = browser
+            .find(Locator::Css(&format!("input[name='{name}']")))
+            .await
+            .expect(name);
+        input.clear().await.expect("clear");
+        input.send_keys(value).await.expect("type");
+    }
+}
+
+async fn submit(browser: &Client) {
+    let button = browser
+        .find(Locator::Css("main form [type='submit']"))
+        .await
+        .expect("a submit button");
+    button.click().await.expect("submit");
+}
+
+async fn wait_for_path(browser: &Client, path: &str) {
+    eventually(
+        Duration::from_secs(10),
+        &format!("arriving at {path}"),
+        || async move {
+            let url = browser.current_url().await.ok()?;
+            (url.path() == path).then_some(())
+        },
+    )
+    .await;
+}
+
+async fn has_http_only_cookie(browser: &Client) -> bool {
+    let cookies = browser.get_all_cookies().await.expect("cookies");
+    cookies
+        .iter()
+        .any(|cookie| cookie.http_only() == Some(true))
+}
+
+async fn wait_for_text(browser: &Client, text: &str) {
+    eventually(
+        Duration::from_secs(5),
+        &format!("{text:?} shows in the open tab"),
+        || async move {
+            let body = browser.find(Locator::Css("body")).await.ok()?;
+            body.text().await.ok()?.contains(text).then_some(())
+        },
+    )
+    .await;
+}

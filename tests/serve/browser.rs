@@ -1,0 +1,93 @@
+//! Test support: Debian's headless Chromium driven through chromedriver. A missing browser fails
+//! the test: CI installs it (`.ci/run`), and nothing here downloads one.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Map, Value, json};
+
+/// A chromedriver process with one Chromium session; call [`Browser::close`] when done.
+pub struct Browser {
+    driver: Child,
+    pub client: Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts a fresh headless Chromium, with page JavaScript on or off.
+    pub async fn start(javascript: bool) -> Browser {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("chromedriver is missing ({e}): apt-get install -y chromium chromium-driver")
+            });
+        let profile = tempfile::tempdir().expect("a browser profile folder");
+        let mut browser_options = json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+        });
+        if !javascript {
+            // Blocks page scripts only; chromedriver's own commands still work.
+            browser_options["prefs"] =
+                json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
+        let mut capabilities = Map::new();
+        capabilities.insert("goog:chromeOptions".into(), browser_options);
+        let client = connect(port, capabilities).await;
+        Browser {
+            driver,
+            client,
+            _profile: profile,
+        }
+    }
+
+    /// Ends the session (which quits Chromium) and stops chromedriver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Retries until chromedriver listens, then opens a session.
+async fn connect(port: u16, capabilities: Map<String, Value>) -> Client {
+    let started = Instant::now();
+    loop {
+        let attempt = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        match attempt {
+            Ok(client) => return client,
+            Err(error) if started.elapsed() > Duration::from_secs(30) => {
+                panic!("cannot start Chromium through chromedriver: {error}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("its address").port()
+}
