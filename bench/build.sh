@@ -2,7 +2,8 @@
 # Build benchmark: time `kiln build` (and Hugo, when installed) on generated sites of N pages.
 # Usage: bench/build.sh [--smoke] [PAGES...]      (default sizes: 1000 10000)
 # Env:   RUNS (default 5), WARMUP (default 1), SEED (default 1),
-#        BENCH_DIR (default /dev/shm/kiln-bench), NO_HUGO=1 / NO_KILN=1 to skip a tool.
+#        BENCH_DIR (default /dev/shm/kiln-bench), NO_HUGO=1 / NO_KILN=1 to skip a tool,
+#        KILN_BIN=path to time an existing kiln binary instead of building it in release.
 # See bench/README.md for what is measured and how the two sites are kept equivalent.
 set -euo pipefail
 
@@ -18,7 +19,7 @@ sizes=()
 for arg in "$@"; do
   case "$arg" in
     --smoke) smoke=1 ;;
-    -h | --help) sed -n '2,6s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *[!0-9]* | '') echo "error: '$arg' is not a page count (try --help)" >&2; exit 2 ;;
     *) sizes+=("$arg") ;;
   esac
@@ -45,11 +46,12 @@ if [[ -z ${NO_HUGO:-} ]]; then
   if command -v hugo >/dev/null; then use_hugo=1; else echo "note: hugo not installed (apt-get install -y hugo); measuring kiln only"; fi
 fi
 
-if ((use_kiln)); then
+kiln=${KILN_BIN:-$repo/target/release/kiln}
+if ((use_kiln)) && [[ -z ${KILN_BIN:-} ]]; then
   echo "== cargo build --release -p kiln"
   (cd "$repo" && cargo build --release -p kiln)
 fi
-kiln="$repo/target/release/kiln"
+[[ -x $kiln ]] || ((!use_kiln)) || { echo "error: no kiln binary at $kiln" >&2; exit 1; }
 mkdir -p "$work"
 results="$work/results.tsv"
 : >"$results"
