@@ -51,7 +51,10 @@ if ((use_kiln)) && [[ -z ${KILN_BIN:-} ]]; then
   echo "== cargo build --release -p kiln"
   (cd "$repo" && cargo build --release -p kiln)
 fi
-[[ -x $kiln ]] || ((!use_kiln)) || { echo "error: no kiln binary at $kiln" >&2; exit 1; }
+if ((use_kiln)); then
+  [[ -x $kiln ]] || { echo "error: no kiln binary at $kiln" >&2; exit 1; }
+  kiln=$(realpath "$kiln")
+fi
 mkdir -p "$work"
 results="$work/results.tsv"
 : >"$results"
