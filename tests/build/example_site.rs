@@ -591,3 +591,69 @@ fn every_creator_page_describes_a_person() {
         );
     }
 }
+
+/// The output file an internal URL on page `file` points at; `None` for external, in-page and
+/// sidecar URLs.
+fn internal_target(file: &str, url: &str) -> Option<String> {
+    let dir = file
+        .rsplit_once('/')
+        .map_or(String::new(), |(dir, _)| format!("{dir}/"));
+    let relative = format!("/{dir}{url}");
+    let path = match url.strip_prefix(BASE) {
+        Some(path) => path,
+        None if url.starts_with('/') && !url.starts_with("//") => url,
+        None if url.contains(':') || url.starts_with('#') || url.starts_with("//") => return None,
+        None => relative.as_str(),
+    };
+    let path = path.split(['#', '?']).next().unwrap_or_default();
+    if path.starts_with("/api/") || path == "/api" {
+        return None;
+    }
+    let rel = path.trim_start_matches('/');
+    Some(if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    })
+}
+
+#[test]
+fn every_internal_link_and_asset_exists_in_the_output() {
+    let run = run();
+    let (mut checked, pages) = (0, readable_pages().len());
+    let references = [
+        ("a", "href"),
+        ("link", "href"),
+        ("img", "src"),
+        ("audio", "src"),
+        ("source", "src"),
+    ];
+    for (file, html) in readable_pages() {
+        let mut urls: Vec<String> = references
+            .iter()
+            .flat_map(|(tag, attr)| {
+                start_tags(&html, tag)
+                    .into_iter()
+                    .filter_map(|a| a.get(*attr).cloned())
+            })
+            .collect();
+        urls.extend(
+            tags_with(&html, "meta", "property", "og:image")
+                .into_iter()
+                .filter_map(|m| m.get("content").cloned()),
+        );
+        for url in urls {
+            if let Some(target) = internal_target(&file, &url) {
+                checked += 1;
+                assert!(
+                    run.exists(&target),
+                    "{file} links to {url}, but {target} is not in the output"
+                );
+            }
+        }
+    }
+    assert!(
+        checked >= pages,
+        "only {checked} internal links on {pages} pages: is the check finding them?"
+    );
+}
