@@ -322,3 +322,36 @@ fn page_path_colliding_with_a_section_names_both_files() {
         "{err}"
     );
 }
+
+#[test]
+fn syntax_error_in_a_parent_template_names_that_template_and_line() {
+    let site = Site::fixture("zola-basic");
+    let base = site.read_source("templates/base.html");
+    let mut lines: Vec<&str> = base.lines().collect();
+    lines.insert(2, "{% if %}");
+    site.write("templates/base.html", &lines.join("\n"));
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        names_file_and_line(&err, "base.html", 3),
+        "expected base.html and line 3 in:\n{err}"
+    );
+}
+
+#[test]
+fn include_of_a_missing_partial_names_the_partial_and_the_includer() {
+    let site = Site::fixture("zola-basic");
+    let page = site.read_source("templates/page.html");
+    site.write(
+        "templates/page.html",
+        &page.replace("<article", "{% include \"partials/byline.html\" %}<article"),
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        err.contains("partials/byline.html"),
+        "the missing partial must be named:\n{err}"
+    );
+    assert!(
+        err.contains("page.html"),
+        "the template that includes it must be named:\n{err}"
+    );
+}

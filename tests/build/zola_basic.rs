@@ -680,3 +680,57 @@ fn base_url_with_a_subpath_prefixes_every_url_but_not_the_files() {
     );
     assert!(run.exists("blog/first/index.html") && !run.exists("site/blog/first/index.html"));
 }
+
+#[test]
+fn dated_file_names_give_the_date_and_the_slug_like_zola() {
+    let site = Site::fixture("zola-basic");
+    site.write(
+        "content/blog/2024-05-06-dated-post.md",
+        "+++\ntitle = \"Dated\"\n+++\nA post dated by its file name.\n",
+    );
+    let run = site.build(&[]).succeeded();
+    let html = run.read("blog/dated-post/index.html");
+    assert_eq!(text_by_id(&html, "page-date"), "06 May 2024");
+    assert_eq!(text_by_id(&html, "page-slug"), "dated-post");
+    assert_eq!(
+        list_by_id(&run.read("blog/index.html"), "pager-pages")[0],
+        url("/blog/dated-post/"),
+        "newest first"
+    );
+}
+
+#[test]
+fn file_names_are_slugified_like_zola() {
+    let site = Site::fixture("zola-basic");
+    site.write(
+        "content/recipes/Dark_Chocolate.md",
+        "+++\ntitle = \"Dark Chocolate Mousse\"\n+++\nRich.\n",
+    );
+    let run = site.build(&[]).succeeded();
+    assert!(
+        run.exists("recipes/dark-chocolate/index.html"),
+        "files: {:?}",
+        run.files()
+    );
+    assert_eq!(
+        list_by_id(&run.read("recipes/index.html"), "section-pages").last(),
+        Some(&url("/recipes/dark-chocolate/"))
+    );
+}
+
+#[test]
+fn pages_in_a_folder_without_section_index_are_orphans_at_their_folder_url() {
+    let site = Site::fixture("zola-basic");
+    site.write(
+        "content/notes/loose.md",
+        "+++\ntitle = \"Loose note\"\n+++\nA page with no section of its own.\n",
+    );
+    let run = site.build(&[]).succeeded();
+    let html = run.read("notes/loose/index.html");
+    assert!(html.contains("A page with no section of its own."));
+    assert!(
+        !run.exists("notes/index.html"),
+        "a folder without _index.md is not a section"
+    );
+    assert!(run.read("sitemap.xml").contains(&url("/notes/loose/")));
+}
