@@ -34,9 +34,14 @@ fn without_live_reload(html: &str) -> String {
 fn first_difference(served: &[u8], built: &[u8]) -> String {
     let at = served.iter().zip(built).take_while(|(a, b)| a == b).count();
     let around = |bytes: &[u8]| {
-        String::from_utf8_lossy(&bytes[at.saturating_sub(80)..(at + 80).min(bytes.len())]).into_owned()
+        String::from_utf8_lossy(&bytes[at.saturating_sub(80)..(at + 80).min(bytes.len())])
+            .into_owned()
     };
-    format!("at byte {at}:\nserved: {}\nbuilt:  {}", around(served), around(built))
+    format!(
+        "at byte {at}:\nserved: {}\nbuilt:  {}",
+        around(served),
+        around(built)
+    )
 }
 
 /// Appends a paragraph to a page's Markdown, as an author would.
@@ -246,7 +251,10 @@ async fn after_an_edit_the_served_site_equals_a_full_build_of_the_edited_tree() 
             served.body
         };
         if served != expected {
-            panic!("{key} differs from a full build: {}", first_difference(&served, &expected));
+            panic!(
+                "{key} differs from a full build: {}",
+                first_difference(&served, &expected)
+            );
         }
     }
     assert_eq!(
@@ -319,6 +327,7 @@ async fn without_javascript_signup_logout_and_login_work_and_auth_pages_have_no_
             .goto(&format!("{url}/signup/"))
             .await
             .expect("signup page");
+        assert!(!runs_page_scripts(&browser).await, "page JavaScript is off");
         assert_no_chrome(&browser).await;
         let next = input_value(&browser, "next").await;
         fill(
@@ -405,14 +414,18 @@ async fn without_javascript_signup_logout_and_login_work_and_auth_pages_have_no_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_javascript_an_edited_page_updates_in_the_open_tab_within_two_seconds() {
-    let site = Site::example();
+    // Shared with the browser task; outlives the server, so the server never sees it vanish.
+    let site = std::sync::Arc::new(Site::example());
     let server = Server::start(&site);
     let url = format!("{}{ABOUT_URL}", server.url);
     let page_css = stylesheet_path(&server.get("/").await.text(), &server.url);
     let css_file = format!("static{page_css}");
+    let edited_site = site.clone();
     let took = in_browser(true, move |browser| async move {
+        let site = edited_site;
         // No wait for the live-reload stream: a page that connects late is told what it missed.
         browser.goto(&url).await.expect("about page");
+        assert!(runs_page_scripts(&browser).await, "page JavaScript is on");
 
         let edited_at = Instant::now();
         append_paragraph(&site, ABOUT_MD, "Freshly saved words.");
@@ -434,7 +447,6 @@ async fn with_javascript_an_edited_page_updates_in_the_open_tab_within_two_secon
             }
         })
         .await;
-        drop(site);
         took
     })
     .await;
@@ -544,6 +556,17 @@ async fn has_http_only_cookie(browser: &Client) -> bool {
     cookies
         .iter()
         .any(|cookie| cookie.http_only() == Some(true))
+}
+
+/// Whether the browser runs a page's own scripts, checked on a throwaway page (WebDriver's
+/// `execute` works either way, so it cannot tell).
+async fn runs_page_scripts(browser: &Client) -> bool {
+    let back = browser.current_url().await.expect("current page");
+    let probe = "data:text/html,<title>off</title><script>document.title='on'</script>";
+    browser.goto(probe).await.expect("probe page");
+    let title = browser.title().await.expect("probe title");
+    browser.goto(back.as_str()).await.expect("back to the page");
+    title == "on"
 }
 
 async fn wait_for_text(browser: &Client, text: &str) {
