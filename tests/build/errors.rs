@@ -71,13 +71,10 @@ fn template_syntax_error_names_template_and_line() {
 #[test]
 fn template_render_error_names_template_and_the_page_being_rendered() {
     let site = Site::fixture("zola-basic");
-    let page = site.read_source("templates/page.html");
-    site.write(
+    site.replace_in(
         "templates/page.html",
-        &page.replace(
-            "{{ page.title }}</h1>",
-            "{{ page.no_such_field.deeper }}</h1>",
-        ),
+        "{{ page.title }}</h1>",
+        "{{ page.no_such_field.deeper }}</h1>",
     );
     let err = site.build(&[]).failed().stderr;
     assert!(
@@ -97,10 +94,10 @@ fn template_render_error_names_template_and_the_page_being_rendered() {
 #[test]
 fn missing_template_named_in_front_matter_names_it_and_who_asked() {
     let site = Site::fixture("zola-basic");
-    let index = site.read_source("content/recipes/_index.md");
-    site.write(
+    site.replace_in(
         "content/recipes/_index.md",
-        &index.replacen("+++\n", "+++\ntemplate = \"menu.html\"\n", 1),
+        "+++\n",
+        "+++\ntemplate = \"menu.html\"\n",
     );
     let err = site.build(&[]).failed().stderr;
     assert!(
@@ -222,11 +219,7 @@ fn several_broken_links_are_reported_in_one_run() {
 #[test]
 fn unknown_config_key_names_key_and_line() {
     let site = Site::fixture("zola-basic");
-    let config = site.read_source("config.toml");
-    site.write(
-        "config.toml",
-        &config.replacen("title = ", "titel = \"typo\"\ntitle = ", 1),
-    );
+    site.replace_in("config.toml", "title = ", "titel = \"typo\"\ntitle = ");
     let err = site.build(&[]).failed().stderr;
     assert!(
         err.contains("titel"),
@@ -241,13 +234,10 @@ fn unknown_config_key_names_key_and_line() {
 #[test]
 fn unknown_key_inside_a_config_table_is_an_error_too() {
     let site = Site::fixture("zola-basic");
-    let config = site.read_source("config.toml");
-    site.write(
+    site.replace_in(
         "config.toml",
-        &config.replace(
-            "smart_punctuation = true",
-            "smart_punctuation = true\nsmrat = 1",
-        ),
+        "smart_punctuation = true",
+        "smart_punctuation = true\nsmrat = 1",
     );
     let err = site.build(&[]).failed().stderr;
     assert!(
@@ -285,10 +275,10 @@ fn missing_config_file_fails_with_its_path() {
 #[test]
 fn broken_config_toml_names_file_line_and_column() {
     let site = Site::fixture("zola-basic");
-    let config = site.read_source("config.toml");
-    site.write(
+    site.replace_in(
         "config.toml",
-        &config.replacen("title = \"Zola Basic\"", "title = \"Zola Basic", 1),
+        "title = \"Zola Basic\"",
+        "title = \"Zola Basic",
     );
     let err = site.build(&[]).failed().stderr;
     assert!(
@@ -340,10 +330,10 @@ fn syntax_error_in_a_parent_template_names_that_template_and_line() {
 #[test]
 fn include_of_a_missing_partial_names_the_partial_and_the_includer() {
     let site = Site::fixture("zola-basic");
-    let page = site.read_source("templates/page.html");
-    site.write(
+    site.replace_in(
         "templates/page.html",
-        &page.replace("<article", "{% include \"partials/byline.html\" %}<article"),
+        "<article",
+        "{% include \"partials/byline.html\" %}<article",
     );
     let err = site.build(&[]).failed().stderr;
     assert!(

@@ -18,7 +18,7 @@ const BASE: &str = "https://kiln.test";
 fn built() -> &'static (Site, Run) {
     static BUILT: OnceLock<(Site, Run)> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let site = Site::example();
+        let site = Site::example_kept();
         let run = site.build(&["--base-url", BASE]).succeeded();
         (site, run)
     })

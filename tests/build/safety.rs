@@ -14,13 +14,10 @@ fn failed_build_leaves_previous_dist_untouched() {
         "content/about.md",
         "+++\ntitle = \"About, rewritten\"\n+++\nA new about page.\n",
     );
-    let page = site.read_source("templates/page.html");
-    site.write(
+    site.replace_in(
         "templates/page.html",
-        &page.replace(
-            "{{ page.title }}</h1>",
-            "{{ page.title | no_such_filter }}</h1>",
-        ),
+        "{{ page.title }}</h1>",
+        "{{ page.title | no_such_filter }}</h1>",
     );
     site.build(&[]).failed();
 
@@ -72,20 +69,22 @@ fn rebuild_replaces_dist_so_removed_pages_disappear() {
 }
 
 #[test]
-fn output_is_byte_identical_across_runs() {
-    let site = Site::fixture("zola-basic");
-    let one = site.parent().join("out-one");
-    let two = site.parent().join("out-two");
-    site.build(&["--output-dir", one.to_str().expect("utf-8")])
-        .succeeded();
-    site.build(&["--output-dir", two.to_str().expect("utf-8")])
-        .succeeded();
-    let (a, b) = (snapshot(&one), snapshot(&two));
+fn output_is_byte_identical_across_runs_and_checkouts() {
+    // Two copies in different folders: no absolute path, time or folder order may leak in.
+    let (one, two) = (Site::fixture("zola-basic"), Site::fixture("zola-basic"));
+    let a = snapshot(&one.build(&[]).succeeded().out);
+    let b = snapshot(&two.build(&[]).succeeded().out);
+    let again = snapshot(&one.build(&[]).succeeded().out);
     assert!(!a.is_empty());
-    let differing = differing_files(&a, &b);
     assert!(
-        differing.is_empty(),
-        "files differ between two builds: {differing:?}"
+        differing_files(&a, &again).is_empty(),
+        "a rebuild differs: {:?}",
+        differing_files(&a, &again)
+    );
+    assert!(
+        differing_files(&a, &b).is_empty(),
+        "two checkouts differ: {:?}",
+        differing_files(&a, &b)
     );
 }
 
@@ -144,12 +143,15 @@ fn assert_escape_rejected(rel: &str, front_matter: &str, key: &str) {
 }
 
 fn assert_nothing_escaped(site: &Site) {
-    for dir in [site.root(), site.parent()] {
-        assert!(
-            !dir.join("x").exists(),
-            "something was written to {}",
-            dir.join("x").display()
-        );
+    for dir in [site.root(), site.parent(), site.root().join("content")] {
+        for name in ["x", "x.xml"] {
+            let path = dir.join(name);
+            assert!(
+                !path.exists(),
+                "something was written to {}",
+                path.display()
+            );
+        }
     }
     assert!(
         !site.dist().exists(),
@@ -223,4 +225,66 @@ fn two_builds_at_once_leave_one_complete_output_and_no_leftovers() {
         "dist/ after concurrent builds differs from a clean build: {differing:?}"
     );
     assert_no_build_folders(&site);
+}
+
+#[test]
+fn paginate_path_escaping_the_output_folder_is_an_error() {
+    let site = Site::fixture("zola-basic");
+    site.replace_in(
+        "content/blog/_index.md",
+        "paginate_by = 2",
+        "paginate_by = 2\npaginate_path = \"../../x\"",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        err.contains("content/blog/_index.md") && err.contains("paginate_path"),
+        "{err}"
+    );
+    assert_nothing_escaped(&site);
+}
+
+#[test]
+fn feed_filename_escaping_the_output_folder_is_an_error() {
+    let site = Site::fixture("zola-basic");
+    site.replace_in(
+        "config.toml",
+        "[\"atom.xml\", \"rss.xml\"]",
+        "[\"../x.xml\"]",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        err.contains("config.toml") && err.contains("feed_filenames"),
+        "{err}"
+    );
+    assert_nothing_escaped(&site);
+}
+
+#[test]
+fn taxonomy_name_never_writes_outside_the_output_folder() {
+    // Zola slugifies taxonomy names into URLs; erroring is fine too. Escaping is not.
+    let site = Site::fixture("zola-basic");
+    site.replace_in(
+        "config.toml",
+        "{ name = \"tags\" }",
+        "{ name = \"tags\" }, { name = \"../../x\" }",
+    );
+    site.write(
+        "content/escape.md",
+        "+++\ntitle = \"Escape\"\n[taxonomies]\n\"../../x\" = [\"y\"]\n+++\nOut!\n",
+    );
+    let run = site.build(&[]);
+    for dir in [site.root(), site.parent(), site.root().join("content")] {
+        assert!(
+            !dir.join("x").exists(),
+            "a taxonomy wrote to {}",
+            dir.join("x").display()
+        );
+    }
+    if !run.success {
+        assert!(
+            run.stderr.contains("../../x"),
+            "the error names the taxonomy:\n{}",
+            run.stderr
+        );
+    }
 }

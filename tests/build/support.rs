@@ -20,8 +20,11 @@ pub fn repo_root() -> PathBuf {
 /// A site in its own temp dir. The site is `<tmp>/site`, so `<tmp>` is the folder *beside* the
 /// site where escapes or leftover build folders would show up.
 pub struct Site {
-    /// Shared with every `Run`, so a run's output outlives a `Site` dropped early.
-    tmp: Arc<TempDir>,
+    /// The folder holding `site/`.
+    dir: PathBuf,
+    /// Removes `dir` when the last holder goes; shared with every `Run`, so a run's output
+    /// outlives a `Site` dropped early. `None` for a folder kept for the whole test run.
+    guard: Option<Arc<TempDir>>,
 }
 
 impl Site {
@@ -35,15 +38,19 @@ impl Site {
     /// A copy of the example site at the repo root (never built in place).
     pub fn example() -> Site {
         let site = Site::empty();
+        site.copy_example();
+        site
+    }
+
+    fn copy_example(&self) {
         let repo = repo_root();
-        fs::copy(repo.join("config.toml"), site.root().join("config.toml"))
+        fs::copy(repo.join("config.toml"), self.root().join("config.toml"))
             .expect("the example site has a config.toml at the repo root");
         for folder in ["content", "templates", "static"] {
             if repo.join(folder).is_dir() {
-                copy_tree(&repo.join(folder), &site.root().join(folder));
+                copy_tree(&repo.join(folder), &self.root().join(folder));
             }
         }
-        site
     }
 
     /// A site folder with nothing in it yet.
@@ -53,16 +60,33 @@ impl Site {
             .tempdir()
             .expect("temp dir");
         fs::create_dir(tmp.path().join("site")).expect("site dir");
-        Site { tmp: Arc::new(tmp) }
+        Site {
+            dir: tmp.path().to_path_buf(),
+            guard: Some(Arc::new(tmp)),
+        }
+    }
+
+    /// A copy of the example site in a folder that is never removed during this run, for a
+    /// build shared by many tests through a `static` (statics are never dropped). The folder is
+    /// per process under cargo's target tmp dir; copies left by finished runs are removed here.
+    pub fn example_kept() -> Site {
+        let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        remove_copies_of_finished_runs(base, "kiln-example-");
+        let dir = base.join(format!("kiln-example-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("site")).expect("example site dir");
+        let site = Site { dir, guard: None };
+        site.copy_example();
+        site
     }
 
     pub fn root(&self) -> PathBuf {
-        self.tmp.path().join("site")
+        self.dir.join("site")
     }
 
     /// The folder that holds the site folder.
     pub fn parent(&self) -> PathBuf {
-        self.tmp.path().to_path_buf()
+        self.dir.clone()
     }
 
     pub fn dist(&self) -> PathBuf {
@@ -77,6 +101,17 @@ impl Site {
 
     pub fn read_source(&self, rel: &str) -> String {
         fs::read_to_string(self.root().join(rel)).expect("read site file")
+    }
+
+    /// Replaces the first `from` in a site file with `to`. Panics when `from` is missing, so a
+    /// fixture that drifts cannot turn a test into one that checks nothing.
+    pub fn replace_in(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read_source(rel);
+        assert!(
+            text.contains(from),
+            "{rel} no longer contains {from:?}; update the test"
+        );
+        self.write(rel, &text.replacen(from, to, 1));
     }
 
     pub fn remove(&self, rel: &str) {
@@ -96,7 +131,7 @@ impl Site {
         // One log folder per run, so concurrent runs on one site never share a file.
         let logs = tempfile::Builder::new()
             .prefix("logs-")
-            .tempdir_in(self.tmp.path())
+            .tempdir_in(&self.dir)
             .expect("logs dir");
         let (out_log, err_log) = (logs.path().join("stdout"), logs.path().join("stderr"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
@@ -129,7 +164,7 @@ impl Site {
             stdout: strip_ansi(&fs::read_to_string(out_log).unwrap_or_default()),
             stderr: strip_ansi(&fs::read_to_string(err_log).unwrap_or_default()),
             out,
-            _keep: Arc::clone(&self.tmp),
+            _keep: self.guard.clone(),
         }
     }
 }
@@ -143,7 +178,7 @@ pub struct Run {
     pub stderr: String,
     /// The output folder this run was expected to write.
     pub out: PathBuf,
-    _keep: Arc<TempDir>,
+    _keep: Option<Arc<TempDir>>,
 }
 
 impl Run {
@@ -257,6 +292,20 @@ pub fn copy_tree(from: &Path, to: &Path) {
             copy_tree(&entry.path(), &target);
         } else {
             fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// Removes `<base>/<prefix><pid>` folders whose process has ended (Linux `/proc`; elsewhere
+/// nothing is removed, since a live run cannot be told from a finished one).
+fn remove_copies_of_finished_runs(base: &Path, prefix: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    for name in entries_starting_with(base, prefix) {
+        let pid = &name[prefix.len()..];
+        if !Path::new("/proc").join(pid).exists() {
+            let _ = fs::remove_dir_all(base.join(&name));
         }
     }
 }

@@ -552,12 +552,13 @@ fn not_found_page_is_written_at_the_root() {
 #[test]
 fn generate_switches_turn_feeds_sitemap_and_robots_off() {
     let site = Site::fixture("zola-basic");
-    let config = site.read_source("config.toml");
-    let off = config
-        .replace("generate_feeds = true", "generate_feeds = false")
-        .replace("generate_sitemap = true", "generate_sitemap = false")
-        .replace("generate_robots_txt = true", "generate_robots_txt = false");
-    site.write("config.toml", &off);
+    for key in ["generate_feeds", "generate_sitemap", "generate_robots_txt"] {
+        site.replace_in(
+            "config.toml",
+            &format!("{key} = true"),
+            &format!("{key} = false"),
+        );
+    }
     let run = site.build(&[]).succeeded();
     for file in ["atom.xml", "rss.xml", "sitemap.xml", "robots.txt"] {
         assert!(
@@ -571,10 +572,10 @@ fn generate_switches_turn_feeds_sitemap_and_robots_off() {
 #[test]
 fn smart_punctuation_follows_the_markdown_config() {
     let site = Site::fixture("zola-basic");
-    let config = site.read_source("config.toml");
-    site.write(
+    site.replace_in(
         "config.toml",
-        &config.replace("smart_punctuation = true", "smart_punctuation = false"),
+        "smart_punctuation = true",
+        "smart_punctuation = false",
     );
     let run = site.build(&[]).succeeded();
     let content = crate::markup::by_id(&run.read("blog/first/index.html"), "page-content")
@@ -623,13 +624,10 @@ fn yaml_front_matter_gives_the_same_page_fields() {
 #[test]
 fn paginate_path_names_the_pager_folder() {
     let site = Site::fixture("zola-basic");
-    let index = site.read_source("content/blog/_index.md");
-    site.write(
+    site.replace_in(
         "content/blog/_index.md",
-        &index.replace(
-            "paginate_by = 2",
-            "paginate_by = 2\npaginate_path = \"seite\"",
-        ),
+        "paginate_by = 2",
+        "paginate_by = 2\npaginate_path = \"seite\"",
     );
     let run = site.build(&[]).succeeded();
     assert!(run.exists("blog/seite/2/index.html") && run.exists("blog/seite/1/index.html"));
