@@ -345,3 +345,29 @@ fn include_of_a_missing_partial_names_the_partial_and_the_includer() {
         "the template that includes it must be named:\n{err}"
     );
 }
+
+#[test]
+fn unclosed_front_matter_names_the_file_and_the_fence() {
+    let site = fixture_with(
+        "content/blog/open.md",
+        "+++\ntitle = \"Open\"\ndate = 2024-05-08\nNo closing fence.\n",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        err.contains("content/blog/open.md") && err.contains("+++"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_date_names_file_and_field() {
+    let site = fixture_with(
+        "content/blog/when.md",
+        "+++\ntitle = \"When\"\ndate = \"next tuesday\"\n+++\nBody.\n",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        err.contains("content/blog/when.md") && err.contains("date"),
+        "{err}"
+    );
+}

@@ -732,3 +732,15 @@ fn pages_in_a_folder_without_section_index_are_orphans_at_their_folder_url() {
     );
     assert!(run.read("sitemap.xml").contains(&url("/notes/loose/")));
 }
+
+#[test]
+fn front_matter_slug_is_slugified_like_zola() {
+    let site = Site::fixture("zola-basic");
+    site.write(
+        "content/blog/spaced.md",
+        "+++\ntitle = \"Spaced\"\ndate = 2024-05-07\nslug = \"Hello Wörld\"\n+++\nSpaced out.\n",
+    );
+    let run = site.build(&[]).succeeded();
+    let html = run.read("blog/hello-world/index.html");
+    assert_eq!(text_by_id(&html, "page-slug"), "hello-world");
+}
