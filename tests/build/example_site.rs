@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::example_content::{
     Content, collect_assets, content, parent_of, sample_sentence, with_slashes,
 };
-use crate::markup::{check_well_formed, elements, start_tags, tags_with, texts};
+use crate::markup::{Attrs, check_well_formed, elements, start_tags, tags_with, texts};
 use crate::support::{Run, Site, repo_root};
 
 const BASE: &str = "https://kiln.test";
@@ -266,7 +266,7 @@ fn auth_pages_have_no_site_header_or_footer_and_every_other_page_has_both() {
 }
 
 /// The one form of an auth page, with its inputs keyed by `name`.
-fn auth_form(file: &str, endpoint: &str) -> Vec<crate::markup::Attrs> {
+fn auth_form(file: &str, endpoint: &str) -> Vec<Attrs> {
     let html = run().read(file);
     let forms = start_tags(&html, "form");
     assert_eq!(forms.len(), 1, "{file}: one form");
@@ -296,11 +296,7 @@ fn auth_form(file: &str, endpoint: &str) -> Vec<crate::markup::Attrs> {
     inputs
 }
 
-fn input<'a>(
-    inputs: &'a [crate::markup::Attrs],
-    name: &str,
-    file: &str,
-) -> &'a crate::markup::Attrs {
+fn input<'a>(inputs: &'a [Attrs], name: &str, file: &str) -> &'a Attrs {
     inputs
         .iter()
         .find(|i| i.get("name").map(String::as_str) == Some(name))

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::markup::{list_by_id, start_tags, tags_with, text_by_id, texts};
+use crate::markup::{
+    by_id, check_well_formed, elements, list_by_id, start_tags, tags_with, text, text_by_id, texts,
+};
 use crate::support::{Run, Site};
 
 const BASE: &str = "https://example.org";
@@ -105,13 +107,10 @@ fn page_context_has_zola_fields() {
     assert_eq!(text_by_id(&html, "current-path"), "/blog/first/");
     assert_eq!(text_by_id(&html, "current-url"), url("/blog/first/"));
     assert_eq!(list_by_id(&html, "page-tags"), ["Rust", "Static Sites"]);
-    let tag_links: Vec<String> = start_tags(
-        &crate::markup::by_id(&html, "page-tags").unwrap_or_default(),
-        "a",
-    )
-    .into_iter()
-    .map(|a| a["href"].clone())
-    .collect();
+    let tag_links: Vec<String> = start_tags(&by_id(&html, "page-tags").unwrap_or_default(), "a")
+        .into_iter()
+        .map(|a| a["href"].clone())
+        .collect();
     assert_eq!(tag_links, [url("/tags/rust/"), url("/tags/static-sites/")]);
 }
 
@@ -248,7 +247,7 @@ fn section_template_and_page_template_are_honoured() {
 fn summary_is_the_text_before_the_more_marker() {
     let run = build();
     let html = run.read("blog/first/index.html");
-    let summary = crate::markup::by_id(&html, "page-summary").unwrap_or_default();
+    let summary = by_id(&html, "page-summary").unwrap_or_default();
     assert!(
         summary.contains("This is the summary of the first post"),
         "summary: {summary}"
@@ -257,15 +256,14 @@ fn summary_is_the_text_before_the_more_marker() {
         !summary.contains("only-in-full-content"),
         "summary runs past <!-- more -->: {summary}"
     );
-    let content = crate::markup::by_id(&html, "page-content").unwrap_or_default();
+    let content = by_id(&html, "page-content").unwrap_or_default();
     assert!(content.contains("only-in-full-content") && content.contains("This is the summary"));
 }
 
 #[test]
 fn markdown_extensions_render_like_zola() {
     let run = build();
-    let content = crate::markup::by_id(&run.read("blog/first/index.html"), "page-content")
-        .unwrap_or_default();
+    let content = by_id(&run.read("blog/first/index.html"), "page-content").unwrap_or_default();
     assert!(
         content.contains("<table>")
             && content.contains("<th>Name</th>")
@@ -301,7 +299,7 @@ fn markdown_extensions_render_like_zola() {
 fn headings_get_unique_ids_and_a_table_of_contents() {
     let run = build();
     let html = run.read("blog/first/index.html");
-    let content = crate::markup::by_id(&html, "page-content").unwrap_or_default();
+    let content = by_id(&html, "page-content").unwrap_or_default();
     let ids: Vec<String> = ["h2", "h3"]
         .iter()
         .flat_map(|h| start_tags(&content, h))
@@ -318,7 +316,7 @@ fn headings_get_unique_ids_and_a_table_of_contents() {
             "heading id {id} missing; ids: {ids:?}"
         );
     }
-    let toc = crate::markup::by_id(&html, "page-toc").unwrap_or_default();
+    let toc = by_id(&html, "page-toc").unwrap_or_default();
     let links: Vec<(String, String)> = start_tags(&toc, "a")
         .into_iter()
         .map(|a| (a["href"].clone(), a["data-level"].clone()))
@@ -338,8 +336,7 @@ fn headings_get_unique_ids_and_a_table_of_contents() {
 #[test]
 fn internal_links_resolve_to_permalinks_with_anchors() {
     let run = build();
-    let content = crate::markup::by_id(&run.read("blog/first/index.html"), "page-content")
-        .unwrap_or_default();
+    let content = by_id(&run.read("blog/first/index.html"), "page-content").unwrap_or_default();
     let hrefs: Vec<String> = start_tags(&content, "a")
         .into_iter()
         .filter_map(|a| a.get("href").cloned())
@@ -441,8 +438,7 @@ fn colocated_assets_and_static_files_are_copied_as_is() {
 fn sitemap_lists_every_page_section_and_term_with_lastmod_for_dated_pages() {
     let run = build();
     let sitemap = run.read("sitemap.xml");
-    crate::markup::check_well_formed(&sitemap)
-        .unwrap_or_else(|e| panic!("sitemap.xml: {e}\n{sitemap}"));
+    check_well_formed(&sitemap).unwrap_or_else(|e| panic!("sitemap.xml: {e}\n{sitemap}"));
     let locs: BTreeSet<String> = texts(&sitemap, "loc")
         .into_iter()
         .map(|l| l.trim().to_string())
@@ -480,12 +476,12 @@ fn sitemap_lists_every_page_section_and_term_with_lastmod_for_dated_pages() {
     for never in ["/old/second/", "/404.html", "/blog/draft/"] {
         assert!(!locs.contains(&url(never)), "sitemap must not list {never}");
     }
-    let third = crate::markup::elements(&sitemap, "url")
+    let third = elements(&sitemap, "url")
         .into_iter()
         .find(|u| u.contains(&url("/blog/third/")))
         .unwrap_or_default();
     assert!(
-        crate::markup::text(&third, "lastmod").starts_with("2024-03-05"),
+        text(&third, "lastmod").starts_with("2024-03-05"),
         "lastmod of third: {third}"
     );
 }
@@ -506,16 +502,13 @@ fn robots_txt_points_at_the_sitemap() {
 fn feeds_are_written_per_feed_filename_newest_first_up_to_feed_limit() {
     let run = build();
     let atom = run.read("atom.xml");
-    crate::markup::check_well_formed(&atom).unwrap_or_else(|e| panic!("atom.xml: {e}\n{atom}"));
+    check_well_formed(&atom).unwrap_or_else(|e| panic!("atom.xml: {e}\n{atom}"));
     assert!(
         atom.contains("http://www.w3.org/2005/Atom"),
         "atom.xml is not Atom:\n{atom}"
     );
-    let entries = crate::markup::elements(&atom, "entry");
-    let titles: Vec<String> = entries
-        .iter()
-        .map(|e| crate::markup::text(e, "title"))
-        .collect();
+    let entries = elements(&atom, "entry");
+    let titles: Vec<String> = entries.iter().map(|e| text(e, "title")).collect();
     assert_eq!(
         titles,
         ["Third post", "Second post", "First post"],
@@ -523,15 +516,15 @@ fn feeds_are_written_per_feed_filename_newest_first_up_to_feed_limit() {
     );
 
     let rss = run.read("rss.xml");
-    crate::markup::check_well_formed(&rss).unwrap_or_else(|e| panic!("rss.xml: {e}\n{rss}"));
+    check_well_formed(&rss).unwrap_or_else(|e| panic!("rss.xml: {e}\n{rss}"));
     assert!(
         rss.contains("<rss") && rss.contains("version=\"2.0\""),
         "rss.xml is not RSS 2.0:\n{rss}"
     );
-    let items = crate::markup::elements(&rss, "item");
+    let items = elements(&rss, "item");
     let links: Vec<String> = items
         .iter()
-        .map(|i| crate::markup::text(i, "link").trim().to_string())
+        .map(|i| text(i, "link").trim().to_string())
         .collect();
     assert_eq!(
         links,
@@ -578,8 +571,7 @@ fn smart_punctuation_follows_the_markdown_config() {
         "smart_punctuation = false",
     );
     let run = site.build(&[]).succeeded();
-    let content = crate::markup::by_id(&run.read("blog/first/index.html"), "page-content")
-        .unwrap_or_default();
+    let content = by_id(&run.read("blog/first/index.html"), "page-content").unwrap_or_default();
     assert!(
         !content.contains('\u{201c}'),
         "smart punctuation is off: {content}"
@@ -593,11 +585,11 @@ fn smart_punctuation_follows_the_markdown_config() {
 #[test]
 fn sitemap_lastmod_prefers_updated_over_date() {
     let sitemap = build().read("sitemap.xml");
-    let second = crate::markup::elements(&sitemap, "url")
+    let second = elements(&sitemap, "url")
         .into_iter()
         .find(|u| u.contains(&url("/blog/custom-second/")))
         .unwrap_or_default();
-    let lastmod = crate::markup::text(&second, "lastmod");
+    let lastmod = text(&second, "lastmod");
     assert!(
         lastmod.starts_with("2024-02-25"),
         "updated wins over date: {second}"
@@ -663,7 +655,7 @@ fn base_url_with_a_subpath_prefixes_every_url_but_not_the_files() {
         format!("{base}/blog/first/")
     );
     assert_eq!(text_by_id(&first, "current-path"), "/blog/first/");
-    let content = crate::markup::by_id(&first, "page-content").unwrap_or_default();
+    let content = by_id(&first, "page-content").unwrap_or_default();
     assert!(
         content.contains(&format!("href=\"{base}/docs/install/#requirements\"")),
         "{content}"
