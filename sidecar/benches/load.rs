@@ -1,0 +1,394 @@
+//! Load benchmark on loopback: bcrypt ceiling, logins/s against it, `/health` and `/me` latency
+//! while logins saturate the CPU, `/me` and `/refresh` throughput, and peak memory.
+//!
+//! `cargo bench -p kiln-sidecar --bench load`; `KILN_BENCH_SECONDS` sets each phase's length
+//! (default 6). Every phase stops at its deadline or after `MAX_REQUESTS`, whichever is first.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use kiln_sidecar::{Config, Limits, Sidecar};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const PASSWORD: &str = "correct horse battery";
+/// No phase sends more than this many requests, whatever its duration.
+const MAX_REQUESTS: u64 = 2_000_000;
+/// Keep-alive connections used for the throughput phases.
+const CONNECTIONS: usize = 32;
+const PROBE_EVERY: Duration = Duration::from_millis(10);
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+fn main() -> Result<(), Error> {
+    let seconds = std::env::var("KILN_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(6);
+    let phase = Duration::from_secs(seconds);
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    println!("kiln-sidecar load benchmark: {cores} cores, {seconds} s per phase, loopback only");
+    let ceiling = bcrypt_ceiling(cores, phase);
+    println!("bcrypt ceiling          {ceiling:>9.2} hashes/s  (cost 12, {cores} threads busy)");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(cores, phase, ceiling))?;
+    println!(
+        "peak RSS                {:>9.1} MiB      (server and load generator, one process)",
+        peak_rss_mib()
+    );
+    Ok(())
+}
+
+/// Hashes per second with every core verifying cost-12 hashes, as logins do.
+fn bcrypt_ceiling(cores: usize, phase: Duration) -> f64 {
+    let hash = bcrypt::hash(PASSWORD, 12).unwrap_or_default();
+    let started = Instant::now();
+    let done: u64 = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..cores)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut count = 0u64;
+                    while started.elapsed() < phase {
+                        let _ = bcrypt::verify(PASSWORD, &hash);
+                        count += 1;
+                    }
+                    count
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or(0)).sum()
+    });
+    done as f64 / started.elapsed().as_secs_f64()
+}
+
+async fn run(cores: usize, phase: Duration, ceiling: f64) -> Result<(), Error> {
+    let dir = tempfile::tempdir()?;
+    let addr = start_server(dir.path(), cores).await?;
+    let emails: Vec<String> = (0..cores).map(|n| format!("user{n}@example.com")).collect();
+    for email in &emails {
+        let body =
+            format!(r#"{{"fullname":"Load {email}","email":"{email}","password":"{PASSWORD}"}}"#);
+        let (status, _) = Conn::open(addr)
+            .await?
+            .send(&post("/api/signup", &body, ""))
+            .await?;
+        if status != 201 {
+            return Err(format!("signup answered {status}").into());
+        }
+    }
+    let sessions = login_phase(addr, &emails, cores, phase, ceiling).await?;
+    let access = sessions
+        .first()
+        .map(|s| s.0.clone())
+        .ok_or("no login succeeded")?;
+    let me = get("/api/me", &format!("Authorization: Bearer {access}\r\n"));
+    let rate = throughput(addr, phase, vec![me; CONNECTIONS]).await?;
+    println!("/me                     {rate:>9.0} req/s    ({CONNECTIONS} keep-alive connections)");
+    let refresh_tokens = sessions
+        .into_iter()
+        .take(CONNECTIONS)
+        .map(|s| s.1)
+        .collect();
+    let rate = refresh_throughput(addr, phase, refresh_tokens).await?;
+    println!(
+        "/refresh                {rate:>9.0} req/s    (each rotation committed with synchronous=FULL)"
+    );
+    Ok(())
+}
+
+async fn start_server(dir: &std::path::Path, cores: usize) -> Result<SocketAddr, Error> {
+    let mut config = Config::default();
+    config.db_path = dir.join("kiln.db");
+    // One client IP plays every user here, so the per-IP and per-account limits are lifted.
+    config.limits = Limits {
+        per_ip_per_minute: 1_000_000,
+        per_ip_burst: 1_000_000,
+        per_account_per_minute: 1_000_000,
+        per_account_burst: 1_000_000,
+    };
+    config.hash_workers = cores;
+    let sidecar = Sidecar::start(config).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(kiln_sidecar::serve(
+        sidecar,
+        listener,
+        std::future::pending(),
+    ));
+    Ok(addr)
+}
+
+/// Saturates the hashing pool with logins while probing `/health` and `/me` for latency;
+/// returns the `(access, refresh)` pairs of the last logins, for the later phases.
+async fn login_phase(
+    addr: SocketAddr,
+    emails: &[String],
+    cores: usize,
+    phase: Duration,
+    ceiling: f64,
+) -> Result<Vec<(String, String)>, Error> {
+    let login = |email: &str| {
+        post(
+            "/api/login",
+            &format!(r#"{{"email":"{email}","password":"{PASSWORD}"}}"#),
+            "",
+        )
+    };
+    let (_, first) = Conn::open(addr).await?.send(&login(&emails[0])).await?;
+    let access = field(&first, "accessToken").ok_or("login gave no token")?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients = cores * 3;
+    let started = Instant::now();
+    let mut logins = Vec::new();
+    for n in 0..clients {
+        let (request, stop) = (login(&emails[n % emails.len()]), Arc::clone(&stop));
+        logins.push(tokio::spawn(async move {
+            login_loop(addr, request, stop).await
+        }));
+    }
+    // Let the first logins start so the probes measure a saturated server, then probe.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let health = tokio::spawn(probe(addr, get("/api/health", ""), phase));
+    let me = tokio::spawn(probe(
+        addr,
+        get("/api/me", &format!("Authorization: Bearer {access}\r\n")),
+        phase,
+    ));
+    let (health, me) = (health.await??, me.await??);
+    stop.store(true, Ordering::Relaxed);
+    let mut done = 0u64;
+    let mut sessions = Vec::new();
+    for login in logins {
+        let made = login.await??;
+        done += made.len() as u64;
+        sessions.extend(made);
+    }
+    let rate = done as f64 / started.elapsed().as_secs_f64();
+    println!(
+        "logins                  {rate:>9.2} /s       ({:.1} % of the bcrypt ceiling, {clients} clients)",
+        100.0 * rate / ceiling
+    );
+    println!(
+        "/health under load      p50 {:>6.2} ms  p99 {:>6.2} ms  ({} probes)",
+        ms(&health, 50),
+        ms(&health, 99),
+        health.len()
+    );
+    println!(
+        "/me under load          p50 {:>6.2} ms  p99 {:>6.2} ms  ({} probes)",
+        ms(&me, 50),
+        ms(&me, 99),
+        me.len()
+    );
+    Ok(sessions)
+}
+
+/// Logs in over and over on one connection; returns every session it opened.
+async fn login_loop(
+    addr: SocketAddr,
+    request: Vec<u8>,
+    stop: Arc<AtomicBool>,
+) -> Result<Vec<(String, String)>, Error> {
+    let mut conn = Conn::open(addr).await?;
+    let mut sessions = Vec::new();
+    while !stop.load(Ordering::Relaxed) && (sessions.len() as u64) < MAX_REQUESTS {
+        let (status, body) = conn.send(&request).await?;
+        match (
+            status,
+            field(&body, "accessToken").zip(field(&body, "refreshToken")),
+        ) {
+            (200, Some(session)) => sessions.push(session),
+            _ => return Err(format!("login answered {status}").into()),
+        }
+    }
+    Ok(sessions)
+}
+
+/// Sends `request` every `PROBE_EVERY` for `phase`, returning each latency.
+async fn probe(
+    addr: SocketAddr,
+    request: Vec<u8>,
+    phase: Duration,
+) -> Result<Vec<Duration>, Error> {
+    let mut conn = Conn::open(addr).await?;
+    let started = Instant::now();
+    let mut latencies = Vec::new();
+    while started.elapsed() < phase {
+        let sent = Instant::now();
+        let (status, _) = conn.send(&request).await?;
+        latencies.push(sent.elapsed());
+        if status != 200 {
+            return Err(format!("probe answered {status}").into());
+        }
+        tokio::time::sleep(PROBE_EVERY).await;
+    }
+    latencies.sort();
+    Ok(latencies)
+}
+
+/// Requests per second with one task per connection sending its request back to back.
+async fn throughput(
+    addr: SocketAddr,
+    phase: Duration,
+    requests: Vec<Vec<u8>>,
+) -> Result<f64, Error> {
+    let started = Instant::now();
+    let per_connection = MAX_REQUESTS / requests.len() as u64;
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|request| {
+            tokio::spawn(async move {
+                let mut conn = Conn::open(addr).await?;
+                let mut count = 0u64;
+                while started.elapsed() < phase && count < per_connection {
+                    let (status, _) = conn.send(&request).await?;
+                    if status != 200 {
+                        return Err::<u64, Error>(format!("answered {status}").into());
+                    }
+                    count += 1;
+                }
+                Ok(count)
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for task in tasks {
+        total += task.await??;
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Each connection rotates its own session as fast as it can: every answer carries the next token.
+async fn refresh_throughput(
+    addr: SocketAddr,
+    phase: Duration,
+    tokens: Vec<String>,
+) -> Result<f64, Error> {
+    let started = Instant::now();
+    let tasks: Vec<_> = tokens
+        .into_iter()
+        .map(|mut token| {
+            tokio::spawn(async move {
+                let mut conn = Conn::open(addr).await?;
+                let mut count = 0u64;
+                while started.elapsed() < phase && count < MAX_REQUESTS {
+                    let (status, body) = conn
+                        .send(&post(
+                            "/api/refresh",
+                            &format!(r#"{{"refreshToken":"{token}"}}"#),
+                            "",
+                        ))
+                        .await?;
+                    token = match (status, field(&body, "refreshToken")) {
+                        (200, Some(next)) => next,
+                        _ => return Err::<u64, Error>(format!("refresh answered {status}").into()),
+                    };
+                    count += 1;
+                }
+                Ok(count)
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for task in tasks {
+        total += task.await??;
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+fn get(path: &str, headers: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n").into_bytes()
+}
+
+fn post(path: &str, body: &str, headers: &str) -> Vec<u8> {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{headers}\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+fn field(body: &[u8], name: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    value.get(name)?.as_str().map(str::to_owned)
+}
+
+fn ms(sorted: &[Duration], percentile: usize) -> f64 {
+    let index = (sorted.len() * percentile / 100).min(sorted.len().saturating_sub(1));
+    sorted
+        .get(index)
+        .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        });
+    kib.map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+/// A minimal HTTP/1.1 keep-alive client: it costs far less CPU than a full client, so the
+/// figures describe the server rather than the load generator sharing its cores.
+struct Conn {
+    stream: TcpStream,
+    buffer: Vec<u8>,
+}
+
+impl Conn {
+    async fn open(addr: SocketAddr) -> Result<Conn, Error> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(Conn {
+            stream,
+            buffer: Vec::with_capacity(4096),
+        })
+    }
+
+    /// Sends one request and returns the status and body of its answer.
+    async fn send(&mut self, request: &[u8]) -> Result<(u16, Vec<u8>), Error> {
+        self.stream.write_all(request).await?;
+        loop {
+            let complete = parse_head(&self.buffer)
+                .filter(|(_, head, length)| self.buffer.len() >= head + length);
+            if let Some((status, head, length)) = complete {
+                let body = self.buffer[head..head + length].to_vec();
+                self.buffer.drain(..head + length);
+                return Ok((status, body));
+            }
+            let mut chunk = [0u8; 8192];
+            let read = self.stream.read(&mut chunk).await?;
+            if read == 0 {
+                return Err("the server closed the connection".into());
+            }
+            self.buffer.extend_from_slice(&chunk[..read]);
+        }
+    }
+}
+
+/// `(status, header length, content length)` once the whole head has arrived.
+fn parse_head(buffer: &[u8]) -> Option<(u16, usize, usize)> {
+    let end = buffer.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = std::str::from_utf8(&buffer[..end]).ok()?;
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    let length = head
+        .lines()
+        .find_map(|line| {
+            line.split_once(':')
+                .filter(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        })
+        .and_then(|(_, value)| value.trim().parse().ok())
+        .unwrap_or(0);
+    Some((status, end, length))
+}
