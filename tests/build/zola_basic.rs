@@ -118,6 +118,7 @@ fn page_context_has_zola_fields() {
 fn slug_and_path_in_front_matter_choose_the_url() {
     let run = build();
     let second = run.read("blog/custom-second/index.html");
+    assert_eq!(text_by_id(&second, "page-updated"), "2024-02-25");
     assert_eq!(
         text_by_id(&second, "page-permalink"),
         url("/blog/custom-second/")
@@ -206,6 +207,7 @@ fn weight_and_title_sorting_order_section_pages() {
         [url("/docs/install/"), url("/docs/configure/")]
     );
     assert_eq!(list_by_id(&docs, "subsections"), [url("/docs/advanced/")]);
+    assert_eq!(text_by_id(&docs, "section-extra"), "Read these in order.");
     assert_eq!(
         text_by_id(&docs, "section-description"),
         "Documentation, by weight"
