@@ -447,14 +447,66 @@ fn every_show_has_a_podcast_feed_with_every_episode() {
         );
         for item in &items {
             let enclosure = start_tags(item, "enclosure");
-            assert!(
-                enclosure
-                    .first()
-                    .is_some_and(|e| e["length"].parse::<u64>().is_ok_and(|n| n > 0)),
-                "{feed}"
+            let enclosure = enclosure
+                .first()
+                .unwrap_or_else(|| panic!("{feed}: an item without enclosure"));
+            let local = enclosure["url"]
+                .strip_prefix(BASE)
+                .unwrap_or_else(|| panic!("{feed}: bundled audio is served from the site"));
+            let size = std::fs::metadata(run.path(local.trim_start_matches('/'))).map(|m| m.len());
+            assert_eq!(
+                size.ok().map(|n| n.to_string()).as_ref(),
+                Some(&enclosure["length"]),
+                "{feed}: length of {local}"
             );
         }
     }
+}
+
+#[test]
+fn show_artwork_meets_podcast_directory_rules() {
+    // Apple Podcasts: square JPEG or PNG, 1400 to 3000 pixels a side.
+    let run = run();
+    for show in shows() {
+        let feed = format!("{}podcast.xml", show.url_path().trim_start_matches('/'));
+        let xml = run.read(&feed);
+        let href = start_tags(&xml, "itunes:image")
+            .first()
+            .map(|i| i["href"].clone())
+            .unwrap_or_default();
+        let local = href
+            .strip_prefix(BASE)
+            .unwrap_or_else(|| panic!("{feed}: artwork {href:?} is not on the site"));
+        let bytes = std::fs::read(run.path(local.trim_start_matches('/')))
+            .unwrap_or_else(|e| panic!("{feed}: {href}: {e}"));
+        let (width, height) =
+            image_size(&bytes).unwrap_or_else(|| panic!("{feed}: {href} is neither PNG nor JPEG"));
+        assert!(
+            width == height && (1400..=3000).contains(&width),
+            "{feed}: {href} is {width}x{height}"
+        );
+    }
+}
+
+/// Width and height of a PNG (IHDR) or JPEG (first SOFn marker).
+fn image_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let be16 = |at: usize| Some(u32::from(*bytes.get(at)?) << 8 | u32::from(*bytes.get(at + 1)?));
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        let be32 = |at: usize| Some(be16(at)? << 16 | be16(at + 2)?);
+        return Some((be32(16)?, be32(20)?));
+    }
+    if !bytes.starts_with(&[0xff, 0xd8]) {
+        return None;
+    }
+    let mut at = 2;
+    while at + 9 < bytes.len() {
+        let (marker, length) = (bytes[at + 1], be16(at + 2)? as usize);
+        if (0xc0..=0xcf).contains(&marker) && ![0xc4, 0xc8, 0xcc].contains(&marker) {
+            return Some((be16(at + 7)?, be16(at + 5)?));
+        }
+        at += 2 + length;
+    }
+    None
 }
 
 #[test]
