@@ -31,7 +31,12 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: watch::Sender
                     continue;
                 }
             },
-            _ = &mut ctrl_c => break,
+            signal = &mut ctrl_c => {
+                if let Err(error) = signal {
+                    eprintln!("error: cannot listen for Ctrl-C ({error}); stopping");
+                }
+                break;
+            }
         };
         let app = app.clone();
         let service = service_fn(move |request| {

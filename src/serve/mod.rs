@@ -58,7 +58,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .local_addr()
         .map_err(|e| format!("cannot listen on {wanted}: {e}"))?;
     let site_url = format!("http://{}", browsable(address));
-    let sidecar = start_sidecar(&root, address).await?;
+    let sidecar = start_sidecar(&root, address, auth_prefix(&root)).await?;
 
     let (changes_sender, changes) = std::sync::mpsc::channel();
     let watcher = SourceWatcher::start(&root, changes_sender)?;
@@ -86,14 +86,19 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         sidecar,
         shutdown: shutdown_signal,
     });
-    println!("Serving {site_url}/ with accounts under {site_url}/api (Ctrl-C to stop)");
+    let prefix = &app.sidecar.config().public_url_prefix;
+    println!("Serving {site_url}/ with accounts under {site_url}{prefix} (Ctrl-C to stop)");
     http::serve(listener, app, shutdown).await;
     Ok(())
 }
 
 /// Mounts the sidecar's library in this process, its database and secrets under `<root>/.kiln/`,
 /// accepting form posts from this server's own origin.
-async fn start_sidecar(root: &Path, address: SocketAddr) -> Result<Sidecar, String> {
+async fn start_sidecar(
+    root: &Path,
+    address: SocketAddr,
+    prefix: String,
+) -> Result<Sidecar, String> {
     let state_dir = root.join(".kiln");
     std::fs::create_dir_all(&state_dir)
         .map_err(|e| format!("cannot create {}: {e}", state_dir.display()))?;
@@ -119,12 +124,34 @@ async fn start_sidecar(root: &Path, address: SocketAddr) -> Result<Sidecar, Stri
         listen: address,
         db_path: state_dir.join("kiln.db"),
         allowed_origins: origins,
-        public_url_prefix: "/api".to_owned(),
+        public_url_prefix: prefix,
         ..kiln_sidecar::Config::default()
     };
     Sidecar::start(config)
         .await
         .map_err(|e| format!("cannot start the account sidecar: {e}"))
+}
+
+/// Where the site's forms post to: the path of `[auth] url` in `config.toml` (default `/api`).
+/// A URL on another host cannot be served here, so the sidecar then stays at `/api`.
+fn auth_prefix(root: &Path) -> String {
+    const DEFAULT: &str = "/api";
+    // A config that does not load is reported by the first build; the default does until then.
+    let Ok(loaded) = crate::config::load(root, None) else {
+        return DEFAULT.to_owned();
+    };
+    let url = loaded.config.auth.url;
+    match url.trim_end_matches('/') {
+        "" => DEFAULT.to_owned(),
+        path if path.starts_with('/') => path.to_owned(),
+        _ => {
+            eprintln!(
+                "warning: [auth] url = \"{url}\" is on another host, so the site's forms post \
+                 there; the local sidecar answers under {DEFAULT}"
+            );
+            DEFAULT.to_owned()
+        }
+    }
 }
 
 /// The address to put in links: a wildcard interface is reached through loopback.

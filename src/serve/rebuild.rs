@@ -2,6 +2,7 @@
 //! publishes every result as a new snapshot and logs one line per rebuild.
 
 use std::collections::BTreeSet;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
@@ -26,29 +27,31 @@ impl SiteBuilder {
     /// Builds the site for the first time and says how it went, for the first snapshot.
     pub fn first_build(&mut self, generation: u64) -> Snapshot {
         let started = Instant::now();
-        match render_site(&self.options) {
+        match self.render() {
             Ok(site) => {
                 for warning in &site.warnings {
                     eprintln!("warning: {warning}");
                 }
                 println!("{}", site.summary(started.elapsed().as_millis()));
+                let site = Some(Arc::new(site));
+                let update = PageUpdate::Reload;
                 Snapshot {
-                    site: Some(Arc::new(site)),
+                    site,
                     error: None,
                     generation,
-                    update: PageUpdate::Reload,
+                    update,
                 }
             }
             Err(error) => {
-                let error = error.to_string();
                 eprintln!(
-                    "error: the site does not build yet; serving the error until it does:\n{error}"
+                    "error: the site does not build yet; showing why until it does:\n{error}"
                 );
+                let update = PageUpdate::ShowError;
                 Snapshot {
                     site: None,
                     error: Some(error),
                     generation,
-                    update: PageUpdate::ShowError,
+                    update,
                 }
             }
         }
@@ -57,7 +60,7 @@ impl SiteBuilder {
     /// Rebuilds after `changed` sources changed; returns the new site and a log line.
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<(Arc<SiteOutput>, String), String> {
         let started = Instant::now();
-        let site = render_site(&self.options).map_err(|error| error.to_string())?;
+        let site = self.render()?;
         let report = format!(
             "{} changed: rebuilt {} files in {} ms",
             describe_paths(&self.options.root, changed),
@@ -65,6 +68,18 @@ impl SiteBuilder {
             started.elapsed().as_millis()
         );
         Ok((Arc::new(site), report))
+    }
+
+    /// One build; a panic in the engine becomes an error, so the server outlives a kiln bug.
+    fn render(&mut self) -> Result<SiteOutput, String> {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| render_site(&self.options))) {
+            Ok(built) => built.map_err(|error| error.to_string()),
+            Err(_) => Err(
+                "the build crashed: this is a bug in kiln; the panic message is above. \
+                           Please report it with the file you just changed."
+                    .to_owned(),
+            ),
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Routes one request: live-reload endpoints, the sidecar under `/api`, else the built site.
+//! Routes one request: live-reload endpoints, the sidecar under its prefix, else the built site.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -26,13 +26,12 @@ pub struct App {
     pub shutdown: watch::Receiver<bool>,
 }
 
-/// The sidecar's mount point on the site's origin.
-const API_PREFIX: &str = "/api";
-
 impl App {
     pub async fn handle(&self, request: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
         let path = request.uri().path();
-        if path == API_PREFIX || path.starts_with("/api/") {
+        let prefix = self.sidecar.config().public_url_prefix.as_str();
+        let under_prefix = path.strip_prefix(prefix);
+        if under_prefix.is_some_and(|rest| rest.is_empty() || rest.starts_with('/')) {
             return self.sidecar.handle(request, peer).await.map(BodyExt::boxed);
         }
         if !matches!(*request.method(), Method::GET | Method::HEAD) {

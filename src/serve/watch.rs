@@ -73,7 +73,18 @@ impl SourceWatcher {
             }
             match self.debouncer.watch(&path, RecursiveMode::Recursive) {
                 Ok(()) => self.watched.push(dir),
-                Err(e) => eprintln!("warning: cannot watch {}: {e}", path.display()),
+                Err(e) => {
+                    let hint = match e.kind {
+                        notify::ErrorKind::MaxFilesWatch => {
+                            " (raise the limit: sysctl fs.inotify.max_user_watches=524288)"
+                        }
+                        _ => "",
+                    };
+                    eprintln!(
+                        "warning: cannot watch {}: {e}{hint}; edits there need a restart",
+                        path.display()
+                    );
+                }
             }
         }
     }
