@@ -738,3 +738,28 @@ fn front_matter_slug_is_slugified_like_zola() {
     let html = run.read("blog/hello-world/index.html");
     assert_eq!(text_by_id(&html, "page-slug"), "hello-world");
 }
+
+#[test]
+fn heading_ids_come_from_heading_text_or_an_explicit_id() {
+    let site = Site::fixture("zola-basic");
+    let body = "## The *fast* path\n\nText.\n\n## Custom heading {#my-id}\n\nMore.\n\n## Ünïcode & symbols!\n";
+    site.write(
+        "content/blog/headings.md",
+        &format!("+++\ntitle = \"Headings\"\ndate = 2024-05-09\n+++\n{body}"),
+    );
+    let run = site.build(&[]).succeeded();
+    let content = by_id(&run.read("blog/headings/index.html"), "page-content").unwrap_or_default();
+    let ids: Vec<String> = start_tags(&content, "h2")
+        .into_iter()
+        .filter_map(|h| h.get("id").cloned())
+        .collect();
+    assert_eq!(
+        ids,
+        ["the-fast-path", "my-id", "unicode-symbols"],
+        "{content}"
+    );
+    assert!(
+        !content.contains("{#my-id}"),
+        "the id attribute must not show as text: {content}"
+    );
+}
