@@ -303,3 +303,31 @@ fn is_rfc2822(date: &str) -> bool {
         && (matches!(parts[5], "GMT" | "UT" | "Z")
             || (parts[5].len() == 5 && parts[5].starts_with(['+', '-'])))
 }
+
+#[test]
+fn remote_audio_without_length_fails_naming_file_and_key() {
+    // A URL's size is unknown at build time and directories reject enclosures without it.
+    let site = Site::fixture("podcast");
+    site.replace_in(
+        "content/shows/night-owls/remote.md",
+        "length = 5555555\n",
+        "",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(err.contains("remote.md") && err.contains("length"), "{err}");
+}
+
+#[test]
+fn unreadable_duration_fails_naming_file_and_key() {
+    let site = Site::fixture("podcast");
+    site.replace_in(
+        "content/shows/night-owls/site-path.md",
+        "duration = \"00:00:07\"",
+        "duration = \"seven seconds\"",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        err.contains("site-path.md") && err.contains("duration"),
+        "{err}"
+    );
+}
