@@ -170,6 +170,7 @@ python3 - "$results" <<'EOF'
 import sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
 medians = {(n, tool): timing.split()[0] for n, tool, timing, _, _ in rows}
+cpus = {(n, tool): timing.split()[1] for n, tool, timing, _, _ in rows}
 print(f"{'pages':>7}  {'tool':<5} {'median s':>9} {'cpu s':>8} {'peak MiB':>9} {'html':>7}  {'pages found':<18} ratio")
 for n, tool, timing, mem, check in rows:
     median, cpu = timing.split()
@@ -177,7 +178,8 @@ for n, tool, timing, mem, check in rows:
     ratio = ""
     kiln, hugo = medians.get((n, "kiln"), "-"), medians.get((n, "hugo"), "-")
     if tool == "kiln" and "-" not in (kiln, hugo):
-        ratio = f"kiln {float(hugo) / float(kiln):.2f}x faster than hugo"
+        cpu_ratio = float(cpus[(n, "hugo")]) / float(cpus[(n, "kiln")])
+        ratio = f"kiln {float(hugo) / float(kiln):.2f}x faster than hugo ({cpu_ratio:.2f}x in CPU)"
     print(f"{n:>7}  {tool:<5} {median:>9} {cpu:>8} {mem:>9} {html:>7}  {found + ' ' + verdict:<18} {ratio}")
 EOF
 if grep -q -E 'failed|INCOMPLETE' "$results"; then
