@@ -413,7 +413,8 @@ async fn without_javascript_signup_logout_and_login_work_and_auth_pages_have_no_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn with_javascript_an_edited_page_updates_in_the_open_tab_within_two_seconds() {
+async fn with_javascript_the_open_tab_shows_edits_within_two_seconds_swaps_styles_and_build_errors()
+{
     // Shared with the browser task; outlives the server, so the server never sees it vanish.
     let site = std::sync::Arc::new(Site::example());
     let server = Server::start(&site);
@@ -447,6 +448,15 @@ async fn with_javascript_an_edited_page_updates_in_the_open_tab_within_two_secon
             }
         })
         .await;
+
+        // A broken template shows its error over the open page; fixing it takes it away.
+        let template = site.read("templates/page.html");
+        site.write("templates/page.html", &format!("{template}\n{{% if %}}\n"));
+        let overlay = wait_for_overlay(&browser, true).await;
+        assert!(overlay.contains("page.html"), "the overlay names the template: {overlay}");
+        site.write("templates/page.html", &template);
+        wait_for_overlay(&browser, false).await;
+        wait_for_text(&browser, "Freshly saved words.").await;
         took
     })
     .await;
@@ -567,6 +577,23 @@ async fn runs_page_scripts(browser: &Client) -> bool {
     let title = browser.title().await.expect("probe title");
     browser.goto(back.as_str()).await.expect("back to the page");
     title == "on"
+}
+
+/// Waits until the build-error overlay is shown (returning its text) or gone.
+async fn wait_for_overlay(browser: &Client, shown: bool) -> String {
+    let what = if shown {
+        "the error overlay shows"
+    } else {
+        "the error overlay goes"
+    };
+    eventually(Duration::from_secs(10), what, || async move {
+        let text = match browser.find(Locator::Id("kiln-build-error")).await {
+            Ok(overlay) => Some(overlay.text().await.ok()?),
+            Err(_) => None,
+        };
+        (text.is_some() == shown).then(|| text.unwrap_or_default())
+    })
+    .await
 }
 
 async fn wait_for_text(browser: &Client, text: &str) {

@@ -4,37 +4,51 @@
 (() => {
   "use strict";
   const script = document.currentScript;
-  const since = (script && script.dataset.generation) || "0";
-  const events = new EventSource("/__kiln/events?since=" + encodeURIComponent(since));
+  // The generation this page shows; the server tells a page that connects late what it missed.
+  let seen = (script && script.dataset.generation) || "0";
+  let events = null;
 
-  events.addEventListener("reload", () => location.reload());
+  function connect() {
+    events = new EventSource("/__kiln/events?since=" + encodeURIComponent(seen));
+    events.addEventListener("reload", () => location.reload());
+    events.addEventListener("stylesheets", (event) => {
+      seen = event.lastEventId;
+      swapStylesheets(new Set(JSON.parse(event.data)));
+    });
+    // The server renders the overlay (the same markup it puts in pages served while the build
+    // is broken), so there is one overlay, not two.
+    events.addEventListener("build-error", (event) => {
+      seen = event.lastEventId;
+      const old = document.getElementById("kiln-build-error");
+      if (old) old.remove();
+      document.body.insertAdjacentHTML("beforeend", JSON.parse(event.data));
+    });
+  }
 
-  events.addEventListener("stylesheets", (event) => {
-    const changed = new Set(JSON.parse(event.data));
+  function swapStylesheets(changed) {
     for (const link of document.querySelectorAll('link[rel~="stylesheet"][href]')) {
       const url = new URL(link.href, location.href);
       if (url.origin !== location.origin || !changed.has(url.pathname)) continue;
       // Load the new sheet beside the old one and drop the old one once it applies, so the
       // page never shows unstyled for a frame.
-      url.searchParams.set("kiln", String(Date.now()));
+      url.searchParams.set("kiln", seen);
       const fresh = link.cloneNode();
       fresh.href = url.href;
       fresh.addEventListener("load", () => link.remove(), { once: true });
       fresh.addEventListener("error", () => link.remove(), { once: true });
       link.after(fresh);
     }
-    removeOverlay();
-  });
-
-  // The server renders the overlay (the same markup it puts in pages served while the build is
-  // broken), so there is one overlay, not two.
-  events.addEventListener("build-error", (event) => {
-    removeOverlay();
-    document.body.insertAdjacentHTML("beforeend", JSON.parse(event.data));
-  });
-
-  function removeOverlay() {
-    const old = document.getElementById("kiln-build-error");
-    if (old) old.remove();
   }
+
+  // Browsers allow six HTTP/1.1 connections per host: hidden tabs let go of theirs, so a
+  // seventh tab still loads, and catch up when shown again.
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden && events) {
+      events.close();
+      events = null;
+    } else if (!document.hidden && !events) {
+      connect();
+    }
+  });
+  if (!document.hidden) connect();
 })();
