@@ -261,10 +261,31 @@ pub fn parse(
     config.base_url = config.base_url.trim_end_matches('/').to_string();
     crate::value::normalise_dates(&mut config.extra);
     check_taxonomies(path, &config).map_err(|d| vec![d])?;
+    check_paths(path, &config).map_err(|d| vec![d])?;
     Ok(LoadedConfig {
         config,
         warnings: report.warnings,
     })
+}
+
+/// Refuses feed file names and taxonomy paths that would leave the output folder.
+fn check_paths(path: &Path, config: &Config) -> Result<(), Diagnostic> {
+    let bad = |key: &str, e: String| Diagnostic::in_file(path, format!("`{key}`: {e}"));
+    for name in &config.feed_filenames {
+        let clean = crate::site::single_segment(name).map_err(|e| bad("feed_filenames", e))?;
+        if clean != name.as_str() {
+            return Err(bad(
+                "feed_filenames",
+                format!("`{name}` must be a plain file name such as \"atom.xml\""),
+            ));
+        }
+    }
+    for taxonomy in &config.taxonomies {
+        if let Some(p) = &taxonomy.paginate_path {
+            crate::site::single_segment(p).map_err(|e| bad("taxonomies.paginate_path", e))?;
+        }
+    }
+    Ok(())
 }
 
 fn check_taxonomies(path: &Path, config: &Config) -> Result<(), Diagnostic> {
@@ -328,6 +349,19 @@ mod tests {
         assert_eq!(loaded.warnings.len(), 2);
         assert!(loaded.warnings[0].contains("compile_sass"));
         assert!(loaded.warnings[1].contains("markdown.render_emoji"));
+    }
+
+    #[test]
+    fn feed_names_and_paginate_paths_cannot_leave_the_output() {
+        let error = parse_text("feed_filenames = [\"../x.xml\"]").err().unwrap();
+        assert!(
+            error[0].message.contains("feed_filenames"),
+            "{}",
+            error[0].message
+        );
+        let taxonomy =
+            "taxonomies = [{ name = \"tags\", paginate_by = 2, paginate_path = \"../p\" }]";
+        assert!(parse_text(taxonomy).is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod serve;
 pub mod site;
 pub mod sitemap;
 pub mod template_error;
+pub mod template_use;
 pub mod templates;
 pub mod url_path;
 pub mod value;

@@ -363,7 +363,7 @@ pub fn context(renderer: &Renderer<'_>, show: &Show, path: &str) -> (Map<String,
     let mut map = Map::new();
     map.insert(
         "section".into(),
-        renderer.values.section(show.section, false),
+        renderer.values.section(show.section, None),
     );
     map.insert("show".into(), json!(show.meta));
     let episodes: Vec<Value> = show

@@ -1,6 +1,6 @@
 //! Stage 4: render every output (pages, listings, taxonomies, feeds, sitemap…) in parallel.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -10,8 +10,9 @@ use tera::{Context, Tera};
 use crate::error::Diagnostic;
 use crate::podcast::Show;
 use crate::site::{Section, Site};
+use crate::template_use::TemplateUse;
 use crate::url_path::{output_file, safe_components};
-use crate::values::Values;
+use crate::values::{Detail, Values};
 
 /// One output to produce: where it goes and what makes it.
 #[derive(Debug, Clone)]
@@ -128,6 +129,7 @@ pub struct Renderer<'a> {
     pub values: Arc<Values>,
     pub shows: &'a [Show],
     pub sources: &'a [crate::load::TemplateSource],
+    pub uses: HashMap<String, TemplateUse>,
     pub config: Value,
 }
 
@@ -140,14 +142,21 @@ impl<'a> Renderer<'a> {
         sources: &'a [crate::load::TemplateSource],
     ) -> Self {
         let config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
+        let uses = crate::template_use::analyse(crate::templates::all_texts(sources));
         Renderer {
             site,
             tera,
             values,
             shows,
             sources,
+            uses,
             config,
         }
+    }
+
+    /// How much of each listed page `template` needs (everything when unsure).
+    fn detail(&self, template: &str) -> Detail {
+        self.uses.get(template).map_or(Detail::Full, |u| u.detail)
     }
 
     /// Renders `jobs` in parallel, collecting every failure.
@@ -191,9 +200,14 @@ impl<'a> Renderer<'a> {
             JobKind::Page(i) => {
                 let page = &site.pages[*i];
                 let mut map = Map::new();
-                map.insert("page".into(), self.values.page_with_neighbours(page, *i));
+                let template = self.page_template(*i).0;
+                let detail = self.detail(&template);
+                map.insert(
+                    "page".into(),
+                    self.values.page_with_neighbours(page, *i, detail),
+                );
                 (
-                    self.page_template(*i).0,
+                    template,
                     map,
                     page.source.file.display().to_string(),
                     Counted::Page,
@@ -356,53 +370,67 @@ impl<'a> Renderer<'a> {
                 "section.html".into()
             }
         });
+        let detail = self.detail(&template);
         let mut map = Map::new();
         match pager {
             Some(pager) => {
-                map.insert("section".into(), self.values.section(s, false));
+                map.insert("section".into(), self.values.section(s, None));
                 let listed = listed_pages(section);
+                let pages = &listed[pager.start..pager.end];
                 map.insert(
                     "paginator".into(),
-                    self.paginator(pager, &listed[pager.start..pager.end], listed.len()),
+                    self.paginator(pager, pages, listed.len(), detail),
                 );
             }
             None => {
-                map.insert("section".into(), self.values.section(s, true));
+                map.insert("section".into(), self.values.section(s, Some(detail)));
             }
         }
         (template, map)
     }
 
     /// Zola's `paginator` value for one pager.
-    fn paginator(&self, pager: &Pager, pages: &[usize], total: usize) -> Value {
+    fn paginator(&self, pager: &Pager, pages: &[usize], total: usize, detail: Detail) -> Value {
         let base_url = &self.site.config.base_url;
         let link = |i: usize| format!("{base_url}{}", pager.path_of(i));
-        json!({
-            "paginate_by": pager.paginate_by,
-            "first": link(1),
-            "last": link(pager.count),
-            "previous": (pager.index > 1).then(|| link(pager.index - 1)),
-            "next": (pager.index < pager.count).then(|| link(pager.index + 1)),
-            "number_pagers": pager.count,
-            "current_index": pager.index,
-            "total_pages": total,
-            "paginate_path": pager.paginate_path,
-            "base_url": format!("{base_url}{}{}/", pager.base_path, pager.paginate_path),
-            "pages": self.values.page_list(pages),
-        })
+        crate::values::object([
+            ("paginate_by", json!(pager.paginate_by)),
+            ("first", json!(link(1))),
+            ("last", json!(link(pager.count))),
+            (
+                "previous",
+                json!((pager.index > 1).then(|| link(pager.index - 1))),
+            ),
+            (
+                "next",
+                json!((pager.index < pager.count).then(|| link(pager.index + 1))),
+            ),
+            ("number_pagers", json!(pager.count)),
+            ("current_index", json!(pager.index)),
+            ("total_pages", json!(total)),
+            ("paginate_path", json!(pager.paginate_path)),
+            (
+                "base_url",
+                json!(format!(
+                    "{base_url}{}{}/",
+                    pager.base_path, pager.paginate_path
+                )),
+            ),
+            ("pages", self.values.page_list(pages, detail)),
+        ])
     }
 
     fn taxonomy_list(&self, t: usize) -> (String, Map<String, Value>, String, Counted) {
         let taxonomy = &self.site.taxonomies[t];
+        let template = self.taxonomy_template(&taxonomy.config.name, "list");
+        let detail = self.detail(&template);
         let mut map = Map::new();
         map.insert("taxonomy".into(), json!(taxonomy.config));
-        let terms: Vec<Value> = taxonomy
+        let terms = taxonomy
             .terms
             .iter()
-            .map(|term| self.values.term(term, &term.pages))
-            .collect();
-        map.insert("terms".into(), Value::Array(terms));
-        let template = self.taxonomy_template(&taxonomy.config.name, "list");
+            .map(|term| self.values.term(term, &term.pages, detail));
+        map.insert("terms".into(), Value::Array(terms.collect()));
         (
             template,
             map,
@@ -422,22 +450,23 @@ impl<'a> Renderer<'a> {
     ) -> (String, Map<String, Value>, String, Counted) {
         let taxonomy = &self.site.taxonomies[t];
         let item = &taxonomy.terms[term];
+        let template = self.taxonomy_template(&taxonomy.config.name, "single");
+        let detail = self.detail(&template);
         let mut map = Map::new();
         map.insert("taxonomy".into(), json!(taxonomy.config));
         match pager {
             Some(pager) => {
-                map.insert("term".into(), self.values.term(item, &[]));
+                map.insert("term".into(), self.values.term(item, &[], detail));
                 let pages = &item.pages[pager.start..pager.end];
                 map.insert(
                     "paginator".into(),
-                    self.paginator(pager, pages, item.pages.len()),
+                    self.paginator(pager, pages, item.pages.len(), detail),
                 );
             }
             None => {
-                map.insert("term".into(), self.values.term(item, &item.pages));
+                map.insert("term".into(), self.values.term(item, &item.pages, detail));
             }
         }
-        let template = self.taxonomy_template(&taxonomy.config.name, "single");
         let origin = format!("the `{}` term `{}`", taxonomy.config.name, item.name);
         (template, map, origin, Counted::Page)
     }
@@ -464,7 +493,7 @@ impl<'a> Renderer<'a> {
         let (pages, origin): (Vec<usize>, String) = match scope {
             FeedScope::Site => ((0..site.pages.len()).collect(), "the site feed".into()),
             FeedScope::Section(s) => {
-                map.insert("section".into(), self.values.section(s, false));
+                map.insert("section".into(), self.values.section(s, None));
                 (
                     site.sections[s].pages.clone(),
                     format!("the feed of {}", site.sections[s].source.file.display()),
@@ -472,7 +501,7 @@ impl<'a> Renderer<'a> {
             }
             FeedScope::Term(t, term) => {
                 let item = &site.taxonomies[t].terms[term];
-                map.insert("term".into(), self.values.term(item, &[]));
+                map.insert("term".into(), self.values.term(item, &[], Detail::Light));
                 (
                     item.pages.clone(),
                     format!(
@@ -493,7 +522,10 @@ impl<'a> Renderer<'a> {
             "feed_url".into(),
             json!(format!("{}{path}", site.config.base_url)),
         );
-        map.insert("pages".into(), self.values.page_list(&pages));
+        map.insert(
+            "pages".into(),
+            self.values.page_list(&pages, self.detail(filename)),
+        );
         (filename.to_string(), map, origin, Counted::Feed)
     }
 

@@ -52,7 +52,7 @@ pub struct Section {
 }
 
 /// One term of a taxonomy, e.g. the tag `rust`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Term {
     pub name: String,
     pub slug: String,
@@ -61,7 +61,7 @@ pub struct Term {
     pub pages: Vec<usize>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Taxonomy {
     pub config: TaxonomyConfig,
     pub slug: String,
@@ -165,10 +165,21 @@ fn place(
             .iter()
             .any(|d| d != "/" && rel.starts_with(d.as_str()))
     };
-    for loaded in loaded_sections {
-        if !in_draft(&loaded.source.rel) {
-            sections.push(new_section(config, loaded.source, loaded.front));
+    for mut loaded in loaded_sections {
+        if in_draft(&loaded.source.rel) {
+            continue;
         }
+        if let Some(paginate_path) = &loaded.front.paginate_path {
+            match single_segment(paginate_path) {
+                Ok(clean) => loaded.front.paginate_path = Some(clean),
+                Err(e) => {
+                    let message = format!("front matter `paginate_path`: {e}");
+                    errors.push(Diagnostic::in_file(&loaded.source.file, message));
+                    continue;
+                }
+            }
+        }
+        sections.push(new_section(config, loaded.source, loaded.front));
     }
     let mut pages = Vec::new();
     for loaded in loaded_pages {
@@ -181,6 +192,16 @@ fn place(
         }
     }
     (sections, pages)
+}
+
+/// A user-given folder name such as `paginate_path`: one or more safe segments, not empty.
+pub fn single_segment(text: &str) -> Result<String, String> {
+    let clean = safe_components(text)?;
+    if clean.is_empty() {
+        Err(format!("`{text}` is empty"))
+    } else {
+        Ok(clean)
+    }
 }
 
 fn made_up_index() -> Source {

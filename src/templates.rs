@@ -9,7 +9,7 @@ use tera::Tera;
 use crate::error::Diagnostic;
 use crate::load::TemplateSource;
 use crate::site::Item;
-use crate::values::Values;
+use crate::values::{Detail, Values};
 
 /// Built-in templates, used unless `templates/` has a file of the same name (as in Zola).
 const BUILTINS: &[(&str, &str)] = &[
@@ -24,6 +24,16 @@ const BUILTINS: &[(&str, &str)] = &[
     ),
     ("podcast.xml", include_str!("builtin_templates/podcast.xml")),
 ];
+
+/// Every template as Tera sees it: the site's own, then the built-ins they do not replace.
+pub fn all_texts(sources: &[TemplateSource]) -> Vec<(&str, &str)> {
+    let user = sources.iter().map(|t| (t.name.as_str(), t.text.as_str()));
+    let builtins = BUILTINS
+        .iter()
+        .filter(|(name, _)| !sources.iter().any(|t| t.name == *name))
+        .copied();
+    user.chain(builtins).collect()
+}
 
 /// Parses every template. Broken ones are reported (all of them, with template and line) and
 /// left out, so the build can go on to report what else needs them.
@@ -151,7 +161,7 @@ pub fn register_functions(tera: &mut Tera, values: Arc<Values>) {
             .and_then(Value::as_bool)
             .unwrap_or(false);
         match v.by_rel.get(path_arg(args, "get_section")?) {
-            Some(Item::Section(i)) => Ok(v.section(*i, !metadata_only)),
+            Some(Item::Section(i)) => Ok(v.section(*i, (!metadata_only).then_some(Detail::Full))),
             _ => Err(not_found("get_section", args)),
         }
     });
@@ -174,8 +184,8 @@ pub fn register_functions(tera: &mut Tera, values: Arc<Values>) {
         values
             .taxonomies
             .iter()
-            .find(|t| t["kind"]["name"] == kind)
-            .cloned()
+            .find(|t| t.config.name == kind)
+            .map(|t| values.taxonomy_value(t))
             .ok_or_else(|| {
                 tera::Error::msg(format!("get_taxonomy: no taxonomy `{kind}` in config.toml"))
             })

@@ -6,26 +6,54 @@ use serde_json::{Map, Value, json};
 
 use crate::site::{Item, Page, Section, Site, Taxonomy, Term};
 
+/// How much of each listed page a template gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything, as in Zola.
+    Full,
+    /// Without `content`, `summary` and `toc`, for templates that never read them from a
+    /// listed page (see `templates::Needs`): listings then copy a fraction of the bytes.
+    Light,
+}
+
 /// Every page's and section's template value, built once per build and only read afterwards.
 #[derive(Debug)]
 pub struct Values {
     pub base_url: String,
     /// Pages as templates see them, without `lower`/`higher` (added per render).
     pub pages: Vec<Value>,
+    /// The same without the heavy fields.
+    pub light: Vec<Value>,
     /// Sections without their `pages` (added where a template lists them).
     pub sections: Vec<Value>,
     pub section_pages: Vec<Vec<usize>>,
     pub by_rel: HashMap<String, Item>,
     /// `(taxonomy name, term name or slug)` → term permalink.
     pub term_urls: HashMap<(String, String), String>,
-    pub taxonomies: Vec<Value>,
+    pub taxonomies: Vec<Taxonomy>,
 }
+
+/// The fields `Detail::Light` leaves out.
+const HEAVY_FIELDS: [&str; 3] = ["content", "summary", "toc"];
 
 impl Values {
     /// Serialises `site`'s pages and sections in parallel.
     pub fn new(site: &Site) -> Values {
         use rayon::prelude::*;
-        let pages: Vec<Value> = site.pages.par_iter().map(|p| page_value(site, p)).collect();
+        let (pages, light): (Vec<Value>, Vec<Value>) = site
+            .pages
+            .par_iter()
+            .map(|p| {
+                let full = page_value(site, p);
+                let mut light = full.clone();
+                if let Value::Object(map) = &mut light {
+                    HEAVY_FIELDS.iter().for_each(|f| {
+                        map.remove(*f);
+                    });
+                }
+                (full, light)
+            })
+            .unzip();
         let sections: Vec<Value> = site
             .sections
             .par_iter()
@@ -34,73 +62,76 @@ impl Values {
         let mut term_urls = HashMap::new();
         for taxonomy in &site.taxonomies {
             for term in &taxonomy.terms {
-                term_urls.insert(
-                    (taxonomy.config.name.clone(), term.name.clone()),
-                    term.permalink.clone(),
-                );
-                term_urls.insert(
-                    (taxonomy.config.name.clone(), term.slug.clone()),
-                    term.permalink.clone(),
-                );
+                let name = taxonomy.config.name.clone();
+                term_urls.insert((name.clone(), term.name.clone()), term.permalink.clone());
+                term_urls.insert((name, term.slug.clone()), term.permalink.clone());
             }
         }
-        let mut values = Values {
+        Values {
             base_url: site.config.base_url.clone(),
             pages,
+            light,
             sections,
             section_pages: site.sections.iter().map(|s| s.pages.clone()).collect(),
             by_rel: site.by_rel.clone(),
             term_urls,
-            taxonomies: Vec::new(),
-        };
-        values.taxonomies = site
-            .taxonomies
-            .iter()
-            .map(|t| values.taxonomy_value(t))
-            .collect();
-        values
+            taxonomies: site.taxonomies.clone(),
+        }
     }
 
     /// The listed pages `indices` as template values.
-    pub fn page_list(&self, indices: &[usize]) -> Value {
-        Value::Array(indices.iter().map(|&i| self.pages[i].clone()).collect())
+    pub fn page_list(&self, indices: &[usize], detail: Detail) -> Value {
+        let source = if detail == Detail::Full {
+            &self.pages
+        } else {
+            &self.light
+        };
+        Value::Array(indices.iter().map(|&i| source[i].clone()).collect())
     }
 
     /// A page's value with its `lower` and `higher` neighbours filled in.
-    pub fn page_with_neighbours(&self, page: &Page, index: usize) -> Value {
+    pub fn page_with_neighbours(&self, page: &Page, index: usize, detail: Detail) -> Value {
+        let source = if detail == Detail::Full {
+            &self.pages
+        } else {
+            &self.light
+        };
         let mut value = self.pages[index].clone();
         if let Value::Object(map) = &mut value {
             map.insert(
                 "lower".into(),
-                page.lower.map_or(Value::Null, |i| self.pages[i].clone()),
+                page.lower.map_or(Value::Null, |i| source[i].clone()),
             );
             map.insert(
                 "higher".into(),
-                page.higher.map_or(Value::Null, |i| self.pages[i].clone()),
+                page.higher.map_or(Value::Null, |i| source[i].clone()),
             );
         }
         value
     }
 
     /// A section's value; with `pages`, its listed pages are included (Zola's full form).
-    pub fn section(&self, index: usize, with_pages: bool) -> Value {
+    pub fn section(&self, index: usize, pages: Option<Detail>) -> Value {
         let mut value = self.sections[index].clone();
-        if let (true, Value::Object(map)) = (with_pages, &mut value) {
-            map.insert("pages".into(), self.page_list(&self.section_pages[index]));
+        if let (Some(detail), Value::Object(map)) = (pages, &mut value) {
+            map.insert(
+                "pages".into(),
+                self.page_list(&self.section_pages[index], detail),
+            );
         }
         value
     }
 
     /// A term's value: `name`, `slug`, `path`, `permalink`, `pages`, `page_count`.
-    pub fn term(&self, term: &Term, pages: &[usize]) -> Value {
-        json!({
-            "name": term.name,
-            "slug": term.slug,
-            "path": term.path,
-            "permalink": term.permalink,
-            "pages": self.page_list(pages),
-            "page_count": term.pages.len(),
-        })
+    pub fn term(&self, term: &Term, pages: &[usize], detail: Detail) -> Value {
+        object([
+            ("name", json!(term.name)),
+            ("slug", json!(term.slug)),
+            ("path", json!(term.path)),
+            ("permalink", json!(term.permalink)),
+            ("pages", self.page_list(pages, detail)),
+            ("page_count", json!(term.pages.len())),
+        ])
     }
 
     /// A taxonomy's value as `get_taxonomy` returns it: its config and its terms with pages.
@@ -108,10 +139,19 @@ impl Values {
         let items: Vec<Value> = taxonomy
             .terms
             .iter()
-            .map(|t| self.term(t, &t.pages))
+            .map(|t| self.term(t, &t.pages, Detail::Full))
             .collect();
-        json!({ "kind": taxonomy.config, "permalink": taxonomy.permalink, "items": items })
+        object([
+            ("kind", json!(taxonomy.config)),
+            ("permalink", json!(taxonomy.permalink)),
+            ("items", Value::Array(items)),
+        ])
     }
+}
+
+/// An object from owned values; unlike `json!`, it moves them instead of serialising copies.
+pub fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
 /// A date's `year`, `month` and `day`, as Zola exposes them next to `date`.

@@ -72,6 +72,17 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// Writes every file of `site` under `dir`, in parallel.
 fn fill(site: &SiteOutput, dir: &Path) -> Result<(), BuildError> {
+    // The last line of defence: every key must stay inside `dir`, whatever produced it.
+    if let Some(bad) = site
+        .files
+        .keys()
+        .find(|k| crate::url_path::safe_components(k).ok().as_deref() != Some(k.as_str()))
+    {
+        return Err(Diagnostic::new(format!(
+            "refusing to write `{bad}`: it would leave the output folder"
+        ))
+        .into());
+    }
     std::fs::create_dir(dir).map_err(|e| io_error(dir, "create a temporary output folder", &e))?;
     let mut folders: Vec<PathBuf> = site
         .files
