@@ -10,6 +10,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
+use http_body_util::BodyExt;
 use hyper::{Method, StatusCode};
 use kiln::{BuildOptions, OutputFile, render_site};
 
@@ -287,16 +288,50 @@ async fn every_page_but_login_and_signup_has_the_site_header_and_footer() {
     }
 }
 
-#[test]
-fn ctrl_c_stops_the_server_cleanly() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_ends_live_reload_streams_and_stops_the_server_cleanly() {
     let site = Site::example();
     let server = Server::start(&site);
-    let status = server.interrupt();
+    let events = support::open(Method::GET, &format!("{}/__kiln/events", server.url)).await;
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    let events = tokio::spawn(events.into_body().collect());
+
+    let asked = Instant::now();
+    let status = tokio::task::block_in_place(|| server.interrupt());
+    let took = asked.elapsed();
+    let log = server.log().join("\n");
+    assert!(status.success(), "exit status {status}:\n{log}");
     assert!(
-        status.success(),
-        "exit status {status}:\n{}",
-        server.log().join("\n")
+        took < Duration::from_secs(2),
+        "took {took:?} to stop:\n{log}"
     );
+    let stream = tokio::time::timeout(Duration::from_secs(1), events).await;
+    let stream = stream
+        .expect("the event stream ended")
+        .expect("the reader ran");
+    assert!(
+        stream.is_ok(),
+        "the event stream ended cleanly, not cut off"
+    );
+}
+
+#[tokio::test]
+async fn drafts_are_served_only_with_the_drafts_flag() {
+    let site = Site::example();
+    site.write(
+        "content/draft-note.md",
+        "+++\ntitle = \"Draft note\"\ndescription = \"Not yet.\"\ndraft = true\n+++\nUnfinished.\n",
+    );
+    let without = Server::start(&site);
+    assert_eq!(
+        without.get("/draft-note/").await.status,
+        StatusCode::NOT_FOUND
+    );
+    drop(without);
+    let with = Server::start_with(&site, &["--drafts"]);
+    let draft = with.get("/draft-note/").await;
+    assert_eq!(draft.status, StatusCode::OK);
+    assert!(draft.text().contains("Unfinished."));
 }
 
 // ---- in a real browser ------------------------------------------------------------------------

@@ -75,11 +75,17 @@ pub struct Server {
 
 impl Server {
     pub fn start(site: &Site) -> Server {
+        Server::start_with(site, &[])
+    }
+
+    /// Starts the server with extra command-line arguments.
+    pub fn start_with(site: &Site, extra: &[&str]) -> Server {
         // `KILN_BIN` runs the suite against another build, e.g. `target/release/kiln`.
         let binary = std::env::var_os("KILN_BIN").unwrap_or(env!("CARGO_BIN_EXE_kiln").into());
         let mut child = Command::new(binary)
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -194,16 +200,7 @@ impl Reply {
 }
 
 pub async fn request(method: Method, url: &str) -> Reply {
-    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
-    let request = Request::builder()
-        .method(method)
-        .uri(url)
-        .body(Empty::new())
-        .expect("request");
-    let response = client
-        .request(request)
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let response = open(method, url).await;
     let status = response.status();
     let headers = response.headers().clone();
     let body = response
@@ -218,6 +215,20 @@ pub async fn request(method: Method, url: &str) -> Reply {
         headers,
         body,
     }
+}
+
+/// Sends a request and returns as soon as the response headers arrive.
+pub async fn open(method: Method, url: &str) -> hyper::Response<hyper::body::Incoming> {
+    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
+    let request = Request::builder()
+        .method(&method)
+        .uri(url)
+        .body(Empty::new())
+        .expect("request");
+    client
+        .request(request)
+        .await
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"))
 }
 
 /// Polls `check` every 25 ms until it returns `Some`, or panics after `timeout`.
