@@ -4,10 +4,13 @@
 
 pub mod config;
 pub mod error;
+pub mod fingerprint;
 pub mod front_matter;
 pub mod load;
 pub mod markdown;
+pub mod markdown_cache;
 pub mod podcast;
+pub mod rebuild;
 pub mod render;
 #[cfg(feature = "serve")]
 pub mod serve;
@@ -28,6 +31,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use error::{BuildError, Diagnostic};
+pub use rebuild::{RebuildReport, Rebuilder};
 pub use write::write_site;
 
 /// What to build and how.
@@ -96,105 +100,34 @@ impl SiteOutput {
 
 /// Runs the pipeline up to rendering, keeping every output in memory.
 pub fn render_site(opts: &BuildOptions) -> Result<SiteOutput, BuildError> {
-    let mut stages = Vec::new();
-    let started = Instant::now();
-    let loaded_config = config::load(&opts.root, opts.base_url.as_deref())
-        .map_err(|d| BuildError { diagnostics: d })?;
-    stages.push(stage("config", started, "config.toml".into()));
-
-    let started = Instant::now();
-    let loaded = load::load(&opts.root).map_err(|d| BuildError { diagnostics: d })?;
-    let templates = loaded.templates.clone();
-    let (mut tera, mut template_errors) = templates::compile(&templates);
-    stages.push(stage(
-        "load",
-        started,
-        format!(
-            "{} pages, {} sections, {} templates, {} static files",
-            loaded.pages.len(),
-            loaded.sections.len(),
-            templates.len(),
-            loaded.static_files.len()
-        ),
-    ));
-
-    let started = Instant::now();
-    let mut warnings = loaded_config.warnings;
-    let site =
-        site::link(loaded_config.config, loaded, opts.drafts).map_err(|mut diagnostics| {
-            diagnostics.append(&mut template_errors);
-            BuildError { diagnostics }
-        })?;
-    let shows = podcast::shows(&site).map_err(|mut diagnostics| {
-        diagnostics.append(&mut template_errors);
-        BuildError { diagnostics }
-    })?;
-    warnings.extend(site.warnings.iter().cloned());
-    stages.push(stage(
-        "link",
-        started,
-        format!(
-            "{} pages, {} sections, {} taxonomies, {} shows",
-            site.pages.len(),
-            site.sections.len(),
-            site.taxonomies.len(),
-            shows.len()
-        ),
-    ));
-
-    let started = Instant::now();
-    let values = Arc::new(values::Values::new(&site));
-    templates::register_functions(&mut tera, values.clone());
-    let renderer = render::Renderer::new(&site, &tera, values, &shows, &templates);
-    let mut output = assemble(&site, &renderer).map_err(|mut e| {
-        template_errors.append(&mut e.diagnostics);
-        BuildError {
-            diagnostics: std::mem::take(&mut template_errors),
-        }
-    })?;
-    BuildError::check(template_errors)?;
-    stages.push(stage(
-        "render",
-        started,
-        format!("{} files ({} copied)", output.files.len(), output.copied),
-    ));
-    output.stages = stages;
-    output.warnings = warnings;
-    Ok(output)
+    let mut rebuilder = Rebuilder::new(opts.clone());
+    rebuilder.rebuild(&[])?;
+    rebuilder
+        .into_output()
+        .ok_or_else(|| BuildError::one(Diagnostic::new("the build produced nothing")))
 }
 
-fn stage(name: &'static str, started: Instant, detail: String) -> StageReport {
-    StageReport {
-        name,
-        detail,
-        millis: started.elapsed().as_millis(),
-    }
-}
-
-/// Renders every job and gathers copied files, refusing two outputs at one path.
-fn assemble(site: &site::Site, renderer: &render::Renderer<'_>) -> Result<SiteOutput, BuildError> {
-    let (jobs, mut errors) = render::plan(site, renderer.shows);
-    let (rendered, render_errors) = renderer.render_all(&jobs);
-    errors.extend(render_errors);
+/// Gathers rendered and copied files, refusing two outputs at one path; `errors` so far are
+/// reported together with any found here.
+fn assemble(
+    site: &site::Site,
+    rendered: Vec<render::Rendered>,
+    mut errors: Vec<Diagnostic>,
+) -> Result<SiteOutput, BuildError> {
     let (rendered, collect_errors) = render::collect(rendered);
     errors.extend(collect_errors);
     let mut output = SiteOutput::default();
     for (path, r) in rendered {
-        match r.counts_as {
-            render::Counted::Page => output.pages += 1,
-            render::Counted::Feed => output.feeds += 1,
-            render::Counted::Sitemap => output.sitemaps += 1,
-            render::Counted::Other => {}
-        }
-        output
-            .files
-            .insert(path, OutputFile::Generated(r.bytes.into()));
+        rebuild::count(&mut output, r.counts_as);
+        output.files.insert(path, OutputFile::from(&r));
     }
+    let assets = site
+        .pages
+        .iter()
+        .flat_map(|p| &p.assets)
+        .chain(site.sections.iter().flat_map(|s| &s.assets));
     let copies = site.static_files.iter().map(|f| (f.rel.clone(), f)).chain(
-        site.pages
-            .iter()
-            .flat_map(|p| &p.assets)
-            .chain(site.sections.iter().flat_map(|s| &s.assets))
+        assets
             .chain(&site.loose_assets)
             .map(|f| (f.rel.trim_start_matches('/').to_string(), f)),
     );
@@ -221,7 +154,7 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     let mut output = render_site(opts)?;
     let started = Instant::now();
     write_site(&output, output_dir)?;
-    output.stages.push(stage(
+    output.stages.push(rebuild::stage(
         "write",
         started,
         format!("{} files to {}", output.files.len(), output_dir.display()),

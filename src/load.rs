@@ -1,6 +1,7 @@
 //! Stage 2: read `content/`, `templates/` and `static/` into memory, parsing front matter.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -14,7 +15,8 @@ pub struct Source {
     pub file: PathBuf,
     /// Path relative to `content/` with `/` separators, as `@/` links name it.
     pub rel: String,
-    pub text: String,
+    /// Shared, so a rebuild can keep unchanged files without copying them.
+    pub text: Arc<str>,
     /// Where the Markdown body starts in `text`.
     pub body_offset: usize,
 }
@@ -80,61 +82,207 @@ pub struct Loaded {
 
 /// Reads the site under `root`; every unreadable or malformed file is reported, not just the first.
 pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    reload(Loaded::default(), root, None)
+}
+
+/// The three trees a site reads, as paths for messages (`content`, not `./content`).
+struct Trees {
+    content: PathBuf,
+    statics: PathBuf,
+    templates: PathBuf,
+}
+
+/// Files found (re)listed, before reading.
+#[derive(Default)]
+struct Listed {
+    markdown: Vec<PlainFile>,
+    templates: Vec<PlainFile>,
+}
+
+/// Updates `loaded` for the files in `changed` (created, edited or deleted files or folders),
+/// or reads everything when `changed` is `None`. Untouched files keep their parsed form.
+pub fn reload(
+    mut loaded: Loaded,
+    root: &Path,
+    changed: Option<&[PathBuf]>,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let content = list_files(&root.join("content"), &mut errors);
-    let (markdown, assets): (Vec<_>, Vec<_>) =
-        content.into_iter().partition(|f| f.rel.ends_with(".md"));
-    let static_files = list_files(&root.join("static"), &mut errors);
-    let template_files = list_files(&root.join("templates"), &mut errors);
-
-    let parsed: Vec<Result<Document, Diagnostic>> =
-        markdown.par_iter().map(read_document).collect();
-    let templates: Vec<Result<TemplateSource, Diagnostic>> = template_files
-        .par_iter()
-        .map(|f| {
-            let text = std::fs::read_to_string(&f.file)
-                .map_err(|e| io_error(&f.file, "read this template", &e))?;
-            Ok(TemplateSource {
-                name: f.rel.clone(),
-                file: f.file.clone(),
-                text,
-            })
-        })
-        .collect();
-
-    let mut loaded = Loaded {
-        assets,
-        static_files,
-        ..Loaded::default()
+    let trees = Trees {
+        content: under(root, "content"),
+        statics: under(root, "static"),
+        templates: under(root, "templates"),
     };
-    for document in parsed {
-        match document {
-            Ok(Document::Page(page)) => {
-                warn_unsupported(&mut loaded.warnings, &page.source, page.front.unsupported());
-                loaded.pages.push(page);
-            }
-            Ok(Document::Section(section)) => {
-                warn_unsupported(
-                    &mut loaded.warnings,
-                    &section.source,
-                    section.front.unsupported(),
-                );
-                loaded.sections.push(section);
-            }
-            Err(error) => errors.push(error),
+    let listed = match changed {
+        None => {
+            loaded = Loaded::default();
+            list_everything(&mut loaded, &trees, &mut errors)
         }
-    }
-    for template in templates {
-        match template {
-            Ok(template) => loaded.templates.push(template),
-            Err(error) => errors.push(error),
-        }
-    }
+        Some(paths) => patch_lists(&mut loaded, &trees, paths, &mut errors),
+    };
+    read_listed(&mut loaded, listed, &mut errors);
+    loaded.pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+    loaded
+        .sections
+        .sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+    loaded.templates.sort_by(|a, b| a.name.cmp(&b.name));
+    loaded.assets.sort_by(|a, b| a.rel.cmp(&b.rel));
+    loaded.static_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    loaded.warnings = warnings(&loaded);
     if errors.is_empty() {
         Ok(loaded)
     } else {
         Err(errors)
     }
+}
+
+fn list_everything(loaded: &mut Loaded, trees: &Trees, errors: &mut Vec<Diagnostic>) -> Listed {
+    let content = list_files(&trees.content, errors);
+    let (markdown, assets): (Vec<_>, Vec<_>) =
+        content.into_iter().partition(|f| f.rel.ends_with(".md"));
+    loaded.assets = assets;
+    loaded.static_files = list_files(&trees.statics, errors);
+    Listed {
+        markdown,
+        templates: list_files(&trees.templates, errors),
+    }
+}
+
+/// Drops what `paths` name from `loaded` and lists what is now on disk there.
+fn patch_lists(
+    loaded: &mut Loaded,
+    trees: &Trees,
+    paths: &[PathBuf],
+    errors: &mut Vec<Diagnostic>,
+) -> Listed {
+    let mut listed = Listed::default();
+    for path in paths {
+        if let Some(rel) = rel_under(&trees.content, path) {
+            let gone = |r: &str| covers(&rel, r);
+            loaded.pages.retain(|p| !gone(&p.source.rel));
+            loaded.sections.retain(|s| !gone(&s.source.rel));
+            loaded.assets.retain(|a| !gone(&a.rel));
+            for file in list_at(&trees.content, &rel, errors) {
+                if file.rel.ends_with(".md") {
+                    listed.markdown.push(file)
+                } else {
+                    loaded.assets.push(file)
+                }
+            }
+        } else if let Some(rel) = rel_under(&trees.statics, path) {
+            loaded.static_files.retain(|f| !covers(&rel, &f.rel));
+            loaded
+                .static_files
+                .extend(list_at(&trees.statics, &rel, errors));
+        } else if let Some(rel) = rel_under(&trees.templates, path) {
+            loaded.templates.retain(|t| !covers(&rel, &t.name));
+            listed
+                .templates
+                .extend(list_at(&trees.templates, &rel, errors));
+        }
+    }
+    listed.markdown.sort_by(|a, b| a.rel.cmp(&b.rel));
+    listed.markdown.dedup();
+    listed.templates.sort_by(|a, b| a.rel.cmp(&b.rel));
+    listed.templates.dedup();
+    loaded.assets.dedup();
+    loaded.static_files.dedup();
+    listed
+}
+
+/// Whether a change at `changed` (a file or folder, `""` for the whole tree) covers `rel`.
+fn covers(changed: &str, rel: &str) -> bool {
+    changed.is_empty()
+        || rel == changed
+        || rel
+            .strip_prefix(changed)
+            .is_some_and(|r| r.starts_with('/'))
+}
+
+/// The files now at `rel` under `tree`: none if deleted, one file, or a whole folder.
+fn list_at(tree: &Path, rel: &str, errors: &mut Vec<Diagnostic>) -> Vec<PlainFile> {
+    let path = if rel.is_empty() {
+        tree.to_path_buf()
+    } else {
+        tree.join(rel)
+    };
+    if rel.split('/').any(|part| part.starts_with('.')) {
+        return Vec::new();
+    }
+    if path.is_file() {
+        return vec![PlainFile {
+            file: path,
+            rel: rel.to_string(),
+        }];
+    }
+    let prefix = if rel.is_empty() {
+        String::new()
+    } else {
+        format!("{rel}/")
+    };
+    list_files(&path, errors)
+        .into_iter()
+        .map(|f| PlainFile {
+            rel: format!("{prefix}{}", f.rel),
+            file: f.file,
+        })
+        .collect()
+}
+
+/// `path` relative to `tree` with `/` separators, if it lies inside it (`""` for the tree).
+fn rel_under(tree: &Path, path: &Path) -> Option<String> {
+    let tree_abs = std::path::absolute(tree).ok()?;
+    let path_abs = std::path::absolute(path).ok()?;
+    let inside = path_abs
+        .strip_prefix(&tree_abs)
+        .ok()
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            let real_tree = tree.canonicalize().ok()?;
+            let real_path = match path.canonicalize() {
+                Ok(p) => p,
+                Err(_) => path.parent()?.canonicalize().ok()?.join(path.file_name()?),
+            };
+            real_path
+                .strip_prefix(real_tree)
+                .ok()
+                .map(Path::to_path_buf)
+        })?;
+    Some(relative_slash_path(Path::new(""), &inside))
+}
+
+/// Reads and parses the listed Markdown files and templates in parallel.
+fn read_listed(loaded: &mut Loaded, listed: Listed, errors: &mut Vec<Diagnostic>) {
+    let parsed: Vec<Result<Document, Diagnostic>> =
+        listed.markdown.par_iter().map(read_document).collect();
+    for document in parsed {
+        match document {
+            Ok(Document::Page(page)) => loaded.pages.push(page),
+            Ok(Document::Section(section)) => loaded.sections.push(section),
+            Err(error) => errors.push(error),
+        }
+    }
+    for file in &listed.templates {
+        match std::fs::read_to_string(&file.file) {
+            Ok(text) => loaded.templates.push(TemplateSource {
+                name: file.rel.clone(),
+                file: file.file.clone(),
+                text,
+            }),
+            Err(e) => errors.push(io_error(&file.file, "read this template", &e)),
+        }
+    }
+}
+
+/// One warning per Zola front matter key that Kiln ignores.
+fn warnings(loaded: &Loaded) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for page in &loaded.pages {
+        warn_unsupported(&mut warnings, &page.source, page.front.unsupported());
+    }
+    for section in &loaded.sections {
+        warn_unsupported(&mut warnings, &section.source, section.front.unsupported());
+    }
+    warnings
 }
 
 enum Document {
@@ -147,27 +295,19 @@ fn read_document(file: &PlainFile) -> Result<Document, Diagnostic> {
     let text = std::fs::read_to_string(&file.file)
         .map_err(|e| io_error(&file.file, "read this file", &e))?;
     let split = front_matter::split(&text);
-    let body_offset = split.body_offset;
-    let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
-    if is_section {
+    let source = Source {
+        file: file.file.clone(),
+        rel: file.rel.clone(),
+        text: Arc::from(text.as_str()),
+        body_offset: split.body_offset,
+    };
+    if file.rel == "_index.md" || file.rel.ends_with("/_index.md") {
         let mut front: SectionFront = front_matter::parse(&file.file, &text, &split)?;
         front.extra.as_mut().map(crate::value::normalise_dates);
-        let source = Source {
-            file: file.file.clone(),
-            rel: file.rel.clone(),
-            text,
-            body_offset,
-        };
         Ok(Document::Section(LoadedSection { source, front }))
     } else {
         let mut front: PageFront = front_matter::parse(&file.file, &text, &split)?;
         front.extra.as_mut().map(crate::value::normalise_dates);
-        let source = Source {
-            file: file.file.clone(),
-            rel: file.rel.clone(),
-            text,
-            body_offset,
-        };
         Ok(Document::Page(LoadedPage { source, front }))
     }
 }
@@ -231,6 +371,50 @@ fn relative_slash_path(base: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn reload_patches_only_what_changed_and_matches_a_full_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "content/a.md", "+++\ntitle = \"A\"\n+++\n");
+        write(root, "content/b/index.md", "+++\n+++\n");
+        write(root, "content/b/pic.png", "png");
+        write(root, "templates/page.html", "x");
+        write(root, "static/s.css", "x");
+        let first = load(root).unwrap();
+        let kept = Arc::clone(&first.pages[0].source.text);
+
+        write(root, "content/c.md", "+++\ntitle = \"C\"\n+++\n");
+        std::fs::remove_dir_all(root.join("content/b")).unwrap();
+        write(root, "templates/page.html", "y");
+        let changed = [
+            root.join("content/c.md"),
+            root.join("content/b"),
+            root.join("templates/page.html"),
+        ];
+        let patched = reload(first, root, Some(&changed)).unwrap();
+        let full = load(root).unwrap();
+        let rels = |l: &Loaded| {
+            l.pages
+                .iter()
+                .map(|p| p.source.rel.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rels(&patched), rels(&full));
+        assert_eq!(rels(&patched), ["a.md", "c.md"]);
+        assert!(patched.assets.is_empty());
+        assert_eq!(patched.templates[0].text, "y");
+        assert!(
+            Arc::ptr_eq(&patched.pages[0].source.text, &kept),
+            "a.md was not re-read"
+        );
+    }
 
     #[test]
     fn loads_pages_sections_assets_and_reports_all_bad_files() {

@@ -34,6 +34,8 @@ pub struct Rendered {
     /// Every heading id, for anchor checks.
     pub anchors: Vec<String>,
     pub anchor_links: Vec<AnchorLink>,
+    /// Content paths of every `@/` link target, so a rebuild knows what this HTML depends on.
+    pub links: Vec<String>,
     pub word_count: usize,
 }
 
@@ -83,6 +85,7 @@ pub fn render(
         toc: state.toc,
         anchors: state.anchors,
         anchor_links: state.anchor_links,
+        links: state.targets,
         word_count: count_words(body),
     })
 }
@@ -115,6 +118,7 @@ struct State<'a, 's> {
     toc: Vec<Heading>,
     anchors: Vec<String>,
     anchor_links: Vec<AnchorLink>,
+    targets: Vec<String>,
     errors: Vec<Diagnostic>,
 }
 
@@ -235,6 +239,7 @@ impl<'a, 's> State<'a, 's> {
         let (line, column) = line_col(&source.text, offset);
         match links.permalink(target) {
             Some(permalink) => {
+                self.targets.push(target.to_string());
                 if let Some(anchor) = anchor {
                     let target = target.to_string();
                     self.anchor_links.push(AnchorLink {
@@ -300,7 +305,7 @@ mod tests {
         Source {
             file: PathBuf::from("content/a.md"),
             rel: "a.md".into(),
-            text,
+            text: text.into(),
             body_offset: 8,
         }
     }

@@ -95,6 +95,20 @@ pub fn pagers(base_path: &str, paginate_path: &str, per_page: usize, total: usiz
         .collect()
 }
 
+/// A rendered output with the fingerprint of what it was made from.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    pub fingerprint: u64,
+    pub rendered: Rendered,
+}
+
+/// Every output of a render pass: (job path, output), how many were rendered afresh, and errors.
+pub struct RenderedAll {
+    pub outputs: Vec<(String, Cached)>,
+    pub fresh: usize,
+    pub errors: Vec<Diagnostic>,
+}
+
 /// Why a job could not be rendered.
 enum Failure {
     Missing {
@@ -107,10 +121,11 @@ enum Failure {
 }
 
 /// What a job rendered, and what it counts as in the build summary.
+#[derive(Debug, Clone)]
 pub struct Rendered {
     pub output: String,
     pub origin: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
     pub counts_as: Counted,
 }
 
@@ -160,16 +175,40 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders `jobs` in parallel, collecting every failure.
-    pub fn render_all(&self, jobs: &[Job]) -> (Vec<Rendered>, Vec<Diagnostic>) {
-        let results: Vec<Result<Rendered, Failure>> =
-            jobs.par_iter().map(|job| self.render(job)).collect();
-        let mut rendered = Vec::with_capacity(results.len());
+    /// Outputs whose fingerprint matches their entry in `previous` are reused, not rendered.
+    pub fn render_all(&self, jobs: &[Job], previous: &HashMap<String, Cached>) -> RenderedAll {
+        let globals = crate::fingerprint::Globals::new(self);
+        let results: Vec<Result<(Cached, bool), Failure>> = jobs
+            .par_iter()
+            .map(|job| {
+                let fingerprint = crate::fingerprint::of(self, &globals, job);
+                match previous.get(&job.path) {
+                    Some(cached) if cached.fingerprint == fingerprint => {
+                        Ok((cached.clone(), false))
+                    }
+                    _ => self.render(job).map(|rendered| {
+                        (
+                            Cached {
+                                fingerprint,
+                                rendered,
+                            },
+                            true,
+                        )
+                    }),
+                }
+            })
+            .collect();
+        let mut outputs = Vec::with_capacity(results.len());
+        let mut fresh = 0;
         let mut errors = Vec::new();
         // One error per missing template, not one per page that needs it.
         let mut missing: BTreeMap<String, (String, String, String, usize)> = BTreeMap::new();
-        for result in results {
+        for (job, result) in jobs.iter().zip(results) {
             match result {
-                Ok(r) => rendered.push(r),
+                Ok((cached, rendered)) => {
+                    fresh += usize::from(rendered);
+                    outputs.push((job.path.clone(), cached));
+                }
                 Err(Failure::Other(e)) => errors.push(e),
                 Err(Failure::Missing {
                     template,
@@ -191,84 +230,24 @@ impl<'a> Renderer<'a> {
                 "template `{template}` not found, needed to render {origin} (URL {path}){others}: {why}; create templates/{template}"
             )));
         }
-        (rendered, errors)
+        RenderedAll {
+            outputs,
+            fresh,
+            errors,
+        }
     }
 
     fn render(&self, job: &Job) -> Result<Rendered, Failure> {
-        let site = self.site;
-        let (template, context, origin, counts_as) = match &job.kind {
-            JobKind::Page(i) => {
-                let page = &site.pages[*i];
-                let mut map = Map::new();
-                let template = self.page_template(*i).0;
-                let detail = self.detail(&template);
-                map.insert(
-                    "page".into(),
-                    self.values.page_with_neighbours(page, *i, detail),
-                );
-                (
-                    template,
-                    map,
-                    page.source.file.display().to_string(),
-                    Counted::Page,
-                )
-            }
-            JobKind::Section { section, pager } => {
-                let (template, map) = self.section_context(*section, pager.as_ref());
-                (
-                    template,
-                    map,
-                    site.sections[*section].source.file.display().to_string(),
-                    Counted::Page,
-                )
-            }
-            JobKind::TaxonomyList(t) => self.taxonomy_list(*t),
-            JobKind::Term {
-                taxonomy,
-                term,
-                pager,
-            } => self.term_context(*taxonomy, *term, pager.as_ref()),
-            JobKind::Feed { filename, scope } => self.feed_context(&job.path, filename, *scope),
-            JobKind::Podcast(show) => {
-                let (map, origin) = crate::podcast::context(self, &self.shows[*show], &job.path);
-                ("podcast.xml".to_string(), map, origin, Counted::Feed)
-            }
-            JobKind::Sitemap => (
-                "sitemap.xml".into(),
-                self.sitemap_context(),
-                "the sitemap".into(),
-                Counted::Sitemap,
-            ),
-            JobKind::Robots => (
-                "robots.txt".into(),
-                Map::new(),
-                "robots.txt".into(),
-                Counted::Other,
-            ),
-            JobKind::NotFound => (
-                "404.html".into(),
-                Map::new(),
-                "the 404 page".into(),
-                Counted::Page,
-            ),
-            JobKind::Redirect { to, origin } => {
-                let mut map = Map::new();
-                map.insert("url".into(), json!(to));
-                (
-                    "internal/alias.html".into(),
-                    map,
-                    origin.clone(),
-                    Counted::Other,
-                )
-            }
-        };
+        let template = self.template_of(job);
+        let (context, origin, counts_as) = self.context(job, self.detail(&template));
         if self.tera.get_template(&template).is_err() {
             let why = self.why(job, &template);
+            let path = job.path.clone();
             return Err(Failure::Missing {
-                template: template.to_string(),
+                template,
                 why,
                 origin,
-                path: job.path.clone(),
+                path,
             });
         }
         let bytes = self
@@ -277,9 +256,86 @@ impl<'a> Renderer<'a> {
         Ok(Rendered {
             output: output_file(&job.path),
             origin,
-            bytes,
+            bytes: bytes.into(),
             counts_as,
         })
+    }
+
+    /// The template `job` renders with.
+    pub fn template_of(&self, job: &Job) -> String {
+        let site = self.site;
+        match &job.kind {
+            JobKind::Page(i) => self.page_template(*i).0,
+            JobKind::Section { section, .. } => site.sections[*section]
+                .front
+                .template
+                .clone()
+                .unwrap_or_else(|| {
+                    if *section == site.index() {
+                        "index.html".into()
+                    } else {
+                        "section.html".into()
+                    }
+                }),
+            JobKind::TaxonomyList(t) => {
+                self.taxonomy_template(&site.taxonomies[*t].config.name, "list")
+            }
+            JobKind::Term { taxonomy, .. } => {
+                self.taxonomy_template(&site.taxonomies[*taxonomy].config.name, "single")
+            }
+            JobKind::Feed { filename, .. } => filename.clone(),
+            JobKind::Podcast(_) => "podcast.xml".into(),
+            JobKind::Sitemap => "sitemap.xml".into(),
+            JobKind::Robots => "robots.txt".into(),
+            JobKind::NotFound => "404.html".into(),
+            JobKind::Redirect { .. } => "internal/alias.html".into(),
+        }
+    }
+
+    /// The variables particular to `job`, what it is (for messages), and how it counts.
+    fn context(&self, job: &Job, detail: Detail) -> (Map<String, Value>, String, Counted) {
+        let site = self.site;
+        let mut map = Map::new();
+        match &job.kind {
+            JobKind::Page(i) => {
+                let page = &site.pages[*i];
+                map.insert(
+                    "page".into(),
+                    self.values.page_with_neighbours(page, *i, detail),
+                );
+                (map, page.source.file.display().to_string(), Counted::Page)
+            }
+            JobKind::Section { section, pager } => {
+                let map = self.section_context(*section, pager.as_ref(), detail);
+                (
+                    map,
+                    site.sections[*section].source.file.display().to_string(),
+                    Counted::Page,
+                )
+            }
+            JobKind::TaxonomyList(t) => self.taxonomy_list(*t, detail),
+            JobKind::Term {
+                taxonomy,
+                term,
+                pager,
+            } => self.term_context(*taxonomy, *term, pager.as_ref(), detail),
+            JobKind::Feed { scope, .. } => self.feed_context(&job.path, *scope, detail),
+            JobKind::Podcast(show) => {
+                let (map, origin) = crate::podcast::context(self, &self.shows[*show], &job.path);
+                (map, origin, Counted::Feed)
+            }
+            JobKind::Sitemap => (
+                self.sitemap_context(),
+                "the sitemap".into(),
+                Counted::Sitemap,
+            ),
+            JobKind::Robots => (map, "robots.txt".into(), Counted::Other),
+            JobKind::NotFound => (map, "the 404 page".into(), Counted::Page),
+            JobKind::Redirect { to, origin } => {
+                map.insert("url".into(), json!(to));
+                (map, origin.clone(), Counted::Other)
+            }
+        }
     }
 
     /// Renders `template` with `map` plus the variables every template gets.
@@ -361,16 +417,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn section_context(&self, s: usize, pager: Option<&Pager>) -> (String, Map<String, Value>) {
+    fn section_context(
+        &self,
+        s: usize,
+        pager: Option<&Pager>,
+        detail: Detail,
+    ) -> Map<String, Value> {
         let section = &self.site.sections[s];
-        let template = section.front.template.clone().unwrap_or_else(|| {
-            if s == self.site.index() {
-                "index.html".into()
-            } else {
-                "section.html".into()
-            }
-        });
-        let detail = self.detail(&template);
         let mut map = Map::new();
         match pager {
             Some(pager) => {
@@ -386,7 +439,7 @@ impl<'a> Renderer<'a> {
                 map.insert("section".into(), self.values.section(s, Some(detail)));
             }
         }
-        (template, map)
+        map
     }
 
     /// Zola's `paginator` value for one pager.
@@ -420,10 +473,8 @@ impl<'a> Renderer<'a> {
         ])
     }
 
-    fn taxonomy_list(&self, t: usize) -> (String, Map<String, Value>, String, Counted) {
+    fn taxonomy_list(&self, t: usize, detail: Detail) -> (Map<String, Value>, String, Counted) {
         let taxonomy = &self.site.taxonomies[t];
-        let template = self.taxonomy_template(&taxonomy.config.name, "list");
-        let detail = self.detail(&template);
         let mut map = Map::new();
         map.insert("taxonomy".into(), json!(taxonomy.config));
         let terms = taxonomy
@@ -432,7 +483,6 @@ impl<'a> Renderer<'a> {
             .map(|term| self.values.term(term, &term.pages, detail));
         map.insert("terms".into(), Value::Array(terms.collect()));
         (
-            template,
             map,
             format!(
                 "the list of `{}` (declared in config.toml)",
@@ -447,11 +497,10 @@ impl<'a> Renderer<'a> {
         t: usize,
         term: usize,
         pager: Option<&Pager>,
-    ) -> (String, Map<String, Value>, String, Counted) {
+        detail: Detail,
+    ) -> (Map<String, Value>, String, Counted) {
         let taxonomy = &self.site.taxonomies[t];
         let item = &taxonomy.terms[term];
-        let template = self.taxonomy_template(&taxonomy.config.name, "single");
-        let detail = self.detail(&template);
         let mut map = Map::new();
         map.insert("taxonomy".into(), json!(taxonomy.config));
         match pager {
@@ -468,7 +517,7 @@ impl<'a> Renderer<'a> {
             }
         }
         let origin = format!("the `{}` term `{}`", taxonomy.config.name, item.name);
-        (template, map, origin, Counted::Page)
+        (map, origin, Counted::Page)
     }
 
     /// `<taxonomy>/<kind>.html`, falling back to Zola's `taxonomy_<kind>.html`.
@@ -485,9 +534,9 @@ impl<'a> Renderer<'a> {
     fn feed_context(
         &self,
         path: &str,
-        filename: &str,
         scope: FeedScope,
-    ) -> (String, Map<String, Value>, String, Counted) {
+        detail: Detail,
+    ) -> (Map<String, Value>, String, Counted) {
         let site = self.site;
         let mut map = Map::new();
         let (pages, origin): (Vec<usize>, String) = match scope {
@@ -522,11 +571,8 @@ impl<'a> Renderer<'a> {
             "feed_url".into(),
             json!(format!("{}{path}", site.config.base_url)),
         );
-        map.insert(
-            "pages".into(),
-            self.values.page_list(&pages, self.detail(filename)),
-        );
-        (filename.to_string(), map, origin, Counted::Feed)
+        map.insert("pages".into(), self.values.page_list(&pages, detail));
+        (map, origin, Counted::Feed)
     }
 
     fn sitemap_context(&self) -> Map<String, Value> {
@@ -540,7 +586,7 @@ impl<'a> Renderer<'a> {
 }
 
 /// The pages a feed shows: dated ones, newest first, at most `feed_limit`.
-fn feed_pages(site: &Site, pages: Vec<usize>) -> Vec<usize> {
+pub fn feed_pages(site: &Site, pages: Vec<usize>) -> Vec<usize> {
     let mut dated: Vec<usize> = pages
         .into_iter()
         .filter(|&i| site.pages[i].date.is_some())
@@ -565,7 +611,7 @@ pub fn rfc3339(timestamp: i64) -> String {
 }
 
 /// A section's listed pages in pagination order.
-fn listed_pages(section: &Section) -> Vec<usize> {
+pub fn listed_pages(section: &Section) -> Vec<usize> {
     let mut pages = section.pages.clone();
     if section.front.paginate_reversed {
         pages.reverse();

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -10,6 +11,7 @@ use crate::error::Diagnostic;
 use crate::front_matter::{PageFront, SectionFront, SortBy, parse_date};
 use crate::load::{Loaded, PlainFile, Source};
 use crate::markdown::{self, LinkResolver, Rendered};
+use crate::markdown_cache::{MarkdownCache, Reused};
 use crate::url_path::{dir_path, permalink, safe_components};
 
 /// A page: a Markdown file other than `_index.md`.
@@ -27,7 +29,8 @@ pub struct Page {
     pub date: Option<i64>,
     pub date_text: Option<String>,
     pub updated: Option<i64>,
-    pub rendered: Rendered,
+    /// The rendered Markdown, shared with the rebuild cache.
+    pub rendered: Reused,
     /// Colocated files: (output path, source file).
     pub assets: Vec<PlainFile>,
     pub lower: Option<usize>,
@@ -47,7 +50,7 @@ pub struct Section {
     /// Pages that could not be sorted (e.g. no date in a date-sorted section), as in Zola.
     pub ignored_pages: Vec<usize>,
     pub subsections: Vec<usize>,
-    pub rendered: Rendered,
+    pub rendered: Reused,
     pub assets: Vec<PlainFile>,
 }
 
@@ -113,7 +116,12 @@ impl LinkResolver for Permalinks<'_> {
 }
 
 /// Links `loaded` into a site; `drafts` keeps pages and sections marked `draft`.
-pub fn link(config: Config, loaded: Loaded, drafts: bool) -> Result<Site, Vec<Diagnostic>> {
+pub fn link(
+    config: Config,
+    loaded: Loaded,
+    drafts: bool,
+    cache: &mut MarkdownCache,
+) -> Result<Site, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let (sections, pages) = place(&config, loaded.sections, loaded.pages, drafts, &mut errors);
     let mut site = Site {
@@ -128,7 +136,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool) -> Result<Site, Vec<Di
     };
     index_items(&mut site, &mut errors);
     attach_assets(&mut site, loaded.assets);
-    render_markdown(&mut site, &mut errors);
+    render_markdown(&mut site, cache, &mut errors);
     check_anchors(&site, &mut errors);
     build_sections(&mut site);
     site.taxonomies = build_taxonomies(&site, &mut errors);
@@ -208,7 +216,7 @@ fn made_up_index() -> Source {
     Source {
         file: PathBuf::from("content/_index.md"),
         rel: "_index.md".into(),
-        text: String::new(),
+        text: Arc::from(""),
         body_offset: 0,
     }
 }
@@ -224,7 +232,7 @@ fn new_section(config: &Config, source: Source, front: SectionFront) -> Section 
         pages: Vec::new(),
         ignored_pages: Vec::new(),
         subsections: Vec::new(),
-        rendered: Rendered::default(),
+        rendered: Reused::default(),
         assets: Vec::new(),
     }
 }
@@ -289,7 +297,7 @@ fn new_page(config: &Config, source: Source, front: PageFront) -> Result<Page, D
         date,
         date_text,
         updated,
-        rendered: Rendered::default(),
+        rendered: Reused::default(),
         assets: Vec::new(),
         lower: None,
         higher: None,
@@ -367,7 +375,7 @@ fn attach_assets(site: &mut Site, assets: Vec<PlainFile>) {
 }
 
 /// Renders every Markdown body in parallel; `@/` links resolve against all permalinks.
-fn render_markdown(site: &mut Site, errors: &mut Vec<Diagnostic>) {
+fn render_markdown(site: &mut Site, cache: &mut MarkdownCache, errors: &mut Vec<Diagnostic>) {
     let mut permalinks = HashMap::new();
     for section in &site.sections {
         permalinks.insert(section.source.rel.clone(), section.permalink.clone());
@@ -377,28 +385,61 @@ fn render_markdown(site: &mut Site, errors: &mut Vec<Diagnostic>) {
     }
     let links = Permalinks(&permalinks);
     let smart = site.config.markdown.smart_punctuation;
+    let cached = &*cache;
+    let render =
+        |source: &Source, permalink: &str| match cached.lookup(source, permalink, smart, &links) {
+            Some(reused) => Ok(Ok(reused)),
+            None => markdown::render(source, permalink, smart, &links).map(Err),
+        };
     let page_results: Vec<_> = site
         .pages
         .par_iter()
-        .map(|p| markdown::render(&p.source, &p.permalink, smart, &links))
+        .map(|p| render(&p.source, &p.permalink))
         .collect();
     let section_results: Vec<_> = site
         .sections
         .par_iter()
-        .map(|s| markdown::render(&s.source, &s.permalink, smart, &links))
+        .map(|s| render(&s.source, &s.permalink))
         .collect();
+    let fresh = page_results
+        .iter()
+        .chain(&section_results)
+        .filter(|r| matches!(r, Ok(Err(_))))
+        .count();
+    let mut generation = cache.take_generations(fresh);
+    let mut take = |result: Result<Result<Reused, Rendered>, Vec<Diagnostic>>| match result {
+        Ok(Ok(reused)) => Some(reused),
+        Ok(Err(rendered)) => {
+            generation += 1;
+            Some(Reused {
+                rendered: Arc::new(rendered),
+                generation: generation - 1,
+            })
+        }
+        Err(mut e) => {
+            errors.append(&mut e);
+            None
+        }
+    };
     for (page, result) in site.pages.iter_mut().zip(page_results) {
-        match result {
-            Ok(rendered) => page.rendered = rendered,
-            Err(mut e) => errors.append(&mut e),
+        if let Some(reused) = take(result) {
+            page.rendered = reused;
         }
     }
     for (section, result) in site.sections.iter_mut().zip(section_results) {
-        match result {
-            Ok(rendered) => section.rendered = rendered,
-            Err(mut e) => errors.append(&mut e),
+        if let Some(reused) = take(result) {
+            section.rendered = reused;
         }
     }
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (&p.source, p.permalink.as_str(), &p.rendered));
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (&s.source, s.permalink.as_str(), &s.rendered));
+    cache.replace(pages.chain(sections), smart, &links);
 }
 
 /// Fails on `@/file.md#anchor` links whose anchor is no heading of the target.

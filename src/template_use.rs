@@ -14,6 +14,8 @@ pub struct TemplateUse {
     pub detail: Detail,
     /// Whether it calls `get_section`, `get_page` or `get_taxonomy` (reads any content).
     pub reads_content: bool,
+    /// Whether it calls `get_url` or `get_taxonomy_url` (reads any URL).
+    pub reads_urls: bool,
 }
 
 /// Scans every template (`(name, text)` pairs) once.
@@ -40,14 +42,14 @@ pub fn analyse<'a>(
         let reads_content = ["get_section", "get_page", "get_taxonomy("]
             .iter()
             .any(|f| text.contains(f));
-        result.insert(
-            name.to_string(),
-            TemplateUse {
-                closure,
-                detail,
-                reads_content,
-            },
-        );
+        let reads_urls = text.contains("get_url") || text.contains("get_taxonomy_url");
+        let uses = TemplateUse {
+            closure,
+            detail,
+            reads_content,
+            reads_urls,
+        };
+        result.insert(name.to_string(), uses);
     }
     result
 }

@@ -150,7 +150,7 @@ pub fn register_functions(tera: &mut Tera, values: Arc<Values>) {
     let v = values.clone();
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
         match v.by_rel.get(path_arg(args, "get_page")?) {
-            Some(Item::Page(i)) => Ok(v.pages[*i].clone()),
+            Some(Item::Page(i)) => Ok(Value::clone(&v.pages[*i])),
             _ => Err(not_found("get_page", args)),
         }
     });

@@ -1,6 +1,8 @@
 //! Template values: each page and section serialised once, in Zola's shape, shared by every render.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
@@ -21,11 +23,14 @@ pub enum Detail {
 pub struct Values {
     pub base_url: String,
     /// Pages as templates see them, without `lower`/`higher` (added per render).
-    pub pages: Vec<Value>,
+    pub pages: Vec<Arc<Value>>,
     /// The same without the heavy fields.
-    pub light: Vec<Value>,
+    pub light: Vec<Arc<Value>>,
+    /// What each page value was made from, as one number: equal numbers, equal values.
+    pub versions: Vec<u64>,
     /// Sections without their `pages` (added where a template lists them).
     pub sections: Vec<Value>,
+    pub section_versions: Vec<u64>,
     pub section_pages: Vec<Vec<usize>>,
     pub by_rel: HashMap<String, Item>,
     /// `(taxonomy name, term name or slug)` → term permalink.
@@ -37,22 +42,30 @@ pub struct Values {
 const HEAVY_FIELDS: [&str; 3] = ["content", "summary", "toc"];
 
 impl Values {
-    /// Serialises `site`'s pages and sections in parallel.
-    pub fn new(site: &Site) -> Values {
+    /// Serialises `site`'s pages and sections in parallel, reusing `previous` values of pages
+    /// whose version did not change.
+    pub fn new(site: &Site, previous: Option<&Values>) -> Values {
         use rayon::prelude::*;
-        let (pages, light): (Vec<Value>, Vec<Value>) = site
+        let versions: Vec<u64> = site.pages.iter().map(|p| page_version(site, p)).collect();
+        let (pages, light): (Vec<Arc<Value>>, Vec<Arc<Value>>) = site
             .pages
             .par_iter()
-            .map(|p| {
-                let full = page_value(site, p);
-                let mut light = full.clone();
-                if let Value::Object(map) = &mut light {
-                    HEAVY_FIELDS.iter().for_each(|f| {
-                        map.remove(*f);
-                    });
-                }
-                (full, light)
-            })
+            .zip(&versions)
+            .map(
+                |(p, version)| match previous.and_then(|v| v.reuse(&p.source.rel, *version)) {
+                    Some(pair) => pair,
+                    None => {
+                        let full = page_value(site, p);
+                        let mut light = full.clone();
+                        if let Value::Object(map) = &mut light {
+                            HEAVY_FIELDS.iter().for_each(|f| {
+                                map.remove(*f);
+                            });
+                        }
+                        (Arc::new(full), Arc::new(light))
+                    }
+                },
+            )
             .unzip();
         let sections: Vec<Value> = site
             .sections
@@ -71,6 +84,12 @@ impl Values {
             base_url: site.config.base_url.clone(),
             pages,
             light,
+            versions,
+            section_versions: site
+                .sections
+                .iter()
+                .map(|s| section_version(site, s))
+                .collect(),
             sections,
             section_pages: site.sections.iter().map(|s| s.pages.clone()).collect(),
             by_rel: site.by_rel.clone(),
@@ -79,33 +98,38 @@ impl Values {
         }
     }
 
+    /// The values of page `rel` if they were made from `version`.
+    fn reuse(&self, rel: &str, version: u64) -> Option<(Arc<Value>, Arc<Value>)> {
+        match self.by_rel.get(rel) {
+            Some(Item::Page(i)) if self.versions[*i] == version => {
+                Some((Arc::clone(&self.pages[*i]), Arc::clone(&self.light[*i])))
+            }
+            _ => None,
+        }
+    }
+
     /// The listed pages `indices` as template values.
     pub fn page_list(&self, indices: &[usize], detail: Detail) -> Value {
-        let source = if detail == Detail::Full {
+        let source = self.detailed(detail);
+        Value::Array(indices.iter().map(|&i| Value::clone(&source[i])).collect())
+    }
+
+    fn detailed(&self, detail: Detail) -> &[Arc<Value>] {
+        if detail == Detail::Full {
             &self.pages
         } else {
             &self.light
-        };
-        Value::Array(indices.iter().map(|&i| source[i].clone()).collect())
+        }
     }
 
     /// A page's value with its `lower` and `higher` neighbours filled in.
     pub fn page_with_neighbours(&self, page: &Page, index: usize, detail: Detail) -> Value {
-        let source = if detail == Detail::Full {
-            &self.pages
-        } else {
-            &self.light
-        };
-        let mut value = self.pages[index].clone();
+        let source = self.detailed(detail);
+        let neighbour = |n: Option<usize>| n.map_or(Value::Null, |i| Value::clone(&source[i]));
+        let mut value = Value::clone(&self.pages[index]);
         if let Value::Object(map) = &mut value {
-            map.insert(
-                "lower".into(),
-                page.lower.map_or(Value::Null, |i| source[i].clone()),
-            );
-            map.insert(
-                "higher".into(),
-                page.higher.map_or(Value::Null, |i| source[i].clone()),
-            );
+            map.insert("lower".into(), neighbour(page.lower));
+            map.insert("higher".into(), neighbour(page.higher));
         }
         value
     }
@@ -152,6 +176,35 @@ impl Values {
 /// An object from owned values; unlike `json!`, it moves them instead of serialising copies.
 pub fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
     Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// What a page's value is made from: its rendered Markdown (which stands for its file's text)
+/// and where it sits. Equal versions give equal values.
+fn page_version(site: &Site, page: &Page) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    page.rendered.generation.hash(&mut hasher);
+    page.permalink.hash(&mut hasher);
+    ancestors(site, page.section)
+        .iter()
+        .for_each(|a| a.as_str().hash(&mut hasher));
+    page.assets.iter().for_each(|a| a.rel.hash(&mut hasher));
+    hasher.finish()
+}
+
+/// The same for a section, whose value also names its subsections.
+fn section_version(site: &Site, section: &Section) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    section.rendered.generation.hash(&mut hasher);
+    section.permalink.hash(&mut hasher);
+    ancestors(site, section.parent)
+        .iter()
+        .for_each(|a| a.as_str().hash(&mut hasher));
+    section.assets.iter().for_each(|a| a.rel.hash(&mut hasher));
+    section
+        .subsections
+        .iter()
+        .for_each(|&s| site.sections[s].source.rel.hash(&mut hasher));
+    hasher.finish()
 }
 
 /// A date's `year`, `month` and `day`, as Zola exposes them next to `date`.

@@ -1,0 +1,102 @@
+//! Rendered Markdown kept between rebuilds: a file is rendered again only when its text,
+//! its own permalink or the permalink of a page it links to (`@/…`) changed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::load::Source;
+use crate::markdown::{LinkResolver, Rendered};
+
+/// One file's rendered Markdown and what it was made from.
+#[derive(Debug, Clone)]
+struct Entry {
+    text: Arc<str>,
+    permalink: String,
+    smart_punctuation: bool,
+    /// Each `@/` target with the permalink it had when rendered.
+    targets: Vec<(String, String)>,
+    rendered: Arc<Rendered>,
+    generation: u64,
+}
+
+/// Rendered Markdown by content path. Each render gets a generation number never used before,
+/// so later stages can tell "same HTML" from "new HTML" without comparing it.
+#[derive(Debug, Clone, Default)]
+pub struct MarkdownCache {
+    entries: HashMap<String, Entry>,
+    next_generation: u64,
+}
+
+/// A render to use: reused from the cache or just made.
+#[derive(Debug, Clone, Default)]
+pub struct Reused {
+    pub rendered: Arc<Rendered>,
+    pub generation: u64,
+}
+
+impl std::ops::Deref for Reused {
+    type Target = Rendered;
+    fn deref(&self) -> &Rendered {
+        &self.rendered
+    }
+}
+
+impl MarkdownCache {
+    /// The cached render of `source`, if nothing it was made from has changed.
+    pub fn lookup(
+        &self,
+        source: &Source,
+        permalink: &str,
+        smart: bool,
+        links: &dyn LinkResolver,
+    ) -> Option<Reused> {
+        let entry = self.entries.get(&source.rel)?;
+        let same_text = Arc::ptr_eq(&entry.text, &source.text) || entry.text == source.text;
+        let targets_kept = entry
+            .targets
+            .iter()
+            .all(|(rel, was)| links.permalink(rel) == Some(was.as_str()));
+        (same_text
+            && entry.permalink == permalink
+            && entry.smart_punctuation == smart
+            && targets_kept)
+            .then(|| Reused {
+                rendered: Arc::clone(&entry.rendered),
+                generation: entry.generation,
+            })
+    }
+
+    /// A generation number for a fresh render; `count` of them are taken.
+    pub fn take_generations(&mut self, count: usize) -> u64 {
+        let first = self.next_generation;
+        self.next_generation += count as u64;
+        first
+    }
+
+    /// Forgets everything and remembers exactly the renders in `renders`.
+    pub fn replace<'a>(
+        &mut self,
+        renders: impl Iterator<Item = (&'a Source, &'a str, &'a Reused)>,
+        smart: bool,
+        links: &dyn LinkResolver,
+    ) {
+        self.entries.clear();
+        for (source, permalink, reused) in renders {
+            let targets = reused
+                .rendered
+                .links
+                .iter()
+                .filter_map(|rel| Some((rel.clone(), links.permalink(rel)?.to_string())))
+                .collect();
+            let entry = Entry {
+                text: Arc::clone(&source.text),
+                permalink: permalink.to_string(),
+                smart_punctuation: smart,
+                targets,
+                rendered: Arc::clone(&reused.rendered),
+                generation: reused.generation,
+            };
+            self.entries.insert(source.rel.clone(), entry);
+        }
+    }
+}

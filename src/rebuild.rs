@@ -1,0 +1,444 @@
+//! The build pipeline with memory: the first run builds everything, later runs redo only what
+//! the changed files can affect, and always produce what a full build would.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use tera::Tera;
+
+use crate::config::LoadedConfig;
+use crate::error::{BuildError, Diagnostic};
+use crate::load::Loaded;
+use crate::markdown_cache::MarkdownCache;
+use crate::render::{Cached, Counted, Renderer};
+use crate::values::Values;
+use crate::{BuildOptions, OutputFile, SiteOutput, StageReport};
+
+/// Rebuilds a site again and again, remembering what each output was made from.
+pub struct Rebuilder {
+    opts: BuildOptions,
+    memory: Memory,
+    last: Option<Arc<SiteOutput>>,
+}
+
+/// What the previous run left that the next one may reuse. Every part is either exact for the
+/// files on disk as last seen, or absent (then rebuilt from scratch).
+#[derive(Default)]
+struct Memory {
+    config: Option<LoadedConfig>,
+    loaded: Option<Loaded>,
+    templates: Option<(Tera, Vec<Diagnostic>)>,
+    markdown: MarkdownCache,
+    values: Option<Arc<Values>>,
+    outputs: HashMap<String, Cached>,
+}
+
+/// What one rebuild did, for the one line `kiln serve` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RebuildReport {
+    /// The changed paths, relative to the site root where possible.
+    pub changed: Vec<String>,
+    /// Outputs rendered afresh, and all outputs.
+    pub rendered: usize,
+    pub outputs: usize,
+    pub millis: u128,
+    /// True when everything was read and rendered again (first run, config change).
+    pub full: bool,
+}
+
+impl fmt::Display for RebuildReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.changed.as_slice() {
+            [] => "full build".to_string(),
+            [one] => format!("{one} changed"),
+            [first, rest @ ..] => format!("{first} and {} more changed", rest.len()),
+        };
+        let scope = if self.full { ", everything" } else { "" };
+        write!(
+            f,
+            "{what}{scope}: re-rendered {} of {} outputs in {} ms",
+            self.rendered, self.outputs, self.millis
+        )
+    }
+}
+
+impl Rebuilder {
+    pub fn new(opts: BuildOptions) -> Rebuilder {
+        Rebuilder {
+            opts,
+            memory: Memory::default(),
+            last: None,
+        }
+    }
+
+    /// First call builds everything; later calls redo only what the changed paths can affect.
+    /// The result equals what a full `render_site` would produce.
+    pub fn rebuild(
+        &mut self,
+        changed: &[PathBuf],
+    ) -> Result<(Arc<SiteOutput>, RebuildReport), BuildError> {
+        let started = Instant::now();
+        let names: Vec<String> = changed.iter().map(|p| self.display(p)).collect();
+        if let (Some(last), true) = (&self.last, changed.is_empty()) {
+            let report = RebuildReport {
+                changed: names,
+                rendered: 0,
+                outputs: last.files.len(),
+                millis: 0,
+                full: false,
+            };
+            return Ok((Arc::clone(last), report));
+        }
+        let full = self.last.is_none() || names.iter().any(|n| n == "config.toml");
+        if full {
+            self.memory = Memory::default();
+        }
+        if names
+            .iter()
+            .any(|n| n.starts_with("templates/") || n == "templates")
+        {
+            self.memory.templates = None;
+        }
+        let (output, fresh) = self.run(if full { None } else { Some(changed) })?;
+        let output = Arc::new(output);
+        self.last = Some(Arc::clone(&output));
+        let report = RebuildReport {
+            changed: names,
+            rendered: fresh,
+            outputs: output.files.len(),
+            millis: started.elapsed().as_millis(),
+            full,
+        };
+        Ok((output, report))
+    }
+
+    /// Hands over the last output without copying it when nothing else holds it.
+    pub fn into_output(self) -> Option<SiteOutput> {
+        self.last
+            .map(|last| Arc::try_unwrap(last).unwrap_or_else(|shared| (*shared).clone()))
+    }
+
+    fn display(&self, path: &Path) -> String {
+        let root = std::path::absolute(&self.opts.root).unwrap_or_else(|_| self.opts.root.clone());
+        let path_abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let shown = path_abs.strip_prefix(&root).unwrap_or(path);
+        shown
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Runs every stage, reusing what `memory` holds; `changed: None` reads everything.
+    fn run(&mut self, changed: Option<&[PathBuf]>) -> Result<(SiteOutput, usize), BuildError> {
+        let opts = &self.opts;
+        let memory = &mut self.memory;
+        let mut stages = Vec::new();
+
+        let started = Instant::now();
+        if memory.config.is_none() {
+            let loaded =
+                crate::config::load(&opts.root, opts.base_url.as_deref()).map_err(errors)?;
+            memory.config = Some(loaded);
+        }
+        let Some(config) = memory.config.as_ref() else {
+            return Err(errors(Vec::new()));
+        };
+        stages.push(stage("config", started, "config.toml".into()));
+
+        let started = Instant::now();
+        // A failed load forgets the file lists, so the next run reads everything again.
+        let loaded = match memory.loaded.take() {
+            Some(previous) => crate::load::reload(previous, &opts.root, changed),
+            None => crate::load::load(&opts.root),
+        }
+        .map_err(errors)?;
+        let loaded = memory.loaded.insert(loaded);
+        let (tera, template_errors) = memory
+            .templates
+            .get_or_insert_with(|| crate::templates::compile(&loaded.templates));
+        stages.push(stage(
+            "load",
+            started,
+            format!(
+                "{} pages, {} sections, {} templates, {} static files",
+                loaded.pages.len(),
+                loaded.sections.len(),
+                loaded.templates.len(),
+                loaded.static_files.len()
+            ),
+        ));
+
+        let started = Instant::now();
+        let with_templates = |mut diagnostics: Vec<Diagnostic>| {
+            diagnostics.extend(template_errors.iter().cloned());
+            BuildError { diagnostics }
+        };
+        let site = crate::site::link(
+            config.config.clone(),
+            loaded.clone(),
+            opts.drafts,
+            &mut memory.markdown,
+        )
+        .map_err(with_templates)?;
+        let shows = crate::podcast::shows(&site).map_err(with_templates)?;
+        stages.push(stage(
+            "link",
+            started,
+            format!(
+                "{} pages, {} sections, {} taxonomies, {} shows",
+                site.pages.len(),
+                site.sections.len(),
+                site.taxonomies.len(),
+                shows.len()
+            ),
+        ));
+
+        let started = Instant::now();
+        let values = Arc::new(Values::new(&site, memory.values.as_deref()));
+        crate::templates::register_functions(tera, Arc::clone(&values));
+        let renderer = Renderer::new(&site, tera, Arc::clone(&values), &shows, &loaded.templates);
+        let (jobs, plan_errors) = crate::render::plan(&site, &shows);
+        let rendered = renderer.render_all(&jobs, &memory.outputs);
+        let fresh = rendered.fresh;
+        let mut diagnostics: Vec<Diagnostic> = template_errors.clone();
+        diagnostics.extend(plan_errors);
+        diagnostics.extend(rendered.errors);
+        let mut output = crate::assemble(
+            &site,
+            rendered
+                .outputs
+                .iter()
+                .map(|(_, c)| c.rendered.clone())
+                .collect(),
+            diagnostics,
+        )?;
+        memory.outputs = rendered.outputs.into_iter().collect();
+        memory.values = Some(values);
+        stages.push(stage(
+            "render",
+            started,
+            format!(
+                "{} files ({fresh} rendered, {} copied)",
+                output.files.len(),
+                output.copied
+            ),
+        ));
+        output.stages = stages;
+        output.warnings = config
+            .warnings
+            .iter()
+            .chain(&site.warnings)
+            .cloned()
+            .collect();
+        Ok((output, fresh))
+    }
+}
+
+fn errors(diagnostics: Vec<Diagnostic>) -> BuildError {
+    BuildError { diagnostics }
+}
+
+pub(crate) fn stage(name: &'static str, started: Instant, detail: String) -> StageReport {
+    StageReport {
+        name,
+        detail,
+        millis: started.elapsed().as_millis(),
+    }
+}
+
+/// Whether an output counts as a page, feed or sitemap in the summary.
+pub(crate) fn count(output: &mut SiteOutput, counted: Counted) {
+    match counted {
+        Counted::Page => output.pages += 1,
+        Counted::Feed => output.feeds += 1,
+        Counted::Sitemap => output.sitemaps += 1,
+        Counted::Other => {}
+    }
+}
+
+impl From<&crate::render::Rendered> for OutputFile {
+    fn from(rendered: &crate::render::Rendered) -> Self {
+        OutputFile::Generated(Arc::clone(&rendered.bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small Zola-style site with listings, tags, pagination, `@/` links and `get_section`.
+    struct Site {
+        dir: tempfile::TempDir,
+    }
+
+    impl Site {
+        fn new() -> Site {
+            let site = Site {
+                dir: tempfile::tempdir().unwrap(),
+            };
+            site.write("config.toml", "base_url = \"https://x.org\"\ntitle = \"T\"\ngenerate_feeds = true\ntaxonomies = [{ name = \"tags\" }]\n");
+            site.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\nHi.\n");
+            site.write(
+                "content/blog/_index.md",
+                "+++\ntitle = \"Blog\"\nsort_by = \"date\"\npaginate_by = 2\n+++\n",
+            );
+            for (n, date) in [(1, "2024-01-01"), (2, "2024-02-01"), (3, "2024-03-01")] {
+                site.write(&format!("content/blog/p{n}.md"), &format!(
+                    "+++\ntitle = \"Post {n}\"\ndate = {date}\n[taxonomies]\ntags = [\"t{n}\", \"all\"]\n+++\n# Head\nBody {n}, see [one](@/blog/p1.md#head).\n"
+                ));
+            }
+            site.write(
+                "templates/base.html",
+                "<title>{{ config.title }}</title>{% block c %}{% endblock %}",
+            );
+            site.write("templates/index.html", "{% extends \"base.html\" %}{% block c %}{% set b = get_section(path=\"blog/_index.md\") %}{% for p in b.pages %}{{ p.title }}{% endfor %}{% endblock %}");
+            site.write("templates/section.html", "{% extends \"base.html\" %}{% block c %}{% for p in paginator.pages %}<a href=\"{{ p.permalink }}\">{{ p.title }}</a>{% endfor %}{% endblock %}");
+            site.write("templates/page.html", "{% extends \"base.html\" %}{% block c %}{{ page.content | safe }}{% if page.lower %}{{ page.lower.title }}{% endif %}{% if page.higher %}{{ page.higher.title }}{% endif %}{% endblock %}");
+            site.write(
+                "templates/tags/list.html",
+                "{% for t in terms %}{{ t.name }}{{ t.page_count }}{% endfor %}",
+            );
+            site.write(
+                "templates/tags/single.html",
+                "{% for p in term.pages %}{{ p.title }}{% endfor %}",
+            );
+            site.write("static/style.css", "a{}");
+            site
+        }
+
+        fn write(&self, rel: &str, text: &str) {
+            let path = self.dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+
+        fn path(&self, rel: &str) -> PathBuf {
+            self.dir.path().join(rel)
+        }
+
+        fn opts(&self) -> BuildOptions {
+            BuildOptions {
+                root: self.dir.path().to_path_buf(),
+                base_url: None,
+                drafts: false,
+            }
+        }
+    }
+
+    /// Rebuilds after `changed` and checks the result is byte for byte a full build's.
+    fn rebuild_matches_full(
+        rebuilder: &mut Rebuilder,
+        site: &Site,
+        changed: &[&str],
+    ) -> RebuildReport {
+        let paths: Vec<PathBuf> = changed.iter().map(|c| site.path(c)).collect();
+        let (incremental, report) = rebuilder.rebuild(&paths).unwrap();
+        let full = crate::render_site(&site.opts()).unwrap();
+        assert_eq!(
+            incremental.files.keys().collect::<Vec<_>>(),
+            full.files.keys().collect::<Vec<_>>()
+        );
+        for (path, file) in &full.files {
+            assert_eq!(
+                &incremental.files[path], file,
+                "{path} differs from a full build after {changed:?}"
+            );
+        }
+        assert_eq!(
+            (incremental.pages, incremental.feeds),
+            (full.pages, full.feeds)
+        );
+        report
+    }
+
+    #[test]
+    fn edits_rebuild_only_what_they_touch_and_equal_a_full_build() {
+        let site = Site::new();
+        let mut rebuilder = Rebuilder::new(site.opts());
+        let (_, first) = rebuilder.rebuild(&[]).unwrap();
+        assert!(first.full && first.rendered == first.outputs - 1, "{first}");
+
+        site.write("content/blog/p2.md", "+++\ntitle = \"Post 2\"\ndate = 2024-02-01\n[taxonomies]\ntags = [\"t2\", \"all\"]\n+++\nNew body.\n");
+        let body = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+        // The page, its two neighbours, the home page (get_section), its pager, its two terms,
+        // the term list and the feed; not the other pager, terms, 404, robots or sitemap.
+        assert!(
+            !body.full && body.rendered == 9,
+            "a body edit re-rendered too much: {body}"
+        );
+
+        site.write("content/blog/p1.md", "+++\ntitle = \"Post 1 renamed\"\ndate = 2024-04-01\n[taxonomies]\ntags = [\"t9\"]\n+++\n# Head\nMoved.\n");
+        rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p1.md"]);
+
+        site.write("content/blog/p4.md", "+++\ntitle = \"Post 4\"\ndate = 2024-05-01\n[taxonomies]\ntags = [\"all\"]\n+++\nNew.\n");
+        rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p4.md"]);
+
+        std::fs::remove_file(site.path("content/blog/p3.md")).unwrap();
+        rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p3.md"]);
+
+        site.write(
+            "templates/base.html",
+            "<title>{{ config.title }}!</title>{% block c %}{% endblock %}",
+        );
+        let template = rebuild_matches_full(&mut rebuilder, &site, &["templates/base.html"]);
+        assert!(
+            template.rendered >= 6,
+            "every page extends base.html: {template}"
+        );
+
+        site.write("static/new.js", "x");
+        rebuild_matches_full(&mut rebuilder, &site, &["static/new.js"]);
+
+        site.write("config.toml", "base_url = \"https://y.org\"\ntitle = \"U\"\ngenerate_feeds = true\ntaxonomies = [{ name = \"tags\" }]\n");
+        let config = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
+        assert!(config.full, "{config}");
+    }
+
+    #[test]
+    fn a_broken_file_fails_the_rebuild_and_fixing_it_recovers() {
+        let site = Site::new();
+        let mut rebuilder = Rebuilder::new(site.opts());
+        rebuilder.rebuild(&[]).unwrap();
+        site.write("content/blog/p2.md", "+++\ntitle = = \n+++\n");
+        let error = rebuilder
+            .rebuild(&[site.path("content/blog/p2.md")])
+            .unwrap_err();
+        assert!(error.to_string().contains("p2.md:2"), "{error}");
+        site.write(
+            "content/blog/p2.md",
+            "+++\ntitle = \"Fixed\"\ndate = 2024-02-01\n+++\nOk.\n",
+        );
+        rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+    }
+
+    #[test]
+    fn listings_render_the_same_bytes_with_light_or_full_page_values() {
+        let site = Site::new();
+        let light = crate::render_site(&site.opts()).unwrap();
+        // The same template, plus a never-taken branch that reads listed bodies: full values.
+        site.write("templates/section.html", "{% extends \"base.html\" %}{% block c %}{% for p in paginator.pages %}<a href=\"{{ p.permalink }}\">{{ p.title }}</a>{% if false %}{{ p.content }}{% endif %}{% endfor %}{% endblock %}");
+        let full = crate::render_site(&site.opts()).unwrap();
+        for path in ["blog/index.html", "blog/page/2/index.html"] {
+            assert_eq!(light.files[path], full.files[path], "{path}");
+        }
+    }
+
+    #[test]
+    fn the_report_says_what_changed_and_how_much_was_rendered() {
+        let report = RebuildReport {
+            changed: vec!["content/a.md".into()],
+            rendered: 3,
+            outputs: 40,
+            millis: 7,
+            full: false,
+        };
+        assert_eq!(
+            report.to_string(),
+            "content/a.md changed: re-rendered 3 of 40 outputs in 7 ms"
+        );
+    }
+}
