@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, Locator};
 use http_body_util::BodyExt;
 use hyper::{Method, StatusCode};
-use kiln::{BuildOptions, OutputFile, render_site};
+use kiln::{BuildOptions, OutputFile, SiteOutput, render_site};
 
 use browser::Browser;
 use support::{Server, Site, eventually, request};
@@ -216,65 +216,35 @@ async fn a_broken_template_shows_an_overlay_over_the_last_good_site_until_fixed(
 }
 
 #[tokio::test]
-async fn after_an_edit_the_served_site_equals_a_full_build_of_the_edited_tree() {
+async fn after_each_kind_of_edit_the_served_site_equals_a_full_build_of_the_edited_tree() {
     let site = Site::example();
     let server = &Server::start(&site);
-    let rebuilds_before = rebuild_lines(server);
+    let before = full_build(&site, server);
+    let episode = first_episode(&site);
 
+    // A page, a page shown in listings and feeds, a template, a page removed: what a
+    // rebuild must get right, each compared file by file with a fresh full build.
     append_paragraph(&site, ABOUT_MD, "A sentence added while the server runs.");
-    eventually(
-        Duration::from_secs(10),
-        "the edit is served",
-        || async move {
-            let page = server.get(ABOUT_URL).await.text();
-            page.contains("A sentence added while the server runs.")
-                .then_some(())
-        },
-    )
-    .await;
-
-    let options = BuildOptions {
-        root: site.root().to_path_buf(),
-        base_url: Some(server.url.clone()),
-        drafts: false,
-    };
-    let full = render_site(&options).unwrap_or_else(|e| panic!("{e}"));
-    for (key, file) in &full.files {
-        let served = server.get(&format!("/{key}")).await;
-        assert_eq!(served.status, StatusCode::OK, "{key}");
-        let expected = match file {
-            OutputFile::Generated(bytes) => bytes.to_vec(),
-            OutputFile::Copied(source) => std::fs::read(source).expect("copied source"),
-        };
-        let served = if key.ends_with(".html") {
-            without_live_reload(&served.text()).into_bytes()
-        } else {
-            served.body
-        };
-        if served != expected {
-            panic!(
-                "{key} differs from a full build: {}",
-                first_difference(&served, &expected)
-            );
-        }
-    }
-    assert_eq!(
-        rebuild_lines(server),
-        rebuilds_before + 1,
-        "one log line per rebuild"
-    );
+    let before = served_equals_full_build(&site, server, before, 1).await;
+    let episode_md = site.read(&episode);
+    let retitled = episode_md.replacen("title = \"", "title = \"Retitled: ", 1);
+    assert_ne!(retitled, episode_md, "{episode} has a TOML title");
+    site.write(&episode, &retitled);
+    let before = served_equals_full_build(&site, server, before, 2).await;
+    let template = site.read("templates/episode.html");
+    let edited = template.replace("{% endblock main %}", "<p>Edited.</p>{% endblock main %}");
+    assert_ne!(edited, template, "episode.html fills the main block");
+    site.write("templates/episode.html", &edited);
+    let before = served_equals_full_build(&site, server, before, 3).await;
+    std::fs::remove_file(site.path(&episode)).expect("remove the episode");
+    served_equals_full_build(&site, server, before, 4).await;
 }
 
 #[tokio::test]
 async fn every_page_but_login_and_signup_has_the_site_header_and_footer() {
     let site = Site::example();
     let server = Server::start(&site);
-    let options = BuildOptions {
-        root: site.root().to_path_buf(),
-        base_url: Some(server.url.clone()),
-        drafts: false,
-    };
-    let full = render_site(&options).unwrap_or_else(|e| panic!("{e}"));
+    let full = full_build(&site, &server);
 
     for key in full.files.keys().filter(|key| key.ends_with(".html")) {
         let page = server.get(&format!("/{key}")).await.text();
@@ -504,6 +474,95 @@ async fn with_javascript_the_open_tab_shows_edits_within_two_seconds_swaps_style
 
 // ---- helpers ----------------------------------------------------------------------------------
 
+/// A full build of the site as the server would build it, in this process.
+fn full_build(site: &Site, server: &Server) -> SiteOutput {
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: Some(server.url.clone()),
+        drafts: false,
+    };
+    render_site(&options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The Markdown file of one episode, which show pages, feeds and the home page list.
+fn first_episode(site: &Site) -> String {
+    let shows = std::fs::read_dir(site.path("content/shows")).expect("content/shows");
+    let mut episodes: Vec<String> = shows
+        .flatten()
+        .filter(|show| show.path().is_dir())
+        .flat_map(|show| {
+            std::fs::read_dir(show.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|entry| entry.path().join("index.md"))
+        .filter(|index| index.is_file())
+        .map(|index| {
+            index
+                .strip_prefix(site.root())
+                .expect("inside")
+                .display()
+                .to_string()
+        })
+        .collect();
+    episodes.sort();
+    episodes
+        .into_iter()
+        .next()
+        .expect("the example site has episodes")
+}
+
+/// Waits for rebuild number `rebuilds`, then checks that every file the server serves is the
+/// file a full build makes now, and that files the edit removed are gone.
+async fn served_equals_full_build(
+    site: &Site,
+    server: &Server,
+    before: SiteOutput,
+    rebuilds: usize,
+) -> SiteOutput {
+    eventually(Duration::from_secs(20), "the rebuild", || async move {
+        (rebuild_lines(server) >= rebuilds).then_some(())
+    })
+    .await;
+    assert_eq!(rebuild_lines(server), rebuilds, "one log line per rebuild");
+    let full = full_build(site, server);
+    assert!(
+        full.files != before.files,
+        "edit {rebuilds} changed no output: a useless check"
+    );
+    for (key, file) in &full.files {
+        let served = server.get(&format!("/{key}")).await;
+        assert_eq!(served.status, StatusCode::OK, "{key}");
+        let expected = match file {
+            OutputFile::Generated(bytes) => bytes.to_vec(),
+            OutputFile::Copied(source) => std::fs::read(source).expect("copied source"),
+        };
+        let served = if key.ends_with(".html") {
+            without_live_reload(&served.text()).into_bytes()
+        } else {
+            served.body
+        };
+        if served != expected {
+            let difference = first_difference(&served, &expected);
+            panic!("after edit {rebuilds}, {key} differs from a full build: {difference}");
+        }
+    }
+    for gone in before
+        .files
+        .keys()
+        .filter(|key| !full.files.contains_key(*key))
+    {
+        let served = server.get(&format!("/{gone}")).await;
+        assert_eq!(
+            served.status,
+            StatusCode::NOT_FOUND,
+            "{gone} should be gone"
+        );
+    }
+    full
+}
+
 fn rebuild_lines(server: &Server) -> usize {
     server
         .log()
@@ -513,13 +572,7 @@ fn rebuild_lines(server: &Server) -> usize {
 }
 
 fn site_404(site: &Site, server: &Server) -> String {
-    let options = BuildOptions {
-        root: site.root().to_path_buf(),
-        base_url: Some(server.url.clone()),
-        drafts: false,
-    };
-    let full = render_site(&options).unwrap_or_else(|e| panic!("{e}"));
-    match full.files.get("404.html") {
+    match full_build(site, server).files.get("404.html") {
         Some(OutputFile::Generated(bytes)) => String::from_utf8(bytes.to_vec()).expect("utf-8"),
         _ => panic!("the example site has a generated 404.html"),
     }
