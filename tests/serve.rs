@@ -567,7 +567,7 @@ fn rebuild_lines(server: &Server) -> usize {
     server
         .log()
         .iter()
-        .filter(|line| line.contains(" changed: "))
+        .filter(|line| line.contains(": re-rendered "))
         .count()
 }
 

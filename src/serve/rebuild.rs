@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
@@ -12,31 +12,33 @@ use tokio::sync::watch;
 
 use super::snapshot::{PageUpdate, Snapshot};
 use super::watch::SourceWatcher;
-use crate::{BuildOptions, OutputFile, SiteOutput, render_site};
+use crate::{BuildOptions, OutputFile, Rebuilder, SiteOutput};
 
-/// Builds one site in memory with the same pipeline as `kiln build`.
+/// Builds one site in memory with the same pipeline as `kiln build`, then rebuilds only what
+/// each change can affect.
 pub struct SiteBuilder {
     options: BuildOptions,
+    rebuilder: Rebuilder,
 }
 
 impl SiteBuilder {
     pub fn new(options: BuildOptions) -> SiteBuilder {
-        SiteBuilder { options }
+        let rebuilder = Rebuilder::new(options.clone());
+        SiteBuilder { options, rebuilder }
     }
 
     /// Builds the site for the first time and says how it went, for the first snapshot.
     pub fn first_build(&mut self, generation: u64) -> Snapshot {
         let started = Instant::now();
-        match self.render() {
-            Ok(site) => {
+        match self.rebuild(&[]) {
+            Ok((site, _)) => {
                 for warning in &site.warnings {
                     eprintln!("warning: {warning}");
                 }
                 println!("{}", site.summary(started.elapsed().as_millis()));
-                let site = Some(Arc::new(site));
                 let update = PageUpdate::Reload;
                 Snapshot {
-                    site,
+                    site: Some(site),
                     error: None,
                     generation,
                     update,
@@ -57,28 +59,22 @@ impl SiteBuilder {
         }
     }
 
-    /// Rebuilds after `changed` sources changed; returns the new site and a log line.
+    /// Rebuilds after `changed` sources changed; returns the new site and its log line. A
+    /// panic in the engine becomes an error, so the server outlives a kiln bug.
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<(Arc<SiteOutput>, String), String> {
-        let started = Instant::now();
-        let site = self.render()?;
-        let report = format!(
-            "{} changed: rebuilt {} files in {} ms",
-            describe_paths(&self.options.root, changed),
-            site.files.len(),
-            started.elapsed().as_millis()
-        );
-        Ok((Arc::new(site), report))
-    }
-
-    /// One build; a panic in the engine becomes an error, so the server outlives a kiln bug.
-    fn render(&mut self) -> Result<SiteOutput, String> {
-        match std::panic::catch_unwind(AssertUnwindSafe(|| render_site(&self.options))) {
-            Ok(built) => built.map_err(|error| error.to_string()),
-            Err(_) => Err(
-                "the build crashed: this is a bug in kiln; the panic message is above. \
-                           Please report it with the file you just changed."
-                    .to_owned(),
-            ),
+        let rebuilder = &mut self.rebuilder;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| rebuilder.rebuild(changed))) {
+            Ok(Ok((site, report))) => Ok((site, report.to_string())),
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(_) => {
+                // What the rebuilder remembered may be half-updated: start it afresh.
+                self.rebuilder = Rebuilder::new(self.options.clone());
+                Err(
+                    "the build crashed: this is a bug in kiln; the panic message is above. \
+                     Please report it with the file you just changed."
+                        .to_owned(),
+                )
+            }
         }
     }
 }
@@ -176,20 +172,4 @@ fn differing_files(old: &SiteOutput, new: &SiteOutput, changed: &[PathBuf]) -> V
         })
         .cloned()
         .collect()
-}
-
-/// `content/a.md`, `content/a.md, static/b.css` or `content/a.md and 4 more`, for the log.
-fn describe_paths(root: &Path, paths: &[PathBuf]) -> String {
-    let relative = |path: &PathBuf| {
-        path.strip_prefix(root)
-            .unwrap_or(path)
-            .display()
-            .to_string()
-    };
-    match paths {
-        [] => "nothing".to_owned(),
-        [one] => relative(one),
-        [one, two] => format!("{}, {}", relative(one), relative(two)),
-        [first, rest @ ..] => format!("{} and {} more", relative(first), rest.len()),
-    }
 }

@@ -33,9 +33,9 @@ wait_for_lines 1 "^Serving "
 grep -m1 "^Built " "$log"
 for n in $(seq "$edits"); do
   printf '\nEdited while serving, take %s.\n' "$n" >>"$root/$page"
-  wait_for_lines "$n" " changed: "
+  wait_for_lines "$n" ": re-rendered "
   sleep 0.3 # let the debouncer settle, so every edit is its own rebuild
 done
-grep " changed: " "$log"
-grep " changed: " "$log" | grep -o '[0-9]* ms' | cut -d' ' -f1 | sort -n |
+grep ": re-rendered " "$log"
+grep ": re-rendered " "$log" | grep -o '[0-9]* ms' | cut -d' ' -f1 | sort -n |
   awk '{ ms[NR] = $1 } END { print "median of " NR ": " ms[int((NR + 1) / 2)] " ms" }'
