@@ -5,6 +5,11 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+// Rendering churns through small allocations on every core; mimalloc's per-thread heaps
+// measured markedly faster than the system allocator on 10,000-page sites.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kiln",
@@ -75,5 +80,7 @@ fn build(args: BuildArgs) -> Result<(), String> {
         println!("{stage}");
     }
     println!("{}", output.summary(started.elapsed().as_millis()));
+    // The process ends next: the OS takes the memory back faster than freeing each buffer.
+    std::mem::forget(output);
     Ok(())
 }

@@ -117,8 +117,10 @@ impl Rebuilder {
 
     /// Hands over the last output without copying it when nothing else holds it.
     pub fn into_output(self) -> Option<SiteOutput> {
-        self.last
-            .map(|last| Arc::try_unwrap(last).unwrap_or_else(|shared| (*shared).clone()))
+        let Rebuilder { memory, last, .. } = self;
+        // Freeing tens of thousands of small values takes a while; the caller need not wait.
+        std::thread::spawn(move || drop(memory));
+        last.map(|last| Arc::try_unwrap(last).unwrap_or_else(|shared| (*shared).clone()))
     }
 
     fn display(&self, path: &Path) -> String {
@@ -425,6 +427,26 @@ mod tests {
         for path in ["blog/index.html", "blog/page/2/index.html"] {
             assert_eq!(light.files[path], full.files[path], "{path}");
         }
+    }
+
+    #[test]
+    fn page_values_have_exactly_the_keys_listings_know() {
+        let site = Site::new();
+        let loaded = crate::load::load(site.dir.path()).unwrap();
+        let config = crate::config::load(site.dir.path(), None).unwrap().config;
+        let linked =
+            crate::site::link(config, loaded, false, &mut MarkdownCache::default()).unwrap();
+        let values = Values::new(&linked, None);
+        let mut keys: Vec<&str> = values.pages[0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut known = crate::values::PAGE_KEYS.to_vec();
+        keys.sort();
+        known.sort();
+        assert_eq!(keys, known);
     }
 
     #[test]

@@ -171,7 +171,9 @@ impl<'a> Renderer<'a> {
 
     /// How much of each listed page `template` needs (everything when unsure).
     fn detail(&self, template: &str) -> Detail {
-        self.uses.get(template).map_or(Detail::Full, |u| u.detail)
+        self.uses
+            .get(template)
+            .map_or(Detail::Full, |u| u.detail.clone())
     }
 
     /// Renders `jobs` in parallel, collecting every failure.
@@ -239,7 +241,7 @@ impl<'a> Renderer<'a> {
 
     fn render(&self, job: &Job) -> Result<Rendered, Failure> {
         let template = self.template_of(job);
-        let (context, origin, counts_as) = self.context(job, self.detail(&template));
+        let (context, origin, counts_as) = self.context(job, &self.detail(&template));
         if self.tera.get_template(&template).is_err() {
             let why = self.why(job, &template);
             let path = job.path.clone();
@@ -293,7 +295,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The variables particular to `job`, what it is (for messages), and how it counts.
-    fn context(&self, job: &Job, detail: Detail) -> (Map<String, Value>, String, Counted) {
+    fn context(&self, job: &Job, detail: &Detail) -> (Map<String, Value>, String, Counted) {
         let site = self.site;
         let mut map = Map::new();
         match &job.kind {
@@ -421,7 +423,7 @@ impl<'a> Renderer<'a> {
         &self,
         s: usize,
         pager: Option<&Pager>,
-        detail: Detail,
+        detail: &Detail,
     ) -> Map<String, Value> {
         let section = &self.site.sections[s];
         let mut map = Map::new();
@@ -443,7 +445,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Zola's `paginator` value for one pager.
-    fn paginator(&self, pager: &Pager, pages: &[usize], total: usize, detail: Detail) -> Value {
+    fn paginator(&self, pager: &Pager, pages: &[usize], total: usize, detail: &Detail) -> Value {
         let base_url = &self.site.config.base_url;
         let link = |i: usize| format!("{base_url}{}", pager.path_of(i));
         crate::values::object([
@@ -473,7 +475,7 @@ impl<'a> Renderer<'a> {
         ])
     }
 
-    fn taxonomy_list(&self, t: usize, detail: Detail) -> (Map<String, Value>, String, Counted) {
+    fn taxonomy_list(&self, t: usize, detail: &Detail) -> (Map<String, Value>, String, Counted) {
         let taxonomy = &self.site.taxonomies[t];
         let mut map = Map::new();
         map.insert("taxonomy".into(), json!(taxonomy.config));
@@ -497,7 +499,7 @@ impl<'a> Renderer<'a> {
         t: usize,
         term: usize,
         pager: Option<&Pager>,
-        detail: Detail,
+        detail: &Detail,
     ) -> (Map<String, Value>, String, Counted) {
         let taxonomy = &self.site.taxonomies[t];
         let item = &taxonomy.terms[term];
@@ -535,7 +537,7 @@ impl<'a> Renderer<'a> {
         &self,
         path: &str,
         scope: FeedScope,
-        detail: Detail,
+        detail: &Detail,
     ) -> (Map<String, Value>, String, Counted) {
         let site = self.site;
         let mut map = Map::new();
@@ -550,7 +552,7 @@ impl<'a> Renderer<'a> {
             }
             FeedScope::Term(t, term) => {
                 let item = &site.taxonomies[t].terms[term];
-                map.insert("term".into(), self.values.term(item, &[], Detail::Light));
+                map.insert("term".into(), self.values.term(item, &[], &Detail::Full));
                 (
                     item.pages.clone(),
                     format!(

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::values::Detail;
+use crate::values::{Detail, HEAVY_FIELDS, PAGE_KEYS};
 
 /// The facts about one template, including everything it pulls in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,11 +34,7 @@ pub fn analyse<'a>(
             .copied()
             .collect::<Vec<_>>()
             .join("\n");
-        let detail = if reads_listed_bodies(&text) {
-            Detail::Full
-        } else {
-            Detail::Light
-        };
+        let detail = detail_for(&text);
         let reads_content = ["get_section", "get_page", "get_taxonomy("]
             .iter()
             .any(|f| text.contains(f));
@@ -115,6 +111,49 @@ fn quoted_strings(text: &str) -> Vec<String> {
         rest = &after[end + 1..];
     }
     out
+}
+
+/// The page fields a listing must carry for `text`: those it names anywhere, without the
+/// heavy ones unless listed bodies are read; everything when fields may be reached by a
+/// name computed at render time.
+fn detail_for(text: &str) -> Detail {
+    if text.contains("json_encode") || has_key_value_loop(text) || has_dynamic_subscript(text) {
+        return Detail::Full;
+    }
+    let words: HashSet<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .collect();
+    let heavy_allowed = reads_listed_bodies(text);
+    let keys: Vec<String> = PAGE_KEYS
+        .iter()
+        .filter(|k| words.contains(*k) && (heavy_allowed || !HEAVY_FIELDS.contains(*k)))
+        .map(|k| k.to_string())
+        .collect();
+    Detail::Only(keys.into())
+}
+
+/// A `[name]` subscript inside a tag: a field chosen at render time.
+fn has_dynamic_subscript(text: &str) -> bool {
+    tags(text).any(|tag| {
+        tag.match_indices('[').any(|(at, _)| {
+            tag[at + 1..]
+                .trim_start()
+                .starts_with(|c: char| c.is_alphabetic() || c == '_')
+        })
+    })
+}
+
+/// The insides of every `{{ … }}` and `{% … %}` tag.
+fn tags(text: &str) -> impl Iterator<Item = &str> {
+    let expressions = text
+        .split("{{")
+        .skip(1)
+        .map(|t| t.split("}}").next().unwrap_or(""));
+    let statements = text
+        .split("{%")
+        .skip(1)
+        .map(|t| t.split("%}").next().unwrap_or(""));
+    expressions.chain(statements)
 }
 
 /// True unless the only `content`/`summary`/`toc` reads are the rendered page's or section's own.
@@ -201,7 +240,14 @@ mod tests {
     use super::*;
 
     fn detail(templates: &[(&str, &str)], name: &str) -> Detail {
-        analyse(templates.iter().copied())[name].detail
+        analyse(templates.iter().copied())[name].detail.clone()
+    }
+
+    fn keeps(detail: &Detail, key: &str) -> bool {
+        match detail {
+            Detail::Full => true,
+            Detail::Only(keys) => keys.iter().any(|k| k == key),
+        }
     }
 
     #[test]
@@ -211,7 +257,37 @@ mod tests {
             "page.html",
             "{% extends \"base.html\" %}{% block content %}{{ page.content | safe }}{% for h in page.toc %}{{ h.title }}{% endfor %}{% endblock %}",
         );
-        assert_eq!(detail(&[base, page], "page.html"), Detail::Light);
+        let listed = detail(&[base, page], "page.html");
+        assert!(
+            !keys_heavy(&listed) && keeps(&listed, "title"),
+            "{listed:?}"
+        );
+        assert!(
+            !keeps(&listed, "word_count"),
+            "fields the templates never name are left out"
+        );
+    }
+
+    fn keys_heavy(detail: &Detail) -> bool {
+        ["content", "summary", "toc"]
+            .iter()
+            .any(|k| keeps(detail, k))
+    }
+
+    #[test]
+    fn fields_named_in_filters_are_kept_and_dynamic_access_keeps_everything() {
+        let sorted = detail(
+            &[(
+                "s.html",
+                "{% for p in section.pages | sort(attribute=\"weight\") %}{% endfor %}",
+            )],
+            "s.html",
+        );
+        assert!(keeps(&sorted, "weight"));
+        assert_eq!(
+            detail(&[("d.html", "{{ page.lower[name] }}")], "d.html"),
+            Detail::Full
+        );
     }
 
     #[test]
@@ -221,25 +297,25 @@ mod tests {
             "{% for p in section.pages %}{{ p.summary }}{% endfor %}",
         );
         let section = ("section.html", "{% extends 'base.html' %}");
-        assert_eq!(detail(&[base, section], "section.html"), Detail::Full);
+        assert!(keeps(&detail(&[base, section], "section.html"), "summary"));
         let rebound = (
             "s.html",
             "{% for page in paginator.pages %}{{ page.content }}{% endfor %}",
         );
-        assert_eq!(detail(&[rebound], "s.html"), Detail::Full);
+        assert!(keeps(&detail(&[rebound], "s.html"), "content"));
         let macro_arg = (
             "m.html",
             "{% macro card(page) %}{{ page.content }}{% endmacro %}",
         );
-        assert_eq!(detail(&[macro_arg], "m.html"), Detail::Full);
+        assert!(keeps(&detail(&[macro_arg], "m.html"), "content"));
         assert_eq!(
             detail(&[("j.html", "{{ page.lower | json_encode }}")], "j.html"),
             Detail::Full
         );
-        assert_eq!(
-            detail(&[("n.html", "{{ page.lower.content }}")], "n.html"),
-            Detail::Full
-        );
+        assert!(keeps(
+            &detail(&[("n.html", "{{ page.lower.content }}")], "n.html"),
+            "content"
+        ));
     }
 
     #[test]

@@ -161,7 +161,7 @@ pub fn register_functions(tera: &mut Tera, values: Arc<Values>) {
             .and_then(Value::as_bool)
             .unwrap_or(false);
         match v.by_rel.get(path_arg(args, "get_section")?) {
-            Some(Item::Section(i)) => Ok(v.section(*i, (!metadata_only).then_some(Detail::Full))),
+            Some(Item::Section(i)) => Ok(v.section(*i, (!metadata_only).then_some(&Detail::Full))),
             _ => Err(not_found("get_section", args)),
         }
     });

@@ -9,13 +9,62 @@ use serde_json::{Map, Value, json};
 use crate::site::{Item, Page, Section, Site, Taxonomy, Term};
 
 /// How much of each listed page a template gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Detail {
     /// Everything, as in Zola.
     Full,
-    /// Without `content`, `summary` and `toc`, for templates that never read them from a
-    /// listed page (see `templates::Needs`): listings then copy a fraction of the bytes.
-    Light,
+    /// Only these fields: the ones the template's text names at all (see `template_use`).
+    /// A listing then copies a few small fields per page instead of the whole page.
+    Only(Arc<[String]>),
+}
+
+/// Every field of a page value (kept in step with `page_value`, checked by a test).
+pub const PAGE_KEYS: [&str; 30] = [
+    "ancestors",
+    "assets",
+    "authors",
+    "backlinks",
+    "colocated_path",
+    "components",
+    "content",
+    "date",
+    "day",
+    "description",
+    "draft",
+    "extra",
+    "higher",
+    "lang",
+    "lower",
+    "month",
+    "path",
+    "permalink",
+    "reading_time",
+    "relative_path",
+    "slug",
+    "summary",
+    "taxonomies",
+    "title",
+    "toc",
+    "translations",
+    "updated",
+    "weight",
+    "word_count",
+    "year",
+];
+
+/// The fields that make a page value large.
+pub const HEAVY_FIELDS: [&str; 3] = ["content", "summary", "toc"];
+
+/// `value` with only `keys` (an object's other fields dropped).
+fn project(value: &Value, keys: &[String]) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            keys.iter()
+                .filter_map(|k| Some((k.clone(), map.get(k)?.clone())))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// Every page's and section's template value, built once per build and only read afterwards.
@@ -24,8 +73,6 @@ pub struct Values {
     pub base_url: String,
     /// Pages as templates see them, without `lower`/`higher` (added per render).
     pub pages: Vec<Arc<Value>>,
-    /// The same without the heavy fields.
-    pub light: Vec<Arc<Value>>,
     /// What each page value was made from, as one number: equal numbers, equal values.
     pub versions: Vec<u64>,
     /// Sections without their `pages` (added where a template lists them).
@@ -38,35 +85,21 @@ pub struct Values {
     pub taxonomies: Vec<Taxonomy>,
 }
 
-/// The fields `Detail::Light` leaves out.
-const HEAVY_FIELDS: [&str; 3] = ["content", "summary", "toc"];
-
 impl Values {
     /// Serialises `site`'s pages and sections in parallel, reusing `previous` values of pages
     /// whose version did not change.
     pub fn new(site: &Site, previous: Option<&Values>) -> Values {
         use rayon::prelude::*;
         let versions: Vec<u64> = site.pages.iter().map(|p| page_version(site, p)).collect();
-        let (pages, light): (Vec<Arc<Value>>, Vec<Arc<Value>>) = site
+        let pages: Vec<Arc<Value>> = site
             .pages
             .par_iter()
             .zip(&versions)
-            .map(
-                |(p, version)| match previous.and_then(|v| v.reuse(&p.source.rel, *version)) {
-                    Some(pair) => pair,
-                    None => {
-                        let full = page_value(site, p);
-                        let mut light = full.clone();
-                        if let Value::Object(map) = &mut light {
-                            HEAVY_FIELDS.iter().for_each(|f| {
-                                map.remove(*f);
-                            });
-                        }
-                        (Arc::new(full), Arc::new(light))
-                    }
-                },
-            )
-            .unzip();
+            .map(|(p, version)| {
+                let reused = previous.and_then(|v| v.reuse(&p.source.rel, *version));
+                reused.unwrap_or_else(|| Arc::new(page_value(site, p)))
+            })
+            .collect();
         let sections: Vec<Value> = site
             .sections
             .par_iter()
@@ -83,7 +116,6 @@ impl Values {
         Values {
             base_url: site.config.base_url.clone(),
             pages,
-            light,
             versions,
             section_versions: site
                 .sections
@@ -98,34 +130,32 @@ impl Values {
         }
     }
 
-    /// The values of page `rel` if they were made from `version`.
-    fn reuse(&self, rel: &str, version: u64) -> Option<(Arc<Value>, Arc<Value>)> {
+    /// The value of page `rel` if it was made from `version`.
+    fn reuse(&self, rel: &str, version: u64) -> Option<Arc<Value>> {
         match self.by_rel.get(rel) {
             Some(Item::Page(i)) if self.versions[*i] == version => {
-                Some((Arc::clone(&self.pages[*i]), Arc::clone(&self.light[*i])))
+                Some(Arc::clone(&self.pages[*i]))
             }
             _ => None,
         }
     }
 
-    /// The listed pages `indices` as template values.
-    pub fn page_list(&self, indices: &[usize], detail: Detail) -> Value {
-        let source = self.detailed(detail);
-        Value::Array(indices.iter().map(|&i| Value::clone(&source[i])).collect())
-    }
-
-    fn detailed(&self, detail: Detail) -> &[Arc<Value>] {
-        if detail == Detail::Full {
-            &self.pages
-        } else {
-            &self.light
+    /// Page `i` as a listing shows it.
+    fn listed(&self, i: usize, detail: &Detail) -> Value {
+        match detail {
+            Detail::Full => Value::clone(&self.pages[i]),
+            Detail::Only(keys) => project(&self.pages[i], keys),
         }
     }
 
+    /// The listed pages `indices` as template values.
+    pub fn page_list(&self, indices: &[usize], detail: &Detail) -> Value {
+        Value::Array(indices.iter().map(|&i| self.listed(i, detail)).collect())
+    }
+
     /// A page's value with its `lower` and `higher` neighbours filled in.
-    pub fn page_with_neighbours(&self, page: &Page, index: usize, detail: Detail) -> Value {
-        let source = self.detailed(detail);
-        let neighbour = |n: Option<usize>| n.map_or(Value::Null, |i| Value::clone(&source[i]));
+    pub fn page_with_neighbours(&self, page: &Page, index: usize, detail: &Detail) -> Value {
+        let neighbour = |n: Option<usize>| n.map_or(Value::Null, |i| self.listed(i, detail));
         let mut value = Value::clone(&self.pages[index]);
         if let Value::Object(map) = &mut value {
             map.insert("lower".into(), neighbour(page.lower));
@@ -135,7 +165,7 @@ impl Values {
     }
 
     /// A section's value; with `pages`, its listed pages are included (Zola's full form).
-    pub fn section(&self, index: usize, pages: Option<Detail>) -> Value {
+    pub fn section(&self, index: usize, pages: Option<&Detail>) -> Value {
         let mut value = self.sections[index].clone();
         if let (Some(detail), Value::Object(map)) = (pages, &mut value) {
             map.insert(
@@ -147,7 +177,7 @@ impl Values {
     }
 
     /// A term's value: `name`, `slug`, `path`, `permalink`, `pages`, `page_count`.
-    pub fn term(&self, term: &Term, pages: &[usize], detail: Detail) -> Value {
+    pub fn term(&self, term: &Term, pages: &[usize], detail: &Detail) -> Value {
         object([
             ("name", json!(term.name)),
             ("slug", json!(term.slug)),
@@ -163,7 +193,7 @@ impl Values {
         let items: Vec<Value> = taxonomy
             .terms
             .iter()
-            .map(|t| self.term(t, &t.pages, Detail::Full))
+            .map(|t| self.term(t, &t.pages, &Detail::Full))
             .collect();
         object([
             ("kind", json!(taxonomy.config)),
