@@ -2,7 +2,8 @@
 //! while logins saturate the CPU, `/me` and `/refresh` throughput, and peak memory.
 //!
 //! `cargo bench -p kiln-sidecar --bench load`; `KILN_BENCH_SECONDS` sets each phase's length
-//! (default 6). Every phase stops at its deadline or after `MAX_REQUESTS`, whichever is first.
+//! (default 6) and `KILN_BENCH_PHASES` picks phases (default `logins,me,refresh`, e.g. to profile
+//! one). Every phase stops at its deadline or after `MAX_REQUESTS`, whichever is first.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,7 +18,7 @@ const PASSWORD: &str = "correct horse battery";
 /// No phase sends more than this many requests, whatever its duration.
 const MAX_REQUESTS: u64 = 2_000_000;
 /// Keep-alive connections used for the throughput phases.
-const CONNECTIONS: usize = 32;
+const CONNECTIONS: usize = 64;
 const PROBE_EVERY: Duration = Duration::from_millis(10);
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -30,12 +31,12 @@ fn main() -> Result<(), Error> {
     let phase = Duration::from_secs(seconds);
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     println!("kiln-sidecar load benchmark: {cores} cores, {seconds} s per phase, loopback only");
-    let ceiling = bcrypt_ceiling(cores, phase);
-    println!("bcrypt ceiling          {ceiling:>9.2} hashes/s  (cost 12, {cores} threads busy)");
+    let phases = std::env::var("KILN_BENCH_PHASES").unwrap_or_else(|_| "logins,me,refresh".into());
+    let phases: Vec<&str> = phases.split(',').map(str::trim).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(run(cores, phase, ceiling))?;
+    runtime.block_on(run(cores, phase, &phases))?;
     println!(
         "peak RSS                {:>9.1} MiB      (server and load generator, one process)",
         peak_rss_mib()
@@ -65,7 +66,7 @@ fn bcrypt_ceiling(cores: usize, phase: Duration) -> f64 {
     done as f64 / started.elapsed().as_secs_f64()
 }
 
-async fn run(cores: usize, phase: Duration, ceiling: f64) -> Result<(), Error> {
+async fn run(cores: usize, phase: Duration, phases: &[&str]) -> Result<(), Error> {
     let dir = tempfile::tempdir()?;
     let addr = start_server(dir.path(), cores).await?;
     let emails: Vec<String> = (0..cores).map(|n| format!("user{n}@example.com")).collect();
@@ -80,24 +81,60 @@ async fn run(cores: usize, phase: Duration, ceiling: f64) -> Result<(), Error> {
             return Err(format!("signup answered {status}").into());
         }
     }
-    let sessions = login_phase(addr, &emails, cores, phase, ceiling).await?;
-    let access = sessions
-        .first()
-        .map(|s| s.0.clone())
-        .ok_or("no login succeeded")?;
-    let me = get("/api/me", &format!("Authorization: Bearer {access}\r\n"));
-    let rate = throughput(addr, phase, vec![me; CONNECTIONS]).await?;
-    println!("/me                     {rate:>9.0} req/s    ({CONNECTIONS} keep-alive connections)");
-    let refresh_tokens = sessions
-        .into_iter()
-        .take(CONNECTIONS)
-        .map(|s| s.1)
-        .collect();
-    let rate = refresh_throughput(addr, phase, refresh_tokens).await?;
-    println!(
-        "/refresh                {rate:>9.0} req/s    (each rotation committed with synchronous=FULL)"
-    );
+    let (_, body) = Conn::open(addr)
+        .await?
+        .send(&login_request(&emails[0]))
+        .await?;
+    let access = field(&body, "accessToken").ok_or("login gave no access token")?;
+    let refresh = field(&body, "refreshToken").ok_or("login gave no refresh token")?;
+    if phases.contains(&"logins") {
+        let ceiling = bcrypt_ceiling(cores, phase);
+        println!(
+            "bcrypt ceiling          {ceiling:>9.2} hashes/s  (cost 12, {cores} threads busy)"
+        );
+        login_phase(addr, &emails, &access, cores, phase, ceiling).await?;
+    }
+    if phases.contains(&"me") {
+        let me = get("/api/me", &format!("Authorization: Bearer {access}\r\n"));
+        let rate = throughput(addr, phase, vec![me; CONNECTIONS]).await?;
+        println!(
+            "/me                     {rate:>9.0} req/s    ({CONNECTIONS} keep-alive connections)"
+        );
+    }
+    if phases.contains(&"refresh") {
+        let chains = fan_out(addr, &refresh, CONNECTIONS).await?;
+        let rate = refresh_throughput(addr, phase, chains).await?;
+        println!(
+            "/refresh                {rate:>9.0} req/s    ({CONNECTIONS} sessions rotating, each rotation committed with synchronous=FULL)"
+        );
+    }
     Ok(())
+}
+
+fn login_request(email: &str) -> Vec<u8> {
+    post(
+        "/api/login",
+        &format!(r#"{{"email":"{email}","password":"{PASSWORD}"}}"#),
+        "",
+    )
+}
+
+/// `count` independent sessions from one refresh token: presenting it again within the reuse
+/// grace window (two tabs) yields a sibling token each time, which then rotates on its own.
+async fn fan_out(addr: SocketAddr, token: &str, count: usize) -> Result<Vec<String>, Error> {
+    let mut conn = Conn::open(addr).await?;
+    let mut chains = Vec::with_capacity(count);
+    for _ in 0..count {
+        let (status, body) = conn
+            .send(&post(
+                "/api/refresh",
+                &format!(r#"{{"refreshToken":"{token}"}}"#),
+                "",
+            ))
+            .await?;
+        chains.push(field(&body, "refreshToken").ok_or(format!("refresh answered {status}"))?);
+    }
+    Ok(chains)
 }
 
 async fn start_server(dir: &std::path::Path, cores: usize) -> Result<SocketAddr, Error> {
@@ -122,35 +159,26 @@ async fn start_server(dir: &std::path::Path, cores: usize) -> Result<SocketAddr,
     Ok(addr)
 }
 
-/// Saturates the hashing pool with logins while probing `/health` and `/me` for latency;
-/// returns the `(access, refresh)` pairs of the last logins, for the later phases.
+/// Saturates the hashing pool with logins while probing `/health` and `/me` for latency.
 async fn login_phase(
     addr: SocketAddr,
     emails: &[String],
+    access: &str,
     cores: usize,
     phase: Duration,
     ceiling: f64,
-) -> Result<Vec<(String, String)>, Error> {
-    let login = |email: &str| {
-        post(
-            "/api/login",
-            &format!(r#"{{"email":"{email}","password":"{PASSWORD}"}}"#),
-            "",
-        )
-    };
-    let (_, first) = Conn::open(addr).await?.send(&login(&emails[0])).await?;
-    let access = field(&first, "accessToken").ok_or("login gave no token")?;
+) -> Result<(), Error> {
     let stop = Arc::new(AtomicBool::new(false));
     let clients = cores * 3;
     let started = Instant::now();
     let mut logins = Vec::new();
     for n in 0..clients {
-        let (request, stop) = (login(&emails[n % emails.len()]), Arc::clone(&stop));
+        let (request, stop) = (login_request(&emails[n % emails.len()]), Arc::clone(&stop));
         logins.push(tokio::spawn(async move {
             login_loop(addr, request, stop).await
         }));
     }
-    // Let the first logins start so the probes measure a saturated server, then probe.
+    // Let the first logins start so the probes measure a saturated server.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let health = tokio::spawn(probe(addr, get("/api/health", ""), phase));
     let me = tokio::spawn(probe(
@@ -161,11 +189,8 @@ async fn login_phase(
     let (health, me) = (health.await??, me.await??);
     stop.store(true, Ordering::Relaxed);
     let mut done = 0u64;
-    let mut sessions = Vec::new();
     for login in logins {
-        let made = login.await??;
-        done += made.len() as u64;
-        sessions.extend(made);
+        done += login.await??;
     }
     let rate = done as f64 / started.elapsed().as_secs_f64();
     println!(
@@ -184,30 +209,26 @@ async fn login_phase(
         ms(&me, 99),
         me.len()
     );
-    Ok(sessions)
+    Ok(())
 }
 
-/// Logs in over and over on one connection; returns every session it opened.
+/// Logs in over and over on one connection; returns how many succeeded.
 async fn login_loop(
     addr: SocketAddr,
     request: Vec<u8>,
     stop: Arc<AtomicBool>,
-) -> Result<Vec<(String, String)>, Error> {
+) -> Result<u64, Error> {
     let mut conn = Conn::open(addr).await?;
-    let mut sessions = Vec::new();
-    while !stop.load(Ordering::Relaxed) && (sessions.len() as u64) < MAX_REQUESTS {
-        let (status, body) = conn.send(&request).await?;
-        match (
-            status,
-            field(&body, "accessToken").zip(field(&body, "refreshToken")),
-        ) {
-            (200, Some(session)) => sessions.push(session),
-            _ => return Err(format!("login answered {status}").into()),
+    let mut count = 0u64;
+    while !stop.load(Ordering::Relaxed) && count < MAX_REQUESTS {
+        let (status, _) = conn.send(&request).await?;
+        if status != 200 {
+            return Err(format!("login answered {status}").into());
         }
+        count += 1;
     }
-    Ok(sessions)
+    Ok(count)
 }
-
 /// Sends `request` every `PROBE_EVERY` for `phase`, returning each latency.
 async fn probe(
     addr: SocketAddr,

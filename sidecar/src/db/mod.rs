@@ -1,5 +1,6 @@
 //! The SQLite database: opening, migrations, and one function per query the handlers need.
 
+mod checkpoint;
 mod migrations;
 mod queries;
 mod readers;
@@ -43,6 +44,7 @@ impl From<rusqlite::Error> for DbError {
 pub struct Db {
     pub writer: Writer,
     pub readers: Readers,
+    _checkpointer: checkpoint::Checkpointer,
 }
 
 impl Db {
@@ -54,13 +56,18 @@ impl Db {
         )?;
         // WAL lets readers run during a commit; it is a property of the file, so set it once here.
         writer.pragma_update(None, "journal_mode", "WAL")?;
+        // Checkpoints run on their own thread (below), not inside the writer's commits.
+        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
         migrations::apply(&mut writer)?;
         let readers = (0..READERS)
             .map(|_| connect_reader(path))
             .collect::<Result<Vec<_>, _>>()?;
+        let checkpointer =
+            checkpoint::Checkpointer::start(connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?)?;
         Ok(Db {
             writer: Writer::start(writer)?,
             readers: Readers::new(readers),
+            _checkpointer: checkpointer,
         })
     }
 
@@ -69,7 +76,7 @@ impl Db {
         if !self.writer.is_alive() {
             return Err(DbError("the writer thread has stopped".into()));
         }
-        self.readers.read(queries::schema_version).await.map(drop)
+        self.readers.quick(queries::schema_version).await.map(drop)
     }
 }
 

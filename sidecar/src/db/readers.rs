@@ -28,6 +28,25 @@ impl Readers {
         }
     }
 
+    /// For tiny queries on always-cached pages (the health check): runs on the calling thread
+    /// when a connection is free, sparing two thread hand-offs; otherwise like `read`.
+    pub async fn quick<T, F>(&self, query: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let query = match self
+            .inner
+            .conns
+            .iter()
+            .find_map(|conn| conn.try_lock().ok())
+        {
+            Some(conn) => return query(&conn).map_err(DbError::from),
+            None => query,
+        };
+        self.read(query).await
+    }
+
     /// Runs `query` on the next connection (round robin) off the async threads.
     pub async fn read<T, F>(&self, query: F) -> Result<T, DbError>
     where
