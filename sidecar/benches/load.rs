@@ -125,14 +125,7 @@ async fn fan_out(addr: SocketAddr, token: &str, count: usize) -> Result<Vec<Stri
     let mut conn = Conn::open(addr).await?;
     let mut chains = Vec::with_capacity(count);
     for _ in 0..count {
-        let (status, body) = conn
-            .send(&post(
-                "/api/refresh",
-                &format!(r#"{{"refreshToken":"{token}"}}"#),
-                "",
-            ))
-            .await?;
-        chains.push(field(&body, "refreshToken").ok_or(format!("refresh answered {status}"))?);
+        chains.push(conn.refresh(token).await?);
     }
     Ok(chains)
 }
@@ -297,20 +290,10 @@ async fn refresh_throughput(
                 let mut conn = Conn::open(addr).await?;
                 let mut count = 0u64;
                 while started.elapsed() < phase && count < MAX_REQUESTS {
-                    let (status, body) = conn
-                        .send(&post(
-                            "/api/refresh",
-                            &format!(r#"{{"refreshToken":"{token}"}}"#),
-                            "",
-                        ))
-                        .await?;
-                    token = match (status, field(&body, "refreshToken")) {
-                        (200, Some(next)) => next,
-                        _ => return Err::<u64, Error>(format!("refresh answered {status}").into()),
-                    };
+                    token = conn.refresh(&token).await?;
                     count += 1;
                 }
-                Ok(count)
+                Ok::<u64, Error>(count)
             })
         })
         .collect();
@@ -375,6 +358,14 @@ impl Conn {
             stream,
             buffer: Vec::with_capacity(4096),
         })
+    }
+
+    /// Rotates a refresh token and returns its successor.
+    async fn refresh(&mut self, token: &str) -> Result<String, Error> {
+        let body = format!(r#"{{"refreshToken":"{token}"}}"#);
+        let (status, answer) = self.send(&post("/api/refresh", &body, "")).await?;
+        let next = field(&answer, "refreshToken").filter(|_| status == 200);
+        next.ok_or_else(|| format!("refresh answered {status}").into())
     }
 
     /// Sends one request and returns the status and body of its answer.
