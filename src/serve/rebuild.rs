@@ -173,3 +173,100 @@ fn differing_files(old: &SiteOutput, new: &SiteOutput, changed: &[PathBuf]) -> V
         .cloned()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, OutputFile)]) -> SiteOutput {
+        let files = files
+            .iter()
+            .map(|(key, file)| (key.to_string(), file.clone()))
+            .collect();
+        SiteOutput {
+            files,
+            ..SiteOutput::default()
+        }
+    }
+
+    fn generated(text: &str) -> OutputFile {
+        OutputFile::Generated(Arc::from(text.as_bytes()))
+    }
+
+    fn showing(site: SiteOutput, error: Option<&str>) -> Snapshot {
+        let error = error.map(str::to_owned);
+        Snapshot {
+            site: Some(Arc::new(site)),
+            error,
+            generation: 7,
+            update: PageUpdate::Reload,
+        }
+    }
+
+    fn copied(path: &str) -> OutputFile {
+        OutputFile::Copied(PathBuf::from(path))
+    }
+
+    #[test]
+    fn an_unchanged_site_wakes_no_page() {
+        let old = showing(site(&[("index.html", generated("a"))]), None);
+        let new = site(&[("index.html", generated("a"))]);
+        assert_eq!(page_update(&old, &new, &[]), None);
+    }
+
+    #[test]
+    fn a_changed_page_reloads() {
+        let old = showing(
+            site(&[("index.html", generated("a")), ("s.css", generated("x"))]),
+            None,
+        );
+        let new = site(&[("index.html", generated("b")), ("s.css", generated("y"))]);
+        assert_eq!(page_update(&old, &new, &[]), Some(PageUpdate::Reload));
+    }
+
+    #[test]
+    fn only_stylesheets_changed_swaps_them_in_place() {
+        let old = showing(
+            site(&[
+                ("index.html", generated("a")),
+                ("s.css", copied("/site/static/s.css")),
+            ]),
+            None,
+        );
+        let new = site(&[
+            ("index.html", generated("a")),
+            ("s.css", copied("/site/static/s.css")),
+        ]);
+        let changed = [PathBuf::from("/site/static/s.css")];
+        let expected = PageUpdate::Stylesheets(vec!["/s.css".into()]);
+        assert_eq!(page_update(&old, &new, &changed), Some(expected));
+    }
+
+    #[test]
+    fn added_and_removed_files_count_as_changes() {
+        let old = site(&[("a/index.html", generated("a"))]);
+        let new = site(&[("b/index.html", generated("a"))]);
+        assert_eq!(
+            differing_files(&old, &new, &[]),
+            ["a/index.html", "b/index.html"]
+        );
+    }
+
+    #[test]
+    fn the_first_good_build_after_an_error_reloads_to_drop_the_overlay() {
+        let old = showing(site(&[("index.html", generated("a"))]), Some("broken"));
+        let new = site(&[("index.html", generated("a"))]);
+        assert_eq!(page_update(&old, &new, &[]), Some(PageUpdate::Reload));
+    }
+
+    #[test]
+    fn a_failed_build_keeps_the_last_good_site_and_moves_on_a_generation() {
+        let old = showing(site(&[("index.html", generated("a"))]), None);
+        let next = failed(&old, "templates/page.html:3: oops".into());
+        assert!(Arc::ptr_eq(
+            next.site.as_ref().unwrap(),
+            old.site.as_ref().unwrap()
+        ));
+        assert_eq!((next.generation, next.update), (8, PageUpdate::ShowError));
+    }
+}
