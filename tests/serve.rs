@@ -222,8 +222,8 @@ async fn after_each_kind_of_edit_the_served_site_equals_a_full_build_of_the_edit
     let before = full_build(&site, server);
     let episode = first_episode(&site);
 
-    // A page, a page shown in listings and feeds, a template, a page removed: what a
-    // rebuild must get right, each compared file by file with a fresh full build.
+    // A page, a page shown in listings and feeds, a template, a page removed, the config:
+    // what a rebuild must get right, each compared file by file with a fresh full build.
     append_paragraph(&site, ABOUT_MD, "A sentence added while the server runs.");
     let before = served_equals_full_build(&site, server, before, 1).await;
     let episode_md = site.read(&episode);
@@ -237,7 +237,12 @@ async fn after_each_kind_of_edit_the_served_site_equals_a_full_build_of_the_edit
     site.write("templates/episode.html", &edited);
     let before = served_equals_full_build(&site, server, before, 3).await;
     std::fs::remove_file(site.path(&episode)).expect("remove the episode");
-    served_equals_full_build(&site, server, before, 4).await;
+    let before = served_equals_full_build(&site, server, before, 4).await;
+    let config = site.read("config.toml");
+    let renamed = config.replacen("title = \"", "title = \"Renamed ", 1);
+    assert_ne!(renamed, config, "config.toml has a title");
+    site.write("config.toml", &renamed);
+    served_equals_full_build(&site, server, before, 5).await;
 }
 
 #[tokio::test]

@@ -32,9 +32,7 @@ impl SiteBuilder {
         let started = Instant::now();
         match self.rebuild(&[]) {
             Ok((site, _)) => {
-                for warning in &site.warnings {
-                    eprintln!("warning: {warning}");
-                }
+                print_new_warnings(None, &site);
                 println!("{}", site.summary(started.elapsed().as_millis()));
                 let update = PageUpdate::Reload;
                 Snapshot {
@@ -95,6 +93,7 @@ pub fn rebuild_loop(
         let current = publish.borrow().clone();
         let next = match builder.rebuild(&changed) {
             Ok((site, report)) => {
+                print_new_warnings(current.site.as_deref(), &site);
                 let update = page_update(&current, &site, &changed);
                 let detail = match &update {
                     None => ", no page changed".to_owned(),
@@ -112,6 +111,18 @@ pub fn rebuild_loop(
             }
         };
         publish.send_replace(Arc::new(next));
+    }
+}
+
+/// Warnings the previous build did not have; the others were printed already.
+fn print_new_warnings(previous: Option<&SiteOutput>, site: &SiteOutput) {
+    let known = previous.map_or(&[][..], |previous| &previous.warnings[..]);
+    for warning in site
+        .warnings
+        .iter()
+        .filter(|warning| !known.contains(warning))
+    {
+        eprintln!("warning: {warning}");
     }
 }
 
