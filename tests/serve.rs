@@ -15,7 +15,7 @@ use hyper::{Method, StatusCode};
 use kiln::{BuildOptions, OutputFile, SiteOutput, render_site};
 
 use browser::Browser;
-use support::{Server, Site, eventually, request};
+use support::{Server, Site, eventually, request, request_with};
 
 /// A content page of the example site: its Markdown file and its URL.
 const ABOUT_MD: &str = "content/about.md";
@@ -89,6 +89,45 @@ async fn pages_are_served_at_pretty_urls_with_their_content_types() {
     let head = request(Method::HEAD, &format!("{}{ABOUT_URL}", server.url)).await;
     assert_eq!(head.status, StatusCode::OK);
     assert!(head.body.is_empty());
+}
+
+#[tokio::test]
+async fn audio_answers_range_requests_so_players_can_seek() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let full = full_build(&site, &server);
+    let (key, source) = full
+        .files
+        .iter()
+        .find_map(|(key, file)| match file {
+            OutputFile::Copied(source) if key.ends_with(".mp3") => Some((key, source)),
+            _ => None,
+        })
+        .expect("the example site bundles mp3 episodes");
+    let audio = std::fs::read(source).expect("the mp3");
+    let url = format!("{}/{key}", server.url);
+
+    let whole = request(Method::GET, &url).await;
+    assert_eq!(whole.status, StatusCode::OK);
+    assert_eq!(whole.header("content-type"), "audio/mpeg");
+    assert_eq!(whole.header("accept-ranges"), "bytes");
+    assert_eq!(whole.body, audio);
+
+    let part = request_with(Method::GET, &url, &[("range", "bytes=100-199")]).await;
+    assert_eq!(part.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        part.header("content-range"),
+        format!("bytes 100-199/{}", audio.len())
+    );
+    assert_eq!(part.body, audio[100..200]);
+
+    let past_the_end = format!("bytes={}-", audio.len());
+    let beyond = request_with(Method::GET, &url, &[("range", &past_the_end)]).await;
+    assert_eq!(beyond.status, StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        beyond.header("content-range"),
+        format!("bytes */{}", audio.len())
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! `kiln serve`: build in memory, serve it with the sidecar under `/api`, watch and live-reload.
 
+mod byte_range;
 mod http;
 mod live_reload;
 mod rebuild;

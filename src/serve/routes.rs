@@ -12,6 +12,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use kiln_sidecar::Sidecar;
 use tokio::sync::watch;
 
+use super::byte_range::{self, Part};
 use super::live_reload::{self, EVENTS_PATH, SCRIPT, SCRIPT_PATH};
 use super::resolve::{Resolved, content_type, resolve};
 use super::snapshot::Snapshot;
@@ -47,7 +48,7 @@ impl App {
                 Full::new(Bytes::from_static(SCRIPT.as_bytes())),
                 "text/javascript; charset=utf-8",
             ),
-            _ => self.site_file(request.uri()).await,
+            _ => self.site_file(&request).await,
         }
     }
 
@@ -65,7 +66,8 @@ impl App {
         with_type(stream, "text/event-stream")
     }
 
-    async fn site_file(&self, uri: &hyper::Uri) -> Response<Body> {
+    async fn site_file(&self, request: &Request<Incoming>) -> Response<Body> {
+        let uri = request.uri();
         let snapshot = self.snapshots.borrow().clone();
         let Some(site) = snapshot.site.as_deref() else {
             return first_build_failed(&snapshot);
@@ -73,7 +75,11 @@ impl App {
         let found = resolve(uri.path(), uri.query(), |key| site.files.contains_key(key));
         match found {
             Resolved::File(key) => match file_bytes(site, &key).await {
-                Some(bytes) => page(StatusCode::OK, &key, bytes, &snapshot),
+                Some(bytes) => {
+                    let range = request.headers().get(header::RANGE);
+                    let range = range.and_then(|value| value.to_str().ok());
+                    file(&key, bytes, range, &snapshot)
+                }
                 None => not_found(site, &snapshot).await,
             },
             Resolved::Redirect(location) => redirect(&location),
@@ -113,15 +119,39 @@ fn first_build_failed(snapshot: &Snapshot) -> Response<Body> {
     )
 }
 
-/// One output file as a response; HTML gets the live-reload script (and the overlay).
-fn page(status: StatusCode, key: &str, bytes: Bytes, snapshot: &Snapshot) -> Response<Body> {
+/// One output file, as asked for: HTML gets the live-reload script, anything else honours a
+/// `Range` header, so players can seek in audio and video.
+fn file(key: &str, bytes: Bytes, range: Option<&str>, snapshot: &Snapshot) -> Response<Body> {
     let content_type = content_type(key);
-    let bytes = if content_type.starts_with("text/html") {
-        Bytes::from(live_reload::inject(&bytes, snapshot))
-    } else {
-        bytes
+    if content_type.starts_with("text/html") {
+        return page(StatusCode::OK, key, bytes, snapshot);
+    }
+    let (status, bytes, content_range) = match byte_range::select(range, bytes) {
+        Part::Whole(bytes) => (StatusCode::OK, bytes, None),
+        Part::Range {
+            bytes,
+            content_range,
+        } => (StatusCode::PARTIAL_CONTENT, bytes, Some(content_range)),
+        Part::Unsatisfiable { content_range } => (
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            Bytes::new(),
+            Some(content_range),
+        ),
     };
     let mut response = with_type(Full::new(bytes), &content_type);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if let Some(value) = content_range.and_then(|value| HeaderValue::from_str(&value).ok()) {
+        headers.insert(header::CONTENT_RANGE, value);
+    }
+    response
+}
+
+/// An HTML page with the live-reload script (and the overlay when the build is broken).
+fn page(status: StatusCode, key: &str, bytes: Bytes, snapshot: &Snapshot) -> Response<Body> {
+    let html = Bytes::from(live_reload::inject(&bytes, snapshot));
+    let mut response = with_type(Full::new(html), &content_type(key));
     *response.status_mut() = status;
     response
 }

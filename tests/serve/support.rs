@@ -200,7 +200,12 @@ impl Reply {
 }
 
 pub async fn request(method: Method, url: &str) -> Reply {
-    let response = open(method, url).await;
+    request_with(method, url, &[]).await
+}
+
+/// [`request`] with request headers.
+pub async fn request_with(method: Method, url: &str, headers: &[(&str, &str)]) -> Reply {
+    let response = open_with(method, url, headers).await;
     let status = response.status();
     let headers = response.headers().clone();
     let body = response
@@ -219,12 +224,21 @@ pub async fn request(method: Method, url: &str) -> Reply {
 
 /// Sends a request and returns as soon as the response headers arrive.
 pub async fn open(method: Method, url: &str) -> hyper::Response<hyper::body::Incoming> {
+    open_with(method, url, &[]).await
+}
+
+/// [`open`] with request headers.
+pub async fn open_with(
+    method: Method,
+    url: &str,
+    headers: &[(&str, &str)],
+) -> hyper::Response<hyper::body::Incoming> {
     let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
-    let request = Request::builder()
-        .method(&method)
-        .uri(url)
-        .body(Empty::new())
-        .expect("request");
+    let mut request = Request::builder().method(&method).uri(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request.body(Empty::new()).expect("request");
     client
         .request(request)
         .await
