@@ -22,6 +22,9 @@ pub struct Rebuilder {
     opts: BuildOptions,
     memory: Memory,
     last: Option<Arc<SiteOutput>>,
+    /// Tests turn the listing projections off to prove they change no byte.
+    #[cfg(test)]
+    full_values: bool,
 }
 
 /// What the previous run left that the next one may reuse. Every part is either exact for the
@@ -71,6 +74,8 @@ impl Rebuilder {
             opts,
             memory: Memory::default(),
             last: None,
+            #[cfg(test)]
+            full_values: false,
         }
     }
 
@@ -201,8 +206,23 @@ impl Rebuilder {
 
         let started = Instant::now();
         let values = Arc::new(Values::new(&site, memory.values.as_deref()));
-        crate::templates::register_functions(tera, Arc::clone(&values));
-        let renderer = Renderer::new(&site, tera, Arc::clone(&values), &shows, &loaded.templates);
+        #[allow(unused_mut)]
+        let mut uses = crate::template_use::analyse(crate::templates::all_texts(&loaded.templates));
+        #[cfg(test)]
+        if self.full_values {
+            uses.values_mut()
+                .for_each(|u| u.detail = crate::values::Detail::Full);
+        }
+        let function_detail = crate::template_use::function_detail(&uses);
+        crate::templates::register_functions(tera, Arc::clone(&values), function_detail);
+        let renderer = Renderer::new(
+            &site,
+            tera,
+            Arc::clone(&values),
+            &shows,
+            &loaded.templates,
+            uses,
+        );
         let (jobs, plan_errors) = crate::render::plan(&site, &shows);
         let rendered = renderer.render_all(&jobs, &memory.outputs);
         let fresh = rendered.fresh;
@@ -426,6 +446,24 @@ mod tests {
         let full = crate::render_site(&site.opts()).unwrap();
         for path in ["blog/index.html", "blog/page/2/index.html"] {
             assert_eq!(light.files[path], full.files[path], "{path}");
+        }
+    }
+
+    #[test]
+    fn the_example_site_renders_the_same_bytes_with_projected_or_full_values() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let opts = BuildOptions {
+            root,
+            base_url: None,
+            drafts: false,
+        };
+        let projected = crate::render_site(&opts).unwrap();
+        let mut full = Rebuilder::new(opts);
+        full.full_values = true;
+        let (full, _) = full.rebuild(&[]).unwrap();
+        assert_eq!(projected.files.len(), full.files.len());
+        for (path, file) in &full.files {
+            assert_eq!(&projected.files[path], file, "{path}");
         }
     }
 

@@ -155,9 +155,9 @@ impl<'a> Renderer<'a> {
         values: Arc<Values>,
         shows: &'a [Show],
         sources: &'a [crate::load::TemplateSource],
+        uses: HashMap<String, TemplateUse>,
     ) -> Self {
         let config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
-        let uses = crate::template_use::analyse(crate::templates::all_texts(sources));
         Renderer {
             site,
             tera,

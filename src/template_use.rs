@@ -18,6 +18,17 @@ pub struct TemplateUse {
     pub reads_urls: bool,
 }
 
+/// What template functions (`get_section`, `get_page`, `get_taxonomy`) must return: enough for
+/// every template that calls them.
+pub fn function_detail(uses: &HashMap<String, TemplateUse>) -> Detail {
+    let callers = uses.values().filter(|u| u.reads_content).map(|u| &u.detail);
+    callers
+        .fold(None, |acc: Option<Detail>, d| {
+            Some(acc.map_or_else(|| d.clone(), |a| a.union(d)))
+        })
+        .unwrap_or(Detail::Full)
+}
+
 /// Scans every template (`(name, text)` pairs) once.
 pub fn analyse<'a>(
     templates: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -129,7 +140,10 @@ fn detail_for(text: &str) -> Detail {
         .filter(|k| words.contains(*k) && (heavy_allowed || !HEAVY_FIELDS.contains(*k)))
         .map(|k| k.to_string())
         .collect();
-    Detail::Only(keys.into())
+    Detail::Only {
+        keys: keys.into(),
+        lists: words.contains("pages"),
+    }
 }
 
 /// A `[name]` subscript inside a tag: a field chosen at render time.
@@ -246,7 +260,7 @@ mod tests {
     fn keeps(detail: &Detail, key: &str) -> bool {
         match detail {
             Detail::Full => true,
-            Detail::Only(keys) => keys.iter().any(|k| k == key),
+            Detail::Only { keys, .. } => keys.iter().any(|k| k == key),
         }
     }
 
@@ -287,6 +301,46 @@ mod tests {
         assert_eq!(
             detail(&[("d.html", "{{ page.lower[name] }}")], "d.html"),
             Detail::Full
+        );
+    }
+
+    #[test]
+    fn templates_that_never_say_pages_get_no_listed_pages() {
+        let list = detail(
+            &[(
+                "l.html",
+                "{% for t in terms %}{{ t.name }} {{ t.page_count }}{% endfor %}",
+            )],
+            "l.html",
+        );
+        assert!(
+            matches!(list, Detail::Only { lists: false, .. }),
+            "{list:?}"
+        );
+        let paged = detail(
+            &[("p.html", "{% for p in paginator.pages %}{% endfor %}")],
+            "p.html",
+        );
+        assert!(
+            matches!(paged, Detail::Only { lists: true, .. }),
+            "{paged:?}"
+        );
+    }
+
+    #[test]
+    fn functions_return_enough_for_every_template_that_calls_them() {
+        let uses = analyse([
+            (
+                "a.html",
+                "{% set s = get_section(path='x') %}{% for p in s.pages %}{{ p.title }}{% endfor %}",
+            ),
+            ("b.html", "{% set q = get_page(path='y') %}{{ q.summary }}"),
+            ("c.html", "{{ page.word_count }}"),
+        ]);
+        let detail = function_detail(&uses);
+        assert!(
+            keeps(&detail, "title") && keeps(&detail, "summary") && !keeps(&detail, "word_count"),
+            "{detail:?}"
         );
     }
 

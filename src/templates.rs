@@ -142,26 +142,28 @@ pub fn chain(error: &dyn std::error::Error) -> String {
 }
 
 /// Registers `get_url`, `get_page`, `get_section`, `get_taxonomy_url` and `get_taxonomy`.
-pub fn register_functions(tera: &mut Tera, values: Arc<Values>) {
+/// Their results carry `detail` of each page: enough for every template that calls them.
+pub fn register_functions(tera: &mut Tera, values: Arc<Values>, detail: Detail) {
+    let detail = Arc::new(detail);
     let v = values.clone();
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
         get_url(&v, args)
     });
-    let v = values.clone();
+    let (v, d) = (values.clone(), detail.clone());
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
         match v.by_rel.get(path_arg(args, "get_page")?) {
-            Some(Item::Page(i)) => Ok(Value::clone(&v.pages[*i])),
+            Some(Item::Page(i)) => Ok(v.listed(*i, &d)),
             _ => Err(not_found("get_page", args)),
         }
     });
-    let v = values.clone();
+    let (v, d) = (values.clone(), detail.clone());
     tera.register_function("get_section", move |args: &HashMap<String, Value>| {
         let metadata_only = args
             .get("metadata_only")
             .and_then(Value::as_bool)
             .unwrap_or(false);
         match v.by_rel.get(path_arg(args, "get_section")?) {
-            Some(Item::Section(i)) => Ok(v.section(*i, (!metadata_only).then_some(&Detail::Full))),
+            Some(Item::Section(i)) => Ok(v.section(*i, (!metadata_only).then_some(&*d))),
             _ => Err(not_found("get_section", args)),
         }
     });
@@ -185,7 +187,7 @@ pub fn register_functions(tera: &mut Tera, values: Arc<Values>) {
             .taxonomies
             .iter()
             .find(|t| t.config.name == kind)
-            .map(|t| values.taxonomy_value(t))
+            .map(|t| values.taxonomy_value(t, &detail))
             .ok_or_else(|| {
                 tera::Error::msg(format!("get_taxonomy: no taxonomy `{kind}` in config.toml"))
             })

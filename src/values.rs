@@ -13,9 +13,28 @@ use crate::site::{Item, Page, Section, Site, Taxonomy, Term};
 pub enum Detail {
     /// Everything, as in Zola.
     Full,
-    /// Only these fields: the ones the template's text names at all (see `template_use`).
-    /// A listing then copies a few small fields per page instead of the whole page.
-    Only(Arc<[String]>),
+    /// Only the fields the template's text names at all (see `template_use`), so a listing
+    /// copies a few small fields per page instead of whole pages; and no listed pages at all
+    /// (`lists == false`) when the text never says `pages`.
+    Only { keys: Arc<[String]>, lists: bool },
+}
+
+impl Detail {
+    /// The smallest detail that serves both `self` and `other`.
+    pub fn union(&self, other: &Detail) -> Detail {
+        match (self, other) {
+            (Detail::Only { keys: a, lists: la }, Detail::Only { keys: b, lists: lb }) => {
+                let mut keys: Vec<String> = a.iter().chain(b.iter()).cloned().collect();
+                keys.sort();
+                keys.dedup();
+                Detail::Only {
+                    keys: keys.into(),
+                    lists: *la || *lb,
+                }
+            }
+            _ => Detail::Full,
+        }
+    }
 }
 
 /// Every field of a page value (kept in step with `page_value`, checked by a test).
@@ -141,15 +160,18 @@ impl Values {
     }
 
     /// Page `i` as a listing shows it.
-    fn listed(&self, i: usize, detail: &Detail) -> Value {
+    pub fn listed(&self, i: usize, detail: &Detail) -> Value {
         match detail {
             Detail::Full => Value::clone(&self.pages[i]),
-            Detail::Only(keys) => project(&self.pages[i], keys),
+            Detail::Only { keys, .. } => project(&self.pages[i], keys),
         }
     }
 
     /// The listed pages `indices` as template values.
     pub fn page_list(&self, indices: &[usize], detail: &Detail) -> Value {
+        if let Detail::Only { lists: false, .. } = detail {
+            return Value::Array(Vec::new());
+        }
         Value::Array(indices.iter().map(|&i| self.listed(i, detail)).collect())
     }
 
@@ -189,11 +211,11 @@ impl Values {
     }
 
     /// A taxonomy's value as `get_taxonomy` returns it: its config and its terms with pages.
-    pub fn taxonomy_value(&self, taxonomy: &Taxonomy) -> Value {
+    pub fn taxonomy_value(&self, taxonomy: &Taxonomy, detail: &Detail) -> Value {
         let items: Vec<Value> = taxonomy
             .terms
             .iter()
-            .map(|t| self.term(t, &t.pages, &Detail::Full))
+            .map(|t| self.term(t, &t.pages, detail))
             .collect();
         object([
             ("kind", json!(taxonomy.config)),
