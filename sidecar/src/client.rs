@@ -36,19 +36,26 @@ impl Client {
 }
 
 /// The right-most address that is not one of our proxies: everything left of it is whatever
-/// the client chose to send, so it is never believed.
+/// the client chose to send, so it is never believed. Proxies append well-formed addresses, so
+/// the walk stops at the first malformed hop and answers the nearest proxy's peer seen so far.
 fn forwarded_client(headers: &HeaderMap, is_trusted: &impl Fn(&IpAddr) -> bool) -> Option<IpAddr> {
-    let mut hops: Vec<IpAddr> = Vec::new();
-    for value in headers.get_all("x-forwarded-for") {
-        for hop in value.to_str().ok()?.split(',') {
-            hops.push(canonical(hop.trim().parse().ok()?));
+    let values: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let mut nearest = None;
+    for hop in values.iter().flat_map(|value| value.split(',')).rev() {
+        let Ok(ip) = hop.trim().parse::<IpAddr>() else {
+            break;
+        };
+        let ip = canonical(ip);
+        if !is_trusted(&ip) {
+            return Some(ip);
         }
+        nearest = Some(ip);
     }
-    hops.iter()
-        .rev()
-        .find(|ip| !is_trusted(ip))
-        .or(hops.first())
-        .copied()
+    nearest
 }
 
 fn canonical(ip: IpAddr) -> IpAddr {
@@ -85,6 +92,17 @@ mod tests {
         let client = Client::identify(
             "10.0.0.2:4000".parse().unwrap(),
             &headers("6.6.6.6, 198.51.100.9, 10.0.0.5"),
+            &trusted,
+        );
+        assert_eq!(client.ip, "198.51.100.9".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn junk_a_client_puts_in_forwarded_for_does_not_hide_its_address() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let client = Client::identify(
+            "10.0.0.2:4000".parse().unwrap(),
+            &headers("junk, 198.51.100.9"),
             &trusted,
         );
         assert_eq!(client.ip, "198.51.100.9".parse::<IpAddr>().unwrap());

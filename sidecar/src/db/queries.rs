@@ -48,6 +48,9 @@ pub enum Rotation {
     Refused,
 }
 
+/// How long the audit trail keeps an attempt: long enough to investigate, bounded under a flood.
+pub const AUDIT_DAYS: u32 = 90;
+
 const USER_COLUMNS: &str = "id, fullname, email, created_at";
 
 fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
@@ -202,15 +205,60 @@ pub fn record_audit(conn: &Connection, entry: &AuditEntry) -> Result<(), DbError
     Ok(())
 }
 
-/// Drops refresh tokens past their expiry, and families left with none; returns tokens removed.
+/// Drops refresh tokens past their expiry, families left with none, and audit rows older than
+/// `AUDIT_DAYS`; returns the number of tokens removed.
 pub fn delete_expired(conn: &Connection, now: u64) -> Result<usize, DbError> {
     let removed = conn.execute(
         "DELETE FROM refresh_tokens WHERE expires_at < ?1",
         [now as i64],
     )?;
     conn.execute(
+        "DELETE FROM audit WHERE at < strftime('%Y-%m-%dT%H:%M:%fZ', ?1, 'unixepoch', ?2)",
+        params![now as i64, format!("-{AUDIT_DAYS} days")],
+    )?;
+    conn.execute(
         "DELETE FROM token_families WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = token_families.id)",
         [],
     )?;
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn housekeeping_drops_expired_tokens_and_old_audit_rows_only() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrations::apply(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO users (fullname, email, password_hash) VALUES ('A', 'a@b.co', 'x')",
+            [],
+        )
+        .unwrap();
+        start_family(&conn, 1, b"old", 1_000, 0).unwrap();
+        start_family(&conn, 1, b"live", 9_000_000_000, 0).unwrap();
+        conn.execute("INSERT INTO audit (at, action, outcome, ip) VALUES ('2000-01-01T00:00:00.000Z', 'login', 'ok', '::1')", []).unwrap();
+        let now = 1_800_000_000; // 2027
+        record_audit(
+            &conn,
+            &AuditEntry {
+                action: "login",
+                outcome: "ok",
+                ip: "::1".into(),
+                email: None,
+                user_id: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(delete_expired(&conn, now).unwrap(), 1);
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(count("SELECT count(*) FROM refresh_tokens"), 1);
+        assert_eq!(count("SELECT count(*) FROM token_families"), 1);
+        assert_eq!(
+            count("SELECT count(*) FROM audit"),
+            1,
+            "the recent row stays"
+        );
+    }
 }
