@@ -368,9 +368,10 @@ async fn without_javascript_signup_logout_and_login_work_and_auth_pages_have_no_
     let site = Site::example();
     let server = Server::start(&site);
     let url = server.url.clone();
+    const PASSWORD: &str = "correct horse battery";
     in_browser(false, move |browser| async move {
         let email = "ada@example.com";
-        let password = "correct horse battery";
+        let password = PASSWORD;
 
         browser
             .goto(&format!("{url}/signup/"))
@@ -459,6 +460,15 @@ async fn without_javascript_signup_logout_and_login_work_and_auth_pages_have_no_
         }
     })
     .await;
+    let log = server.log().join("\n");
+    assert!(
+        log.contains("outcome=\"ok\""),
+        "the sidecar's log reaches the serve log:\n{log}"
+    );
+    assert!(
+        !log.contains(PASSWORD),
+        "a password reached the log:\n{log}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

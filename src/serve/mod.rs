@@ -41,6 +41,13 @@ pub struct ServeArgs {
 
 /// Runs the development server until Ctrl-C.
 pub fn run(args: ServeArgs) -> Result<(), String> {
+    // The sidecar reports through `tracing`; without a subscriber its warnings would be lost.
+    // `try_init` leaves one a host program installed in place.
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let _ = tracing_subscriber::fmt()
+        .with_target(false)
+        .with_ansi(colours)
+        .try_init();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
