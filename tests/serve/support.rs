@@ -1,5 +1,5 @@
-//! Test support: a temporary copy of the example site, the real `kiln serve` on it, and a bare
-//! HTTP client.
+//! Test support: a temporary copy of the example site, the real `kiln serve` on it, a bare
+//! HTTP client, and what the tests need to know about the example site.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -13,6 +13,11 @@ use hyper::header::HeaderMap;
 use hyper::{Method, Request, StatusCode};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use kiln::{BuildOptions, OutputFile, SiteOutput, render_site};
+
+/// A content page of the example site: its Markdown file and its URL.
+pub const ABOUT_MD: &str = "content/about.md";
+pub const ABOUT_URL: &str = "/about/";
 
 /// A throwaway copy of the repository's example site.
 pub struct Site {
@@ -262,4 +267,54 @@ where
         );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+}
+
+/// Removes what serve mode adds to HTML, to compare a served page with the built file.
+pub fn without_live_reload(html: &str) -> String {
+    let Some(start) = html.find("<script id=\"kiln-live-reload\"") else {
+        return html.to_owned();
+    };
+    let end =
+        start + html[start..].find("</script>").expect("the script closes") + "</script>".len();
+    format!("{}{}", &html[..start], &html[end..])
+}
+
+/// Appends a paragraph to a page's Markdown, as an author would.
+pub fn append_paragraph(site: &Site, markdown: &str, text: &str) {
+    let source = site.read(markdown);
+    site.write(markdown, &format!("{}\n\n{text}\n", source.trim_end()));
+}
+
+/// A full build of the site as the server would build it, in this process.
+pub fn full_build(site: &Site, server: &Server) -> SiteOutput {
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: Some(server.url.clone()),
+        drafts: false,
+    };
+    render_site(&options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn site_404(site: &Site, server: &Server) -> String {
+    match full_build(site, server).files.get("404.html") {
+        Some(OutputFile::Generated(bytes)) => String::from_utf8(bytes.to_vec()).expect("utf-8"),
+        _ => panic!("the example site has a generated 404.html"),
+    }
+}
+
+/// The URL path of the first stylesheet a page links.
+pub fn stylesheet_path(html: &str, site_url: &str) -> String {
+    let link = html
+        .split("<link")
+        .find(|tag| tag.contains("stylesheet"))
+        .expect("a stylesheet link");
+    let href = link
+        .split("href=\"")
+        .nth(1)
+        .expect("an href")
+        .split('"')
+        .next()
+        .expect("a value");
+    let path = href.strip_prefix(site_url).unwrap_or(href);
+    path.split('?').next().unwrap_or(path).to_owned()
 }

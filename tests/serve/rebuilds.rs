@@ -1,0 +1,188 @@
+//! Rebuilds while serving: every kind of edit ends in what a full build makes, and a broken
+//! build shows its error over the last good site.
+
+use std::time::Duration;
+
+use hyper::StatusCode;
+use kiln::{OutputFile, SiteOutput};
+
+use crate::support::{
+    ABOUT_MD, ABOUT_URL, Server, Site, append_paragraph, eventually, full_build,
+    without_live_reload,
+};
+
+#[tokio::test]
+async fn a_broken_template_shows_an_overlay_over_the_last_good_site_until_fixed() {
+    let site = Site::example();
+    let server = &Server::start(&site);
+    let good = server.get(ABOUT_URL).await.text();
+    assert!(!good.contains("kiln-build-error"));
+
+    let template = site.read("templates/page.html");
+    site.write("templates/page.html", &format!("{template}\n{{% if %}}\n"));
+    let broken = eventually(
+        Duration::from_secs(10),
+        "the overlay appears",
+        || async move {
+            let page = server.get(ABOUT_URL).await.text();
+            page.contains("id=\"kiln-build-error\"").then_some(page)
+        },
+    )
+    .await;
+    assert!(
+        broken.contains("page.html"),
+        "the overlay names the template:\n{broken}"
+    );
+    let before_overlay = &broken[..broken
+        .find("<script id=\"kiln-live-reload\"")
+        .expect("script")];
+    assert_eq!(
+        before_overlay,
+        &good[..good
+            .find("<script id=\"kiln-live-reload\"")
+            .expect("script")]
+    );
+    server.wait_for_log("page.html", Duration::from_secs(5));
+
+    site.write("templates/page.html", &template);
+    eventually(
+        Duration::from_secs(10),
+        "the overlay goes away",
+        || async move {
+            let page = server.get(ABOUT_URL).await.text();
+            (!page.contains("kiln-build-error")).then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn after_each_kind_of_edit_the_served_site_equals_a_full_build_of_the_edited_tree() {
+    let site = Site::example();
+    let server = &Server::start(&site);
+    let before = full_build(&site, server);
+    let episode = first_episode(&site);
+
+    // A page, a page shown in listings and feeds, a template, a page removed, the config:
+    // what a rebuild must get right, each compared file by file with a fresh full build.
+    append_paragraph(&site, ABOUT_MD, "A sentence added while the server runs.");
+    let before = served_equals_full_build(&site, server, before, 1).await;
+    let episode_md = site.read(&episode);
+    let retitled = episode_md.replacen("title = \"", "title = \"Retitled: ", 1);
+    assert_ne!(retitled, episode_md, "{episode} has a TOML title");
+    site.write(&episode, &retitled);
+    let before = served_equals_full_build(&site, server, before, 2).await;
+    let template = site.read("templates/episode.html");
+    let edited = template.replace("{% endblock main %}", "<p>Edited.</p>{% endblock main %}");
+    assert_ne!(edited, template, "episode.html fills the main block");
+    site.write("templates/episode.html", &edited);
+    let before = served_equals_full_build(&site, server, before, 3).await;
+    std::fs::remove_file(site.path(&episode)).expect("remove the episode");
+    let before = served_equals_full_build(&site, server, before, 4).await;
+    let config = site.read("config.toml");
+    let renamed = config.replacen("title = \"", "title = \"Renamed ", 1);
+    assert_ne!(renamed, config, "config.toml has a title");
+    site.write("config.toml", &renamed);
+    served_equals_full_build(&site, server, before, 5).await;
+}
+
+/// The Markdown file of one episode, which show pages, feeds and the home page list.
+fn first_episode(site: &Site) -> String {
+    let shows = std::fs::read_dir(site.path("content/shows")).expect("content/shows");
+    let mut episodes: Vec<String> = shows
+        .flatten()
+        .filter(|show| show.path().is_dir())
+        .flat_map(|show| {
+            std::fs::read_dir(show.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|entry| entry.path().join("index.md"))
+        .filter(|index| index.is_file())
+        .map(|index| {
+            index
+                .strip_prefix(site.root())
+                .expect("inside")
+                .display()
+                .to_string()
+        })
+        .collect();
+    episodes.sort();
+    episodes
+        .into_iter()
+        .next()
+        .expect("the example site has episodes")
+}
+
+/// Waits for rebuild number `rebuilds`, then checks that every file the server serves is the
+/// file a full build makes now, and that files the edit removed are gone.
+async fn served_equals_full_build(
+    site: &Site,
+    server: &Server,
+    before: SiteOutput,
+    rebuilds: usize,
+) -> SiteOutput {
+    eventually(Duration::from_secs(20), "the rebuild", || async move {
+        (rebuild_lines(server) >= rebuilds).then_some(())
+    })
+    .await;
+    assert_eq!(rebuild_lines(server), rebuilds, "one log line per rebuild");
+    let full = full_build(site, server);
+    assert!(
+        full.files != before.files,
+        "edit {rebuilds} changed no output: a useless check"
+    );
+    for (key, file) in &full.files {
+        let served = server.get(&format!("/{key}")).await;
+        assert_eq!(served.status, StatusCode::OK, "{key}");
+        let expected = match file {
+            OutputFile::Generated(bytes) => bytes.to_vec(),
+            OutputFile::Copied(source) => std::fs::read(source).expect("copied source"),
+        };
+        let served = if key.ends_with(".html") {
+            without_live_reload(&served.text()).into_bytes()
+        } else {
+            served.body
+        };
+        if served != expected {
+            let difference = first_difference(&served, &expected);
+            panic!("after edit {rebuilds}, {key} differs from a full build: {difference}");
+        }
+    }
+    for gone in before
+        .files
+        .keys()
+        .filter(|key| !full.files.contains_key(*key))
+    {
+        let served = server.get(&format!("/{gone}")).await;
+        assert_eq!(
+            served.status,
+            StatusCode::NOT_FOUND,
+            "{gone} should be gone"
+        );
+    }
+    full
+}
+
+fn rebuild_lines(server: &Server) -> usize {
+    server
+        .log()
+        .iter()
+        .filter(|line| line.contains(": re-rendered "))
+        .count()
+}
+
+/// Where two files part, with some context, for a readable failure.
+fn first_difference(served: &[u8], built: &[u8]) -> String {
+    let at = served.iter().zip(built).take_while(|(a, b)| a == b).count();
+    let around = |bytes: &[u8]| {
+        String::from_utf8_lossy(&bytes[at.saturating_sub(80)..(at + 80).min(bytes.len())])
+            .into_owned()
+    };
+    format!(
+        "at byte {at}:\nserved: {}\nbuilt:  {}",
+        around(served),
+        around(built)
+    )
+}
