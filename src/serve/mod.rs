@@ -82,6 +82,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     })
     .await
     .map_err(|e| format!("the first build crashed: {e}"))?;
+    warn_of_shadowed_pages(&first, &sidecar.config().public_url_prefix);
     let (publish, snapshots) = tokio::sync::watch::channel(Arc::new(first));
     std::thread::Builder::new()
         .name("kiln rebuild".into())
@@ -98,6 +99,18 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     println!("Serving {site_url}/ with accounts under {site_url}{prefix} (Ctrl-C to stop)");
     http::serve(listener, app, shutdown).await;
     Ok(())
+}
+
+/// The sidecar answers every path under its prefix, so site pages there can never be seen.
+fn warn_of_shadowed_pages(snapshot: &snapshot::Snapshot, prefix: &str) {
+    let Some(site) = &snapshot.site else { return };
+    let folder = format!("{}/", prefix.trim_start_matches('/'));
+    if let Some(hidden) = site.files.keys().find(|key| key.starts_with(&folder)) {
+        eprintln!(
+            "warning: the accounts sidecar answers under {prefix}/, which hides /{hidden} (and \
+             anything else there); move those pages or set [auth] url in config.toml"
+        );
+    }
 }
 
 /// Mounts the sidecar's library in this process, its database and secrets under `<root>/.kiln/`,

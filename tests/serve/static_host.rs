@@ -232,3 +232,16 @@ async fn drafts_are_served_only_with_the_drafts_flag() {
     assert_eq!(draft.status, StatusCode::OK);
     assert!(draft.text().contains("Unfinished."));
 }
+
+#[tokio::test]
+async fn a_page_hidden_by_the_sidecar_prefix_is_reported_at_start() {
+    let site = Site::example();
+    site.write(
+        "content/api.md",
+        "+++\ntitle = \"API\"\ndescription = \"Our API.\"\n+++\nEndpoints.\n",
+    );
+    let server = Server::start(&site);
+    let warning = server.wait_for_log("hides /api/index.html", Duration::from_secs(5));
+    assert!(warning.contains("[auth] url"), "says what to do: {warning}");
+    assert_eq!(server.get("/api/").await.status, StatusCode::NOT_FOUND);
+}
