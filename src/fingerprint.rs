@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::render::{FeedScope, Job, JobKind, Renderer, feed_pages, listed_pages};
+use crate::values::Detail;
 
 /// Site-wide numbers that several outputs depend on, computed once per rebuild.
 pub struct Globals {
@@ -34,12 +35,9 @@ impl Globals {
             .collect();
         let values = &renderer.values;
         let mut content = DefaultHasher::new();
-        (
-            &values.versions,
-            &values.section_versions,
-            &values.section_pages,
-        )
-            .hash(&mut content);
+        let all: Vec<usize> = (0..values.versions.len()).collect();
+        pages(renderer, &renderer.function_detail, &all, &mut content);
+        (&values.section_versions, &values.section_pages).hash(&mut content);
         let mut urls = DefaultHasher::new();
         let site = renderer.site;
         site.pages
@@ -67,50 +65,85 @@ pub fn of(renderer: &Renderer<'_>, globals: &Globals, job: &Job) -> u64 {
     let mut hasher = DefaultHasher::new();
     let template = renderer.template_of(job);
     (&job.path, &template, globals.templates.get(&template)).hash(&mut hasher);
-    if let Some(uses) = renderer.uses.get(&template) {
-        if uses.reads_content {
-            globals.content.hash(&mut hasher);
+    let detail = match renderer.uses.get(&template) {
+        Some(uses) => {
+            if uses.reads_content {
+                globals.content.hash(&mut hasher);
+            }
+            if uses.reads_urls {
+                globals.urls.hash(&mut hasher);
+            }
+            uses.detail.clone()
         }
-        if uses.reads_urls {
-            globals.urls.hash(&mut hasher);
-        }
-    }
-    inputs(renderer, job, &mut hasher);
+        None => Detail::Full,
+    };
+    inputs(renderer, job, &detail, &mut hasher);
     hasher.finish()
 }
 
-/// Hashes the data particular to `job`: the versions of the pages it shows, its pager…
-fn inputs(renderer: &Renderer<'_>, job: &Job, hasher: &mut DefaultHasher) {
+/// Hashes what listed pages `indices` contribute under `detail`: nothing when the template
+/// never lists pages, their small fields when it reads no body, everything otherwise.
+fn pages(renderer: &Renderer<'_>, detail: &Detail, indices: &[usize], hasher: &mut DefaultHasher) {
+    let values = &renderer.values;
+    if let Detail::Only { lists: false, .. } = detail {
+        return;
+    }
+    let body = ["content", "summary", "toc"]
+        .iter()
+        .any(|k| detail.keeps(k));
+    let words = detail.keeps("word_count") || detail.keeps("reading_time");
+    for &i in indices {
+        if body {
+            values.versions[i].hash(hasher);
+        } else {
+            values.heads[i].hash(hasher);
+            if words {
+                values.words[i].hash(hasher);
+            }
+        }
+    }
+}
+
+/// Hashes the data particular to `job`: the pages it shows, its pager…
+fn inputs(renderer: &Renderer<'_>, job: &Job, detail: &Detail, hasher: &mut DefaultHasher) {
     let site = renderer.site;
     let values = &renderer.values;
-    let versions = |pages: &[usize], hasher: &mut DefaultHasher| {
-        pages.iter().for_each(|&i| values.versions[i].hash(hasher))
+    let listed =
+        |indices: &[usize], hasher: &mut DefaultHasher| pages(renderer, detail, indices, hasher);
+    // A neighbour is shown like a listed page, but even a template that lists nothing shows it.
+    let neighbour = |n: Option<usize>, hasher: &mut DefaultHasher| {
+        let detail = match detail {
+            Detail::Only { keys, .. } => Detail::Only {
+                keys: keys.clone(),
+                lists: true,
+            },
+            Detail::Full => Detail::Full,
+        };
+        n.is_some().hash(hasher);
+        pages(renderer, &detail, n.as_slice(), hasher);
     };
     match &job.kind {
         JobKind::Page(i) => {
             let page = &site.pages[*i];
-            (
-                values.versions[*i],
-                page.lower.map(|l| values.versions[l]),
-                page.higher.map(|h| values.versions[h]),
-            )
-                .hash(hasher);
+            values.versions[*i].hash(hasher);
+            neighbour(page.lower, hasher);
+            neighbour(page.higher, hasher);
         }
         JobKind::Section { section, pager } => {
             values.section_versions[*section].hash(hasher);
-            let listed = listed_pages(&site.sections[*section]);
+            let all = listed_pages(&site.sections[*section]);
             match pager {
                 Some(p) => {
-                    (p.index, p.count, listed.len()).hash(hasher);
-                    versions(&listed[p.start..p.end], hasher);
+                    (p.index, p.count, all.len()).hash(hasher);
+                    listed(&all[p.start..p.end], hasher);
                 }
-                None => versions(&listed, hasher),
+                None => listed(&all, hasher),
             }
         }
         JobKind::TaxonomyList(t) => {
             for term in &site.taxonomies[*t].terms {
-                (&term.name, &term.permalink).hash(hasher);
-                versions(&term.pages, hasher);
+                (&term.name, &term.permalink, term.pages.len()).hash(hasher);
+                listed(&term.pages, hasher);
             }
         }
         JobKind::Term {
@@ -123,9 +156,9 @@ fn inputs(renderer: &Renderer<'_>, job: &Job, hasher: &mut DefaultHasher) {
             match pager {
                 Some(p) => {
                     (p.index, p.count).hash(hasher);
-                    versions(&term.pages[p.start..p.end], hasher);
+                    listed(&term.pages[p.start..p.end], hasher);
                 }
-                None => versions(&term.pages, hasher),
+                None => listed(&term.pages, hasher),
             }
         }
         JobKind::Feed { scope, .. } => {
@@ -141,7 +174,12 @@ fn inputs(renderer: &Renderer<'_>, job: &Job, hasher: &mut DefaultHasher) {
                     term.pages.clone()
                 }
             };
-            versions(&feed_pages(site, pages), hasher);
+            let shown = feed_pages(site, pages);
+            // `last_updated` comes from the dates of the pages shown.
+            shown
+                .iter()
+                .for_each(|&i| (site.pages[i].date, site.pages[i].updated).hash(hasher));
+            listed(&shown, hasher);
         }
         JobKind::Podcast(show) => {
             let show = &renderer.shows[*show];

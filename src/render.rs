@@ -145,6 +145,8 @@ pub struct Renderer<'a> {
     pub shows: &'a [Show],
     pub sources: &'a [crate::load::TemplateSource],
     pub uses: HashMap<String, TemplateUse>,
+    /// What `get_section` and friends return of each page.
+    pub function_detail: Detail,
     pub config: Value,
 }
 
@@ -157,6 +159,7 @@ impl<'a> Renderer<'a> {
         sources: &'a [crate::load::TemplateSource],
         uses: HashMap<String, TemplateUse>,
     ) -> Self {
+        let function_detail = crate::template_use::function_detail(&uses);
         let config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
         Renderer {
             site,
@@ -165,6 +168,7 @@ impl<'a> Renderer<'a> {
             shows,
             sources,
             uses,
+            function_detail,
             config,
         }
     }

@@ -20,6 +20,14 @@ pub enum Detail {
 }
 
 impl Detail {
+    /// Whether this detail carries field `key` of each page.
+    pub fn keeps(&self, key: &str) -> bool {
+        match self {
+            Detail::Full => true,
+            Detail::Only { keys, .. } => keys.iter().any(|k| k == key),
+        }
+    }
+
     /// The smallest detail that serves both `self` and `other`.
     pub fn union(&self, other: &Detail) -> Detail {
         match (self, other) {
@@ -94,6 +102,11 @@ pub struct Values {
     pub pages: Vec<Arc<Value>>,
     /// What each page value was made from, as one number: equal numbers, equal values.
     pub versions: Vec<u64>,
+    /// The same for the small fields only (front matter and place, not the rendered body), so
+    /// listings that show titles are not redone when only a body changed.
+    pub heads: Vec<u64>,
+    /// Word counts, the one small field that comes from the body.
+    pub words: Vec<usize>,
     /// Sections without their `pages` (added where a template lists them).
     pub sections: Vec<Value>,
     pub section_versions: Vec<u64>,
@@ -136,6 +149,8 @@ impl Values {
             base_url: site.config.base_url.clone(),
             pages,
             versions,
+            heads: site.pages.iter().map(|p| page_head(site, p)).collect(),
+            words: site.pages.iter().map(|p| p.rendered.word_count).collect(),
             section_versions: site
                 .sections
                 .iter()
@@ -235,6 +250,18 @@ pub fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 fn page_version(site: &Site, page: &Page) -> u64 {
     let mut hasher = DefaultHasher::new();
     page.rendered.generation.hash(&mut hasher);
+    page.permalink.hash(&mut hasher);
+    ancestors(site, page.section)
+        .iter()
+        .for_each(|a| a.as_str().hash(&mut hasher));
+    page.assets.iter().for_each(|a| a.rel.hash(&mut hasher));
+    hasher.finish()
+}
+
+/// What a page value's small fields are made from: the front matter and where the page sits.
+fn page_head(site: &Site, page: &Page) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    page.source.text[..page.source.body_offset].hash(&mut hasher);
     page.permalink.hash(&mut hasher);
     ancestors(site, page.section)
         .iter()
