@@ -24,6 +24,14 @@ use watch::SourceWatcher;
 
 /// Arguments of `kiln serve`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Builds the site in memory (nothing is written to dist/) with the base URL set to the local \
+address, and serves it with the accounts sidecar on the same origin, so sign-up and log-in \
+work out of the box; accounts and secrets live in <ROOT>/.kiln/ (git-ignored).
+
+Edits to content/, templates/, static/ and config.toml rebuild only what they affect; open \
+pages reload by themselves (stylesheets swap in place), and a build error shows over the last \
+good page until it is fixed.")]
 pub struct ServeArgs {
     /// The site's root folder (with config.toml, content/, templates/, static/).
     #[arg(long, default_value = ".")]
