@@ -24,29 +24,7 @@ pub struct SourceWatcher {
 impl SourceWatcher {
     /// Starts watching `root` and sends each batch of relevant changed paths to `changes`.
     pub fn start(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<SourceWatcher, String> {
-        let filter_root = root.to_path_buf();
-        let handler = move |result: DebounceEventResult| match result {
-            Ok(events) => {
-                let mut paths: Vec<PathBuf> = events
-                    .iter()
-                    .filter(|event| !matches!(event.kind, EventKind::Access(_)))
-                    .flat_map(|event| event.paths.iter())
-                    .filter(|path| is_source_path(&filter_root, path))
-                    .cloned()
-                    .collect();
-                paths.sort();
-                paths.dedup();
-                if !paths.is_empty() {
-                    // The receiver is gone only while the server shuts down.
-                    let _ = changes.send(paths);
-                }
-            }
-            Err(errors) => {
-                for error in errors {
-                    eprintln!("warning: file watching: {error}");
-                }
-            }
-        };
+        let handler = forward_source_changes(root.to_path_buf(), changes);
         let debouncer = new_debouncer(DEBOUNCE, None, handler)
             .map_err(|e| format!("cannot start watching {}: {e}", root.display()))?;
         let mut watcher = SourceWatcher {
@@ -85,6 +63,35 @@ impl SourceWatcher {
                         path.display()
                     );
                 }
+            }
+        }
+    }
+}
+
+/// The debouncer's callback: keeps the changes that can affect the site and sends them on.
+fn forward_source_changes(
+    root: PathBuf,
+    changes: Sender<Vec<PathBuf>>,
+) -> impl FnMut(DebounceEventResult) + Send + 'static {
+    move |result| match result {
+        Ok(events) => {
+            let mut paths: Vec<PathBuf> = events
+                .iter()
+                .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+                .flat_map(|event| event.paths.iter())
+                .filter(|path| is_source_path(&root, path))
+                .cloned()
+                .collect();
+            paths.sort();
+            paths.dedup();
+            if !paths.is_empty() {
+                // The receiver is gone only while the server shuts down.
+                let _ = changes.send(paths);
+            }
+        }
+        Err(errors) => {
+            for error in errors {
+                eprintln!("warning: file watching: {error}");
             }
         }
     }
