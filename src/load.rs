@@ -40,16 +40,17 @@ impl Source {
     }
 }
 
+/// Shared (`Arc`), so a rebuild hands unchanged files to the link stage without copying them.
 #[derive(Debug, Clone)]
 pub struct LoadedPage {
-    pub source: Source,
-    pub front: PageFront,
+    pub source: Arc<Source>,
+    pub front: Arc<PageFront>,
 }
 
 #[derive(Debug, Clone)]
 pub struct LoadedSection {
-    pub source: Source,
-    pub front: SectionFront,
+    pub source: Arc<Source>,
+    pub front: Arc<SectionFront>,
 }
 
 /// A file copied as is: a colocated asset or a file of `static/`.
@@ -304,11 +305,17 @@ fn read_document(file: &PlainFile) -> Result<Document, Diagnostic> {
     if file.rel == "_index.md" || file.rel.ends_with("/_index.md") {
         let mut front: SectionFront = front_matter::parse(&file.file, &text, &split)?;
         front.extra.as_mut().map(crate::value::normalise_dates);
-        Ok(Document::Section(LoadedSection { source, front }))
+        Ok(Document::Section(LoadedSection {
+            source: Arc::new(source),
+            front: Arc::new(front),
+        }))
     } else {
         let mut front: PageFront = front_matter::parse(&file.file, &text, &split)?;
         front.extra.as_mut().map(crate::value::normalise_dates);
-        Ok(Document::Page(LoadedPage { source, front }))
+        Ok(Document::Page(LoadedPage {
+            source: Arc::new(source),
+            front: Arc::new(front),
+        }))
     }
 }
 

@@ -73,15 +73,24 @@ impl MarkdownCache {
         first
     }
 
-    /// Forgets everything and remembers exactly the renders in `renders`.
+    /// Remembers exactly the renders in `renders`: entries whose generation is already held
+    /// are kept as they are (they were reused, so nothing they were made from changed).
     pub fn replace<'a>(
         &mut self,
         renders: impl Iterator<Item = (&'a Source, &'a str, &'a Reused)>,
         smart: bool,
         links: &dyn LinkResolver,
     ) {
-        self.entries.clear();
+        let mut kept = std::collections::HashSet::new();
         for (source, permalink, reused) in renders {
+            kept.insert(source.rel.as_str());
+            if self
+                .entries
+                .get(&source.rel)
+                .is_some_and(|e| e.generation == reused.generation)
+            {
+                continue;
+            }
             let targets = reused
                 .rendered
                 .links
@@ -97,6 +106,9 @@ impl MarkdownCache {
                 generation: reused.generation,
             };
             self.entries.insert(source.rel.clone(), entry);
+        }
+        if kept.len() != self.entries.len() {
+            self.entries.retain(|rel, _| kept.contains(rel.as_str()));
         }
     }
 }

@@ -17,8 +17,8 @@ use crate::url_path::{dir_path, permalink, safe_components};
 /// A page: a Markdown file other than `_index.md`.
 #[derive(Debug)]
 pub struct Page {
-    pub source: Source,
-    pub front: PageFront,
+    pub source: Arc<Source>,
+    pub front: Arc<PageFront>,
     pub slug: String,
     /// Site path, e.g. `/shows/foo/ep-1/`.
     pub path: String,
@@ -40,8 +40,8 @@ pub struct Page {
 /// A section: a folder with an `_index.md`.
 #[derive(Debug)]
 pub struct Section {
-    pub source: Source,
-    pub front: SectionFront,
+    pub source: Arc<Source>,
+    pub front: Arc<SectionFront>,
     pub path: String,
     pub permalink: String,
     pub parent: Option<usize>,
@@ -159,8 +159,8 @@ fn place(
     if !loaded_sections.iter().any(|s| s.source.rel == "_index.md") {
         sections.push(new_section(
             config,
-            made_up_index(),
-            SectionFront::default(),
+            Arc::new(made_up_index()),
+            Arc::default(),
         ));
     }
     let draft_dirs: Vec<String> = loaded_sections
@@ -179,7 +179,7 @@ fn place(
         }
         if let Some(paginate_path) = &loaded.front.paginate_path {
             match single_segment(paginate_path) {
-                Ok(clean) => loaded.front.paginate_path = Some(clean),
+                Ok(clean) => Arc::make_mut(&mut loaded.front).paginate_path = Some(clean),
                 Err(e) => {
                     let message = format!("front matter `paginate_path`: {e}");
                     errors.push(Diagnostic::in_file(&loaded.source.file, message));
@@ -221,7 +221,7 @@ fn made_up_index() -> Source {
     }
 }
 
-fn new_section(config: &Config, source: Source, front: SectionFront) -> Section {
+fn new_section(config: &Config, source: Arc<Source>, front: Arc<SectionFront>) -> Section {
     let path = dir_path(source.dir());
     Section {
         permalink: permalink(&config.base_url, &path),
@@ -244,7 +244,11 @@ fn date_prefix(stem: &str) -> Option<(&str, &str)> {
     (parse_date(date).is_some() && !rest.is_empty()).then_some((date, rest))
 }
 
-fn new_page(config: &Config, source: Source, front: PageFront) -> Result<Page, Diagnostic> {
+fn new_page(
+    config: &Config,
+    source: Arc<Source>,
+    front: Arc<PageFront>,
+) -> Result<Page, Diagnostic> {
     let colocated = source.file_name() == "index.md";
     let (parent_dir, stem) = if colocated {
         let dir = source.dir();
@@ -434,11 +438,11 @@ fn render_markdown(site: &mut Site, cache: &mut MarkdownCache, errors: &mut Vec<
     let pages = site
         .pages
         .iter()
-        .map(|p| (&p.source, p.permalink.as_str(), &p.rendered));
+        .map(|p| (&*p.source, p.permalink.as_str(), &p.rendered));
     let sections = site
         .sections
         .iter()
-        .map(|s| (&s.source, s.permalink.as_str(), &s.rendered));
+        .map(|s| (&*s.source, s.permalink.as_str(), &s.rendered));
     cache.replace(pages.chain(sections), smart, &links);
 }
 
