@@ -26,9 +26,12 @@
   }
 
   function swapStylesheets(changed) {
+    let swapped = false;
     for (const link of document.querySelectorAll('link[rel~="stylesheet"][href]')) {
+      // By path only: links carry the base URL (127.0.0.1), the tab may say localhost.
       const url = new URL(link.href, location.href);
-      if (url.origin !== location.origin || !changed.has(url.pathname)) continue;
+      if (!changed.has(url.pathname)) continue;
+      swapped = true;
       // Load the new sheet beside the old one and drop the old one once it applies, so the
       // page never shows unstyled for a frame.
       url.searchParams.set("kiln", seen);
@@ -38,6 +41,8 @@
       fresh.addEventListener("error", () => link.remove(), { once: true });
       link.after(fresh);
     }
+    // The sheet may reach this page through @import, which cannot be swapped: reload instead.
+    if (!swapped) location.reload();
   }
 
   // Browsers allow six HTTP/1.1 connections per host: hidden tabs let go of theirs, so a
