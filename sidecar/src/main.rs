@@ -75,7 +75,12 @@ fn main() -> ExitCode {
             Err(error) => fail(&error),
         };
     }
-    tracing_subscriber::fmt().with_target(false).init();
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_target(false)
+        .with_ansi(colour)
+        .with_writer(std::io::stderr)
+        .init();
     match config(cli.settings).and_then(run) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(&*error),
