@@ -21,7 +21,6 @@ pub fn record(
         outcome,
         ip: client.ip.to_string(),
         email,
-        user_id: None,
     };
     writer.submit(move |conn| crate::db::record_audit(conn, &entry));
 }

@@ -35,9 +35,10 @@ const MIGRATIONS: &[&str] = &[
         action TEXT NOT NULL,
         outcome TEXT NOT NULL,
         ip TEXT NOT NULL,
-        email TEXT,
-        user_id INTEGER
-    ) STRICT;",
+        email TEXT
+    ) STRICT;
+    CREATE INDEX audit_at ON audit(at);
+    CREATE INDEX audit_email ON audit(email);",
 ];
 
 /// Brings the schema up to date inside one immediate transaction, so two processes starting

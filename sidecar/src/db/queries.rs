@@ -35,7 +35,6 @@ pub struct AuditEntry {
     pub outcome: &'static str,
     pub ip: String,
     pub email: Option<String>,
-    pub user_id: Option<i64>,
 }
 
 /// What presenting a refresh token did.
@@ -192,16 +191,8 @@ pub fn revoke_family_of(conn: &Connection, id_hash: &[u8], now: u64) -> Result<b
 }
 
 pub fn record_audit(conn: &Connection, entry: &AuditEntry) -> Result<(), DbError> {
-    conn.prepare_cached(
-        "INSERT INTO audit (action, outcome, ip, email, user_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        entry.action,
-        entry.outcome,
-        entry.ip,
-        entry.email,
-        entry.user_id
-    ])?;
+    conn.prepare_cached("INSERT INTO audit (action, outcome, ip, email) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![entry.action, entry.outcome, entry.ip, entry.email])?;
     Ok(())
 }
 
@@ -247,7 +238,6 @@ mod tests {
                 outcome: "ok",
                 ip: "::1".into(),
                 email: None,
-                user_id: None,
             },
         )
         .unwrap();
