@@ -620,6 +620,7 @@ fn build_taxonomies(site: &Site, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> 
             }
         })
         .collect();
+    let mut slugs: HashMap<&str, String> = HashMap::new();
     let mut terms: Vec<BTreeMap<String, Term>> =
         taxonomies.iter().map(|_| BTreeMap::new()).collect();
     for (i, page) in site.pages.iter().enumerate() {
@@ -631,14 +632,19 @@ fn build_taxonomies(site: &Site, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> 
                 continue;
             };
             for value in values {
-                let slug = slug::slugify(value);
-                let path = format!("{}{slug}/", taxonomies[t].path);
-                let term = terms[t].entry(slug.clone()).or_insert_with(|| Term {
-                    name: value.clone(),
-                    permalink: permalink(&site.config.base_url, &path),
-                    path,
-                    slug,
-                    pages: Vec::new(),
+                // Sites reuse a few dozen terms on thousands of pages: slugify each once.
+                let slug = slugs
+                    .entry(value.as_str())
+                    .or_insert_with(|| slug::slugify(value));
+                let term = terms[t].entry(slug.clone()).or_insert_with(|| {
+                    let path = format!("{}{slug}/", taxonomies[t].path);
+                    Term {
+                        name: value.clone(),
+                        permalink: permalink(&site.config.base_url, &path),
+                        path,
+                        slug: slug.clone(),
+                        pages: Vec::new(),
+                    }
                 });
                 if !term.pages.contains(&i) {
                     term.pages.push(i);
