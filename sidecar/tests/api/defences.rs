@@ -254,6 +254,20 @@ async fn with_the_hashing_pool_saturated_health_stays_fast_and_extra_logins_get_
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_stops_arriving_is_cut_off_with_408() {
+    let server =
+        Server::start_with(|config| config.body_read_timeout = Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let partial = "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":";
+    assert_eq!(raw_status(&server, partial).await, "408");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
 fn chunked_post(path: &str, body: &str) -> String {
     format!(
         "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
