@@ -92,9 +92,20 @@ pub fn render(
 
 /// Counts words as Zola does, roughly: runs of text holding at least one letter or digit.
 pub fn count_words(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    // ASCII tokens are decided byte by byte; only tokens with other characters pay for
+    // Unicode (which may also split them further on Unicode spaces).
+    text.split_ascii_whitespace()
+        .map(|token| {
+            if token.is_ascii() {
+                usize::from(token.bytes().any(|b| b.is_ascii_alphanumeric()))
+            } else {
+                token
+                    .split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .count()
+            }
+        })
+        .sum()
 }
 
 /// A heading being collected until its end, so its id can come from its text.
@@ -396,6 +407,11 @@ mod tests {
         assert!(
             out.content.contains('“') && out.content.contains('–') && out.content.contains('…')
         );
+    }
+
+    #[test]
+    fn unicode_words_and_spaces_count_like_ascii_ones() {
+        assert_eq!(count_words("café — naïve\u{a0}idée … 42"), 4);
     }
 
     #[test]
