@@ -102,8 +102,10 @@ impl Hasher {
     }
 
     pub async fn hash(&self, password: Password) -> Result<PasswordHash, HashError> {
+        // Not `non_truncating_hash`: it refuses exactly 72 bytes, although bcrypt keys on all 72
+        // of them (only its own NUL terminator drops off). `Password::parse` caps the length.
         let hash = self
-            .run(move || bcrypt::non_truncating_hash(password.0.as_bytes(), COST))
+            .run(move || bcrypt::hash(password.0.as_bytes(), COST))
             .await?;
         Ok(PasswordHash(hash))
     }
@@ -117,7 +119,7 @@ impl Hasher {
         let known = hash.is_some();
         let hash = hash.map_or_else(|| DUMMY_HASH.to_owned(), |h| h.0);
         let matches = self
-            .run(move || bcrypt::non_truncating_verify(password.0.as_bytes(), &hash))
+            .run(move || bcrypt::verify(password.0.as_bytes(), &hash))
             .await?;
         Ok(matches && known)
     }
@@ -138,7 +140,12 @@ impl Hasher {
         self.jobs.send(job).map_err(|_| HashError::Failed)?;
         match answer.await {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(_)) | Err(_) => Err(HashError::Failed),
+            Ok(Err(_)) => {
+                // Not the error itself: an `InvalidHash` carries the stored hash.
+                tracing::error!("bcrypt refused a job: the stored hash is corrupt");
+                Err(HashError::Failed)
+            }
+            Err(_) => Err(HashError::Failed),
         }
     }
 }
@@ -175,6 +182,21 @@ mod tests {
             "72 bytes of UTF-8 fit"
         );
         assert!(Password::parse("é".repeat(37)).is_err(), "74 bytes do not");
+    }
+
+    #[tokio::test]
+    async fn a_72_byte_password_hashes_and_every_byte_counts() {
+        let hasher = Hasher::new(1, 1).unwrap();
+        let full = "x".repeat(71) + "a";
+        let hash = hasher
+            .hash(Password::parse(full.clone()).unwrap())
+            .await
+            .unwrap();
+        let right = hasher.verify(Password::parse(full).unwrap(), Some(hash.clone()));
+        assert_eq!(right.await, Ok(true));
+        let last_byte_differs = "x".repeat(71) + "b";
+        let wrong = hasher.verify(Password::parse(last_byte_differs).unwrap(), Some(hash));
+        assert_eq!(wrong.await, Ok(false));
     }
 
     #[tokio::test]
