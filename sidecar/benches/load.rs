@@ -2,7 +2,7 @@
 //! while logins saturate the CPU, `/me` and `/refresh` throughput, and peak memory.
 //!
 //! `cargo bench -p kiln-sidecar --bench load`; `KILN_BENCH_SECONDS` sets each phase's length
-//! (default 6) and `KILN_BENCH_PHASES` picks phases (default `logins,me,refresh`, e.g. to profile
+//! (default 9) and `KILN_BENCH_PHASES` picks phases (default `logins,me,refresh`, e.g. to profile
 //! one). Every phase stops at its deadline or after `MAX_REQUESTS`, whichever is first.
 
 use std::net::SocketAddr;
@@ -20,6 +20,10 @@ const MAX_REQUESTS: u64 = 2_000_000;
 /// Keep-alive connections used for the throughput phases.
 const CONNECTIONS: usize = 64;
 const PROBE_EVERY: Duration = Duration::from_millis(10);
+/// Ceiling and login measurements alternate this many times.
+const ROUNDS: u32 = 3;
+/// Time for the logins to fill the hashing queue before a login window opens.
+const WARM_UP: Duration = Duration::from_millis(1000);
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -27,7 +31,7 @@ fn main() -> Result<(), Error> {
     let seconds = std::env::var("KILN_BENCH_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(6);
+        .unwrap_or(9);
     let phase = Duration::from_secs(seconds);
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     println!("kiln-sidecar load benchmark: {cores} cores, {seconds} s per phase, loopback only");
@@ -44,8 +48,8 @@ fn main() -> Result<(), Error> {
     Ok(())
 }
 
-/// Hashes per second with every core verifying cost-12 hashes, as logins do.
-fn bcrypt_ceiling(cores: usize, phase: Duration) -> f64 {
+/// Cost-12 verifications (as logins do) with every core busy for `slice`: `(hashes, seconds)`.
+fn bcrypt_slice(cores: usize, slice: Duration) -> (u64, f64) {
     let hash = bcrypt::hash(PASSWORD, 12).unwrap_or_default();
     let started = Instant::now();
     let done: u64 = std::thread::scope(|scope| {
@@ -53,7 +57,7 @@ fn bcrypt_ceiling(cores: usize, phase: Duration) -> f64 {
             .map(|_| {
                 scope.spawn(|| {
                     let mut count = 0u64;
-                    while started.elapsed() < phase {
+                    while started.elapsed() < slice {
                         let _ = bcrypt::verify(PASSWORD, &hash);
                         count += 1;
                     }
@@ -63,7 +67,7 @@ fn bcrypt_ceiling(cores: usize, phase: Duration) -> f64 {
             .collect();
         workers.into_iter().map(|w| w.join().unwrap_or(0)).sum()
     });
-    done as f64 / started.elapsed().as_secs_f64()
+    (done, started.elapsed().as_secs_f64())
 }
 
 async fn run(cores: usize, phase: Duration, phases: &[&str]) -> Result<(), Error> {
@@ -88,18 +92,7 @@ async fn run(cores: usize, phase: Duration, phases: &[&str]) -> Result<(), Error
     let access = field(&body, "accessToken").ok_or("login gave no access token")?;
     let refresh = field(&body, "refreshToken").ok_or("login gave no refresh token")?;
     if phases.contains(&"logins") {
-        // Measured before and after the logins, as the load other programs put on the machine drifts.
-        let before = bcrypt_ceiling(cores, phase);
-        let logins = login_phase(addr, &emails, &access, cores, phase).await?;
-        let after = bcrypt_ceiling(cores, phase);
-        let ceiling = (before + after) / 2.0;
-        println!(
-            "bcrypt ceiling          {ceiling:>9.2} hashes/s  (cost 12, {cores} threads busy; {before:.2} before, {after:.2} after)"
-        );
-        println!(
-            "logins                  {logins:>9.2} /s       ({:.1} % of the bcrypt ceiling)",
-            100.0 * logins / ceiling
-        );
+        login_phase(addr, &emails, &access, cores, phase).await?;
     }
     if phases.contains(&"me") {
         let me = get("/api/me", &format!("Authorization: Bearer {access}\r\n"));
@@ -159,71 +152,116 @@ async fn start_server(dir: &std::path::Path, cores: usize) -> Result<SocketAddr,
     Ok(addr)
 }
 
-/// Saturates the hashing pool with logins while probing `/health` and `/me` for latency.
+/// Alternates slices of the bcrypt ceiling and of logins (the load other programs put on a shared
+/// machine drifts, and this keeps both figures under the same drift), probing `/health` and
+/// `/me` while the logins saturate the CPU.
 async fn login_phase(
     addr: SocketAddr,
     emails: &[String],
     access: &str,
     cores: usize,
     phase: Duration,
-) -> Result<f64, Error> {
+) -> Result<(), Error> {
+    let slice = phase / ROUNDS;
+    let (mut hashes, mut hash_secs, mut logins, mut login_secs) = (0, 0.0, 0, 0.0);
+    let (mut health, mut me) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let (done, secs) = bcrypt_slice(cores, slice);
+        (hashes, hash_secs) = (hashes + done, hash_secs + secs);
+        let round = login_slice(addr, emails, access, cores, slice).await?;
+        (logins, login_secs) = (logins + round.logins, login_secs + round.secs);
+        health.extend(round.health);
+        me.extend(round.me);
+    }
+    let (ceiling, rate) = (hashes as f64 / hash_secs, logins as f64 / login_secs);
+    println!("bcrypt ceiling          {ceiling:>9.2} hashes/s  (cost 12, {cores} threads busy)");
+    println!(
+        "logins                  {rate:>9.2} /s       ({:.1} % of the bcrypt ceiling, {} clients)",
+        100.0 * rate / ceiling,
+        cores * 3
+    );
+    for (name, mut latencies) in [("/health", health), ("/me", me)] {
+        latencies.sort();
+        println!(
+            "{:<24}p50 {:>6.2} ms  p99 {:>6.2} ms  ({} probes)",
+            format!("{name} under load"),
+            ms(&latencies, 50),
+            ms(&latencies, 99),
+            latencies.len()
+        );
+    }
+    Ok(())
+}
+
+struct LoginSlice {
+    logins: u64,
+    secs: f64,
+    health: Vec<Duration>,
+    me: Vec<Duration>,
+}
+
+/// Logins from 3 clients per core; counts those completed within a window that opens once the
+/// hashing queue is full, so start-up and drain are not measured.
+async fn login_slice(
+    addr: SocketAddr,
+    emails: &[String],
+    access: &str,
+    cores: usize,
+    slice: Duration,
+) -> Result<LoginSlice, Error> {
     let stop = Arc::new(AtomicBool::new(false));
-    let clients = cores * 3;
-    let started = Instant::now();
-    let mut logins = Vec::new();
-    for n in 0..clients {
+    let mut clients = Vec::new();
+    for n in 0..cores * 3 {
         let (request, stop) = (login_request(&emails[n % emails.len()]), Arc::clone(&stop));
-        logins.push(tokio::spawn(async move {
+        clients.push(tokio::spawn(async move {
             login_loop(addr, request, stop).await
         }));
     }
-    // Let the first logins start so the probes measure a saturated server.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let health = tokio::spawn(probe(addr, get("/api/health", ""), phase));
+    tokio::time::sleep(WARM_UP).await;
+    let opened = Instant::now();
+    let health = tokio::spawn(probe(addr, get("/api/health", ""), slice));
     let me = tokio::spawn(probe(
         addr,
         get("/api/me", &format!("Authorization: Bearer {access}\r\n")),
-        phase,
+        slice,
     ));
     let (health, me) = (health.await??, me.await??);
+    let closed = Instant::now();
     stop.store(true, Ordering::Relaxed);
-    let mut done = 0u64;
-    for login in logins {
-        done += login.await??;
+    let mut logins = 0;
+    for client in clients {
+        let finished = client.await??;
+        logins += finished
+            .iter()
+            .filter(|at| **at >= opened && **at <= closed)
+            .count() as u64;
     }
-    let rate = done as f64 / started.elapsed().as_secs_f64();
-    println!(
-        "/health under load      p50 {:>6.2} ms  p99 {:>6.2} ms  ({} probes)",
-        ms(&health, 50),
-        ms(&health, 99),
-        health.len()
-    );
-    println!(
-        "/me under load          p50 {:>6.2} ms  p99 {:>6.2} ms  ({} probes)",
-        ms(&me, 50),
-        ms(&me, 99),
-        me.len()
-    );
-    Ok(rate)
+    Ok(LoginSlice {
+        logins,
+        secs: (closed - opened).as_secs_f64(),
+        health,
+        me,
+    })
 }
 
-/// Logs in over and over on one connection; returns how many succeeded.
+/// Logs in over and over on one connection; returns when each login completed.
 async fn login_loop(
     addr: SocketAddr,
     request: Vec<u8>,
     stop: Arc<AtomicBool>,
-) -> Result<u64, Error> {
+) -> Result<Vec<Instant>, Error> {
     let mut conn = Conn::open(addr).await?;
-    let mut count = 0u64;
-    while !stop.load(Ordering::Relaxed) && count < MAX_REQUESTS {
+    let mut completed = Vec::new();
+    while !stop.load(Ordering::Relaxed) && (completed.len() as u64) < MAX_REQUESTS {
         let (status, _) = conn.send(&request).await?;
         if status != 200 {
             return Err(format!("login answered {status}").into());
         }
-        count += 1;
+        completed.push(Instant::now());
     }
-    Ok(count)
+    Ok(completed)
 }
+
 /// Sends `request` every `PROBE_EVERY` for `phase`, returning each latency.
 async fn probe(
     addr: SocketAddr,
@@ -242,7 +280,6 @@ async fn probe(
         }
         tokio::time::sleep(PROBE_EVERY).await;
     }
-    latencies.sort();
     Ok(latencies)
 }
 
