@@ -192,9 +192,7 @@ fn inputs(renderer: &Renderer<'_>, job: &Job, detail: &Detail, hasher: &mut Defa
                 (values.versions[episode.page], format!("{episode:?}")).hash(hasher);
             }
         }
-        JobKind::Sitemap => serde_json::to_string(&crate::sitemap::entries(site))
-            .unwrap_or_default()
-            .hash(hasher),
+        JobKind::Sitemap => crate::sitemap::urls(site).hash(hasher),
         JobKind::Robots | JobKind::NotFound => {}
         JobKind::Redirect { to, origin } => (to, origin).hash(hasher),
     }

@@ -20,6 +20,14 @@ fn newest(site: &Site, pages: &[usize]) -> Option<i64> {
 
 /// Sitemap entries (`permalink`, `updated`) sorted by permalink, as in Zola.
 pub fn entries(site: &Site) -> Vec<Value> {
+    urls(site)
+        .into_iter()
+        .map(|(permalink, updated)| json!({ "permalink": permalink, "updated": day(updated) }))
+        .collect()
+}
+
+/// Every URL with its newest date, sorted by permalink: what the sitemap is made from.
+pub fn urls(site: &Site) -> Vec<(String, Option<i64>)> {
     let mut list: Vec<(String, Option<i64>)> = Vec::new();
     for page in &site.pages {
         list.push((page.permalink.clone(), page.updated.max(page.date)));
@@ -50,7 +58,5 @@ pub fn entries(site: &Site) -> Vec<Value> {
     }
     list.sort();
     list.dedup_by(|a, b| a.0 == b.0);
-    list.into_iter()
-        .map(|(permalink, updated)| json!({ "permalink": permalink, "updated": day(updated) }))
-        .collect()
+    list
 }

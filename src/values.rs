@@ -123,15 +123,18 @@ impl Values {
     pub fn new(site: &Site, previous: Option<&Values>) -> Values {
         use rayon::prelude::*;
         let versions: Vec<u64> = site.pages.iter().map(|p| page_version(site, p)).collect();
-        let pages: Vec<Arc<Value>> = site
+        // A page whose version is unchanged keeps its value and its head number.
+        let (pages, heads): (Vec<Arc<Value>>, Vec<u64>) = site
             .pages
             .par_iter()
             .zip(&versions)
-            .map(|(p, version)| {
-                let reused = previous.and_then(|v| v.reuse(&p.source.rel, *version));
-                reused.unwrap_or_else(|| Arc::new(page_value(site, p)))
-            })
-            .collect();
+            .map(
+                |(p, version)| match previous.and_then(|v| v.reuse(&p.source.rel, *version)) {
+                    Some(kept) => kept,
+                    None => (Arc::new(page_value(site, p)), page_head(site, p)),
+                },
+            )
+            .unzip();
         let sections: Vec<Value> = site
             .sections
             .par_iter()
@@ -149,7 +152,7 @@ impl Values {
             base_url: site.config.base_url.clone(),
             pages,
             versions,
-            heads: site.pages.iter().map(|p| page_head(site, p)).collect(),
+            heads,
             words: site.pages.iter().map(|p| p.rendered.word_count).collect(),
             section_versions: site
                 .sections
@@ -165,10 +168,10 @@ impl Values {
     }
 
     /// The value of page `rel` if it was made from `version`.
-    fn reuse(&self, rel: &str, version: u64) -> Option<Arc<Value>> {
+    fn reuse(&self, rel: &str, version: u64) -> Option<(Arc<Value>, u64)> {
         match self.by_rel.get(rel) {
             Some(Item::Page(i)) if self.versions[*i] == version => {
-                Some(Arc::clone(&self.pages[*i]))
+                Some((Arc::clone(&self.pages[*i]), self.heads[*i]))
             }
             _ => None,
         }
