@@ -31,6 +31,9 @@ pub struct Config {
     pub hash_workers: usize,
     /// Hash requests allowed to wait for a worker; beyond that the answer is 503.
     pub hash_queue: usize,
+    /// Hash jobs one client IP may have running or waiting at once; more are answered 429, so
+    /// one IP can never fill the pool and make everyone else's login 503.
+    pub hash_jobs_per_ip: usize,
     /// How long after a rotation the old refresh token may still be used (two tabs at once).
     pub refresh_reuse_grace: Duration,
     /// Time allowed for a client to send its request headers.
@@ -84,6 +87,7 @@ impl Default for Config {
             limits: Limits::default(),
             hash_workers: workers,
             hash_queue: workers * 4,
+            hash_jobs_per_ip: 2,
             refresh_reuse_grace: Duration::from_secs(5),
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
@@ -106,11 +110,16 @@ impl Config {
             .map(|origin| normalise_origin(origin))
             .collect::<Result<_, _>>()?;
         self.public_url_prefix = normalise_prefix(&self.public_url_prefix)?;
-        if self.hash_workers == 0 {
-            return Err(StartError::Setting {
-                setting: "hash_workers",
-                problem: "must be at least 1".into(),
-            });
+        for (setting, value) in [
+            ("hash_workers", self.hash_workers),
+            ("hash_jobs_per_ip", self.hash_jobs_per_ip),
+        ] {
+            if value == 0 {
+                return Err(StartError::Setting {
+                    setting,
+                    problem: "must be at least 1".into(),
+                });
+            }
         }
         let l = self.limits;
         if [

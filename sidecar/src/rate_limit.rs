@@ -1,7 +1,9 @@
 //! Attempt limits per client IP and per account (GCRA via `governor`), checked before hashing.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use governor::clock::Clock;
@@ -21,20 +23,45 @@ impl RetryAfter {
     }
 }
 
+/// What a client whose hash jobs are all in use is told to wait: about three hashes' time.
+const HASH_SLOT_RETRY: RetryAfter = RetryAfter(Duration::from_secs(1));
+
 pub struct Limiters {
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
     per_account: DefaultKeyedRateLimiter<String>,
+    hash_jobs: HashJobs,
 }
 
 impl Limiters {
-    pub fn new(limits: Limits) -> Limiters {
+    /// `hash_jobs_per_ip`: how many password hashes one client may have running or queued.
+    pub fn new(limits: Limits, hash_jobs_per_ip: usize) -> Limiters {
         Limiters {
             per_ip: RateLimiter::keyed(quota(limits.per_ip_per_minute, limits.per_ip_burst)),
             per_account: RateLimiter::keyed(quota(
                 limits.per_account_per_minute,
                 limits.per_account_burst,
             )),
+            hash_jobs: HashJobs {
+                per_ip: hash_jobs_per_ip,
+                in_flight: Mutex::new(HashMap::new()),
+            },
         }
+    }
+
+    /// Reserves one of `ip`'s hash jobs until the returned slot is dropped. The rate limit
+    /// alone lets a burst arrive at once; this keeps that burst from filling the whole pool.
+    pub fn hash_slot(&self, ip: IpAddr) -> Result<HashSlot<'_>, RetryAfter> {
+        let key = ip_key(ip);
+        let mut in_flight = self.hash_jobs.lock();
+        let count = in_flight.entry(key).or_insert(0);
+        if *count >= self.hash_jobs.per_ip {
+            return Err(HASH_SLOT_RETRY);
+        }
+        *count += 1;
+        Ok(HashSlot {
+            jobs: &self.hash_jobs,
+            key,
+        })
     }
 
     /// Counts one attempt from `ip`. IPv6 clients are limited per /64, the block one host gets.
@@ -53,6 +80,38 @@ impl Limiters {
         self.per_ip.shrink_to_fit();
         self.per_account.retain_recent();
         self.per_account.shrink_to_fit();
+    }
+}
+
+/// Hash jobs in flight per client; an entry lives only while its count is above zero.
+struct HashJobs {
+    per_ip: usize,
+    in_flight: Mutex<HashMap<IpAddr, usize>>,
+}
+
+impl HashJobs {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, usize>> {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// One client's claim on a hash job; released when dropped, however the request ends.
+pub struct HashSlot<'a> {
+    jobs: &'a HashJobs,
+    key: IpAddr,
+}
+
+impl Drop for HashSlot<'_> {
+    fn drop(&mut self) {
+        let mut in_flight = self.jobs.lock();
+        if let Some(count) = in_flight.get_mut(&self.key) {
+            *count -= 1;
+            if *count == 0 {
+                in_flight.remove(&self.key);
+            }
+        }
     }
 }
 
@@ -90,6 +149,24 @@ mod tests {
         assert_eq!(RetryAfter(Duration::from_millis(1500)).seconds(), 2);
         assert_eq!(RetryAfter(Duration::from_secs(3)).seconds(), 3);
         assert_eq!(RetryAfter(Duration::ZERO).seconds(), 1);
+    }
+
+    #[test]
+    fn one_client_holds_at_most_its_share_of_hash_jobs_until_they_end() {
+        let limiters = Limiters::new(Limits::default(), 2);
+        let (a, b): (IpAddr, IpAddr) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
+        let first = limiters.hash_slot(a).unwrap();
+        let _second = limiters.hash_slot(a).unwrap();
+        assert_eq!(limiters.hash_slot(a).err(), Some(HASH_SLOT_RETRY));
+        assert!(
+            limiters.hash_slot(b).is_ok(),
+            "another client is not affected"
+        );
+        drop(first);
+        assert!(
+            limiters.hash_slot(a).is_ok(),
+            "a finished job frees its slot"
+        );
     }
 
     #[test]

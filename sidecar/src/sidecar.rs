@@ -68,7 +68,7 @@ impl Sidecar {
         let state = Arc::new(State {
             hasher,
             tokens: Tokens::new(&secrets),
-            limits: Limiters::new(config.limits),
+            limits: Limiters::new(config.limits, config.hash_jobs_per_ip),
             origins: Origins::new(config.allowed_origins.clone()),
             signups: SignupsInFlight::default(),
             db,

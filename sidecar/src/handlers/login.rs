@@ -34,6 +34,10 @@ pub async fn login(state: &State, mut call: Call) -> Result<Reply, Failure> {
         Some(stored) => (Some(stored.user), Some(stored.hash)),
         None => (None, None),
     };
+    let _slot = state
+        .limits
+        .hash_slot(call.client.ip)
+        .map_err(Failure::TooManyAttempts)?;
     let matches = state.hasher.verify(password, hash).await?;
     let user = user
         .filter(|_| matches)

@@ -33,6 +33,10 @@ pub async fn signup(state: &State, mut call: Call) -> Result<Reply, Failure> {
     if exists.map_err(internal("cannot look up an email"))? {
         return Err(Failure::EmailTaken);
     }
+    let _slot = state
+        .limits
+        .hash_slot(call.client.ip)
+        .map_err(Failure::TooManyAttempts)?;
     let hash = state.hasher.hash(password).await?;
     let new = NewUser {
         fullname,

@@ -5,5 +5,6 @@ mod support;
 
 mod accounts;
 mod defences;
+mod hardening;
 mod lifecycle;
 mod sessions;

@@ -1,0 +1,57 @@
+//! Fixes from the security review: each test pins one hole that stays closed.
+
+use std::time::Duration;
+
+use hyper::StatusCode;
+use serde_json::json;
+
+use crate::support::{PASSWORD, Server};
+
+/// Believes `X-Forwarded-For` from the test client, so each test can play several client IPs.
+fn behind_a_proxy(config: &mut kiln_sidecar::Config) {
+    config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_flood_from_one_ip_cannot_make_another_ips_login_busy() {
+    let server = Server::start_with(|config| {
+        behind_a_proxy(config);
+        // Two workers and eight waiting: ten jobs, exactly one IP's rate-limit burst.
+        config.hash_workers = 2;
+        config.hash_queue = 8;
+    })
+    .await;
+    server.signup("regular@example.com").await;
+    let flood: Vec<_> = (0..10)
+        .map(|n| {
+            let guess =
+                json!({"email": format!("guess{n}@example.com"), "password": "wrong password"});
+            let call = server.post("/api/login").json(&guess);
+            tokio::spawn(call.header("x-forwarded-for", "198.51.100.1").send())
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let regular = server
+        .post("/api/login")
+        .json(&json!({"email": "regular@example.com", "password": PASSWORD}))
+        .header("x-forwarded-for", "198.51.100.2")
+        .send()
+        .await;
+    assert_eq!(regular.status, StatusCode::OK, "{}", regular.text());
+    let mut statuses = Vec::new();
+    for call in flood {
+        let reply = call.await.unwrap();
+        if reply.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(reply.header("retry-after"), Some("1"));
+        }
+        statuses.push(reply.status.as_u16());
+    }
+    assert!(
+        statuses.iter().all(|s| [401, 429].contains(s)),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&429),
+        "a burst from one IP is held to its share of the pool: {statuses:?}"
+    );
+}
