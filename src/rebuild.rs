@@ -128,10 +128,23 @@ impl Rebuilder {
         last.map(|last| Arc::try_unwrap(last).unwrap_or_else(|shared| (*shared).clone()))
     }
 
+    /// `path` relative to the site root with `/` (as given, or through symlinks resolved),
+    /// so `config.toml` and `templates/…` are recognised however the watcher spells them.
     fn display(&self, path: &Path) -> String {
         let root = std::path::absolute(&self.opts.root).unwrap_or_else(|_| self.opts.root.clone());
         let path_abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let shown = path_abs.strip_prefix(&root).unwrap_or(path);
+        let resolved = || {
+            let real_root = root.canonicalize().ok()?;
+            let real = path
+                .canonicalize()
+                .ok()
+                .or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))?;
+            real.strip_prefix(real_root).ok().map(Path::to_path_buf)
+        };
+        let shown = match path_abs.strip_prefix(&root) {
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => resolved().unwrap_or_else(|| path.to_path_buf()),
+        };
         shown
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
@@ -491,6 +504,25 @@ mod tests {
         keys.sort();
         known.sort();
         assert_eq!(keys, known);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn changed_paths_are_named_from_the_root_whatever_their_spelling() {
+        let site = Site::new();
+        let links = tempfile::tempdir().unwrap();
+        let alias = links.path().join("site");
+        std::os::unix::fs::symlink(site.dir.path(), &alias).unwrap();
+        let rebuilder = Rebuilder::new(BuildOptions {
+            root: alias.clone(),
+            ..site.opts()
+        });
+        // The watcher may report the real path while the root was given through a symlink.
+        assert_eq!(rebuilder.display(&site.path("config.toml")), "config.toml");
+        assert_eq!(
+            rebuilder.display(&alias.join("templates/base.html")),
+            "templates/base.html"
+        );
     }
 
     #[test]
