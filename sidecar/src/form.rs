@@ -73,7 +73,7 @@ pub async fn read(
     let bytes = read_limited(body, timeout).await?;
     match mode {
         Mode::Json => decode_json(&bytes),
-        Mode::Form => Ok(decode_form(&bytes)),
+        Mode::Form => decode_form(&bytes),
     }
 }
 
@@ -112,15 +112,47 @@ fn decode_json(bytes: &[u8]) -> Result<Fields, Failure> {
     Ok(Fields(fields))
 }
 
-/// The first value of each name wins; a browser never sends a name twice for these forms.
-fn decode_form(bytes: &[u8]) -> Fields {
+/// Decodes a form body as browsers encode it, but strictly: a field whose percent-decoded
+/// bytes are not UTF-8 is refused, never patched with U+FFFD, so two different passwords can
+/// never decode to the same string. The first value of each name wins (browsers send one).
+fn decode_form(bytes: &[u8]) -> Result<Fields, Failure> {
+    let not_utf8 = || Failure::BadRequest("Every form field must be UTF-8 once percent-decoded");
     let mut fields = HashMap::new();
-    for (name, value) in form_urlencoded::parse(bytes) {
-        fields
-            .entry(name.into_owned())
-            .or_insert_with(|| value.into_owned());
+    for pair in bytes.split(|b| *b == b'&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = match pair.iter().position(|b| *b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &[][..]),
+        };
+        let name = percent_decode(name).ok_or_else(not_utf8)?;
+        let value = percent_decode(value).ok_or_else(not_utf8)?;
+        fields.entry(name).or_insert(value);
     }
-    Fields(fields)
+    Ok(Fields(fields))
+}
+
+/// `+` is a space and `%XY` a byte (a `%` without two hex digits stays as it is, as browsers
+/// do); `None` when the result is not UTF-8. `form_urlencoded` only offers a lossy decode.
+fn percent_decode(raw: &[u8]) -> Option<String> {
+    let hex = |digit: &u8| char::from(*digit).to_digit(16);
+    let mut decoded = Vec::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some((&first, tail)) = rest.split_first() {
+        let escaped = match tail {
+            [high, low, ..] if first == b'%' => hex(high).zip(hex(low)),
+            _ => None,
+        };
+        match escaped {
+            Some((high, low)) => {
+                decoded.push((high * 16 + low) as u8);
+                rest = &tail[2..];
+            }
+            None => {
+                decoded.push(if first == b'+' { b' ' } else { first });
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8(decoded).ok()
 }
 
 #[cfg(test)]
@@ -130,10 +162,38 @@ mod tests {
     #[test]
     fn json_and_form_bodies_decode_to_the_same_fields() {
         let json = decode_json(br#"{"email":"a@b.co","password":"p w+d"}"#).unwrap();
-        let form = decode_form(b"email=a%40b.co&password=p+w%2Bd");
+        let form = decode_form(b"email=a%40b.co&password=p+w%2Bd").unwrap();
         for name in ["email", "password"] {
             assert_eq!(json.get(name), form.get(name));
         }
+    }
+
+    #[test]
+    fn form_fields_that_are_not_utf8_are_refused_instead_of_colliding() {
+        for body in [
+            &b"password=caf%E9caf%E9"[..],
+            b"password=caf%E8caf%FF",
+            b"pass%FFword=anything",
+            b"password=caf\xe9caf\xe9",
+        ] {
+            assert!(
+                decode_form(body).is_err(),
+                "{:?} was accepted",
+                String::from_utf8_lossy(body)
+            );
+        }
+        let accepted = decode_form(b"password=caf%C3%A9+%25%zz%4&&next=%2Fa%2fb&empty").unwrap();
+        assert_eq!(accepted.get("password"), Some("café %%zz%4"));
+        assert_eq!(accepted.get("next"), Some("/a/b"));
+        assert_eq!(accepted.get("empty"), Some(""));
+        assert!(
+            decode_json(b"{\"password\":\"caf\xe9caf\xe9\"}").is_err(),
+            "JSON is checked too"
+        );
+        assert!(
+            decode_json(br#"{"password":"caf\udce9caf\udce9"}"#).is_err(),
+            "a lone surrogate is not text"
+        );
     }
 
     #[test]

@@ -55,3 +55,29 @@ async fn a_login_flood_from_one_ip_cannot_make_another_ips_login_busy() {
         "a burst from one IP is held to its share of the pool: {statuses:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn form_fields_that_are_not_utf8_are_refused_not_patched_into_another_password() {
+    let server = Server::start().await;
+    let latin1 = b"fullname=Ada&email=latin1%40example.com&password=caf%E9caf%E9".to_vec();
+    let signup = server
+        .post("/api/signup")
+        .form(&[])
+        .raw_body(latin1)
+        .send()
+        .await;
+    assert_eq!(signup.location(), "/signup/#bad-request");
+    let other_bytes = b"email=latin1%40example.com&password=caf%E8caf%FF".to_vec();
+    let login = server
+        .post("/api/login")
+        .form(&[])
+        .raw_body(other_bytes)
+        .send()
+        .await;
+    assert_eq!(login.location(), "/login/#bad-request");
+    let db = rusqlite::Connection::open(server.db_path()).unwrap();
+    let users: i64 = db
+        .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(users, 0, "no account was made from a garbled password");
+}
