@@ -1,4 +1,5 @@
-//! The trail of sign-up and login attempts: one log line and one `audit` row each, no secrets.
+//! The trail of sign-up and login attempts: one log line and one `audit` row each (for a flood
+//! of rate-limited ones, one a minute per client: see `routes::attempt`), no secrets.
 
 use crate::client::Client;
 use crate::db::AuditEntry;

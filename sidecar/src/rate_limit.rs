@@ -29,6 +29,8 @@ const HASH_SLOT_RETRY: RetryAfter = RetryAfter(Duration::from_secs(1));
 pub struct Limiters {
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
     per_account: DefaultKeyedRateLimiter<String>,
+    /// One refusal per client per minute is worth recording; the rest of a flood is not.
+    refusals_recorded: DefaultKeyedRateLimiter<IpAddr>,
     hash_jobs: HashJobs,
 }
 
@@ -41,6 +43,7 @@ impl Limiters {
                 limits.per_account_per_minute,
                 limits.per_account_burst,
             )),
+            refusals_recorded: RateLimiter::keyed(quota(1, 1)),
             hash_jobs: HashJobs {
                 per_ip: hash_jobs_per_ip,
                 in_flight: Mutex::new(HashMap::new()),
@@ -74,12 +77,20 @@ impl Limiters {
         check(&self.per_account, &email.as_str().to_owned())
     }
 
+    /// Whether a refused attempt from `ip` should be logged and audited: the first in a
+    /// minute is, so a flood of 429s costs one row a minute instead of one each.
+    pub fn record_refusal(&self, ip: IpAddr) -> bool {
+        self.refusals_recorded.check_key(&ip_key(ip)).is_ok()
+    }
+
     /// Forgets clients whose limits have fully recovered, so the maps stay small.
     pub fn forget_idle(&self) {
         self.per_ip.retain_recent();
         self.per_ip.shrink_to_fit();
         self.per_account.retain_recent();
         self.per_account.shrink_to_fit();
+        self.refusals_recorded.retain_recent();
+        self.refusals_recorded.shrink_to_fit();
     }
 }
 

@@ -155,7 +155,8 @@ async fn post(
     outcome.unwrap_or_else(|failure| failure.reply(mode, back))
 }
 
-/// Runs a signup or login and records the attempt in the audit trail, whatever its outcome.
+/// Runs a signup or login and records the attempt in the audit trail, whatever its outcome;
+/// of the attempts refused by a rate limit, only the first per client each minute.
 async fn attempt<'s, F, Fut>(
     state: &'s State,
     action: &'static str,
@@ -173,7 +174,10 @@ where
         Ok(_) => "ok",
         Err(failure) => failure.fragment(),
     };
-    crate::audit::record(&state.db.writer, action, label, &client, email.as_ref());
+    let refused = matches!(outcome, Err(Failure::TooManyAttempts(_)));
+    if !refused || state.limits.record_refusal(client.ip) {
+        crate::audit::record(&state.db.writer, action, label, &client, email.as_ref());
+    }
     outcome
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use hyper::StatusCode;
 use serde_json::json;
 
-use crate::support::{PASSWORD, Server};
+use crate::support::{PASSWORD, Server, log_text};
 
 /// Believes `X-Forwarded-For` from the test client, so each test can play several client IPs.
 fn behind_a_proxy(config: &mut kiln_sidecar::Config) {
@@ -80,4 +80,46 @@ async fn form_fields_that_are_not_utf8_are_refused_not_patched_into_another_pass
         .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
         .unwrap();
     assert_eq!(users, 0, "no account was made from a garbled password");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_refused_attempts_leaves_one_audit_row_and_one_log_line() {
+    let server = Server::start_with(behind_a_proxy).await;
+    let attempt = json!({"email": "flooded@example.com", "password": "short"});
+    let from = |ip: &str| {
+        server
+            .post("/api/login")
+            .json(&attempt)
+            .header("x-forwarded-for", ip)
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        statuses.push(from("192.0.2.40").send().await.status.as_u16());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        30,
+        "{statuses:?}"
+    );
+    // Audit rows are committed in order: once this one is in, every row of the flood is too.
+    from("192.0.2.41").send().await;
+    let db = rusqlite::Connection::open(server.db_path()).unwrap();
+    let rows = |ip: &str, outcome: &str| -> i64 {
+        let sql = "SELECT count(*) FROM audit WHERE ip = ?1 AND outcome = ?2";
+        db.query_row(sql, [ip, outcome], |r| r.get(0)).unwrap()
+    };
+    for _ in 0..50 {
+        if rows("192.0.2.41", "invalid-credentials") == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(rows("192.0.2.41", "invalid-credentials"), 1);
+    assert_eq!(rows("192.0.2.40", "invalid-credentials"), 10);
+    assert_eq!(rows("192.0.2.40", "too-many-attempts"), 1);
+    let logged = log_text()
+        .lines()
+        .filter(|l| l.contains("ip=192.0.2.40") && l.contains("too-many-attempts"))
+        .count();
+    assert_eq!(logged, 1);
 }
