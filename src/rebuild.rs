@@ -44,8 +44,8 @@ struct Memory {
 pub struct RebuildReport {
     /// The changed paths, relative to the site root where possible.
     pub changed: Vec<String>,
-    /// Outputs rendered afresh, and all outputs.
-    pub rendered: usize,
+    /// Outputs rendered afresh (their site paths), and all outputs.
+    pub rendered: Vec<String>,
     pub outputs: usize,
     pub millis: u128,
     /// True when everything was read and rendered again (first run, config change).
@@ -60,11 +60,23 @@ impl fmt::Display for RebuildReport {
             [first, rest @ ..] => format!("{first} and {} more changed", rest.len()),
         };
         let scope = if self.full { ", everything" } else { "" };
+        let count = self.rendered.len();
         write!(
             f,
-            "{what}{scope}: re-rendered {} of {} outputs in {} ms",
-            self.rendered, self.outputs, self.millis
-        )
+            "{what}{scope}: re-rendered {count} of {} outputs in {} ms",
+            self.outputs, self.millis
+        )?;
+        // Name a few, so an author sees which pages an edit touched.
+        if !self.full && count > 0 {
+            let shown: Vec<&str> = self.rendered.iter().take(4).map(String::as_str).collect();
+            let more = if count > shown.len() {
+                format!(" and {} more", count - shown.len())
+            } else {
+                String::new()
+            };
+            write!(f, " ({}{more})", shown.join(", "))?;
+        }
+        Ok(())
     }
 }
 
@@ -90,7 +102,7 @@ impl Rebuilder {
         if let (Some(last), true) = (&self.last, changed.is_empty()) {
             let report = RebuildReport {
                 changed: names,
-                rendered: 0,
+                rendered: Vec::new(),
                 outputs: last.files.len(),
                 millis: 0,
                 full: false,
@@ -153,7 +165,10 @@ impl Rebuilder {
     }
 
     /// Runs every stage, reusing what `memory` holds; `changed: None` reads everything.
-    fn run(&mut self, changed: Option<&[PathBuf]>) -> Result<(SiteOutput, usize), BuildError> {
+    fn run(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+    ) -> Result<(SiteOutput, Vec<String>), BuildError> {
         let opts = &self.opts;
         let memory = &mut self.memory;
         let mut stages = Vec::new();
@@ -239,6 +254,7 @@ impl Rebuilder {
         let (jobs, plan_errors) = crate::render::plan(&site, &shows);
         let rendered = renderer.render_all(&jobs, &memory.outputs);
         let fresh = rendered.fresh;
+        let fresh_count = fresh.len();
         let mut diagnostics: Vec<Diagnostic> = template_errors.clone();
         diagnostics.extend(plan_errors);
         diagnostics.extend(rendered.errors);
@@ -257,7 +273,7 @@ impl Rebuilder {
             "render",
             started,
             format!(
-                "{} files ({fresh} rendered, {} copied)",
+                "{} files ({fresh_count} rendered, {} copied)",
                 output.files.len(),
                 output.copied
             ),
@@ -395,14 +411,17 @@ mod tests {
         let site = Site::new();
         let mut rebuilder = Rebuilder::new(site.opts());
         let (_, first) = rebuilder.rebuild(&[]).unwrap();
-        assert!(first.full && first.rendered == first.outputs - 1, "{first}");
+        assert!(
+            first.full && first.rendered.len() == first.outputs - 1,
+            "{first}"
+        );
 
         site.write("content/blog/p2.md", "+++\ntitle = \"Post 2\"\ndate = 2024-02-01\n[taxonomies]\ntags = [\"t2\", \"all\"]\n+++\nNew body.\n");
         let body = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
         // Only the page and the feed (which shows bodies): the neighbours, listings and terms
         // show titles, which did not change.
         assert!(
-            !body.full && body.rendered == 2,
+            !body.full && body.rendered == ["/blog/p2/", "/atom.xml"],
             "a body edit re-rendered too much: {body}"
         );
 
@@ -421,7 +440,7 @@ mod tests {
         );
         let template = rebuild_matches_full(&mut rebuilder, &site, &["templates/base.html"]);
         assert!(
-            template.rendered >= 6,
+            template.rendered.len() >= 6,
             "every page extends base.html: {template}"
         );
 
@@ -527,16 +546,19 @@ mod tests {
 
     #[test]
     fn the_report_says_what_changed_and_how_much_was_rendered() {
+        let rendered = ["/a/", "/", "/atom.xml", "/tags/x/", "/sitemap.xml"]
+            .map(String::from)
+            .to_vec();
         let report = RebuildReport {
             changed: vec!["content/a.md".into()],
-            rendered: 3,
+            rendered,
             outputs: 40,
             millis: 7,
             full: false,
         };
         assert_eq!(
             report.to_string(),
-            "content/a.md changed: re-rendered 3 of 40 outputs in 7 ms"
+            "content/a.md changed: re-rendered 5 of 40 outputs in 7 ms (/a/, /, /atom.xml, /tags/x/ and 1 more)"
         );
     }
 }

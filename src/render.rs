@@ -105,7 +105,8 @@ pub struct Cached {
 /// Every output of a render pass: (job path, output), how many were rendered afresh, and errors.
 pub struct RenderedAll {
     pub outputs: Vec<(String, Cached)>,
-    pub fresh: usize,
+    /// Site paths of the outputs rendered afresh (the others were reused), in job order.
+    pub fresh: Vec<String>,
     pub errors: Vec<Diagnostic>,
 }
 
@@ -205,14 +206,16 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let mut outputs = Vec::with_capacity(results.len());
-        let mut fresh = 0;
+        let mut fresh = Vec::new();
         let mut errors = Vec::new();
         // One error per missing template, not one per page that needs it.
         let mut missing: BTreeMap<String, (String, String, String, usize)> = BTreeMap::new();
         for (job, result) in jobs.iter().zip(results) {
             match result {
                 Ok((cached, rendered)) => {
-                    fresh += usize::from(rendered);
+                    if rendered {
+                        fresh.push(job.path.clone());
+                    }
                     outputs.push((job.path.clone(), cached));
                 }
                 Err(Failure::Other(e)) => errors.push(e),
