@@ -1,6 +1,7 @@
 //! The running sidecar: its shared state, startup, and the entry point for one request.
 
 use std::net::SocketAddr;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -45,9 +46,9 @@ impl Sidecar {
     pub async fn start(config: Config) -> Result<Sidecar, StartError> {
         let config = config.checked()?;
         let folder = db_folder(&config.db_path);
-        std::fs::create_dir_all(&folder).map_err(|e| StartError::Database {
+        create_private(&folder, &config.db_path).map_err(|problem| StartError::Database {
             path: config.db_path.clone(),
-            problem: format!("cannot create the folder {}: {e}", folder.display()),
+            problem,
         })?;
         let (access, refresh) = (
             config.access_token_secret.clone(),
@@ -94,6 +95,47 @@ fn db_folder(db_path: &Path) -> std::path::PathBuf {
     match db_path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
         _ => std::path::PathBuf::from("."),
+    }
+}
+
+/// Creates the database folder (0700) and file (0600) when they are missing: they hold password
+/// hashes, emails and IPs. Existing ones are the operator's choice and only get a warning.
+/// SQLite gives the `-wal` and `-shm` files the database file's mode.
+fn create_private(folder: &Path, db_path: &Path) -> Result<(), String> {
+    if folder.exists() {
+        warn_if_shared(folder, "700");
+    } else {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(folder)
+            .map_err(|e| format!("cannot create the folder {}: {e}", folder.display()))?;
+    }
+    if db_path.exists() {
+        warn_if_shared(db_path, "600");
+        return Ok(());
+    }
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(db_path);
+    match created {
+        // A second process starting at the same moment may have made it first.
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e.to_string()),
+        _ => Ok(()),
+    }
+}
+
+fn warn_if_shared(path: &Path, private_mode: &str) {
+    let mode = std::fs::metadata(path).map_or(0, |m| m.permissions().mode()) & 0o777;
+    if mode & 0o077 != 0 {
+        tracing::warn!(
+            path = %path.display(),
+            mode = format!("{mode:o}"),
+            "other users can read the sidecar's data (password hashes, emails, IPs); run: chmod {private_mode} {}",
+            path.display()
+        );
     }
 }
 

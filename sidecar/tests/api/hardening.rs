@@ -1,5 +1,6 @@
 //! Fixes from the security review: each test pins one hole that stays closed.
 
+use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
 use hyper::StatusCode;
@@ -122,4 +123,34 @@ async fn a_flood_of_refused_attempts_leaves_one_audit_row_and_one_log_line() {
         .filter(|l| l.contains("ip=192.0.2.40") && l.contains("too-many-attempts"))
         .count();
     assert_eq!(logged, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_folder_and_files_it_creates_are_private() {
+    let server = Server::start().await;
+    server.signup("private@example.com").await;
+    let folder = server.db_path().parent().unwrap().to_owned();
+    assert_eq!(mode(&folder), 0o700, "{}", folder.display());
+    for name in ["kiln.db", "kiln.db-wal", "kiln.db-shm"] {
+        assert_eq!(mode(&folder.join(name)), 0o600, "{name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_shared_database_folder_is_kept_as_it_is_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("data");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let _server = Server::start_in(dir, |_| {}).await;
+    assert_eq!(mode(&folder), 0o755, "the operator's folder is not changed");
+    let warning = format!("chmod 700 {}", folder.display());
+    assert!(
+        log_text().contains(&warning),
+        "no warning saying `{warning}`"
+    );
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
