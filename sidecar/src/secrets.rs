@@ -114,17 +114,22 @@ fn load(path: &Path) -> Result<SecretPair, StartError> {
         path: path.to_owned(),
         problem,
     };
+    // Like OpenSSH with a private key: a secret others could have read is refused, not used.
+    let mode = fs::metadata(path)
+        .map_err(|e| fail(e.to_string()))?
+        .permissions()
+        .mode()
+        & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(fail(format!(
+            "its permissions {mode:04o} let other users read the token secrets; run `chmod 600 {}` and start again",
+            path.display()
+        )));
+    }
     let text = fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
     // The toml error quotes the offending line, which would put a secret in a log: keep only its kind.
     let file: SecretsFile = toml::from_str(&text)
         .map_err(|_| fail("not the expected two hex secrets in TOML".into()))?;
-    let mode = fs::metadata(path)
-        .map_err(|e| fail(e.to_string()))?
-        .permissions()
-        .mode();
-    if mode & 0o077 != 0 {
-        tracing::warn!(path = %path.display(), "secrets file is readable by other users; run chmod 600 on it");
-    }
     let access = Secret::from_hex(
         "access_token_secret in secrets.toml",
         &file.access_token_secret,

@@ -154,3 +154,24 @@ async fn an_existing_shared_database_folder_is_kept_as_it_is_with_a_warning() {
 fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secrets_file_other_users_can_read_stops_startup_saying_how_to_fix_it() {
+    let server = Server::start().await;
+    let db_path = server.db_path();
+    let secrets = db_path.parent().unwrap().join("secrets.toml");
+    let _folder = server.stop().await;
+    std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let config = kiln_sidecar::Config {
+        db_path,
+        ..kiln_sidecar::Config::default()
+    };
+    let message = kiln_sidecar::Sidecar::start(config)
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    let fix = format!("chmod 600 {}", secrets.display());
+    assert!(message.contains(&fix), "{message}");
+    assert!(message.contains("0644"), "{message}");
+}
