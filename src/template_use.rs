@@ -186,33 +186,42 @@ fn reads_listed_bodies(text: &str) -> bool {
         || macro_parameters(text)
             .iter()
             .any(|p| p == "page" || p == "section");
-    if rebinds || text.contains("json_encode") || has_key_value_loop(text) {
-        return true;
-    }
-    const OWN: [&str; 5] = [
-        "page.content",
-        "page.summary",
-        "page.toc",
-        "section.content",
-        "section.toc",
-    ];
-    for field in ["content", "summary", "toc"] {
+    // Where `page`/`section` may name a listed page, even `page.content` reads a listed body.
+    let own: &[&str] = if rebinds {
+        &[]
+    } else {
+        &[
+            "page.content",
+            "page.summary",
+            "page.toc",
+            "section.content",
+            "section.toc",
+        ]
+    };
+    for field in HEAVY_FIELDS {
         for (at, _) in text.match_indices(field) {
             let before = &text[..at];
-            let bracketed = before.ends_with("[\"") || before.ends_with("['");
-            if !before.ends_with('.') && !bracketed {
-                continue;
-            }
             let after = text[at + field.len()..].chars().next();
             if after.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 continue;
             }
+            // `p["content"]`, or a filter's `attribute="content"`: a body read by name.
+            if before.ends_with("[\"")
+                || before.ends_with("['")
+                || before.ends_with("=\"")
+                || before.ends_with("='")
+            {
+                return true;
+            }
+            if !before.ends_with('.') {
+                continue;
+            }
             let start = before
-                .trim_end_matches(['.', '[', '"', '\''])
+                .trim_end_matches('.')
                 .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
                 .map_or(0, |i| i + 1);
             let token = format!("{}{field}", &before[start..]);
-            if bracketed || !OWN.contains(&token.as_str()) {
+            if !own.contains(&token.as_str()) {
                 return true;
             }
         }
@@ -302,6 +311,29 @@ mod tests {
             detail(&[("d.html", "{{ page.lower[name] }}")], "d.html"),
             Detail::Full
         );
+    }
+
+    #[test]
+    fn looping_over_pages_named_page_keeps_bodies_out_unless_read() {
+        let titles = detail(
+            &[(
+                "t.html",
+                "{% block content %}{% for page in term.pages %}{{ page.title }}{% endfor %}{% endblock %}",
+            )],
+            "t.html",
+        );
+        assert!(
+            !keys_heavy(&titles) && keeps(&titles, "title"),
+            "{titles:?}"
+        );
+        let mapped = detail(
+            &[(
+                "m.html",
+                "{{ section.pages | map(attribute=\"summary\") | join(sep=\"\") }}",
+            )],
+            "m.html",
+        );
+        assert!(keeps(&mapped, "summary"), "{mapped:?}");
     }
 
     #[test]
