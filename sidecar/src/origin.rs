@@ -48,12 +48,23 @@ impl Origins {
 }
 
 /// `/shows/` yes; `//evil.example`, `/\evil.example` (browsers read `\` as `/`) and
-/// anything with control characters, no.
+/// anything with control characters, no. Nor a path part with `//`, a dot segment or an
+/// encoded `/` or `\`: a server or CDN that normalises or decodes it can make it `//evil`.
 fn is_local_path(target: &str) -> bool {
+    let path = target.split(['?', '#']).next().unwrap_or(target);
+    let lower = path.to_ascii_lowercase();
     target.starts_with('/')
-        && !target.starts_with("//")
         && !target.contains('\\')
+        && !lower.contains("//")
+        && !lower.contains("%2f")
+        && !lower.contains("%5c")
+        && !lower.split('/').any(is_dot_segment)
         && header_safe(target)
+}
+
+/// `.` and `..`, also with their dots percent-encoded (`%2e`, lowercased by the caller).
+fn is_dot_segment(segment: &str) -> bool {
+    matches!(segment.replace("%2e", ".").as_str(), "." | "..")
 }
 
 fn header_safe(target: &str) -> bool {
@@ -98,6 +109,37 @@ mod tests {
             assert_eq!(o.safe_next(Some(evil)), "/", "{evil:?} was accepted");
         }
         assert_eq!(o.safe_next(None), "/");
+    }
+
+    #[test]
+    fn next_paths_with_dot_segments_double_or_encoded_slashes_fall_back_to_the_root() {
+        let o = origins();
+        for good in [
+            "/welcome/",
+            "/shows/a/?x=1#y",
+            "/",
+            "/shows/a/?next=//elsewhere&b=%2F#x//y",
+            "/a.b/..c/.d/",
+            "/files/a%20b",
+        ] {
+            assert_eq!(o.safe_next(Some(good)), good);
+        }
+        for evil in [
+            "/.//evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5C/evil.example",
+            "/%5cevil.example",
+            "/a//evil.example",
+            "/a/../..//evil.example",
+            "/./",
+            "/shows/..",
+            "/a/%2e%2E/b",
+            "/a/.%2e/b",
+            "/a/%2E/b?x=1",
+        ] {
+            assert_eq!(o.safe_next(Some(evil)), "/", "{evil:?} was accepted");
+        }
     }
 
     #[test]
