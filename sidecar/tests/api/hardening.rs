@@ -175,3 +175,65 @@ async fn a_secrets_file_other_users_can_read_stops_startup_saying_how_to_fix_it(
     assert!(message.contains(&fix), "{message}");
     assert!(message.contains("0644"), "{message}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passwords_of_exactly_72_bytes_sign_up_and_log_in_by_json_and_by_form() {
+    let server = Server::start_with(|config| config.limits.per_ip_burst = 100).await;
+    let ascii = "a".repeat(71) + "z";
+    let multi_byte = "é".repeat(36);
+    for (n, password) in [&ascii, &ascii, &multi_byte, &multi_byte]
+        .into_iter()
+        .enumerate()
+    {
+        assert_eq!(password.len(), 72);
+        let email = format!("long{n}@example.com");
+        let fields = [
+            ("fullname", "Ada"),
+            ("email", &email),
+            ("password", password),
+        ];
+        if n % 2 == 0 {
+            let body = json!({"fullname": "Ada", "email": email, "password": password});
+            let signup = server.post("/api/signup").json(&body).send().await;
+            assert_eq!(signup.status, StatusCode::CREATED, "{}", signup.text());
+            let body = json!({"email": email, "password": password});
+            let login = server.post("/api/login").json(&body).send().await;
+            assert_eq!(login.status, StatusCode::OK, "{}", login.text());
+        } else {
+            for path in ["/api/signup", "/api/login"] {
+                let reply = server.post(path).form(&fields).send().await;
+                assert_eq!(reply.location(), "/", "{path} with {n}");
+                assert!(reply.cookie("kiln_access").is_some(), "{path} with {n}");
+            }
+        }
+    }
+    let last_byte_differs = json!({"email": "long0@example.com", "password": "a".repeat(72)});
+    let wrong = server
+        .post("/api/login")
+        .json(&last_byte_differs)
+        .send()
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNAUTHORIZED,
+        "the 72nd byte counts"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_73_byte_password_is_refused_with_the_per_field_message() {
+    let server = Server::start().await;
+    let body = json!({"fullname": "Ada", "email": "ada@example.com", "password": "a".repeat(73)});
+    let reply = server.post("/api/signup").json(&body).send().await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = &reply.json()["errors"];
+    assert_eq!(errors["password"], "Password must be at most 72 bytes");
+    let multi_byte = "é".repeat(36) + "a";
+    let fields = [
+        ("fullname", "Ada"),
+        ("email", "ada@example.com"),
+        ("password", &multi_byte),
+    ];
+    let reply = server.post("/api/signup").form(&fields).send().await;
+    assert_eq!(reply.location(), "/signup/#weak-password");
+}
