@@ -129,7 +129,12 @@ async fn start_sidecar(
     prefix: String,
 ) -> Result<Sidecar, String> {
     let state_dir = root.join(".kiln");
-    std::fs::create_dir_all(&state_dir)
+    // Private, like the folder the sidecar makes for itself: it holds hashes, emails and secrets.
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&state_dir)
         .map_err(|e| format!("cannot create {}: {e}", state_dir.display()))?;
     // Keeps the dev database and its secrets out of git without touching the site's .gitignore.
     let ignore = state_dir.join(".gitignore");

@@ -144,6 +144,16 @@ async fn the_sidecar_answers_under_api_on_the_same_origin() {
         "the dev database lives under .kiln/"
     );
     assert_eq!(site.read(".kiln/.gitignore").lines().last(), Some("*"));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(site.path(".kiln"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700, "accounts and secrets are private");
+    assert!(
+        !server.log().iter().any(|line| line.contains("chmod")),
+        "no permission warning on a fresh start"
+    );
 }
 
 #[tokio::test]
