@@ -169,68 +169,28 @@ impl Rebuilder {
         &mut self,
         changed: Option<&[PathBuf]>,
     ) -> Result<(SiteOutput, Vec<String>), BuildError> {
-        let opts = &self.opts;
-        let memory = &mut self.memory;
         let mut stages = Vec::new();
-
-        let started = Instant::now();
-        if memory.config.is_none() {
-            let loaded =
-                crate::config::load(&opts.root, opts.base_url.as_deref()).map_err(errors)?;
-            memory.config = Some(loaded);
-        }
-        let Some(config) = memory.config.as_ref() else {
+        read_inputs(&mut self.memory, &self.opts, changed, &mut stages)?;
+        let memory = &mut self.memory;
+        let (Some(config), Some(loaded), Some((tera, template_errors))) = (
+            memory.config.as_ref(),
+            memory.loaded.as_ref(),
+            memory.templates.as_mut(),
+        ) else {
             return Err(errors(Vec::new()));
         };
-        stages.push(stage("config", started, "config.toml".into()));
 
-        let started = Instant::now();
-        // A failed load forgets the file lists, so the next run reads everything again.
-        let loaded = match memory.loaded.take() {
-            Some(previous) => crate::load::reload(previous, &opts.root, changed),
-            None => crate::load::load(&opts.root),
-        }
-        .map_err(errors)?;
-        let loaded = memory.loaded.insert(loaded);
-        let (tera, template_errors) = memory
-            .templates
-            .get_or_insert_with(|| crate::templates::compile(&loaded.templates));
-        stages.push(stage(
-            "load",
-            started,
-            format!(
-                "{} pages, {} sections, {} templates, {} static files",
-                loaded.pages.len(),
-                loaded.sections.len(),
-                loaded.templates.len(),
-                loaded.static_files.len()
-            ),
-        ));
-
-        let started = Instant::now();
-        let with_templates = |mut diagnostics: Vec<Diagnostic>| {
-            diagnostics.extend(template_errors.iter().cloned());
-            BuildError { diagnostics }
-        };
-        let site = crate::site::link(
-            config.config.clone(),
-            loaded.clone(),
-            opts.drafts,
+        let linked = link_stage(
+            config,
+            loaded,
+            template_errors,
+            self.opts.drafts,
             &mut memory.markdown,
-        )
-        .map_err(with_templates)?;
-        let shows = crate::podcast::shows(&site).map_err(with_templates)?;
-        stages.push(stage(
-            "link",
-            started,
-            format!(
-                "{} pages, {} sections, {} taxonomies, {} shows",
-                site.pages.len(),
-                site.sections.len(),
-                site.taxonomies.len(),
-                shows.len()
-            ),
-        ));
+        );
+        let (site, shows) = linked.map(|(site, shows, report)| {
+            stages.push(report);
+            (site, shows)
+        })?;
 
         let started = Instant::now();
         let values = Arc::new(Values::new(&site, memory.values.as_deref()));
@@ -241,8 +201,11 @@ impl Rebuilder {
             uses.values_mut()
                 .for_each(|u| u.detail = crate::values::Detail::Full);
         }
-        let function_detail = crate::template_use::function_detail(&uses);
-        crate::templates::register_functions(tera, Arc::clone(&values), function_detail);
+        crate::templates::register_functions(
+            tera,
+            Arc::clone(&values),
+            crate::template_use::function_detail(&uses),
+        );
         let renderer = Renderer::new(
             &site,
             tera,
@@ -253,31 +216,28 @@ impl Rebuilder {
         );
         let (jobs, plan_errors) = crate::render::plan(&site, &shows);
         let rendered = renderer.render_all(&jobs, &memory.outputs);
-        let fresh = rendered.fresh;
-        let fresh_count = fresh.len();
-        let mut diagnostics: Vec<Diagnostic> = template_errors.clone();
-        diagnostics.extend(plan_errors);
-        diagnostics.extend(rendered.errors);
-        let mut output = crate::assemble(
-            &site,
-            rendered
-                .outputs
-                .iter()
-                .map(|(_, c)| c.rendered.clone())
-                .collect(),
-            diagnostics,
-        )?;
+        let diagnostics = template_errors
+            .iter()
+            .cloned()
+            .chain(plan_errors)
+            .chain(rendered.errors)
+            .collect();
+        let outputs = rendered
+            .outputs
+            .iter()
+            .map(|(_, c)| c.rendered.clone())
+            .collect();
+        let mut output = crate::assemble(&site, outputs, diagnostics)?;
         memory.outputs = rendered.outputs.into_iter().collect();
         memory.values = Some(values);
-        stages.push(stage(
-            "render",
-            started,
-            format!(
-                "{} files ({fresh_count} rendered, {} copied)",
-                output.files.len(),
-                output.copied
-            ),
-        ));
+        let fresh = rendered.fresh;
+        let detail = format!(
+            "{} files ({} rendered, {} copied)",
+            output.files.len(),
+            fresh.len(),
+            output.copied
+        );
+        stages.push(stage("render", started, detail));
         output.stages = stages;
         output.warnings = config
             .warnings
@@ -287,6 +247,71 @@ impl Rebuilder {
             .collect();
         Ok((output, fresh))
     }
+}
+
+/// The link stage (and finding the shows); template errors are reported with its own.
+fn link_stage(
+    config: &LoadedConfig,
+    loaded: &Loaded,
+    template_errors: &[Diagnostic],
+    drafts: bool,
+    markdown: &mut MarkdownCache,
+) -> Result<(crate::site::Site, Vec<crate::podcast::Show>, StageReport), BuildError> {
+    let started = Instant::now();
+    let with_templates = |mut diagnostics: Vec<Diagnostic>| {
+        diagnostics.extend(template_errors.iter().cloned());
+        BuildError { diagnostics }
+    };
+    let site = crate::site::link(config.config.clone(), loaded.clone(), drafts, markdown)
+        .map_err(with_templates)?;
+    let shows = crate::podcast::shows(&site).map_err(with_templates)?;
+    let detail = format!(
+        "{} pages, {} sections, {} taxonomies, {} shows",
+        site.pages.len(),
+        site.sections.len(),
+        site.taxonomies.len(),
+        shows.len()
+    );
+    Ok((site, shows, stage("link", started, detail)))
+}
+
+/// The config, load and template stages: fills what `memory` lacks and re-reads `changed`.
+fn read_inputs(
+    memory: &mut Memory,
+    opts: &BuildOptions,
+    changed: Option<&[PathBuf]>,
+    stages: &mut Vec<StageReport>,
+) -> Result<(), BuildError> {
+    let started = Instant::now();
+    if memory.config.is_none() {
+        memory.config =
+            Some(crate::config::load(&opts.root, opts.base_url.as_deref()).map_err(errors)?);
+    }
+    stages.push(stage("config", started, "config.toml".into()));
+
+    let started = Instant::now();
+    // A failed load forgets the file lists, so the next run reads everything again.
+    let loaded = match memory.loaded.take() {
+        Some(previous) => crate::load::reload(previous, &opts.root, changed),
+        None => crate::load::load(&opts.root),
+    }
+    .map_err(errors)?;
+    let loaded = memory.loaded.insert(loaded);
+    memory
+        .templates
+        .get_or_insert_with(|| crate::templates::compile(&loaded.templates));
+    stages.push(stage(
+        "load",
+        started,
+        format!(
+            "{} pages, {} sections, {} templates, {} static files",
+            loaded.pages.len(),
+            loaded.sections.len(),
+            loaded.templates.len(),
+            loaded.static_files.len()
+        ),
+    ));
+    Ok(())
 }
 
 fn errors(diagnostics: Vec<Diagnostic>) -> BuildError {
