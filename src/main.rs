@@ -63,6 +63,16 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// Every diagnostic on its own `error:` line, then how many there were.
+fn describe(error: &kiln::BuildError) -> String {
+    let lines: Vec<String> = error.diagnostics.iter().map(ToString::to_string).collect();
+    let mut text = lines.join("\nerror: ");
+    if lines.len() > 1 {
+        text.push_str(&format!("\n{} errors; nothing was written", lines.len()));
+    }
+    text
+}
+
 /// `kiln build`: render, write atomically, print one line per stage and the summary.
 fn build(args: BuildArgs) -> Result<(), String> {
     let started = Instant::now();
@@ -72,7 +82,7 @@ fn build(args: BuildArgs) -> Result<(), String> {
         base_url: args.base_url,
         drafts: args.drafts,
     };
-    let output = kiln::build(&opts, &output_dir).map_err(|e| e.to_string())?;
+    let output = kiln::build(&opts, &output_dir).map_err(|e| describe(&e))?;
     for warning in &output.warnings {
         eprintln!("warning: {warning}");
     }
