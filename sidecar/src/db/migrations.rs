@@ -39,6 +39,8 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX audit_at ON audit(at);
     CREATE INDEX audit_email ON audit(email);",
+    // 2: when a spent refresh token was re-issued inside the grace window; it gets one only.
+    "ALTER TABLE refresh_tokens ADD COLUMN reissued_at INTEGER;",
 ];
 
 /// Brings the schema up to date inside one immediate transaction, so two processes starting
@@ -75,6 +77,27 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_version_1_database_upgrades_keeping_its_tokens() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (fullname, email, password_hash) VALUES ('A', 'a@b.co', 'x');
+             INSERT INTO token_families (user_id, created_at) VALUES (1, 0);
+             INSERT INTO refresh_tokens (id_hash, family_id, expires_at, spent_at) VALUES (x'01', 1, 9, 5);",
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        let reissued: Option<i64> = conn
+            .query_row("SELECT reissued_at FROM refresh_tokens", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            reissued, None,
+            "an old spent token still has its one grace re-issue"
+        );
     }
 
     #[test]

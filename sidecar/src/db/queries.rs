@@ -39,9 +39,9 @@ pub struct AuditEntry {
 
 /// What presenting a refresh token did.
 pub enum Rotation {
-    /// The token was live (or spent within the grace window): here is its user.
+    /// The token was live, or spent within the grace window and not yet re-issued: its user.
     Rotated(User),
-    /// The token was spent before: its whole family is now revoked.
+    /// The token was spent before (and re-issued, or outside the window): its family is revoked.
     Reused,
     /// Unknown, expired or already revoked.
     Refused,
@@ -125,8 +125,38 @@ fn insert_token(
     Ok(())
 }
 
-/// Spends the token `old` and records `new` in its family, or detects reuse of a spent token
-/// (outside `grace_secs`) and revokes the family.
+/// A presented refresh token as stored, with its family's state.
+struct Presented {
+    family: i64,
+    user_id: i64,
+    expires_at: i64,
+    spent_at: Option<i64>,
+    reissued_at: Option<i64>,
+    revoked: bool,
+}
+
+fn presented(conn: &Connection, id_hash: &[u8]) -> Result<Option<Presented>, DbError> {
+    let sql = "SELECT t.family_id, f.user_id, t.expires_at, t.spent_at, t.reissued_at, f.revoked_at
+        FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id WHERE t.id_hash = ?1";
+    let row = conn
+        .prepare_cached(sql)?
+        .query_row([id_hash], |row| {
+            Ok(Presented {
+                family: row.get(0)?,
+                user_id: row.get(1)?,
+                expires_at: row.get(2)?,
+                spent_at: row.get(3)?,
+                reissued_at: row.get(4)?,
+                revoked: row.get::<_, Option<i64>>(5)?.is_some(),
+            })
+        })
+        .optional()?;
+    Ok(row)
+}
+
+/// Spends the token `old` and records `new` in its family. A spent token gets one more `new`
+/// if presented again within `grace_secs` (two tabs refreshing at once); any other reuse means
+/// it was copied, and revokes the whole family.
 pub fn rotate(
     conn: &Connection,
     old: &[u8],
@@ -135,37 +165,30 @@ pub fn rotate(
     now: u64,
     grace_secs: u64,
 ) -> Result<Rotation, DbError> {
-    let found = conn
-        .prepare_cached(
-            "SELECT t.family_id, t.spent_at, t.expires_at, f.revoked_at, f.user_id
-             FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id WHERE t.id_hash = ?1",
-        )?
-        .query_row([old], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<i64>>(1)?, row.get::<_, i64>(2)?, row.get::<_, Option<i64>>(3)?, row.get::<_, i64>(4)?))
-        })
-        .optional()?;
-    let Some((family, spent_at, expires_at, revoked_at, user_id)) = found else {
+    let Some(token) = presented(conn, old)? else {
         return Ok(Rotation::Refused);
     };
     let now_i = now as i64;
-    if revoked_at.is_some() || expires_at < now_i {
+    if token.revoked || token.expires_at < now_i {
         return Ok(Rotation::Refused);
     }
-    match spent_at {
-        Some(spent) if now_i - spent > grace_secs as i64 => {
-            revoke_family(conn, family, now)?;
-            return Ok(Rotation::Reused);
+    // Each UPDATE also re-checks its condition, so a token can never be spent or re-issued twice.
+    let mark = match (token.spent_at, token.reissued_at) {
+        (None, _) => {
+            "UPDATE refresh_tokens SET spent_at = ?2 WHERE id_hash = ?1 AND spent_at IS NULL"
         }
-        Some(_) => {}
-        None => {
-            conn.prepare_cached("UPDATE refresh_tokens SET spent_at = ?2 WHERE id_hash = ?1")?
-                .execute(params![old, now_i])?;
+        (Some(spent), None) if now_i - spent <= grace_secs as i64 => {
+            "UPDATE refresh_tokens SET reissued_at = ?2 WHERE id_hash = ?1 AND reissued_at IS NULL"
         }
+        (Some(_), _) => return revoke_family(conn, token.family, now).map(|()| Rotation::Reused),
+    };
+    if conn.prepare_cached(mark)?.execute(params![old, now_i])? != 1 {
+        return revoke_family(conn, token.family, now).map(|()| Rotation::Reused);
     }
-    insert_token(conn, family, new, new_expires_at)?;
+    insert_token(conn, token.family, new, new_expires_at)?;
     let user = conn
         .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
-        .query_row([user_id], user_from_row)
+        .query_row([token.user_id], user_from_row)
         .optional()?;
     Ok(user.map_or(Rotation::Refused, Rotation::Rotated))
 }
@@ -218,8 +241,7 @@ pub fn delete_expired(conn: &Connection, now: u64) -> Result<usize, DbError> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn housekeeping_drops_expired_tokens_and_old_audit_rows_only() {
+    fn migrated_with_user() -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
         super::super::migrations::apply(&mut conn).unwrap();
         conn.execute(
@@ -227,6 +249,69 @@ mod tests {
             [],
         )
         .unwrap();
+        conn
+    }
+
+    fn outcome(conn: &Connection, old: &[u8], new: &[u8], now: u64) -> &'static str {
+        match rotate(conn, old, new, now + 1_000, now, 5).unwrap() {
+            Rotation::Rotated(_) => "rotated",
+            Rotation::Reused => "reused",
+            Rotation::Refused => "refused",
+        }
+    }
+
+    #[test]
+    fn a_spent_token_is_reissued_once_in_the_grace_window_and_a_second_replay_revokes_all() {
+        let conn = migrated_with_user();
+        start_family(&conn, 1, b"r0", 1_000, 100).unwrap();
+        assert_eq!(outcome(&conn, b"r0", b"r1", 100), "rotated");
+        assert_eq!(
+            outcome(&conn, b"r0", b"tab", 102),
+            "rotated",
+            "the other tab"
+        );
+        assert_eq!(outcome(&conn, b"r0", b"thief", 103), "reused");
+        assert_eq!(outcome(&conn, b"r0", b"thief2", 103), "refused");
+        for live in [&b"r1"[..], b"tab"] {
+            assert_eq!(outcome(&conn, live, b"x", 104), "refused", "family revoked");
+        }
+        let stored: i64 = conn
+            .query_row("SELECT count(*) FROM refresh_tokens", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            stored, 3,
+            "no token was minted for the replays: r0, r1, tab"
+        );
+    }
+
+    #[test]
+    fn a_token_issued_in_the_grace_window_rotates_like_any_other() {
+        let conn = migrated_with_user();
+        start_family(&conn, 1, b"r0", 1_000, 100).unwrap();
+        assert_eq!(outcome(&conn, b"r0", b"r1", 100), "rotated");
+        assert_eq!(outcome(&conn, b"r0", b"tab1", 101), "rotated");
+        assert_eq!(outcome(&conn, b"tab1", b"tab2", 101), "rotated");
+        assert_eq!(
+            outcome(&conn, b"tab1", b"tab2b", 102),
+            "rotated",
+            "its own grace"
+        );
+        assert_eq!(outcome(&conn, b"tab2", b"tab3", 200), "rotated");
+        assert_eq!(
+            outcome(&conn, b"r1", b"r2", 200),
+            "rotated",
+            "the first tab too"
+        );
+        assert_eq!(
+            outcome(&conn, b"tab1", b"x", 300),
+            "reused",
+            "late reuse still caught"
+        );
+    }
+
+    #[test]
+    fn housekeeping_drops_expired_tokens_and_old_audit_rows_only() {
+        let conn = migrated_with_user();
         start_family(&conn, 1, b"old", 1_000, 0).unwrap();
         start_family(&conn, 1, b"live", 9_000_000_000, 0).unwrap();
         conn.execute("INSERT INTO audit (at, action, outcome, ip) VALUES ('2000-01-01T00:00:00.000Z', 'login', 'ok', '::1')", []).unwrap();

@@ -120,6 +120,47 @@ async fn two_tabs_refreshing_at_once_both_get_a_new_pair() {
     );
 }
 
+fn refresh_token_of(reply: &crate::support::Reply) -> String {
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json()["refreshToken"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spent_token_replayed_in_the_grace_window_gets_one_new_token_then_revokes_the_session() {
+    let server = Server::start().await;
+    server.signup("ada@example.com").await;
+    let (_, first) = server.login("ada@example.com").await;
+    let second = refresh_token_of(&refresh(&server, &first).await);
+    let other_tab = refresh_token_of(&refresh(&server, &first).await);
+    for attempt in 1..=2 {
+        let replay = refresh(&server, &first).await;
+        assert_eq!(
+            replay.status,
+            StatusCode::UNAUTHORIZED,
+            "replay {attempt} of a token already re-issued minted another session"
+        );
+    }
+    for token in [&second, &other_tab] {
+        assert_eq!(
+            refresh(&server, token).await.status,
+            StatusCode::UNAUTHORIZED,
+            "the second replay revoked every token of the session"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_issued_in_the_grace_window_rotates_normally() {
+    let server = Server::start().await;
+    server.signup("ada@example.com").await;
+    let (_, first) = server.login("ada@example.com").await;
+    let second = refresh_token_of(&refresh(&server, &first).await);
+    let other_tab = refresh_token_of(&refresh(&server, &first).await);
+    let other_next = refresh_token_of(&refresh(&server, &other_tab).await);
+    refresh_token_of(&refresh(&server, &other_next).await);
+    refresh_token_of(&refresh(&server, &second).await);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_works_from_its_cookie_and_sets_new_cookies() {
     let server = Server::start().await;
