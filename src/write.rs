@@ -91,10 +91,16 @@ fn fill(site: &SiteOutput, dir: &Path) -> Result<(), BuildError> {
         .collect();
     folders.sort();
     folders.dedup();
-    for folder in &folders {
-        std::fs::create_dir_all(folder)
-            .map_err(|e| io_error(folder, "create an output folder", &e))?;
-    }
+    // create_dir_all tolerates another thread creating the same parent at the same time.
+    let failed: Vec<Diagnostic> = folders
+        .par_iter()
+        .filter_map(|folder| {
+            std::fs::create_dir_all(folder)
+                .err()
+                .map(|e| io_error(folder, "create an output folder", &e))
+        })
+        .collect();
+    BuildError::check(failed)?;
     let errors: Vec<Diagnostic> = site
         .files
         .par_iter()
@@ -123,8 +129,7 @@ fn swap(temp: &Path, output_dir: &Path) -> Result<(), BuildError> {
             let _ = std::fs::rename(&old, output_dir);
             return Err(io_error(output_dir, "put the new output in place", &e).into());
         }
-        std::fs::remove_dir_all(&old)
-            .map_err(|e| io_error(&old, "remove the previous output", &e))?;
+        remove_tree(&old).map_err(|e| io_error(&old, "remove the previous output", &e))?;
     } else {
         std::fs::rename(temp, output_dir)
             .map_err(|e| io_error(output_dir, "put the new output in place", &e))?;
@@ -132,9 +137,53 @@ fn swap(temp: &Path, output_dir: &Path) -> Result<(), BuildError> {
     Ok(())
 }
 
+/// Removes `dir` and everything in it, its subfolders in parallel (an old output holds one
+/// folder per page).
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            std::fs::remove_file(entry.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_second_write_replaces_the_first_entirely() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("dist");
+        let site = |files: &[&str]| SiteOutput {
+            files: files
+                .iter()
+                .map(|f| (f.to_string(), OutputFile::Generated(Arc::from(&b"x"[..]))))
+                .collect(),
+            ..SiteOutput::default()
+        };
+        write_site(&site(&["a/index.html", "a/b/c/index.html", "x.css"]), &out).unwrap();
+        write_site(&site(&["d/index.html"]), &out).unwrap();
+        assert!(
+            out.join("d/index.html").is_file()
+                && !out.join("a").exists()
+                && !out.join("x.css").exists()
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            leftovers,
+            ["dist"],
+            "no temporary or old folder is left beside the output"
+        );
+    }
 
     #[test]
     fn output_folders_that_hold_sources_are_refused() {
