@@ -189,12 +189,14 @@ fn place(
         }
         sections.push(new_section(config, loaded.source, loaded.front));
     }
-    let mut pages = Vec::new();
-    for loaded in loaded_pages {
-        if (loaded.front.draft && !drafts) || in_draft(&loaded.source.rel) {
-            continue;
-        }
-        match new_page(config, loaded.source, loaded.front) {
+    let placed: Vec<Result<Page, Diagnostic>> = loaded_pages
+        .into_par_iter()
+        .filter(|loaded| (drafts || !loaded.front.draft) && !in_draft(&loaded.source.rel))
+        .map(|loaded| new_page(config, loaded.source, loaded.front))
+        .collect();
+    let mut pages = Vec::with_capacity(placed.len());
+    for result in placed {
+        match result {
             Ok(page) => pages.push(page),
             Err(error) => errors.push(error),
         }

@@ -122,7 +122,11 @@ impl Values {
     /// whose version did not change.
     pub fn new(site: &Site, previous: Option<&Values>) -> Values {
         use rayon::prelude::*;
-        let versions: Vec<u64> = site.pages.iter().map(|p| page_version(site, p)).collect();
+        let versions: Vec<u64> = site
+            .pages
+            .par_iter()
+            .map(|p| page_version(site, p))
+            .collect();
         // A page whose version is unchanged keeps its value and its head number.
         let (pages, heads): (Vec<Arc<Value>>, Vec<u64>) = site
             .pages
