@@ -8,3 +8,4 @@ mod defences;
 mod hardening;
 mod lifecycle;
 mod sessions;
+mod token_claims;

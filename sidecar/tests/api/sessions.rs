@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::support::Server;
 
-async fn me(server: &Server, access: &str) -> StatusCode {
+pub async fn me(server: &Server, access: &str) -> StatusCode {
     server
         .get("/api/me")
         .header("authorization", &format!("Bearer {access}"))
@@ -18,7 +18,7 @@ async fn me(server: &Server, access: &str) -> StatusCode {
         .status
 }
 
-async fn refresh(server: &Server, refresh: &str) -> crate::support::Reply {
+pub async fn refresh(server: &Server, refresh: &str) -> crate::support::Reply {
     server
         .post("/api/refresh")
         .json(&json!({ "refreshToken": refresh }))
@@ -195,7 +195,7 @@ async fn an_access_token_is_refused_at_refresh_and_a_refresh_token_at_me() {
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }
 
-fn claims_of(token: &str) -> Value {
+pub fn claims_of(token: &str) -> Value {
     let payload = token.split('.').nth(1).unwrap();
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
@@ -242,9 +242,10 @@ async fn tokens_with_alg_none_a_wrong_signature_or_a_foreign_key_are_refused() {
         "a token signed with another key was accepted"
     );
 
-    let mut expired = claims_of(&access);
-    expired["exp"] = json!(expired["iat"].as_u64().unwrap() - 60);
-    let forged_payload = URL_SAFE_NO_PAD.encode(expired.to_string());
+    // Edited claims under the original signature (expiry checks: token_claims.rs).
+    let mut edited = claims_of(&access);
+    edited["exp"] = json!(edited["iat"].as_u64().unwrap() - 60);
+    let forged_payload = URL_SAFE_NO_PAD.encode(edited.to_string());
     let unsigned = format!("{}.{forged_payload}.{}", parts[0], parts[2]);
     assert_eq!(
         me(&server, &unsigned).await,
