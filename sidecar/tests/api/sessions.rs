@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hyper::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::Server;
+use crate::support::{PASSWORD, Server};
 
 pub async fn me(server: &Server, access: &str) -> StatusCode {
     server
@@ -292,4 +292,64 @@ async fn logout_revokes_the_session_and_clears_the_cookies() {
     );
     let again = server.post("/api/logout").form(&[]).send().await;
     assert_eq!(again.location(), "/", "signing out twice still signs out");
+}
+
+/// Each cookie's name with the attributes a browser matches it by (Path, Domain, and the
+/// SameSite and Secure it was set with), sorted: a clearing cookie must repeat them exactly.
+fn cookie_scopes(reply: &crate::support::Reply) -> Vec<String> {
+    let mut scopes: Vec<String> = reply
+        .set_cookies()
+        .iter()
+        .map(|cookie| {
+            let mut parts = cookie.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("").split('=').next().unwrap_or("");
+            let mut kept: Vec<&str> = parts
+                .filter(|attribute| {
+                    let key = attribute.split('=').next().unwrap_or("");
+                    ["path", "domain", "samesite", "secure"].contains(&&*key.to_ascii_lowercase())
+                })
+                .collect();
+            kept.sort_unstable();
+            format!("{name}; {}", kept.join("; "))
+        })
+        .collect();
+    scopes.sort();
+    scopes
+}
+
+/// Logs in by form and signs out by JSON and by form, with `X-Forwarded-Proto: proto`.
+async fn assert_logout_clears_cookies_as_set(server: &Server, proto: &str) -> Vec<String> {
+    server.signup("ada@example.com").await;
+    let credentials = [("email", "ada@example.com"), ("password", PASSWORD)];
+    let login = server
+        .post("/api/login")
+        .form(&credentials)
+        .header("x-forwarded-proto", proto)
+        .send()
+        .await;
+    let set = cookie_scopes(&login);
+    assert_eq!(set.len(), 3, "{:?}", login.set_cookies());
+    let token = login.cookie("kiln_refresh").unwrap();
+    let json_logout = server
+        .post("/api/logout")
+        .json(&json!({ "refreshToken": token }));
+    let form_logout = server.post("/api/logout").form(&[]);
+    for logout in [json_logout, form_logout] {
+        let reply = logout.header("x-forwarded-proto", proto).send().await;
+        assert_eq!(cookie_scopes(&reply), set, "{:?}", reply.set_cookies());
+    }
+    set
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_clears_each_cookie_with_the_path_samesite_and_secure_it_was_set_with() {
+    let server = Server::start().await;
+    let plain = assert_logout_clears_cookies_as_set(&server, "http").await;
+    assert!(plain.iter().all(|c| !c.contains("Secure")), "{plain:?}");
+    let behind_tls = Server::start_with(|config| {
+        config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let secure = assert_logout_clears_cookies_as_set(&behind_tls, "https").await;
+    assert!(secure.iter().all(|c| c.contains("Secure")), "{secure:?}");
 }
