@@ -111,8 +111,11 @@ impl Config {
             .collect::<Result<_, _>>()?;
         self.public_url_prefix = normalise_prefix(&self.public_url_prefix)?;
         for (setting, value) in [
-            ("hash_workers", self.hash_workers),
-            ("hash_jobs_per_ip", self.hash_jobs_per_ip),
+            ("--hash-workers / KILN_HASH_WORKERS", self.hash_workers),
+            (
+                "--hash-jobs-per-ip / KILN_HASH_JOBS_PER_IP",
+                self.hash_jobs_per_ip,
+            ),
         ] {
             if value == 0 {
                 return Err(StartError::Setting {
@@ -170,4 +173,19 @@ fn normalise_prefix(prefix: &str) -> Result<String, StartError> {
         });
     }
     Ok(trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_hash_jobs_per_ip_is_refused_naming_the_flag() {
+        let config = Config {
+            hash_jobs_per_ip: 0,
+            ..Config::default()
+        };
+        let message = config.checked().unwrap_err().to_string();
+        assert!(message.contains("--hash-jobs-per-ip"), "{message}");
+    }
 }

@@ -49,6 +49,10 @@ struct Settings {
     /// Hash requests that may wait for a worker before new ones get 503 [default: 4 per worker].
     #[arg(long, env = "KILN_HASH_QUEUE")]
     hash_queue: Option<usize>,
+    /// Password hashes one client IP may have running or queued at once; more get 429. Behind
+    /// a proxy this is per visitor only with --trusted-proxy set.
+    #[arg(long, env = "KILN_HASH_JOBS_PER_IP", default_value_t = Config::default().hash_jobs_per_ip)]
+    hash_jobs_per_ip: usize,
     /// Signup and login attempts allowed per client IP per minute (bursts of up to 10).
     #[arg(long, env = "KILN_IP_ATTEMPTS_PER_MINUTE", default_value_t = Limits::default().per_ip_per_minute)]
     ip_attempts_per_minute: u32,
@@ -113,6 +117,7 @@ fn config(settings: Settings) -> Result<Config, Error> {
         },
         hash_workers,
         hash_queue: settings.hash_queue.unwrap_or(hash_workers * 4),
+        hash_jobs_per_ip: settings.hash_jobs_per_ip,
         ..defaults
     })
 }
@@ -162,4 +167,16 @@ async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_jobs_per_ip_is_set_by_its_flag() {
+        let cli = Cli::try_parse_from(["kiln-sidecar", "--hash-jobs-per-ip", "6"]);
+        let config = config(cli.map_err(|e| e.to_string()).unwrap().settings).unwrap();
+        assert_eq!(config.hash_jobs_per_ip, 6);
+    }
 }
