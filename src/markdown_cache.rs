@@ -25,6 +25,9 @@ struct Entry {
 pub struct MarkdownCache {
     entries: HashMap<String, Entry>,
     next_generation: u64,
+    /// A number for every permalink of the site when the entries were last checked: while it
+    /// stays the same, no `@/` target can have moved.
+    urls: Option<u64>,
 }
 
 /// A render to use: reused from the cache or just made.
@@ -49,13 +52,15 @@ impl MarkdownCache {
         permalink: &str,
         smart: bool,
         links: &dyn LinkResolver,
+        urls: u64,
     ) -> Option<Reused> {
         let entry = self.entries.get(&source.rel)?;
         let same_text = Arc::ptr_eq(&entry.text, &source.text) || entry.text == source.text;
-        let targets_kept = entry
-            .targets
-            .iter()
-            .all(|(rel, was)| links.permalink(rel) == Some(was.as_str()));
+        let targets_kept = self.urls == Some(urls)
+            || entry
+                .targets
+                .iter()
+                .all(|(rel, was)| links.permalink(rel) == Some(was.as_str()));
         (same_text
             && entry.permalink == permalink
             && entry.smart_punctuation == smart
@@ -80,7 +85,9 @@ impl MarkdownCache {
         renders: impl Iterator<Item = (&'a Source, &'a str, &'a Reused)>,
         smart: bool,
         links: &dyn LinkResolver,
+        urls: u64,
     ) {
+        self.urls = Some(urls);
         let mut kept = std::collections::HashSet::new();
         for (source, permalink, reused) in renders {
             kept.insert(source.rel.as_str());

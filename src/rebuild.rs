@@ -121,7 +121,7 @@ impl Rebuilder {
         }
         let (output, fresh) = self.run(if full { None } else { Some(changed) })?;
         let output = Arc::new(output);
-        self.last = Some(Arc::clone(&output));
+        drop_later(self.last.replace(Arc::clone(&output)));
         let report = RebuildReport {
             changed: names,
             rendered: fresh,
@@ -136,7 +136,7 @@ impl Rebuilder {
     pub fn into_output(self) -> Option<SiteOutput> {
         let Rebuilder { memory, last, .. } = self;
         // Freeing tens of thousands of small values takes a while; the caller need not wait.
-        std::thread::spawn(move || drop(memory));
+        drop_later(memory);
         last.map(|last| Arc::try_unwrap(last).unwrap_or_else(|shared| (*shared).clone()))
     }
 
@@ -228,7 +228,10 @@ impl Rebuilder {
             .map(|(_, c)| c.rendered.clone())
             .collect();
         let mut output = crate::assemble(&site, outputs, diagnostics)?;
-        memory.outputs = rendered.outputs.into_iter().collect();
+        drop_later(std::mem::replace(
+            &mut memory.outputs,
+            rendered.outputs.into_iter().collect(),
+        ));
         memory.values = Some(values);
         let fresh = rendered.fresh;
         let detail = format!(
@@ -245,6 +248,7 @@ impl Rebuilder {
             .chain(&site.warnings)
             .cloned()
             .collect();
+        drop_later(site);
         Ok((output, fresh))
     }
 }
@@ -312,6 +316,12 @@ fn read_inputs(
         ),
     ));
     Ok(())
+}
+
+/// Frees `value` on another thread: a previous site is tens of thousands of small buffers,
+/// and the author waiting for the page to reload need not wait for that.
+fn drop_later<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 fn errors(diagnostics: Vec<Diagnostic>) -> BuildError {
@@ -455,6 +465,10 @@ mod tests {
 
         site.write("content/blog/p4.md", "+++\ntitle = \"Post 4\"\ndate = 2024-05-01\n[taxonomies]\ntags = [\"all\"]\n+++\nNew.\n");
         rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p4.md"]);
+
+        // Moving a link target re-renders the pages linking to it (their @/ links change).
+        site.write("content/blog/p1.md", "+++\ntitle = \"Post 1 renamed\"\nslug = \"first\"\ndate = 2024-04-01\n+++\n# Head\nMoved.\n");
+        rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p1.md"]);
 
         std::fs::remove_file(site.path("content/blog/p3.md")).unwrap();
         rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p3.md"]);

@@ -391,12 +391,23 @@ fn render_markdown(site: &mut Site, cache: &mut MarkdownCache, errors: &mut Vec<
     }
     let links = Permalinks(&permalinks);
     let smart = site.config.markdown.smart_punctuation;
+    let urls = {
+        let mut hasher = std::hash::DefaultHasher::new();
+        let sections = site.sections.iter().map(|s| (&s.source.rel, &s.permalink));
+        sections
+            .chain(site.pages.iter().map(|p| (&p.source.rel, &p.permalink)))
+            .for_each(|pair| {
+                std::hash::Hash::hash(&pair, &mut hasher);
+            });
+        std::hash::Hasher::finish(&hasher)
+    };
     let cached = &*cache;
-    let render =
-        |source: &Source, permalink: &str| match cached.lookup(source, permalink, smart, &links) {
-            Some(reused) => Ok(Ok(reused)),
-            None => markdown::render(source, permalink, smart, &links).map(Err),
-        };
+    let render = |source: &Source, permalink: &str| match cached
+        .lookup(source, permalink, smart, &links, urls)
+    {
+        Some(reused) => Ok(Ok(reused)),
+        None => markdown::render(source, permalink, smart, &links).map(Err),
+    };
     let page_results: Vec<_> = site
         .pages
         .par_iter()
@@ -445,7 +456,7 @@ fn render_markdown(site: &mut Site, cache: &mut MarkdownCache, errors: &mut Vec<
         .sections
         .iter()
         .map(|s| (&*s.source, s.permalink.as_str(), &s.rendered));
-    cache.replace(pages.chain(sections), smart, &links);
+    cache.replace(pages.chain(sections), smart, &links, urls);
 }
 
 /// Fails on `@/file.md#anchor` links whose anchor is no heading of the target.
