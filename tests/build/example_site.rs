@@ -9,8 +9,9 @@ use serde_json::Value;
 use crate::example_content::{
     Content, collect_assets, content, parent_of, sample_sentence, with_slashes,
 };
-use crate::markup::{Attrs, check_well_formed, elements, start_tags, tags_with, texts};
+use crate::markup::{Attrs, elements, start_tags, tags_with, texts};
 use crate::support::{Run, Site, repo_root};
+use crate::xml::{ITUNES, attr, channel, child, children, parse, plain, sitemap_locs};
 
 const BASE: &str = "https://kiln.test";
 
@@ -397,24 +398,26 @@ fn one_stylesheet_has_light_and_dark_schemes_and_is_responsive() {
 fn sitemap_lists_every_readable_page() {
     let run = run();
     let sitemap = run.read("sitemap.xml");
-    check_well_formed(&sitemap).unwrap_or_else(|e| panic!("sitemap.xml: {e}"));
-    let locs: BTreeSet<String> = texts(&sitemap, "loc")
-        .into_iter()
-        .map(|l| l.trim().to_string())
-        .collect();
+    let locs = sitemap_locs(&sitemap);
+    let (mut expected, mut noindex) = (BTreeSet::new(), BTreeSet::new());
     for (file, html) in readable_pages() {
         // Pages that ask search engines not to index them rightly stay out of the sitemap.
-        let noindex = tags_with(&html, "meta", "name", "robots")
+        let asks_not_to = tags_with(&html, "meta", "name", "robots")
             .iter()
             .any(|m| m.get("content").is_some_and(|c| c.contains("noindex")));
-        if file != "404.html" && !file.contains("/page/") && !noindex {
-            assert!(
-                locs.contains(&own_url(&file)),
-                "sitemap.xml lacks {}",
-                own_url(&file)
-            );
+        if asks_not_to {
+            noindex.insert(own_url(&file));
+        } else if file != "404.html" && !file.contains("/page/") {
+            expected.insert(own_url(&file));
         }
     }
+    // Known gap (see report): the example site lists its noindex `welcome/` page, which only
+    // a site sitemap template can filter, so noindex pages are left out of the comparison.
+    let indexed: BTreeSet<String> = locs.difference(&noindex).cloned().collect();
+    assert_eq!(
+        indexed, expected,
+        "sitemap.xml lists exactly the readable pages"
+    );
     for loc in &locs {
         let rel = loc
             .strip_prefix(BASE)
@@ -432,12 +435,12 @@ fn every_show_has_a_podcast_feed_with_every_episode() {
     for show in shows() {
         let feed = format!("{}podcast.xml", show.url_path().trim_start_matches('/'));
         let xml = run.read(&feed);
-        check_well_formed(&xml).unwrap_or_else(|e| panic!("{feed}: {e}"));
+        let doc = parse(&feed, &xml);
         let expected = episodes()
             .iter()
             .filter(|e| e.folder() == parent_of(&show.rel))
             .count();
-        let items = elements(&xml, "item");
+        let items = children(channel(&doc), plain("item"));
         assert!(!items.is_empty(), "{feed} has no items");
         assert_eq!(
             items.len(),
@@ -445,18 +448,16 @@ fn every_show_has_a_podcast_feed_with_every_episode() {
             "{feed}: one item per episode in content/{}",
             show.rel
         );
-        for item in &items {
-            let enclosure = start_tags(item, "enclosure");
-            let enclosure = enclosure
-                .first()
-                .unwrap_or_else(|| panic!("{feed}: an item without enclosure"));
-            let local = enclosure["url"]
+        for item in items {
+            let enclosure = children(item, plain("enclosure"));
+            assert_eq!(enclosure.len(), 1, "{feed}: one enclosure per item");
+            let local = attr(enclosure[0], "url")
                 .strip_prefix(BASE)
                 .unwrap_or_else(|| panic!("{feed}: bundled audio is served from the site"));
             let size = std::fs::metadata(run.path(local.trim_start_matches('/'))).map(|m| m.len());
             assert_eq!(
-                size.ok().map(|n| n.to_string()).as_ref(),
-                Some(&enclosure["length"]),
+                size.ok().map(|n| n.to_string()).as_deref(),
+                Some(attr(enclosure[0], "length")),
                 "{feed}: length of {local}"
             );
         }
@@ -470,10 +471,8 @@ fn show_artwork_meets_podcast_directory_rules() {
     for show in shows() {
         let feed = format!("{}podcast.xml", show.url_path().trim_start_matches('/'));
         let xml = run.read(&feed);
-        let href = start_tags(&xml, "itunes:image")
-            .first()
-            .map(|i| i["href"].clone())
-            .unwrap_or_default();
+        let doc = parse(&feed, &xml);
+        let href = attr(child(channel(&doc), (Some(ITUNES), "image")), "href");
         let local = href
             .strip_prefix(BASE)
             .unwrap_or_else(|| panic!("{feed}: artwork {href:?} is not on the site"));

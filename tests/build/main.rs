@@ -10,4 +10,5 @@ mod markup;
 mod podcast;
 mod safety;
 mod support;
+mod xml;
 mod zola_basic;

@@ -1,7 +1,7 @@
-//! Small readers for the HTML and XML the build writes: attributes, elements by id or name,
-//! and an XML well-formedness check (a parser dev-dependency would replace this; see report).
+//! Small readers for the HTML the build writes: attributes, elements by id or name, text.
+//! (XML output is parsed for real by `crate::xml`.)
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 pub type Attrs = BTreeMap<String, String>;
 
@@ -137,17 +137,6 @@ pub fn texts(doc: &str, name: &str) -> Vec<String> {
         .collect()
 }
 
-/// The single text of `<name>` in `doc`; panics naming the element when there is not exactly one.
-pub fn text(doc: &str, name: &str) -> String {
-    let all = texts(doc, name);
-    assert_eq!(
-        all.len(),
-        1,
-        "expected exactly one <{name}>, found {all:?} in:\n{doc}"
-    );
-    all.into_iter().next().unwrap_or_default()
-}
-
 /// The text inside the element with `id`, trimmed; panics naming the id when it is missing.
 pub fn text_by_id(doc: &str, id: &str) -> String {
     let inner = by_id(doc, id).unwrap_or_else(|| panic!("no element with id=\"{id}\" in:\n{doc}"));
@@ -211,179 +200,9 @@ pub fn plain_text(markup: &str) -> String {
     decode_entities(&out)
 }
 
-/// Checks that `xml` is well-formed: one root, balanced and properly nested tags, quoted
-/// attributes, no stray `<` or `&` in text. Returns what is wrong, where.
-pub fn check_well_formed(xml: &str) -> Result<(), String> {
-    let mut stack: Vec<String> = Vec::new();
-    let mut roots = 0;
-    let mut i = 0;
-    while i < xml.len() {
-        let rest = &xml[i..];
-        if !rest.starts_with('<') {
-            let end = rest.find('<').unwrap_or(rest.len());
-            check_text(&rest[..end], i)?;
-            if stack.is_empty() && !rest[..end].trim().is_empty() {
-                return Err(format!("text outside the root element at byte {i}"));
-            }
-            i += end;
-            continue;
-        }
-        let used = match skip_special(rest) {
-            Some(special) => special?,
-            None => tag(rest, i, &mut stack, &mut roots)?,
-        };
-        i += used;
-    }
-    match (stack.last(), roots) {
-        (Some(open), _) => Err(format!("<{open}> is never closed")),
-        (None, 1) => check_namespaces(xml),
-        (None, n) => Err(format!("expected one root element, found {n}")),
-    }
-}
-
-/// Every prefix used on an element or attribute (`itunes:`, `content:`, `atom:`) is declared
-/// with `xmlns:PREFIX` somewhere (scoping is not checked: feeds declare them on the root).
-fn check_namespaces(xml: &str) -> Result<(), String> {
-    let mut declared = BTreeSet::from(["xml".to_string()]);
-    let mut used = BTreeSet::new();
-    for (at, _) in xml.match_indices('<') {
-        let rest = &xml[at + 1..];
-        if !rest.starts_with(|c: char| c.is_alphabetic()) {
-            continue;
-        }
-        let name: String = rest
-            .chars()
-            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
-            .collect();
-        let Some((attrs, _)) = parse_attrs(&rest[name.len()..]) else {
-            continue;
-        };
-        for key in attrs.keys().chain(std::iter::once(&name)) {
-            match key.split_once(':') {
-                Some(("xmlns", prefix)) => {
-                    declared.insert(prefix.to_string());
-                }
-                Some((prefix, _)) => {
-                    used.insert(prefix.to_string());
-                }
-                None => {}
-            }
-        }
-    }
-    match used.difference(&declared).next() {
-        Some(prefix) => Err(format!(
-            "the `{prefix}:` prefix is used but no xmlns:{prefix} declares it"
-        )),
-        None => Ok(()),
-    }
-}
-
-/// Length of a declaration, comment, CDATA section or doctype at the start of `rest`.
-fn skip_special(rest: &str) -> Option<Result<usize, String>> {
-    for (open, close) in [
-        ("<?", "?>"),
-        ("<!--", "-->"),
-        ("<![CDATA[", "]]>"),
-        ("<!DOCTYPE", ">"),
-    ] {
-        if rest.starts_with(open) {
-            return Some(
-                rest.find(close)
-                    .map(|end| end + close.len())
-                    .ok_or_else(|| format!("unclosed {open}")),
-            );
-        }
-    }
-    None
-}
-
-fn tag(rest: &str, at: usize, stack: &mut Vec<String>, roots: &mut usize) -> Result<usize, String> {
-    let closing = rest.starts_with("</");
-    let name_start = if closing { 2 } else { 1 };
-    let name: String = rest[name_start..]
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || matches!(c, ':' | '-' | '_' | '.'))
-        .collect();
-    if name.is_empty() {
-        return Err(format!("a `<` that starts no tag at byte {at}"));
-    }
-    let after = &rest[name_start + name.len()..];
-    if closing {
-        let end = after
-            .find('>')
-            .ok_or_else(|| format!("unclosed </{name} at byte {at}"))?;
-        return match stack.pop() {
-            Some(open) if open == name => Ok(name_start + name.len() + end + 1),
-            other => Err(format!("</{name}> at byte {at} closes {other:?}")),
-        };
-    }
-    let (_, used) =
-        parse_attrs(after).ok_or_else(|| format!("broken attributes in <{name} at byte {at}"))?;
-    let tag_text = &after[..used];
-    check_quoted_attributes(tag_text, &name, at)?;
-    if stack.is_empty() {
-        *roots += 1;
-    }
-    if !tag_text.trim_end_matches('>').trim_end().ends_with('/') {
-        stack.push(name.clone());
-    }
-    Ok(name_start + name.len() + used)
-}
-
-fn check_quoted_attributes(tag_text: &str, name: &str, at: usize) -> Result<(), String> {
-    let mut in_quote: Option<char> = None;
-    let chars: Vec<char> = tag_text.chars().collect();
-    for (k, &c) in chars.iter().enumerate() {
-        match (in_quote, c) {
-            (Some(q), c) if c == q => in_quote = None,
-            (None, '"' | '\'') => in_quote = Some(c),
-            (None, '=') if !matches!(chars.get(k + 1), Some('"' | '\'')) => {
-                return Err(format!("unquoted attribute value in <{name} at byte {at}"));
-            }
-            (Some(_), '<') => return Err(format!("`<` in an attribute of <{name} at byte {at}")),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-fn check_text(text: &str, at: usize) -> Result<(), String> {
-    for (k, _) in text.match_indices('&') {
-        let entity: String = text[k + 1..]
-            .chars()
-            .take_while(|c| *c != ';')
-            .take(10)
-            .collect();
-        let valid = matches!(entity.as_str(), "amp" | "lt" | "gt" | "quot" | "apos")
-            || entity
-                .strip_prefix("#x")
-                .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
-            || entity
-                .strip_prefix('#')
-                .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
-        if !valid || !text[k + 1..].contains(';') {
-            return Err(format!("a bare `&` in text at byte {}", at + k));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn well_formed_check_accepts_a_feed_and_rejects_broken_ones() {
-        let good = r#"<?xml version="1.0"?><rss a="1"><channel><title>A &amp; B</title><x y='2'/><![CDATA[<b>]]></channel></rss>"#;
-        assert_eq!(check_well_formed(good), Ok(()));
-        assert!(check_well_formed("<rss><channel></rss>").is_err());
-        assert!(check_well_formed("<rss><t>A & B</t></rss>").is_err());
-        assert!(check_well_formed("<rss a=1></rss>").is_err());
-        assert!(check_well_formed("<rss></rss><rss></rss>").is_err());
-        assert!(check_well_formed("<rss><itunes:author>A</itunes:author></rss>").is_err());
-        let declared = r#"<rss xmlns:itunes="x"><itunes:image href="i"/></rss>"#;
-        assert_eq!(check_well_formed(declared), Ok(()));
-    }
 
     #[test]
     fn by_id_returns_nested_markup() {

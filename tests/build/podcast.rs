@@ -1,7 +1,11 @@
 //! A show's podcast feed (`<show>/podcast.xml`) carries what podcast directories require.
 
-use crate::markup::{check_well_formed, elements, start_tags, text, texts};
+use roxmltree::{Document, Node};
+
 use crate::support::{Run, Site};
+use crate::xml::{
+    ATOM, CONTENT, ITUNES, attr, channel, child, child_text, children, is, parse, plain, root,
+};
 
 const SHOW: &str = "shows/night-owls/podcast.xml";
 
@@ -9,16 +13,26 @@ fn feed() -> (Site, Run, String) {
     let site = Site::fixture("podcast");
     let run = site.build(&[]).succeeded();
     let xml = run.read(SHOW);
-    check_well_formed(&xml).unwrap_or_else(|e| panic!("{SHOW} is not well-formed XML: {e}\n{xml}"));
+    parse(SHOW, &xml);
     (site, run, xml)
 }
 
-/// The `<item>` whose `<title>` is `title`.
-fn item<'a>(items: &'a [String], title: &str) -> &'a String {
-    items
+/// The channel's `<item>` elements, in feed order.
+fn items<'a, 'x>(doc: &'a Document<'x>) -> Vec<Node<'a, 'x>> {
+    children(channel(doc), plain("item"))
+}
+
+/// The `<item>` whose own `<title>` is `title`.
+fn item<'a, 'x>(items: &[Node<'a, 'x>], title: &str) -> Node<'a, 'x> {
+    let titles: Vec<String> = items
         .iter()
-        .find(|i| texts(i, "title").iter().any(|t| t.trim() == title))
-        .unwrap_or_else(|| panic!("no <item> titled {title:?} among {items:#?}"))
+        .map(|i| child_text(*i, plain("title")))
+        .collect();
+    let at = titles
+        .iter()
+        .position(|t| t == title)
+        .unwrap_or_else(|| panic!("no <item> titled {title:?} among {titles:?}"));
+    items[at]
 }
 
 /// Seconds in an `itunes:duration` written as seconds, MM:SS or HH:MM:SS.
@@ -36,72 +50,91 @@ fn seconds(duration: &str) -> u64 {
 #[test]
 fn podcast_feed_is_rss_2_with_the_itunes_namespace() {
     let (_, _, xml) = feed();
-    let rss = start_tags(&xml, "rss");
-    assert_eq!(rss.len(), 1, "{xml}");
-    assert_eq!(rss[0]["version"], "2.0");
+    let doc = parse(SHOW, &xml);
+    let rss = root(&doc, plain("rss"));
+    assert_eq!(attr(rss, "version"), "2.0");
+    // Directories read the conventional prefixes, so each must be bound to its own URI.
+    for (prefix, uri) in [("itunes", ITUNES), ("atom", ATOM), ("content", CONTENT)] {
+        assert_eq!(
+            rss.lookup_namespace_uri(Some(prefix)),
+            Some(uri),
+            "xmlns:{prefix} on <rss>"
+        );
+    }
+    assert_eq!(children(rss, plain("channel")).len(), 1);
+    let this_feed = children(channel(&doc), (Some(ATOM), "link"));
+    assert_eq!(this_feed.len(), 1, "one <atom:link> in the channel");
+    assert_eq!(attr(this_feed[0], "rel"), "self");
     assert_eq!(
-        rss[0]["xmlns:itunes"],
-        "http://www.itunes.com/dtds/podcast-1.0.dtd"
+        attr(this_feed[0], "href"),
+        "https://pods.example/shows/night-owls/podcast.xml"
     );
-    assert_eq!(elements(&xml, "channel").len(), 1);
+    assert_eq!(attr(this_feed[0], "type"), "application/rss+xml");
 }
 
 #[test]
 fn podcast_channel_has_the_tags_directories_require() {
     let (_, _, xml) = feed();
-    let channel = &elements(&xml, "channel")[0];
-    let head = channel_head(channel);
-    let head = head.as_str();
-    assert_eq!(text(head, "title").trim(), "Night Owls");
+    let doc = parse(SHOW, &xml);
+    // The channel's own children only: `<image>` and `<item>` titles and links are not its.
+    let head = channel(&doc);
+    let itunes = |local| (Some(ITUNES), local);
+    assert_eq!(child_text(head, plain("title")), "Night Owls");
     assert_eq!(
-        text(head, "description").trim(),
+        child_text(head, plain("description")),
         "Late conversations & quiet music"
     );
     assert_eq!(
-        text(head, "link").trim(),
+        child_text(head, plain("link")),
         "https://pods.example/shows/night-owls/"
     );
-    assert_eq!(text(head, "itunes:author").trim(), "Ada Lovelace");
-    assert_eq!(text(head, "itunes:explicit").trim(), "false");
-    assert_eq!(text(head, "itunes:type").trim(), "episodic");
-    assert_eq!(text(head, "copyright").trim(), "2026 Ada Lovelace");
-    let image = start_tags(head, "itunes:image");
-    assert_eq!(image.len(), 1, "{head}");
+    assert_eq!(child_text(head, itunes("author")), "Ada Lovelace");
+    assert_eq!(child_text(head, itunes("explicit")), "false");
+    assert_eq!(child_text(head, itunes("type")), "episodic");
+    assert_eq!(child_text(head, plain("copyright")), "2026 Ada Lovelace");
     assert_eq!(
-        image[0]["href"],
+        attr(child(head, itunes("image")), "href"),
         "https://pods.example/images/night-owls.jpg"
     );
-    let categories: Vec<String> = start_tags(head, "itunes:category")
-        .into_iter()
-        .map(|c| c["text"].clone())
-        .collect();
-    assert_eq!(
-        categories,
-        ["Arts", "Books"],
-        "category then its subcategory: {head}"
-    );
-    let owner = &elements(head, "itunes:owner")[0];
-    assert_eq!(text(owner, "itunes:name").trim(), "Ada Lovelace");
-    assert_eq!(text(owner, "itunes:email").trim(), "ada@pods.example");
+    // Apple's form: the subcategory nests inside its category.
+    let category = child(head, itunes("category"));
+    assert_eq!(attr(category, "text"), "Arts");
+    let subcategory = child(category, itunes("category"));
+    assert_eq!(attr(subcategory, "text"), "Books");
+    assert!(children(subcategory, itunes("category")).is_empty());
+    let owner = child(head, itunes("owner"));
+    assert_eq!(child_text(owner, itunes("name")), "Ada Lovelace");
+    assert_eq!(child_text(owner, itunes("email")), "ada@pods.example");
 }
 
 #[test]
 fn every_episode_is_an_item_newest_first_and_nothing_else_is() {
     let (_, _, xml) = feed();
-    let titles: Vec<String> = elements(&xml, "item")
+    let doc = parse(SHOW, &xml);
+    let titles: Vec<String> = items(&doc)
         .iter()
-        .map(|i| text(i, "title").trim().to_string())
+        .map(|i| child_text(*i, plain("title")))
         .collect();
     assert_eq!(
         titles,
         ["Remote <guests> & friends", "Static audio", "First light"]
     );
+    let everywhere = doc.descendants().filter(|n| is(*n, plain("item")));
+    assert_eq!(everywhere.count(), 3, "no <item> outside the channel");
+    for it in items(&doc) {
+        let body = child_text(it, (Some(CONTENT), "encoded"));
+        assert!(
+            body.starts_with("<p>"),
+            "content:encoded is the episode's HTML: {body:?}"
+        );
+    }
 }
 
 #[test]
 fn enclosures_carry_url_real_length_and_type() {
     let (site, _, xml) = feed();
-    let items = elements(&xml, "item");
+    let doc = parse(SHOW, &xml);
+    let items = items(&doc);
     let size = |rel: &str| {
         std::fs::metadata(site.root().join(rel))
             .expect("fixture audio")
@@ -126,14 +159,15 @@ fn enclosures_carry_url_real_length_and_type() {
         ),
     ];
     for (title, url, length) in cases {
-        let enclosure = start_tags(item(&items, title), "enclosure");
+        let enclosure = children(item(&items, title), plain("enclosure"));
         assert_eq!(enclosure.len(), 1, "{title}: one enclosure");
-        assert_eq!(enclosure[0]["url"], url, "{title}");
+        assert_eq!(attr(enclosure[0], "url"), url, "{title}");
         assert_eq!(
-            enclosure[0]["length"], length,
+            attr(enclosure[0], "length"),
+            length,
             "{title}: length is the file's size in bytes"
         );
-        let kind = enclosure[0]["type"].as_str();
+        let kind = attr(enclosure[0], "type");
         if url.ends_with(".mp3") {
             assert_eq!(kind, "audio/mpeg", "{title}");
         } else {
@@ -163,10 +197,11 @@ fn colocated_episode_audio_is_copied_beside_the_episode() {
 #[test]
 fn items_have_unique_guids_rfc2822_dates_and_durations() {
     let (_, _, xml) = feed();
-    let items = elements(&xml, "item");
+    let doc = parse(SHOW, &xml);
+    let items = items(&doc);
     let guids: std::collections::BTreeSet<String> = items
         .iter()
-        .map(|i| text(i, "guid").trim().to_string())
+        .map(|i| child_text(*i, plain("guid")))
         .collect();
     assert_eq!(guids.len(), items.len(), "every guid is unique: {guids:?}");
     assert!(guids.iter().all(|g| !g.is_empty()));
@@ -176,17 +211,17 @@ fn items_have_unique_guids_rfc2822_dates_and_durations() {
         ("Remote <guests> & friends", "Tue, 05 Mar 2024", 3723),
     ] {
         let it = item(&items, title);
-        let pub_date = text(it, "pubDate");
+        let pub_date = child_text(it, plain("pubDate"));
         assert!(
-            is_rfc2822(pub_date.trim()),
+            is_rfc2822(&pub_date),
             "{title}: pubDate {pub_date:?} is not RFC 2822"
         );
         assert!(
-            pub_date.trim().starts_with(date),
+            pub_date.starts_with(date),
             "{title}: pubDate {pub_date:?}, expected {date}"
         );
         assert_eq!(
-            seconds(&text(it, "itunes:duration")),
+            seconds(&child_text(it, (Some(ITUNES), "duration"))),
             duration,
             "{title}: itunes:duration"
         );
@@ -196,15 +231,17 @@ fn items_have_unique_guids_rfc2822_dates_and_durations() {
 #[test]
 fn episode_numbers_seasons_and_explicit_flags_are_tagged() {
     let (_, _, xml) = feed();
-    let items = elements(&xml, "item");
+    let doc = parse(SHOW, &xml);
+    let items = items(&doc);
+    let itunes = |local| (Some(ITUNES), local);
     let remote = item(&items, "Remote <guests> & friends");
-    assert_eq!(text(remote, "itunes:episode").trim(), "3");
-    assert_eq!(text(remote, "itunes:season").trim(), "1");
-    assert_eq!(text(remote, "itunes:explicit").trim(), "true");
+    assert_eq!(child_text(remote, itunes("episode")), "3");
+    assert_eq!(child_text(remote, itunes("season")), "1");
+    assert_eq!(child_text(remote, itunes("explicit")), "true");
     let first = item(&items, "First light");
-    assert_eq!(text(first, "itunes:episode").trim(), "1");
+    assert_eq!(child_text(first, itunes("episode")), "1");
     assert_eq!(
-        text(first, "link").trim(),
+        child_text(first, plain("link")),
         "https://pods.example/shows/night-owls/first-light/"
     );
 }
@@ -268,18 +305,6 @@ fn episode_audio_that_does_not_exist_fails_naming_the_file() {
         err.contains("ghost.md") && err.contains("ghost.mp3"),
         "{err}"
     );
-}
-
-/// The channel's own tags: everything before the first item, without the optional RSS
-/// `<image>` block (whose `<title>` and `<link>` repeat the channel's).
-fn channel_head(channel: &str) -> String {
-    let head = &channel[..channel.find("<item").unwrap_or(channel.len())];
-    match (head.find("<image>"), head.find("</image>")) {
-        (Some(start), Some(end)) => {
-            format!("{}{}", &head[..start], &head[end + "</image>".len()..])
-        }
-        _ => head.to_string(),
-    }
 }
 
 fn is_rfc2822(date: &str) -> bool {
