@@ -40,6 +40,17 @@ pub fn channel<'a, 'x>(doc: &'a Document<'x>) -> Node<'a, 'x> {
     child(root(doc, plain("rss")), plain("channel"))
 }
 
+/// The one `<link rel="self">` (Atom's element, also used inside RSS channels) among `node`'s
+/// children: its `href` is the URL a feed reader subscribes to.
+pub fn self_link<'a, 'x>(node: Node<'a, 'x>) -> Node<'a, 'x> {
+    let selves: Vec<Node> = children(node, (Some(ATOM), "link"))
+        .into_iter()
+        .filter(|l| l.attribute("rel") == Some("self"))
+        .collect();
+    assert_eq!(selves.len(), 1, "one self link in:\n{}", source(node));
+    selves[0]
+}
+
 /// Whether `node` is the element `name`, namespace included.
 pub fn is(node: Node, name: Name) -> bool {
     node.is_element() && node.tag_name().namespace() == name.0 && node.tag_name().name() == name.1

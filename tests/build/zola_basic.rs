@@ -6,7 +6,7 @@ use crate::markup::{by_id, list_by_id, start_tags, tags_with, text_by_id};
 use crate::support::{Run, Site};
 use crate::xml::{
     ATOM, SITEMAP, all_text, attr, channel, child, child_text, children, parse, plain, root,
-    sitemap_locs,
+    self_link, sitemap_locs,
 };
 
 const BASE: &str = "https://example.org";
@@ -518,6 +518,7 @@ fn feeds_are_written_per_feed_filename_newest_first_up_to_feed_limit() {
     let atom = run.read("atom.xml");
     let doc = parse("atom.xml", &atom);
     let feed = root(&doc, (Some(ATOM), "feed"));
+    assert_eq!(attr(self_link(feed), "href"), url("/atom.xml"));
     let titles: Vec<String> = children(feed, (Some(ATOM), "entry"))
         .into_iter()
         .map(|e| all_text(child(e, (Some(ATOM), "title"))))
@@ -531,6 +532,7 @@ fn feeds_are_written_per_feed_filename_newest_first_up_to_feed_limit() {
     let rss = run.read("rss.xml");
     let doc = parse("rss.xml", &rss);
     assert_eq!(attr(doc.root_element(), "version"), "2.0", "RSS 2.0");
+    assert_eq!(attr(self_link(channel(&doc)), "href"), url("/rss.xml"));
     let links: Vec<String> = children(channel(&doc), plain("item"))
         .into_iter()
         .map(|i| child_text(i, plain("link")))
