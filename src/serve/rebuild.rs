@@ -89,7 +89,7 @@ pub fn rebuild_loop(
         changed.extend(changes.try_iter().flatten());
         changed.sort();
         changed.dedup();
-        watcher.watch_new_source_dirs();
+        watcher.rewatch_source_dirs(&changed);
         let current = publish.borrow().clone();
         let next = match builder.rebuild(&changed) {
             Ok((site, report)) => {

@@ -38,14 +38,20 @@ impl SourceWatcher {
             .debouncer
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-        watcher.watch_new_source_dirs();
+        watcher.rewatch_source_dirs(&[]);
         Ok(watcher)
     }
 
-    /// Starts watching any source folder that did not exist when the watch began.
-    pub fn watch_new_source_dirs(&mut self) {
+    /// Starts watching any source folder that appeared, and again any that `changed` names
+    /// itself: a folder deleted or moved away takes its watch along, even if it comes back.
+    pub fn rewatch_source_dirs(&mut self, changed: &[PathBuf]) {
         for dir in SOURCE_DIRS {
             let path = self.root.join(dir);
+            if changed.contains(&path) && self.watched.contains(&dir) {
+                // Usually gone already; a watch on a folder that was only touched is renewed.
+                let _ = self.debouncer.unwatch(&path);
+                self.watched.retain(|watched| *watched != dir);
+            }
             if self.watched.contains(&dir) || !path.is_dir() {
                 continue;
             }

@@ -123,10 +123,7 @@ async fn served_equals_full_build(
     before: SiteOutput,
     rebuilds: usize,
 ) -> SiteOutput {
-    eventually(Duration::from_secs(20), "the rebuild", || async move {
-        (rebuild_lines(server) >= rebuilds).then_some(())
-    })
-    .await;
+    wait_for_rebuilds(server, rebuilds).await;
     assert_eq!(rebuild_lines(server), rebuilds, "one log line per rebuild");
     let full = full_build(site, server);
     assert!(
@@ -185,4 +182,30 @@ fn first_difference(served: &[u8], built: &[u8]) -> String {
         around(served),
         around(built)
     )
+}
+
+#[tokio::test]
+async fn a_source_folder_moved_away_and_back_is_watched_again() {
+    let site = Site::example();
+    let server = &Server::start(&site);
+    // Moving a watched folder away takes its watch along, as `git checkout` or a sync tool does.
+    let aside = site.path("static-aside");
+    std::fs::rename(site.path("static"), &aside).expect("move static/ away");
+    wait_for_rebuilds(server, 1).await;
+    std::fs::rename(&aside, site.path("static")).expect("move static/ back");
+    wait_for_rebuilds(server, 2).await;
+
+    let css = site.read("static/style.css");
+    site.write(
+        "static/style.css",
+        &format!("{css}\nbody {{ color: red; }}\n"),
+    );
+    server.wait_for_log("static/style.css changed", Duration::from_secs(10));
+}
+
+async fn wait_for_rebuilds(server: &Server, rebuilds: usize) {
+    eventually(Duration::from_secs(20), "the rebuild", || async move {
+        (rebuild_lines(server) >= rebuilds).then_some(())
+    })
+    .await;
 }
