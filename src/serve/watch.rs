@@ -5,7 +5,9 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::{
+    DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer,
+};
 
 /// The folders whose content is part of the site; anything else under the root is not watched.
 const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
@@ -81,15 +83,7 @@ fn forward_source_changes(
 ) -> impl FnMut(DebounceEventResult) + Send + 'static {
     move |result| match result {
         Ok(events) => {
-            let mut paths: Vec<PathBuf> = events
-                .iter()
-                .filter(|event| !matches!(event.kind, EventKind::Access(_)))
-                .flat_map(|event| event.paths.iter())
-                .filter(|path| is_source_path(&root, path))
-                .cloned()
-                .collect();
-            paths.sort();
-            paths.dedup();
+            let paths = source_changes(&root, &events);
             if !paths.is_empty() {
                 // The receiver is gone only while the server shuts down.
                 let _ = changes.send(paths);
@@ -101,6 +95,27 @@ fn forward_source_changes(
             }
         }
     }
+}
+
+/// The paths in `events` whose change can affect the site, sorted. When the system dropped
+/// events (its queue overflowed, say during a large checkout), every source is named.
+fn source_changes(root: &Path, events: &[DebouncedEvent]) -> Vec<PathBuf> {
+    if events.iter().any(|event| event.need_rescan()) {
+        let mut all: Vec<PathBuf> = SOURCE_DIRS.iter().map(|dir| root.join(dir)).collect();
+        all.push(root.join("config.toml"));
+        all.sort();
+        return all;
+    }
+    let mut paths: Vec<PathBuf> = events
+        .iter()
+        .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+        .flat_map(|event| event.paths.iter())
+        .filter(|path| is_source_path(root, path))
+        .cloned()
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// Whether a change to `path` can change the site: `config.toml` or anything in a source
@@ -176,6 +191,15 @@ mod tests {
             Path::new("/site"),
             Path::new("/elsewhere/content/a.md")
         ));
+    }
+
+    #[test]
+    fn events_the_system_dropped_make_every_source_count_as_changed() {
+        let root = Path::new("/site");
+        let overflow = notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        let events = [DebouncedEvent::new(overflow, std::time::Instant::now())];
+        let expected = ["config.toml", "content", "static", "templates"].map(|p| root.join(p));
+        assert_eq!(source_changes(root, &events), expected);
     }
 
     #[test]
