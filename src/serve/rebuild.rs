@@ -177,7 +177,8 @@ fn differing_files(old: &SiteOutput, new: &SiteOutput, changed: &[PathBuf]) -> V
                 !Arc::ptr_eq(a, b) && a != b
             }
             (Some(OutputFile::Copied(a)), Some(OutputFile::Copied(b))) => {
-                a != b || changed.iter().any(|path| path == b)
+                // A changed folder (moved or replaced whole) changes every file in it.
+                a != b || changed.iter().any(|path| b.starts_with(path))
             }
             _ => true,
         })
@@ -251,6 +252,16 @@ mod tests {
         let changed = [PathBuf::from("/site/static/s.css")];
         let expected = PageUpdate::Stylesheets(vec!["/s.css".into()]);
         assert_eq!(page_update(&old, &new, &changed), Some(expected));
+    }
+
+    #[test]
+    fn a_copied_file_in_a_replaced_folder_counts_as_changed() {
+        let old = site(&[("img/logo.png", copied("/site/static/img/logo.png"))]);
+        let new = site(&[("img/logo.png", copied("/site/static/img/logo.png"))]);
+        let changed = [PathBuf::from("/site/static/img")];
+        assert_eq!(differing_files(&old, &new, &changed), ["img/logo.png"]);
+        let elsewhere = [PathBuf::from("/site/static/im")];
+        assert!(differing_files(&old, &new, &elsewhere).is_empty());
     }
 
     #[test]
