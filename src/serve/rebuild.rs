@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
@@ -91,6 +91,7 @@ pub fn rebuild_loop(
         changed.dedup();
         watcher.rewatch_source_dirs(&changed);
         let current = publish.borrow().clone();
+        let started = Instant::now();
         let next = match builder.rebuild(&changed) {
             Ok((site, report)) => {
                 print_new_warnings(current.site.as_deref(), &site);
@@ -106,11 +107,28 @@ pub fn rebuild_loop(
                 succeeded(&current, site, update)
             }
             Err(error) => {
-                eprintln!("error: build failed, still serving the last good build:\n{error}");
+                let what = what_changed(&builder.options.root, &changed);
+                let millis = started.elapsed().as_millis();
+                eprintln!(
+                    "error: build failed after {what} ({millis} ms); still serving the last \
+                     good build:\n{error}"
+                );
                 failed(&current, error)
             }
         };
         publish.send_replace(Arc::new(next));
+    }
+}
+
+/// `content/a.md changed` or `content/a.md and 2 more changed`, named from the site root.
+fn what_changed(root: &Path, changed: &[PathBuf]) -> String {
+    let first = changed
+        .first()
+        .map(|path| path.strip_prefix(root).unwrap_or(path));
+    let first = first.map_or_else(String::new, |path| path.display().to_string());
+    match changed.len() {
+        0 | 1 => format!("{first} changed"),
+        n => format!("{first} and {} more changed", n - 1),
     }
 }
 
@@ -262,6 +280,18 @@ mod tests {
         assert_eq!(differing_files(&old, &new, &changed), ["img/logo.png"]);
         let elsewhere = [PathBuf::from("/site/static/im")];
         assert!(differing_files(&old, &new, &elsewhere).is_empty());
+    }
+
+    #[test]
+    fn a_failed_rebuild_names_what_changed_from_the_site_root() {
+        let root = Path::new("/site");
+        let one = [root.join("templates/page.html")];
+        assert_eq!(what_changed(root, &one), "templates/page.html changed");
+        let three = ["content/a.md", "content/b.md", "config.toml"].map(|p| root.join(p));
+        assert_eq!(
+            what_changed(root, &three),
+            "content/a.md and 2 more changed"
+        );
     }
 
     #[test]

@@ -42,7 +42,11 @@ async fn a_broken_template_shows_an_overlay_over_the_last_good_site_until_fixed(
             .find("<script id=\"kiln-live-reload\"")
             .expect("script")]
     );
-    server.wait_for_log("page.html", Duration::from_secs(5));
+    let failure = server.wait_for_log("build failed", Duration::from_secs(5));
+    assert!(
+        failure.contains("after templates/page.html changed"),
+        "the failure line says what changed: {failure}"
+    );
 
     site.write("templates/page.html", &template);
     eventually(
