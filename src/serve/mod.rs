@@ -1,5 +1,6 @@
 //! `kiln serve`: build in memory, serve it with the sidecar under `/api`, watch and live-reload.
 
+mod allowed_hosts;
 mod byte_range;
 mod http;
 mod live_reload;
@@ -18,6 +19,7 @@ use kiln_sidecar::Sidecar;
 use tokio::net::TcpListener;
 
 use crate::BuildOptions;
+use allowed_hosts::AllowedHosts;
 use rebuild::SiteBuilder;
 use routes::App;
 use watch::SourceWatcher;
@@ -45,6 +47,11 @@ pub struct ServeArgs {
     /// Also render pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Also answer requests addressed to this host name (repeatable). IP addresses and
+    /// `localhost` always work; other names are refused, so that no web page can read the
+    /// site through DNS rebinding.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_hosts: Vec<String>,
 }
 
 /// Runs the development server until Ctrl-C.
@@ -99,6 +106,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
 
     let (shutdown, shutdown_signal) = tokio::sync::watch::channel(false);
     let app = Arc::new(App {
+        allowed_hosts: AllowedHosts::new(&args.allow_hosts),
         snapshots,
         sidecar,
         shutdown: shutdown_signal,

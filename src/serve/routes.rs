@@ -12,6 +12,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use kiln_sidecar::Sidecar;
 use tokio::sync::watch;
 
+use super::allowed_hosts::AllowedHosts;
 use super::byte_range::{self, Part};
 use super::live_reload::{self, EVENTS_PATH, SCRIPT, SCRIPT_PATH};
 use super::resolve::{Resolved, content_type, resolve};
@@ -22,6 +23,7 @@ pub type Body = BoxBody<Bytes, Infallible>;
 
 /// Everything a request may need; shared by all connections.
 pub struct App {
+    pub allowed_hosts: AllowedHosts,
     pub snapshots: watch::Receiver<Arc<Snapshot>>,
     pub sidecar: Sidecar,
     pub shutdown: watch::Receiver<bool>,
@@ -29,6 +31,16 @@ pub struct App {
 
 impl App {
     pub async fn handle(&self, request: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
+        let host = request.headers().get(header::HOST);
+        // A header that is not text cannot name an allowed host; "?" is refused.
+        let host = host.map(|host| host.to_str().unwrap_or("?"));
+        if !self.allowed_hosts.allow(host) {
+            return text(
+                StatusCode::FORBIDDEN,
+                "kiln serve answers requests for localhost or an IP address only; to use \
+                 another host name, start it with --allow-host NAME.\n",
+            );
+        }
         let path = request.uri().path();
         let prefix = self.sidecar.config().public_url_prefix.as_str();
         let under_prefix = path.strip_prefix(prefix);

@@ -255,3 +255,34 @@ async fn a_page_hidden_by_the_sidecar_prefix_is_reported_at_start() {
     assert!(warning.contains("[auth] url"), "says what to do: {warning}");
     assert_eq!(server.get("/api/").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn requests_for_other_host_names_are_refused_against_dns_rebinding() {
+    let site = Site::example();
+    let server = Server::start_with(&site, &["--allow-host", "podcasts.test"]);
+    let port = server.url.rsplit(':').next().expect("a port");
+    let with_host = |host: String| {
+        let url = format!("{}{ABOUT_URL}", server.url);
+        async move { request_with(Method::GET, &url, &[("host", &host)]).await }
+    };
+
+    let rebound = with_host(format!("evil.example:{port}")).await;
+    assert_eq!(rebound.status, StatusCode::FORBIDDEN);
+    assert!(
+        rebound.text().contains("--allow-host"),
+        "{}",
+        rebound.text()
+    );
+    let api = request_with(
+        Method::GET,
+        &format!("{}/api/health", server.url),
+        &[("host", "evil.example")],
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::FORBIDDEN, "the sidecar too");
+
+    for host in ["localhost", "127.0.0.1", "podcasts.test"] {
+        let reply = with_host(format!("{host}:{port}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{host}");
+    }
+}
