@@ -1,6 +1,6 @@
 //! Stage 3: link loaded files into the immutable site graph (paths, Markdown, listings, taxonomies).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -633,9 +633,12 @@ fn build_taxonomies(site: &Site, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> 
             }
         })
         .collect();
-    let mut slugs: HashMap<&str, String> = HashMap::new();
-    let mut terms: Vec<BTreeMap<String, Term>> =
-        taxonomies.iter().map(|_| BTreeMap::new()).collect();
+    // Thousands of pages share a few dozen terms: each distinct (taxonomy, value) is slugified
+    // and looked up once, then found again by a hash of the value.
+    let mut term_of: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut by_slug: Vec<HashMap<String, usize>> =
+        taxonomies.iter().map(|_| HashMap::new()).collect();
+    let mut terms: Vec<Vec<Term>> = taxonomies.iter().map(|_| Vec::new()).collect();
     for (i, page) in site.pages.iter().enumerate() {
         for (name, values) in &page.front.taxonomies {
             let Some(t) = taxonomies.iter().position(|t| &t.config.name == name) else {
@@ -645,28 +648,31 @@ fn build_taxonomies(site: &Site, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> 
                 continue;
             };
             for value in values {
-                // Sites reuse a few dozen terms on thousands of pages: slugify each once.
-                let slug = slugs
-                    .entry(value.as_str())
-                    .or_insert_with(|| slug::slugify(value));
-                let term = terms[t].entry(slug.clone()).or_insert_with(|| {
-                    let path = format!("{}{slug}/", taxonomies[t].path);
-                    Term {
-                        name: value.clone(),
-                        permalink: permalink(&site.config.base_url, &path),
-                        path,
-                        slug: slug.clone(),
-                        pages: Vec::new(),
-                    }
+                let index = *term_of.entry((t, value.as_str())).or_insert_with(|| {
+                    let slug = slug::slugify(value);
+                    *by_slug[t].entry(slug.clone()).or_insert_with(|| {
+                        let path = format!("{}{slug}/", taxonomies[t].path);
+                        terms[t].push(Term {
+                            name: value.clone(),
+                            permalink: permalink(&site.config.base_url, &path),
+                            path,
+                            slug,
+                            pages: Vec::new(),
+                        });
+                        terms[t].len() - 1
+                    })
                 });
-                if !term.pages.contains(&i) {
-                    term.pages.push(i);
+                // Pages come in order, so a page listing a term twice can only be the last one.
+                let pages = &mut terms[t][index].pages;
+                if pages.last() != Some(&i) {
+                    pages.push(i);
                 }
             }
         }
     }
-    for (taxonomy, terms) in taxonomies.iter_mut().zip(terms) {
-        taxonomy.terms = terms.into_values().collect();
+    for (taxonomy, mut terms) in taxonomies.iter_mut().zip(terms) {
+        terms.sort_by(|a, b| a.slug.cmp(&b.slug));
+        taxonomy.terms = terms;
         for term in &mut taxonomy.terms {
             term.pages.sort_by(|&a, &b| {
                 let (pa, pb) = (&site.pages[a], &site.pages[b]);
@@ -693,6 +699,37 @@ mod tests {
     fn ancestors_walk_up_to_the_root() {
         assert_eq!(ancestors("a/b/c").collect::<Vec<_>>(), ["a/b", "a", ""]);
         assert_eq!(ancestors("a").collect::<Vec<_>>(), [""]);
+    }
+
+    #[test]
+    fn terms_merge_values_of_one_slug_and_list_each_page_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "config.toml",
+            "base_url = \"https://x.org\"\ntaxonomies = [{ name = \"tags\" }]\n",
+        );
+        write(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n[taxonomies]\ntags = [\"Rust\", \"rust\", \"Go\"]\n+++\n",
+        );
+        write(
+            "content/b.md",
+            "+++\ntitle = \"B\"\n[taxonomies]\ntags = [\"go\"]\n+++\n",
+        );
+        let config = crate::config::load(dir.path(), None).unwrap().config;
+        let loaded = crate::load::load(dir.path()).unwrap();
+        let site = link(config, loaded, false, &mut MarkdownCache::default()).unwrap();
+        let terms: Vec<(&str, &str, usize)> = site.taxonomies[0]
+            .terms
+            .iter()
+            .map(|t| (t.slug.as_str(), t.name.as_str(), t.pages.len()))
+            .collect();
+        assert_eq!(terms, [("go", "Go", 2), ("rust", "Rust", 1)]);
     }
 
     #[test]
