@@ -109,9 +109,9 @@ pub fn render_site(opts: &BuildOptions) -> Result<SiteOutput, BuildError> {
 
 /// Gathers rendered and copied files, refusing two outputs at one path; `errors` so far are
 /// reported together with any found here.
-fn assemble(
+fn assemble<'r>(
     site: &site::Site,
-    rendered: Vec<render::Rendered>,
+    rendered: impl IntoIterator<Item = &'r render::Rendered>,
     mut errors: Vec<Diagnostic>,
 ) -> Result<SiteOutput, BuildError> {
     let (rendered, collect_errors) = render::collect(rendered);
@@ -119,7 +119,7 @@ fn assemble(
     let mut output = SiteOutput::default();
     for (path, r) in rendered {
         rebuild::count(&mut output, r.counts_as);
-        output.files.insert(path, OutputFile::from(&r));
+        output.files.insert(path.to_string(), OutputFile::from(r));
     }
     let assets = site
         .pages

@@ -222,11 +222,7 @@ impl Rebuilder {
             .chain(plan_errors)
             .chain(rendered.errors)
             .collect();
-        let outputs = rendered
-            .outputs
-            .iter()
-            .map(|(_, c)| c.rendered.clone())
-            .collect();
+        let outputs = rendered.outputs.iter().map(|(_, c)| &*c.rendered);
         let mut output = crate::assemble(&site, outputs, diagnostics)?;
         drop_later(std::mem::replace(
             &mut memory.outputs,

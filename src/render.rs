@@ -99,7 +99,8 @@ pub fn pagers(base_path: &str, paginate_path: &str, per_page: usize, total: usiz
 #[derive(Debug, Clone)]
 pub struct Cached {
     pub fingerprint: u64,
-    pub rendered: Rendered,
+    /// Shared, so reusing an output between rebuilds copies no text.
+    pub rendered: Arc<Rendered>,
 }
 
 /// Every output of a render pass: (job path, output), how many were rendered afresh, and errors.
@@ -197,7 +198,7 @@ impl<'a> Renderer<'a> {
                         (
                             Cached {
                                 fingerprint,
-                                rendered,
+                                rendered: Arc::new(rendered),
                             },
                             true,
                         )
@@ -882,17 +883,19 @@ fn aliases(
 }
 
 /// Rendered outputs keyed by output path, refusing two outputs at one path.
-pub fn collect(rendered: Vec<Rendered>) -> (BTreeMap<String, Rendered>, Vec<Diagnostic>) {
-    let mut map: BTreeMap<String, Rendered> = BTreeMap::new();
+pub fn collect<'r>(
+    rendered: impl IntoIterator<Item = &'r Rendered>,
+) -> (BTreeMap<&'r str, &'r Rendered>, Vec<Diagnostic>) {
+    let mut map: BTreeMap<&str, &Rendered> = BTreeMap::new();
     let mut errors = Vec::new();
     for r in rendered {
-        if let Some(existing) = map.get(&r.output) {
+        if let Some(existing) = map.get(r.output.as_str()) {
             errors.push(Diagnostic::new(format!(
                 "{} and {} both produce {}; change one's `slug`, `path` or `aliases`",
                 existing.origin, r.origin, r.output
             )));
         } else {
-            map.insert(r.output.clone(), r);
+            map.insert(&r.output, r);
         }
     }
     (map, errors)
