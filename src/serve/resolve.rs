@@ -24,9 +24,11 @@ pub fn resolve(raw_path: &str, query: Option<&str>, exists: impl Fn(&str) -> boo
     };
     // Output keys never contain empty, `.` or `..` segments; refusing them here keeps one URL
     // per file, as on the real host.
-    if relative
-        .split('/')
-        .any(|segment| segment == "." || segment == "..")
+    let empty_segment = relative.starts_with('/') || relative.contains("//");
+    if empty_segment
+        || relative
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
     {
         return Resolved::NotFound;
     }
@@ -110,6 +112,10 @@ mod tests {
         assert_eq!(at("/shows/../index.html"), Resolved::NotFound);
         assert_eq!(at("/shows/%2E%2E/index.html"), Resolved::NotFound);
         assert_eq!(at("/%FF"), Resolved::NotFound);
+        assert_eq!(at("//"), Resolved::NotFound);
+        assert_eq!(at("//shows/foo/"), Resolved::NotFound);
+        assert_eq!(at("/shows//foo/"), Resolved::NotFound);
+        assert_eq!(at("/%2Fshows/foo/"), Resolved::NotFound);
     }
 
     #[test]
