@@ -82,6 +82,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {wanted}: {e}"))?;
     let site_url = format!("http://{}", browsable(address));
     let sidecar = start_sidecar(&root, address, auth_prefix(&root)).await?;
+    let mounted = sidecar.config().public_url_prefix.clone();
 
     let (changes_sender, changes) = std::sync::mpsc::channel();
     let watcher = SourceWatcher::start(&root, changes_sender)?;
@@ -101,7 +102,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let (publish, snapshots) = tokio::sync::watch::channel(Arc::new(first));
     std::thread::Builder::new()
         .name("kiln rebuild".into())
-        .spawn(move || rebuild::rebuild_loop(builder, watcher, changes, publish))
+        .spawn(move || rebuild::rebuild_loop(builder, watcher, changes, publish, mounted))
         .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
 
     let (shutdown, shutdown_signal) = tokio::sync::watch::channel(false);

@@ -83,6 +83,7 @@ pub fn rebuild_loop(
     mut watcher: SourceWatcher,
     changes: Receiver<Vec<PathBuf>>,
     publish: watch::Sender<Arc<Snapshot>>,
+    accounts_prefix: String,
 ) {
     while let Ok(mut changed) = changes.recv() {
         // Changes that arrived while the last build ran go into this one build.
@@ -90,6 +91,9 @@ pub fn rebuild_loop(
         changed.sort();
         changed.dedup();
         watcher.rewatch_source_dirs(&changed);
+        if changed.contains(&builder.options.root.join("config.toml")) {
+            warn_if_accounts_moved(&builder.options.root, &accounts_prefix);
+        }
         let current = publish.borrow().clone();
         let started = Instant::now();
         let next = match builder.rebuild(&changed) {
@@ -117,6 +121,18 @@ pub fn rebuild_loop(
             }
         };
         publish.send_replace(Arc::new(next));
+    }
+}
+
+/// The sidecar stays under the prefix it was mounted at, so forms posting to a new
+/// `[auth] url` would fail until a restart: say so.
+fn warn_if_accounts_moved(root: &Path, mounted: &str) {
+    let wanted = super::auth_prefix(root);
+    if wanted != mounted {
+        eprintln!(
+            "warning: [auth] url is now {wanted}, but the accounts sidecar answers under \
+             {mounted} until you restart kiln serve"
+        );
     }
 }
 

@@ -237,3 +237,15 @@ async fn wait_for_rebuilds(server: &Server, rebuilds: usize) {
     })
     .await;
 }
+
+#[tokio::test]
+async fn moving_the_accounts_url_in_config_says_a_restart_is_needed() {
+    let site = Site::example();
+    let server = Server::start(&site);
+    let config = site.read("config.toml");
+    let moved = config.replace("url = \"/api\"", "url = \"/accounts\"");
+    assert_ne!(moved, config, "config.toml sets [auth] url = \"/api\"");
+    site.write("config.toml", &moved);
+    let warning = server.wait_for_log("[auth] url is now /accounts", Duration::from_secs(10));
+    assert!(warning.contains("restart"), "says what to do: {warning}");
+}
