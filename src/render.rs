@@ -1,5 +1,6 @@
 //! Stage 4: render every output (pages, listings, taxonomies, feeds, sitemap…) in parallel.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -882,28 +883,56 @@ fn aliases(
     let _ = site;
 }
 
-/// Rendered outputs keyed by output path, refusing two outputs at one path.
+/// The rendered outputs, in the given order, refusing a second output at one output path.
 pub fn collect<'r>(
-    rendered: impl IntoIterator<Item = &'r Rendered>,
-) -> (BTreeMap<&'r str, &'r Rendered>, Vec<Diagnostic>) {
-    let mut map: BTreeMap<&str, &Rendered> = BTreeMap::new();
+    rendered: impl ExactSizeIterator<Item = &'r Rendered>,
+) -> (Vec<&'r Rendered>, Vec<Diagnostic>) {
+    let mut by_output: HashMap<&str, &Rendered> = HashMap::with_capacity(rendered.len());
+    let mut unique = Vec::with_capacity(rendered.len());
     let mut errors = Vec::new();
     for r in rendered {
-        if let Some(existing) = map.get(r.output.as_str()) {
-            errors.push(Diagnostic::new(format!(
+        match by_output.entry(&r.output) {
+            Entry::Occupied(existing) => errors.push(Diagnostic::new(format!(
                 "{} and {} both produce {}; change one's `slug`, `path` or `aliases`",
-                existing.origin, r.origin, r.output
-            )));
-        } else {
-            map.insert(&r.output, r);
+                existing.get().origin,
+                r.origin,
+                r.output
+            ))),
+            Entry::Vacant(slot) => {
+                unique.push(*slot.insert(r));
+            }
         }
     }
-    (map, errors)
+    (unique, errors)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_second_output_at_one_path_is_refused_naming_both_origins() {
+        let rendered = |output: &str, origin: &str| Rendered {
+            output: output.into(),
+            origin: origin.into(),
+            bytes: Arc::from(origin.as_bytes()),
+            counts_as: Counted::Page,
+        };
+        let all = [
+            rendered("a/index.html", "a.md"),
+            rendered("b/index.html", "b.md"),
+            rendered("a/index.html", "alias in c.md"),
+        ];
+        let (unique, errors) = collect(all.iter());
+        let kept: Vec<&str> = unique.iter().map(|r| r.origin.as_str()).collect();
+        assert_eq!(kept, ["a.md", "b.md"]);
+        assert_eq!(errors.len(), 1);
+        let message = errors[0].to_string();
+        assert!(
+            message.contains("a.md and alias in c.md both produce a/index.html"),
+            "{message}"
+        );
+    }
 
     #[test]
     fn pagers_cover_every_page_and_page_one_is_the_base() {

@@ -124,12 +124,13 @@ pub fn link(
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let (sections, pages) = place(&config, loaded.sections, loaded.pages, drafts, &mut errors);
+    let items = pages.len() + sections.len();
     let mut site = Site {
         config,
         pages,
         sections,
         taxonomies: Vec::new(),
-        by_rel: HashMap::new(),
+        by_rel: HashMap::with_capacity(items),
         static_files: loaded.static_files,
         loose_assets: Vec::new(),
         warnings: loaded.warnings,
@@ -312,7 +313,8 @@ fn new_page(
 
 /// Maps content paths to items and finds two files claiming one URL.
 fn index_items(site: &mut Site, errors: &mut Vec<Diagnostic>) {
-    let mut by_path: HashMap<&str, &Source> = HashMap::new();
+    let mut by_path: HashMap<&str, &Source> =
+        HashMap::with_capacity(site.pages.len() + site.sections.len());
     let sections = site.sections.iter().map(|s| (&s.path, &s.source));
     let pages = site.pages.iter().map(|p| (&p.path, &p.source));
     for (path, source) in sections.chain(pages) {
@@ -382,7 +384,7 @@ fn attach_assets(site: &mut Site, assets: Vec<PlainFile>) {
 
 /// Renders every Markdown body in parallel; `@/` links resolve against all permalinks.
 fn render_markdown(site: &mut Site, cache: &mut MarkdownCache, errors: &mut Vec<Diagnostic>) {
-    let mut permalinks = HashMap::new();
+    let mut permalinks = HashMap::with_capacity(site.pages.len() + site.sections.len());
     for section in &site.sections {
         permalinks.insert(section.source.rel.clone(), section.permalink.clone());
     }
