@@ -30,7 +30,7 @@
     for (const link of document.querySelectorAll('link[rel~="stylesheet"][href]')) {
       // By path only: links carry the base URL (127.0.0.1), the tab may say localhost.
       const url = new URL(link.href, location.href);
-      if (!changed.has(url.pathname)) continue;
+      if (!changed.has(decodedPath(url.pathname))) continue;
       swapped = true;
       // Load the new sheet beside the old one and drop the old one once it applies, so the
       // page never shows unstyled for a frame.
@@ -43,6 +43,15 @@
     }
     // The sheet may reach this page through @import, which cannot be swapped: reload instead.
     if (!swapped) location.reload();
+  }
+
+  // The server names files as they are (`/thème.css`); URLs percent-encode them.
+  function decodedPath(path) {
+    try {
+      return decodeURIComponent(path);
+    } catch {
+      return path;
+    }
   }
 
   // Browsers allow six HTTP/1.1 connections per host: hidden tabs let go of theirs, so a

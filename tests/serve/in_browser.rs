@@ -152,26 +152,22 @@ async fn with_javascript_the_open_tab_shows_edits_within_two_seconds_swaps_style
         let took = edited_at.elapsed();
 
         // A stylesheet change applies in place: the page is not reloaded.
-        browser.execute("window.kilnStillHere = true;", vec![]).await.expect("mark the page");
+        mark_page(&browser).await;
         let css = site.read(&css_file);
-        site.write(&css_file, &format!("{css}\nbody {{ outline: 3px solid rgb(1, 2, 3); }}\n"));
-        eventually(Duration::from_secs(5), "the new style applies without a reload", || {
-            let browser = browser.clone();
-            async move {
-                let script = "return [getComputedStyle(document.body).outlineColor, window.kilnStillHere === true];";
-                let value = browser.execute(script, vec![]).await.ok()?;
-                let color = value[0].as_str()?;
-                assert_eq!(value[1], serde_json::json!(true), "the page reloaded");
-                (color == "rgb(1, 2, 3)").then_some(())
-            }
-        })
-        .await;
+        site.write(
+            &css_file,
+            &format!("{css}\nbody {{ outline: 3px solid rgb(1, 2, 3); }}\n"),
+        );
+        wait_for_outline_without_reload(&browser, "rgb(1, 2, 3)").await;
 
         // A broken template shows its error over the open page; fixing it takes it away.
         let template = site.read("templates/page.html");
         site.write("templates/page.html", &format!("{template}\n{{% if %}}\n"));
         let overlay = wait_for_overlay(&browser, true).await;
-        assert!(overlay.contains("page.html"), "the overlay names the template: {overlay}");
+        assert!(
+            overlay.contains("page.html"),
+            "the overlay names the template: {overlay}"
+        );
         site.write("templates/page.html", &template);
         wait_for_overlay(&browser, false).await;
         wait_for_text(&browser, "Freshly saved words.").await;
@@ -183,6 +179,51 @@ async fn with_javascript_the_open_tab_shows_edits_within_two_seconds_swaps_style
         took < Duration::from_secs(2),
         "the edit took {took:?} to show; server log:\n{log}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stylesheet_whose_name_is_not_ascii_is_also_swapped_in_place() {
+    let site = std::sync::Arc::new(Site::example());
+    site.write("static/thème.css", "p { margin: 0; }\n");
+    site.write(
+        "content/styled.md",
+        "+++\ntitle = \"Styled\"\ndescription = \"A page with its own sheet.\"\n+++\n\
+         <link rel=\"stylesheet\" href=\"/th%C3%A8me.css\">\n\nStyled words.\n",
+    );
+    let server = Server::start(&site);
+    let url = format!("{}/styled/", server.url);
+    let edited_site = site.clone();
+    in_browser(true, move |browser| async move {
+        browser.goto(&url).await.expect("the styled page");
+        wait_for_text(&browser, "Styled words.").await;
+        mark_page(&browser).await;
+        let rule = "body { outline: 3px solid rgb(4, 5, 6); }";
+        edited_site.write("static/thème.css", &format!("p {{ margin: 0; }}\n{rule}\n"));
+        wait_for_outline_without_reload(&browser, "rgb(4, 5, 6)").await;
+    })
+    .await;
+}
+
+/// Marks the open page, so that [`wait_for_outline_without_reload`] can tell it was not reloaded.
+async fn mark_page(browser: &Client) {
+    let mark = "window.kilnStillHere = true;";
+    browser.execute(mark, vec![]).await.expect("mark the page");
+}
+
+/// Waits until the body's outline has `color`, failing if the marked page was reloaded.
+async fn wait_for_outline_without_reload(browser: &Client, color: &str) {
+    let script = "return [getComputedStyle(document.body).outlineColor, \
+                  window.kilnStillHere === true];";
+    eventually(
+        Duration::from_secs(5),
+        "the new style applies without a reload",
+        || async move {
+            let value = browser.execute(script, vec![]).await.ok()?;
+            assert_eq!(value[1], serde_json::json!(true), "the page reloaded");
+            (value[0].as_str()? == color).then_some(())
+        },
+    )
+    .await;
 }
 
 async fn assert_no_chrome(browser: &Client) {
