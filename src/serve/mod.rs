@@ -81,7 +81,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .local_addr()
         .map_err(|e| format!("cannot listen on {wanted}: {e}"))?;
     let site_url = format!("http://{}", browsable(address));
-    let sidecar = start_sidecar(&root, address, auth_prefix(&root)).await?;
+    let hosts = &args.allow_hosts;
+    let sidecar = start_sidecar(&root, address, auth_prefix(&root), hosts).await?;
     let mounted = sidecar.config().public_url_prefix.clone();
 
     let (changes_sender, changes) = std::sync::mpsc::channel();
@@ -131,11 +132,12 @@ fn warn_of_shadowed_pages(snapshot: &snapshot::Snapshot, prefix: &str) {
 }
 
 /// Mounts the sidecar's library in this process, its database and secrets under `<root>/.kiln/`,
-/// accepting form posts from this server's own origin.
+/// accepting form posts from this server's own origins, `--allow-host` names included.
 async fn start_sidecar(
     root: &Path,
     address: SocketAddr,
     prefix: String,
+    allowed_hosts: &[String],
 ) -> Result<Sidecar, String> {
     let state_dir = root.join(".kiln");
     // Private, like the folder the sidecar makes for itself: it holds hashes, emails and secrets.
@@ -160,8 +162,13 @@ async fn start_sidecar(
         format!("http://localhost:{port}"),
     ];
     let own = format!("http://{}", browsable(address));
-    if !origins.contains(&own) {
-        origins.push(own);
+    let named = allowed_hosts
+        .iter()
+        .map(|host| format!("http://{host}:{port}"));
+    for origin in std::iter::once(own).chain(named) {
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
     }
     let config = kiln_sidecar::Config {
         listen: address,

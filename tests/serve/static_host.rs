@@ -285,4 +285,26 @@ async fn requests_for_other_host_names_are_refused_against_dns_rebinding() {
         let reply = with_host(format!("{host}:{port}")).await;
         assert_eq!(reply.status, StatusCode::OK, "{host}");
     }
+
+    // The sidecar accepts the allowed name's origin, so its forms work there too.
+    let login = format!("{}/api/login", server.url);
+    let post_from = |origin: String| {
+        let (login, host) = (login.clone(), format!("podcasts.test:{port}"));
+        async move {
+            let headers = [
+                ("host", host.as_str()),
+                ("origin", origin.as_str()),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ];
+            request_with(Method::POST, &login, &headers).await.status
+        }
+    };
+    let foreign = post_from("http://evil.example".into()).await;
+    assert_eq!(
+        foreign,
+        StatusCode::FORBIDDEN,
+        "a foreign origin is refused"
+    );
+    let own = post_from(format!("http://podcasts.test:{port}")).await;
+    assert_ne!(own, StatusCode::FORBIDDEN, "the allowed name's own origin");
 }
