@@ -107,11 +107,16 @@ impl Site {
     }
 }
 
-struct Permalinks<'a>(&'a HashMap<String, String>);
+/// Resolves `@/` content paths through the site's own index: no copy of 10,000 permalinks.
+struct Permalinks<'a>(&'a Site);
 
 impl LinkResolver for Permalinks<'_> {
     fn permalink(&self, rel: &str) -> Option<&str> {
-        self.0.get(rel).map(String::as_str)
+        let site = self.0;
+        match site.by_rel.get(rel)? {
+            Item::Page(i) => Some(&site.pages[*i].permalink),
+            Item::Section(i) => Some(&site.sections[*i].permalink),
+        }
     }
 }
 
@@ -384,14 +389,27 @@ fn attach_assets(site: &mut Site, assets: Vec<PlainFile>) {
 
 /// Renders every Markdown body in parallel; `@/` links resolve against all permalinks.
 fn render_markdown(site: &mut Site, cache: &mut MarkdownCache, errors: &mut Vec<Diagnostic>) {
-    let mut permalinks = HashMap::with_capacity(site.pages.len() + site.sections.len());
-    for section in &site.sections {
-        permalinks.insert(section.source.rel.clone(), section.permalink.clone());
+    let (pages, sections) = markdown_of(site, cache, errors);
+    for (page, reused) in site.pages.iter_mut().zip(pages) {
+        if let Some(reused) = reused {
+            page.rendered = reused;
+        }
     }
-    for page in &site.pages {
-        permalinks.insert(page.source.rel.clone(), page.permalink.clone());
+    for (section, reused) in site.sections.iter_mut().zip(sections) {
+        if let Some(reused) = reused {
+            section.rendered = reused;
+        }
     }
-    let links = Permalinks(&permalinks);
+}
+
+/// Each page's and section's rendered Markdown, reused from `cache` where nothing it was made
+/// from changed (`None` where it failed); `cache` is left holding exactly these.
+fn markdown_of(
+    site: &Site,
+    cache: &mut MarkdownCache,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<Option<Reused>>, Vec<Option<Reused>>) {
+    let links = Permalinks(site);
     let smart = site.config.markdown.smart_punctuation;
     let urls = {
         let mut hasher = std::hash::DefaultHasher::new();
@@ -440,25 +458,25 @@ fn render_markdown(site: &mut Site, cache: &mut MarkdownCache, errors: &mut Vec<
             None
         }
     };
-    for (page, result) in site.pages.iter_mut().zip(page_results) {
-        if let Some(reused) = take(result) {
-            page.rendered = reused;
-        }
-    }
-    for (section, result) in site.sections.iter_mut().zip(section_results) {
-        if let Some(reused) = take(result) {
-            section.rendered = reused;
-        }
-    }
-    let pages = site
-        .pages
-        .iter()
-        .map(|p| (&*p.source, p.permalink.as_str(), &p.rendered));
-    let sections = site
-        .sections
-        .iter()
-        .map(|s| (&*s.source, s.permalink.as_str(), &s.rendered));
-    cache.replace(pages.chain(sections), smart, &links, urls);
+    let pages: Vec<Option<Reused>> = page_results.into_iter().map(&mut take).collect();
+    let sections: Vec<Option<Reused>> = section_results.into_iter().map(&mut take).collect();
+    // What each item shows after this run: its new render, or the one it kept on failure.
+    let page_renders = site.pages.iter().zip(&pages).map(|(p, r)| {
+        (
+            &*p.source,
+            p.permalink.as_str(),
+            r.as_ref().unwrap_or(&p.rendered),
+        )
+    });
+    let section_renders = site.sections.iter().zip(&sections).map(|(s, r)| {
+        (
+            &*s.source,
+            s.permalink.as_str(),
+            r.as_ref().unwrap_or(&s.rendered),
+        )
+    });
+    cache.replace(page_renders.chain(section_renders), smart, &links, urls);
+    (pages, sections)
 }
 
 /// Fails on `@/file.md#anchor` links whose anchor is no heading of the target.
