@@ -511,6 +511,22 @@ mod tests {
     }
 
     #[test]
+    fn pages_whose_links_broke_render_again_when_the_target_returns() {
+        let site = Site::new();
+        let mut rebuilder = Rebuilder::new(site.opts());
+        rebuilder.rebuild(&[]).unwrap();
+        // Every post links to p1#head, so while p1 is gone their Markdown cannot render.
+        let p1 = std::fs::read_to_string(site.path("content/blog/p1.md")).unwrap();
+        std::fs::remove_file(site.path("content/blog/p1.md")).unwrap();
+        let error = rebuilder
+            .rebuild(&[site.path("content/blog/p1.md")])
+            .unwrap_err();
+        assert!(error.to_string().contains("p2.md"), "{error}");
+        site.write("content/blog/p1.md", &p1);
+        rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p1.md"]);
+    }
+
+    #[test]
     fn listings_render_the_same_bytes_with_light_or_full_page_values() {
         let site = Site::new();
         let light = crate::render_site(&site.opts()).unwrap();

@@ -403,7 +403,7 @@ fn render_markdown(site: &mut Site, cache: &mut MarkdownCache, errors: &mut Vec<
 }
 
 /// Each page's and section's rendered Markdown, reused from `cache` where nothing it was made
-/// from changed (`None` where it failed); `cache` is left holding exactly these.
+/// from changed (`None` where it failed); `cache` is left holding exactly those that rendered.
 fn markdown_of(
     site: &Site,
     cache: &mut MarkdownCache,
@@ -460,21 +460,18 @@ fn markdown_of(
     };
     let pages: Vec<Option<Reused>> = page_results.into_iter().map(&mut take).collect();
     let sections: Vec<Option<Reused>> = section_results.into_iter().map(&mut take).collect();
-    // What each item shows after this run: its new render, or the one it kept on failure.
-    let page_renders = site.pages.iter().zip(&pages).map(|(p, r)| {
-        (
-            &*p.source,
-            p.permalink.as_str(),
-            r.as_ref().unwrap_or(&p.rendered),
-        )
-    });
-    let section_renders = site.sections.iter().zip(&sections).map(|(s, r)| {
-        (
-            &*s.source,
-            s.permalink.as_str(),
-            r.as_ref().unwrap_or(&s.rendered),
-        )
-    });
+    // Only what rendered: a file that failed must render again next run, not come back from
+    // the cache as the empty render it holds meanwhile.
+    let page_renders = site
+        .pages
+        .iter()
+        .zip(&pages)
+        .filter_map(|(p, r)| Some((&*p.source, p.permalink.as_str(), r.as_ref()?)));
+    let section_renders = site
+        .sections
+        .iter()
+        .zip(&sections)
+        .filter_map(|(s, r)| Some((&*s.source, s.permalink.as_str(), r.as_ref()?)));
     cache.replace(page_renders.chain(section_renders), smart, &links, urls);
     (pages, sections)
 }
