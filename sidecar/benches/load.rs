@@ -91,7 +91,6 @@ async fn run(cores: usize, phase: Duration, phases: &[&str]) -> Result<(), Error
         .send(&login_request(&emails[0]))
         .await?;
     let access = field(&body, "accessToken").ok_or("login gave no access token")?;
-    let refresh = field(&body, "refreshToken").ok_or("login gave no refresh token")?;
     if phases.contains(&"logins") {
         login_phase(addr, &emails, &access, cores, phase).await?;
     }
@@ -103,7 +102,7 @@ async fn run(cores: usize, phase: Duration, phases: &[&str]) -> Result<(), Error
         );
     }
     if phases.contains(&"refresh") {
-        let chains = fan_out(addr, &refresh, CONNECTIONS).await?;
+        let chains = sessions(addr, &emails[0], CONNECTIONS, cores).await?;
         let rate = refresh_throughput(addr, phase, chains).await?;
         println!(
             "/refresh                {rate:>9.0} req/s    ({CONNECTIONS} sessions rotating, each rotation committed with synchronous=FULL)"
@@ -120,13 +119,33 @@ fn login_request(email: &str) -> Vec<u8> {
     )
 }
 
-/// `count` independent sessions from one refresh token: presenting it again within the reuse
-/// grace window (two tabs) yields a sibling token each time, which then rotates on its own.
-async fn fan_out(addr: SocketAddr, token: &str, count: usize) -> Result<Vec<String>, Error> {
-    let mut conn = Conn::open(addr).await?;
+/// `count` independent sessions, one login each, as `count` people would hold them, logged in
+/// `parallel` at a time. They cannot be forked from one token: presenting a spent refresh token
+/// more than once is taken for theft and revokes the whole session.
+async fn sessions(
+    addr: SocketAddr,
+    email: &str,
+    count: usize,
+    parallel: usize,
+) -> Result<Vec<String>, Error> {
+    let mut workers = Vec::with_capacity(parallel);
+    for worker in 0..parallel {
+        let request = login_request(email);
+        let share = (worker..count).step_by(parallel).count();
+        workers.push(tokio::spawn(async move {
+            let mut conn = Conn::open(addr).await?;
+            let mut tokens = Vec::with_capacity(share);
+            for _ in 0..share {
+                let (status, body) = conn.send(&request).await?;
+                let token = field(&body, "refreshToken").filter(|_| status == 200);
+                tokens.push(token.ok_or_else(|| Error::from(format!("login answered {status}")))?);
+            }
+            Ok::<_, Error>(tokens)
+        }));
+    }
     let mut chains = Vec::with_capacity(count);
-    for _ in 0..count {
-        chains.push(conn.refresh(token).await?);
+    for worker in workers {
+        chains.extend(worker.await??);
     }
     Ok(chains)
 }
