@@ -255,20 +255,18 @@ pub fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 /// What a page's value is made from: its rendered Markdown (which stands for its file's text)
 /// and where it sits. Equal versions give equal values.
 fn page_version(site: &Site, page: &Page) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    page.rendered.generation.hash(&mut hasher);
-    page.permalink.hash(&mut hasher);
-    ancestors(site, page.section)
-        .iter()
-        .for_each(|a| a.as_str().hash(&mut hasher));
-    page.assets.iter().for_each(|a| a.rel.hash(&mut hasher));
-    hasher.finish()
+    placed_hash(site, page, page.rendered.generation)
 }
 
 /// What a page value's small fields are made from: the front matter and where the page sits.
 fn page_head(site: &Site, page: &Page) -> u64 {
+    placed_hash(site, page, &page.source.text[..page.source.body_offset])
+}
+
+/// A hash of `made_from` together with where `page` sits: permalink, ancestors and assets.
+fn placed_hash(site: &Site, page: &Page, made_from: impl Hash) -> u64 {
     let mut hasher = DefaultHasher::new();
-    page.source.text[..page.source.body_offset].hash(&mut hasher);
+    made_from.hash(&mut hasher);
     page.permalink.hash(&mut hasher);
     ancestors(site, page.section)
         .iter()
