@@ -709,59 +709,47 @@ fn plan_section(
     if section.front.render == Some(false) {
         return;
     }
-    match section.front.paginate_by.filter(|&n| n > 0) {
-        None => jobs.push(Job {
-            path: section.path.clone(),
-            kind: JobKind::Section {
-                section: s,
-                pager: None,
-            },
-        }),
-        Some(per_page) => {
-            let paginate_path = section
-                .front
-                .paginate_path
-                .clone()
-                .unwrap_or_else(|| "page".into());
-            let all = pagers(&section.path, &paginate_path, per_page, section.pages.len());
-            push_first_page_redirect(
-                site,
-                &section.path,
-                &paginate_path,
-                &section.permalink,
-                jobs,
-            );
-            for pager in all {
-                let kind = JobKind::Section {
-                    section: s,
-                    pager: Some(pager.clone()),
-                };
-                jobs.push(Job {
-                    path: pager.path_of(pager.index),
-                    kind,
-                });
-            }
-        }
-    }
+    push_listing(
+        jobs,
+        (&section.path, &section.permalink),
+        section.front.paginate_by,
+        section.front.paginate_path.as_deref(),
+        section.pages.len(),
+        |pager| JobKind::Section { section: s, pager },
+    );
 }
 
-/// Zola writes `<base>/page/1/` as a redirect to the listing's first page.
-fn push_first_page_redirect(
-    site: &Site,
-    base: &str,
-    paginate_path: &str,
-    permalink: &str,
+/// The jobs of a listing of `total` items: one page, or with `paginate_by` one per pager plus
+/// Zola's `<paginate_path>/1/` redirect back to the listing itself.
+fn push_listing(
     jobs: &mut Vec<Job>,
+    (path, permalink): (&str, &str),
+    paginate_by: Option<usize>,
+    paginate_path: Option<&str>,
+    total: usize,
+    kind: impl Fn(Option<Pager>) -> JobKind,
 ) {
-    let _ = site;
-    let origin = format!("the redirect from {base}{paginate_path}/1/");
+    let Some(per_page) = paginate_by.filter(|&n| n > 0) else {
+        jobs.push(Job {
+            path: path.to_string(),
+            kind: kind(None),
+        });
+        return;
+    };
+    let paginate_path = paginate_path.unwrap_or("page");
     jobs.push(Job {
-        path: format!("{base}{paginate_path}/1/"),
+        path: format!("{path}{paginate_path}/1/"),
         kind: JobKind::Redirect {
             to: permalink.to_string(),
-            origin,
+            origin: format!("the redirect from {path}{paginate_path}/1/"),
         },
     });
+    for pager in pagers(path, paginate_path, per_page, total) {
+        jobs.push(Job {
+            path: pager.path_of(pager.index),
+            kind: kind(Some(pager)),
+        });
+    }
 }
 
 fn plan_taxonomies(site: &Site, jobs: &mut Vec<Job>) {
@@ -774,41 +762,18 @@ fn plan_taxonomies(site: &Site, jobs: &mut Vec<Job>) {
             kind: JobKind::TaxonomyList(t),
         });
         for (n, term) in taxonomy.terms.iter().enumerate() {
-            match taxonomy.config.paginate_by.filter(|&n| n > 0) {
-                None => jobs.push(Job {
-                    path: term.path.clone(),
-                    kind: JobKind::Term {
-                        taxonomy: t,
-                        term: n,
-                        pager: None,
-                    },
-                }),
-                Some(per_page) => {
-                    let paginate_path = taxonomy
-                        .config
-                        .paginate_path
-                        .clone()
-                        .unwrap_or_else(|| "page".into());
-                    push_first_page_redirect(
-                        site,
-                        &term.path,
-                        &paginate_path,
-                        &term.permalink,
-                        jobs,
-                    );
-                    for pager in pagers(&term.path, &paginate_path, per_page, term.pages.len()) {
-                        let path = pager.path_of(pager.index);
-                        jobs.push(Job {
-                            path,
-                            kind: JobKind::Term {
-                                taxonomy: t,
-                                term: n,
-                                pager: Some(pager),
-                            },
-                        });
-                    }
-                }
-            }
+            push_listing(
+                jobs,
+                (&term.path, &term.permalink),
+                taxonomy.config.paginate_by,
+                taxonomy.config.paginate_path.as_deref(),
+                term.pages.len(),
+                |pager| JobKind::Term {
+                    taxonomy: t,
+                    term: n,
+                    pager,
+                },
+            );
         }
     }
 }
