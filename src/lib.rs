@@ -24,7 +24,7 @@ pub mod value;
 pub mod values;
 mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -81,6 +81,9 @@ pub struct SiteOutput {
     pub sitemaps: usize,
     /// Files copied as is.
     pub copied: usize,
+    /// Rendered files a streaming build (see [`build`]) already wrote to the output folder
+    /// as it rendered them; `files` then holds only what is left to copy.
+    pub written: usize,
     pub stages: Vec<StageReport>,
     pub warnings: Vec<String>,
 }
@@ -108,11 +111,13 @@ pub fn render_site(opts: &BuildOptions) -> Result<SiteOutput, BuildError> {
 }
 
 /// Gathers rendered and copied files, refusing two outputs at one path; `errors` so far are
-/// reported together with any found here.
+/// reported together with any found here. With `written`, the rendered files are already in
+/// the output folder, so only their paths are kept (to refuse copies over them).
 fn assemble<'r>(
     site: &site::Site,
     rendered: impl ExactSizeIterator<Item = &'r render::Rendered>,
     mut errors: Vec<Diagnostic>,
+    written: bool,
 ) -> Result<SiteOutput, BuildError> {
     let (rendered, collect_errors) = render::collect(rendered);
     errors.extend(collect_errors);
@@ -120,11 +125,17 @@ fn assemble<'r>(
     for r in &rendered {
         rebuild::count(&mut output, r.counts_as);
     }
-    // Collected at once, the map is sorted and built in bulk: much cheaper than 10,000 inserts.
-    output.files = rendered
-        .into_iter()
-        .map(|r| (r.output.clone(), OutputFile::from(r)))
-        .collect();
+    let generated: HashSet<&str> = if written {
+        output.written = rendered.len();
+        rendered.iter().map(|r| r.output.as_str()).collect()
+    } else {
+        // Collected at once, the map is sorted and built in bulk: much cheaper than 10,000 inserts.
+        output.files = rendered
+            .iter()
+            .map(|r| (r.output.clone(), OutputFile::from(*r)))
+            .collect();
+        HashSet::new()
+    };
     let assets = site
         .pages
         .iter()
@@ -136,7 +147,7 @@ fn assemble<'r>(
             .map(|f| (f.rel.trim_start_matches('/').to_string(), f)),
     );
     for (rel, file) in copies {
-        if output.files.contains_key(&rel) {
+        if output.files.contains_key(&rel) || generated.contains(rel.as_str()) {
             errors.push(Diagnostic::in_file(
                 &file.file,
                 format!("this file would overwrite the generated {rel}; rename or move it"),
@@ -152,16 +163,31 @@ fn assemble<'r>(
     Ok(output)
 }
 
-/// Builds the site at `opts.root` into `output_dir` (render in memory, then write atomically).
+/// Builds the site at `opts.root` into `output_dir`, atomically: each file is written into a
+/// folder beside the output as soon as it is rendered (the site's HTML is never all in
+/// memory), and that folder replaces the output only if the whole build succeeded.
 pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, BuildError> {
     write::check_output_dir(&opts.root, output_dir)?;
-    let mut output = render_site(opts)?;
+    let staging = Arc::new(write::Staging::new(output_dir)?);
+    let mut rebuilder = Rebuilder::writing_to(opts.clone(), Arc::clone(&staging));
+    rebuilder.rebuild(&[])?;
+    let mut output = rebuilder
+        .into_output()
+        .ok_or_else(|| BuildError::one(Diagnostic::new("the build produced nothing")))?;
     let started = Instant::now();
-    write_site(&output, output_dir)?;
+    staging.put_all(&output)?;
+    let staging = Arc::try_unwrap(staging)
+        .map_err(|_| BuildError::one(Diagnostic::new("the output folder is still in use")))?;
+    staging.commit()?;
     output.stages.push(rebuild::stage(
         "write",
         started,
-        format!("{} files to {}", output.files.len(), output_dir.display()),
+        format!(
+            "{} copied, {} files in all to {}",
+            output.copied,
+            output.written + output.files.len(),
+            output_dir.display()
+        ),
     ));
     Ok(output)
 }

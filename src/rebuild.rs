@@ -15,6 +15,7 @@ use crate::load::Loaded;
 use crate::markdown_cache::MarkdownCache;
 use crate::render::{Cached, Counted, Renderer};
 use crate::values::Values;
+use crate::write::Staging;
 use crate::{BuildOptions, OutputFile, SiteOutput, StageReport};
 
 /// Rebuilds a site again and again, remembering what each output was made from.
@@ -22,6 +23,8 @@ pub struct Rebuilder {
     opts: BuildOptions,
     memory: Memory,
     last: Option<Arc<SiteOutput>>,
+    /// Where a one-off build writes each output as it renders it (see [`crate::build`]).
+    staging: Option<Arc<Staging>>,
     /// Tests turn the listing projections off to prove they change no byte.
     #[cfg(test)]
     full_values: bool,
@@ -86,8 +89,18 @@ impl Rebuilder {
             opts,
             memory: Memory::default(),
             last: None,
+            staging: None,
             #[cfg(test)]
             full_values: false,
+        }
+    }
+
+    /// A rebuilder whose outputs go straight into `staging` instead of memory: for one build,
+    /// since it keeps nothing to reuse.
+    pub(crate) fn writing_to(opts: BuildOptions, staging: Arc<Staging>) -> Rebuilder {
+        Rebuilder {
+            staging: Some(staging),
+            ..Rebuilder::new(opts)
         }
     }
 
@@ -215,7 +228,8 @@ impl Rebuilder {
             uses,
         );
         let (jobs, plan_errors) = crate::render::plan(&site, &shows);
-        let rendered = renderer.render_all(&jobs, &memory.outputs);
+        let staging = self.staging.as_deref();
+        let rendered = renderer.render_all(&jobs, &memory.outputs, staging);
         let diagnostics = template_errors
             .iter()
             .cloned()
@@ -223,16 +237,18 @@ impl Rebuilder {
             .chain(rendered.errors)
             .collect();
         let outputs = rendered.outputs.iter().map(|(_, c)| &*c.rendered);
-        let mut output = crate::assemble(&site, outputs, diagnostics)?;
-        drop_later(std::mem::replace(
-            &mut memory.outputs,
-            rendered.outputs.into_iter().collect(),
-        ));
+        let mut output = crate::assemble(&site, outputs, diagnostics, staging.is_some())?;
+        if staging.is_none() {
+            drop_later(std::mem::replace(
+                &mut memory.outputs,
+                rendered.outputs.into_iter().collect(),
+            ));
+        }
         memory.values = Some(values);
         let fresh = rendered.fresh;
         let detail = format!(
             "{} files ({} rendered, {} copied)",
-            output.files.len(),
+            output.files.len() + output.written,
             fresh.len(),
             output.copied
         );
@@ -611,5 +627,35 @@ mod tests {
             report.to_string(),
             "content/a.md changed: re-rendered 5 of 40 outputs in 7 ms (/a/, /, /atom.xml, /tags/x/ and 1 more)"
         );
+    }
+
+    #[test]
+    fn a_streamed_build_writes_exactly_the_bytes_of_the_in_memory_render() {
+        let site = Site::new();
+        let in_memory = crate::render_site(&site.opts()).unwrap();
+        let out = site.path("out");
+        let streamed = crate::build(&site.opts(), &out).unwrap();
+        assert_eq!(
+            (streamed.pages, streamed.feeds, streamed.copied),
+            (in_memory.pages, in_memory.feeds, in_memory.copied)
+        );
+        let mut written = Vec::new();
+        for entry in walkdir::WalkDir::new(&out) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&out).unwrap();
+                written.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        written.sort();
+        let held: Vec<&String> = in_memory.files.keys().collect();
+        assert_eq!(written.iter().collect::<Vec<_>>(), held);
+        for (rel, file) in &in_memory.files {
+            let expected = match file {
+                OutputFile::Generated(bytes) => bytes.to_vec(),
+                OutputFile::Copied(source) => std::fs::read(source).unwrap(),
+            };
+            assert_eq!(std::fs::read(out.join(rel)).unwrap(), expected, "{rel}");
+        }
     }
 }

@@ -14,6 +14,7 @@ use crate::site::{Section, Site};
 use crate::template_use::TemplateUse;
 use crate::url_path::{output_file, safe_components};
 use crate::values::{Detail, Values};
+use crate::write::Staging;
 
 /// One output to produce: where it goes and what makes it.
 #[derive(Debug, Clone)]
@@ -185,25 +186,39 @@ impl<'a> Renderer<'a> {
 
     /// Renders `jobs` in parallel, collecting every failure.
     /// Outputs whose fingerprint matches their entry in `previous` are reused, not rendered.
-    pub fn render_all(&self, jobs: &[Job], previous: &HashMap<String, Cached>) -> RenderedAll {
-        let globals = crate::fingerprint::Globals::new(self);
+    /// With `staging`, each output is written there as soon as it is rendered and its bytes
+    /// are not kept (a one-off build: nothing to reuse, no memory of the whole site's HTML).
+    pub fn render_all(
+        &self,
+        jobs: &[Job],
+        previous: &HashMap<String, Cached>,
+        staging: Option<&Staging>,
+    ) -> RenderedAll {
+        let globals = match staging {
+            Some(staging) => Err(staging),
+            None => Ok(crate::fingerprint::Globals::new(self)),
+        };
         let results: Vec<Result<(Cached, bool), Failure>> = jobs
             .par_iter()
-            .map(|job| {
-                let fingerprint = crate::fingerprint::of(self, &globals, job);
-                match previous.get(&job.path) {
-                    Some(cached) if cached.fingerprint == fingerprint => {
-                        Ok((cached.clone(), false))
+            .map(|job| match &globals {
+                Err(staging) => self.render_into(staging, job),
+                Ok(globals) => {
+                    let fingerprint = crate::fingerprint::of(self, globals, job);
+                    match previous.get(&job.path) {
+                        Some(cached) if cached.fingerprint == fingerprint => {
+                            Ok((cached.clone(), false))
+                        }
+                        _ => self.render(job).map(|rendered| {
+                            let rendered = Arc::new(rendered);
+                            (
+                                Cached {
+                                    fingerprint,
+                                    rendered,
+                                },
+                                true,
+                            )
+                        }),
                     }
-                    _ => self.render(job).map(|rendered| {
-                        (
-                            Cached {
-                                fingerprint,
-                                rendered: Arc::new(rendered),
-                            },
-                            true,
-                        )
-                    }),
                 }
             })
             .collect();
@@ -246,6 +261,23 @@ impl<'a> Renderer<'a> {
             fresh,
             errors,
         }
+    }
+
+    /// Renders `job` straight into `staging`, keeping all but its bytes.
+    fn render_into(&self, staging: &Staging, job: &Job) -> Result<(Cached, bool), Failure> {
+        let mut rendered = self.render(job)?;
+        staging
+            .put(&rendered.output, &rendered.bytes)
+            .map_err(Failure::Other)?;
+        rendered.bytes = Arc::from([]);
+        let rendered = Arc::new(rendered);
+        Ok((
+            Cached {
+                fingerprint: 0,
+                rendered,
+            },
+            true,
+        ))
     }
 
     fn render(&self, job: &Job) -> Result<Rendered, Failure> {

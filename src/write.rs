@@ -9,25 +9,108 @@ use crate::{OutputFile, SiteOutput};
 
 /// Writes `site` to `output_dir` atomically: a failed write leaves the previous output untouched.
 pub fn write_site(site: &SiteOutput, output_dir: &Path) -> Result<(), BuildError> {
-    let parent = match output_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| io_error(&parent, "create the output's parent folder", &e))?;
-    let name = output_dir
-        .file_name()
-        .map_or_else(|| "dist".into(), |n| n.to_string_lossy().into_owned());
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let temp = parent.join(format!(".kiln-build-{name}-{}-{stamp}", std::process::id()));
-    let result = fill(site, &temp).and_then(|()| swap(&temp, output_dir));
-    if result.is_err() {
-        // Best effort: the temporary folder is ours alone, and the old output was never touched.
-        let _ = std::fs::remove_dir_all(&temp);
+    let staging = Staging::new(output_dir)?;
+    staging.put_all(site)?;
+    staging.commit()
+}
+
+/// A fresh folder beside the output that a build fills, file by file and from any thread, and
+/// that replaces the output only on [`Staging::commit`]; dropped uncommitted, it is removed, so
+/// a failed build leaves the previous output untouched and no half-written folder behind.
+#[derive(Debug)]
+pub struct Staging {
+    temp: PathBuf,
+    output_dir: PathBuf,
+}
+
+impl Staging {
+    /// Creates the temporary folder (and the output's parent folder if needed).
+    pub fn new(output_dir: &Path) -> Result<Staging, BuildError> {
+        let parent = match output_dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| io_error(&parent, "create the output's parent folder", &e))?;
+        let name = output_dir
+            .file_name()
+            .map_or_else(|| "dist".into(), |n| n.to_string_lossy().into_owned());
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let temp = parent.join(format!(".kiln-build-{name}-{}-{stamp}", std::process::id()));
+        std::fs::create_dir(&temp)
+            .map_err(|e| io_error(&temp, "create a temporary output folder", &e))?;
+        Ok(Staging {
+            temp,
+            output_dir: output_dir.to_path_buf(),
+        })
     }
-    result
+
+    /// Writes `bytes` at output path `rel` (`/`-separated, checked to stay inside the folder).
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let target = self.target(rel)?;
+        std::fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))
+    }
+
+    /// Copies `source` to output path `rel`.
+    pub fn copy(&self, rel: &str, source: &Path) -> Result<(), Diagnostic> {
+        let target = self.target(rel)?;
+        std::fs::copy(source, &target)
+            .map(drop)
+            .map_err(|e| io_error(source, "copy this file into the output", &e))
+    }
+
+    /// Writes every file of `site`, in parallel.
+    pub fn put_all(&self, site: &SiteOutput) -> Result<(), BuildError> {
+        let errors: Vec<Diagnostic> = site
+            .files
+            .par_iter()
+            .filter_map(|(rel, file)| {
+                match file {
+                    OutputFile::Generated(bytes) => self.put(rel, bytes),
+                    OutputFile::Copied(source) => self.copy(rel, source),
+                }
+                .err()
+            })
+            .collect();
+        BuildError::check(errors)
+    }
+
+    /// Puts the filled folder in place of the output.
+    pub fn commit(self) -> Result<(), BuildError> {
+        let result = swap(&self.temp, &self.output_dir);
+        // Committed or not, `Drop` has nothing left to do but remove a temporary folder that a
+        // failed swap left behind.
+        drop(self);
+        result
+    }
+
+    /// Where `rel` goes, its folder created; the last line of defence: whatever produced `rel`,
+    /// it must stay inside the folder.
+    fn target(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        if crate::url_path::safe_components(rel).ok().as_deref() != Some(rel) {
+            return Err(Diagnostic::new(format!(
+                "refusing to write `{rel}`: it would leave the output folder"
+            )));
+        }
+        let target = self.temp.join(rel);
+        if let Some(folder) = target.parent() {
+            // Tolerates another thread creating the same folder at the same time.
+            std::fs::create_dir_all(folder)
+                .map_err(|e| io_error(folder, "create an output folder", &e))?;
+        }
+        Ok(target)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // Best effort: the temporary folder is ours alone (gone already after a commit).
+        if self.temp.exists() {
+            let _ = remove_tree(&self.temp);
+        }
+    }
 }
 
 /// Refuses an output folder whose replacement would delete the site's sources: the root itself,
@@ -68,55 +151,6 @@ fn absolute(path: &Path) -> PathBuf {
             _ => return joined,
         }
     }
-}
-
-/// Writes every file of `site` under `dir`, in parallel.
-fn fill(site: &SiteOutput, dir: &Path) -> Result<(), BuildError> {
-    // The last line of defence: every key must stay inside `dir`, whatever produced it.
-    if let Some(bad) = site
-        .files
-        .keys()
-        .find(|k| crate::url_path::safe_components(k).ok().as_deref() != Some(k.as_str()))
-    {
-        return Err(Diagnostic::new(format!(
-            "refusing to write `{bad}`: it would leave the output folder"
-        ))
-        .into());
-    }
-    std::fs::create_dir(dir).map_err(|e| io_error(dir, "create a temporary output folder", &e))?;
-    let mut folders: Vec<PathBuf> = site
-        .files
-        .keys()
-        .filter_map(|k| Path::new(k).parent().map(|p| dir.join(p)))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    // create_dir_all tolerates another thread creating the same parent at the same time.
-    let failed: Vec<Diagnostic> = folders
-        .par_iter()
-        .filter_map(|folder| {
-            std::fs::create_dir_all(folder)
-                .err()
-                .map(|e| io_error(folder, "create an output folder", &e))
-        })
-        .collect();
-    BuildError::check(failed)?;
-    let errors: Vec<Diagnostic> = site
-        .files
-        .par_iter()
-        .filter_map(|(rel, file)| {
-            let target = dir.join(rel);
-            match file {
-                OutputFile::Generated(bytes) => std::fs::write(&target, bytes)
-                    .err()
-                    .map(|e| io_error(&target, "write", &e)),
-                OutputFile::Copied(source) => std::fs::copy(source, &target)
-                    .err()
-                    .map(|e| io_error(source, "copy this file into the output", &e)),
-            }
-        })
-        .collect();
-    BuildError::check(errors)
 }
 
 /// Puts `temp` in place of `output_dir`, removing the previous output only once the new one is in.

@@ -25,6 +25,8 @@ fn failed_build_leaves_previous_dist_untouched() {
         before == snapshot(&site.dist()),
         "a failed build changed dist/"
     );
+    // The pages rendered before the failure were already written, beside dist/: gone too.
+    assert_no_build_folders(&site);
 }
 
 #[test]
