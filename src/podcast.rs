@@ -371,7 +371,7 @@ pub fn context(renderer: &Renderer<'_>, show: &Show, path: &str) -> (Map<String,
         .iter()
         .map(|e| {
             let mut value = json!(e);
-            value["page"] = Value::clone(&renderer.values.pages[e.page]);
+            value["page"] = renderer.values.page(e.page);
             value
         })
         .collect();

@@ -580,7 +580,8 @@ mod tests {
         let linked =
             crate::site::link(config, loaded, false, &mut MarkdownCache::default()).unwrap();
         let values = Values::new(&linked, None);
-        let mut keys: Vec<&str> = values.pages[0]
+        let page = values.page(0);
+        let mut keys: Vec<&str> = page
             .as_object()
             .unwrap()
             .keys()

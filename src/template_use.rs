@@ -198,10 +198,11 @@ fn reads_listed_bodies(text: &str) -> bool {
             "section.toc",
         ]
     };
-    for field in HEAVY_FIELDS {
-        for (at, _) in text.match_indices(field) {
-            let before = &text[..at];
-            let after = text[at + field.len()..].chars().next();
+    // Only tags can read a field: `<nav class="toc">` in the markup around them reads nothing.
+    for (tag, field) in tags(text).flat_map(|tag| HEAVY_FIELDS.map(|field| (tag, field))) {
+        for (at, _) in tag.match_indices(field) {
+            let before = &tag[..at];
+            let after = tag[at + field.len()..].chars().next();
             if after.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 continue;
             }
@@ -289,6 +290,21 @@ mod tests {
             !keeps(&listed, "word_count"),
             "fields the templates never name are left out"
         );
+    }
+
+    #[test]
+    fn markup_named_like_a_heavy_field_keeps_listings_light() {
+        let page = (
+            "page.html",
+            "<nav class=\"toc\"><div class='content'>{{ page.content | safe }}</div></nav>{{ page.lower.title }}",
+        );
+        let listed = detail(&[page], "page.html");
+        assert!(!keys_heavy(&listed), "{listed:?}");
+        let by_name = (
+            "section.html",
+            "{% for p in paginator.pages | map(attribute=\"content\") %}{{ p }}{% endfor %}",
+        );
+        assert!(keys_heavy(&detail(&[by_name], "section.html")));
     }
 
     fn keys_heavy(detail: &Detail) -> bool {

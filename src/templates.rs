@@ -231,15 +231,18 @@ fn get_url(values: &Values, args: &HashMap<String, Value>) -> tera::Result<Value
             .split_once('#')
             .map_or((rel, None), |(r, a)| (r, Some(a)));
         let permalink = match values.by_rel.get(rel) {
-            Some(Item::Page(i)) => &values.pages[*i]["permalink"],
-            Some(Item::Section(i)) => &values.sections[*i]["permalink"],
+            Some(Item::Page(i)) => values.field(*i, "permalink"),
+            Some(Item::Section(i)) => values.sections[*i].get("permalink").cloned(),
             None => {
                 return Err(tera::Error::msg(format!(
                     "get_url: there is no content/{rel}"
                 )));
             }
         };
-        let permalink = permalink.as_str().unwrap_or_default();
+        let permalink = permalink
+            .as_ref()
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         return Ok(Value::String(anchor.map_or_else(
             || permalink.to_string(),
             |a| format!("{permalink}#{a}"),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
+use crate::markdown::Rendered;
 use crate::site::{Item, Page, Section, Site, Taxonomy, Term};
 
 /// How much of each listed page a template gets.
@@ -82,24 +83,17 @@ pub const PAGE_KEYS: [&str; 30] = [
 /// The fields that make a page value large.
 pub const HEAVY_FIELDS: [&str; 3] = ["content", "summary", "toc"];
 
-/// `value` with only `keys` (an object's other fields dropped).
-fn project(value: &Value, keys: &[String]) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            keys.iter()
-                .filter_map(|k| Some((k.clone(), map.get(k)?.clone())))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
 /// Every page's and section's template value, built once per build and only read afterwards.
 #[derive(Debug)]
 pub struct Values {
     pub base_url: String,
-    /// Pages as templates see them, without `lower`/`higher` (added per render).
-    pub pages: Vec<Arc<Value>>,
+    /// Each page's fields as templates see them, in `PAGE_KEYS` order: a listing picks its
+    /// fields by position, with no lookup by name. `lower`/`higher` are `null` (filled per
+    /// render) and so are the heavy fields (`content`, `summary`, `toc`): those come from
+    /// `bodies` only where a template reads them, so the site's HTML is held once, not twice.
+    pages: Vec<Arc<[Value]>>,
+    /// Each page's rendered Markdown.
+    bodies: Vec<Arc<Rendered>>,
     /// What each page value was made from, as one number: equal numbers, equal values.
     pub versions: Vec<u64>,
     /// The same for the small fields only (front matter and place, not the rendered body), so
@@ -128,14 +122,14 @@ impl Values {
             .map(|p| page_version(site, p))
             .collect();
         // A page whose version is unchanged keeps its value and its head number.
-        let (pages, heads): (Vec<Arc<Value>>, Vec<u64>) = site
+        let (pages, heads): (Vec<Arc<[Value]>>, Vec<u64>) = site
             .pages
             .par_iter()
             .zip(&versions)
             .map(
                 |(p, version)| match previous.and_then(|v| v.reuse(&p.source.rel, *version)) {
                     Some(kept) => kept,
-                    None => (Arc::new(page_value(site, p)), page_head(site, p)),
+                    None => (page_fields(site, p), page_head(site, p)),
                 },
             )
             .unzip();
@@ -155,6 +149,11 @@ impl Values {
         Values {
             base_url: site.config.base_url.clone(),
             pages,
+            bodies: site
+                .pages
+                .iter()
+                .map(|p| Arc::clone(&p.rendered.rendered))
+                .collect(),
             versions,
             heads,
             words: site.pages.iter().map(|p| p.rendered.word_count).collect(),
@@ -172,7 +171,7 @@ impl Values {
     }
 
     /// The value of page `rel` if it was made from `version`.
-    fn reuse(&self, rel: &str, version: u64) -> Option<(Arc<Value>, u64)> {
+    fn reuse(&self, rel: &str, version: u64) -> Option<(Arc<[Value]>, u64)> {
         match self.by_rel.get(rel) {
             Some(Item::Page(i)) if self.versions[*i] == version => {
                 Some((Arc::clone(&self.pages[*i]), self.heads[*i]))
@@ -181,12 +180,56 @@ impl Values {
         }
     }
 
+    /// Page `i` with every field (`lower` and `higher` are `null`).
+    pub fn page(&self, i: usize) -> Value {
+        let all: Vec<(usize, &str)> = PAGE_KEYS.iter().copied().enumerate().collect();
+        self.project(i, &all)
+    }
+
+    /// Field `key` of page `i` (`None` for a name that is no page field).
+    pub fn field(&self, i: usize, key: &str) -> Option<Value> {
+        let at = PAGE_KEYS.binary_search(&key).ok()?;
+        Some(self.project_one(i, at, key))
+    }
+
+    /// Page `i` with only the fields at `slots` (position in `PAGE_KEYS`, name).
+    fn project(&self, i: usize, slots: &[(usize, &str)]) -> Value {
+        Value::Object(
+            slots
+                .iter()
+                .map(|&(at, key)| (key.to_string(), self.project_one(i, at, key)))
+                .collect(),
+        )
+    }
+
+    fn project_one(&self, i: usize, at: usize, key: &str) -> Value {
+        let body = &self.bodies[i];
+        match key {
+            "content" => Value::String(body.content.clone()),
+            "summary" => body.summary.clone().map_or(Value::Null, Value::String),
+            "toc" => serde_json::to_value(&body.toc).unwrap_or(Value::Null),
+            _ => self.pages[i][at].clone(),
+        }
+    }
+
+    /// Pages `indices` as a listing shows them.
+    fn listed_all(&self, indices: &[usize], detail: &Detail) -> Vec<Value> {
+        match detail {
+            Detail::Full => indices.iter().map(|&i| self.page(i)).collect(),
+            Detail::Only { keys, .. } => {
+                let slots: Vec<(usize, &str)> = keys
+                    .iter()
+                    .filter_map(|k| Some((PAGE_KEYS.binary_search(&k.as_str()).ok()?, k.as_str())))
+                    .collect();
+                indices.iter().map(|&i| self.project(i, &slots)).collect()
+            }
+        }
+    }
+
     /// Page `i` as a listing shows it.
     pub fn listed(&self, i: usize, detail: &Detail) -> Value {
-        match detail {
-            Detail::Full => Value::clone(&self.pages[i]),
-            Detail::Only { keys, .. } => project(&self.pages[i], keys),
-        }
+        let mut one = self.listed_all(&[i], detail);
+        one.pop().unwrap_or(Value::Null)
     }
 
     /// The listed pages `indices` as template values.
@@ -194,13 +237,13 @@ impl Values {
         if let Detail::Only { lists: false, .. } = detail {
             return Value::Array(Vec::new());
         }
-        Value::Array(indices.iter().map(|&i| self.listed(i, detail)).collect())
+        Value::Array(self.listed_all(indices, detail))
     }
 
     /// A page's value with its `lower` and `higher` neighbours filled in.
     pub fn page_with_neighbours(&self, page: &Page, index: usize, detail: &Detail) -> Value {
         let neighbour = |n: Option<usize>| n.map_or(Value::Null, |i| self.listed(i, detail));
-        let mut value = Value::clone(&self.pages[index]);
+        let mut value = self.page(index);
         if let Value::Object(map) = &mut value {
             map.insert("lower".into(), neighbour(page.lower));
             map.insert("higher".into(), neighbour(page.higher));
@@ -321,7 +364,18 @@ fn asset_names(assets: &[crate::load::PlainFile]) -> Vec<&str> {
         .collect()
 }
 
-fn page_value(site: &Site, page: &Page) -> Value {
+/// Page `page`'s fields in `PAGE_KEYS` order, heavy ones `null` (see [`Values::pages`]).
+fn page_fields(site: &Site, page: &Page) -> Arc<[Value]> {
+    let Value::Object(mut map) = light_page_value(site, page) else {
+        return Arc::from([]);
+    };
+    PAGE_KEYS
+        .iter()
+        .map(|k| map.remove(*k).unwrap_or(Value::Null))
+        .collect()
+}
+
+fn light_page_value(site: &Site, page: &Page) -> Value {
     let (year, month, day) = date_parts(page.date);
     let word_count = page.rendered.word_count;
     let ancestors = ancestors(site, page.section);
@@ -334,7 +388,6 @@ fn page_value(site: &Site, page: &Page) -> Value {
     json!({
         "relative_path": page.source.rel,
         "colocated_path": (page.source.file_name() == "index.md").then(|| format!("{}/", page.source.dir())),
-        "content": page.rendered.content,
         "permalink": page.permalink,
         "slug": page.slug,
         "ancestors": ancestors,
@@ -348,8 +401,6 @@ fn page_value(site: &Site, page: &Page) -> Value {
         "extra": page.front.extra.clone().unwrap_or_else(crate::value::empty_object),
         "path": page.path,
         "components": components(&page.path),
-        "summary": page.rendered.summary,
-        "toc": page.rendered.toc,
         "word_count": word_count,
         "reading_time": word_count.div_ceil(200),
         "assets": asset_names(&page.assets),
