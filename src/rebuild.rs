@@ -111,6 +111,12 @@ impl Rebuilder {
         changed: &[PathBuf],
     ) -> Result<(Arc<SiteOutput>, RebuildReport), BuildError> {
         let started = Instant::now();
+        if self.staging.is_some() && (self.last.is_some() || self.memory.loaded.is_some()) {
+            // Its first run gave its sources away (see `link_input`).
+            return Err(errors(vec![Diagnostic::new(
+                "a build that writes as it renders runs once",
+            )]));
+        }
         let names: Vec<String> = changed.iter().map(|p| self.display(p)).collect();
         if let (Some(last), true) = (&self.last, changed.is_empty()) {
             let report = RebuildReport {
@@ -184,7 +190,11 @@ impl Rebuilder {
     ) -> Result<(SiteOutput, Vec<String>), BuildError> {
         let mut stages = Vec::new();
         read_inputs(&mut self.memory, &self.opts, changed, &mut stages)?;
+        let one_off = self.staging.is_some();
         let memory = &mut self.memory;
+        let Some(input) = memory.loaded.as_mut().map(|l| link_input(l, one_off)) else {
+            return Err(errors(Vec::new()));
+        };
         let (Some(config), Some(loaded), Some((tera, template_errors))) = (
             memory.config.as_ref(),
             memory.loaded.as_ref(),
@@ -195,10 +205,10 @@ impl Rebuilder {
 
         let linked = link_stage(
             config,
-            loaded,
+            input,
             template_errors,
             self.opts.drafts,
-            &mut memory.markdown,
+            (!one_off).then_some(&mut memory.markdown),
         );
         let (site, shows) = linked.map(|(site, shows, report)| {
             stages.push(report);
@@ -265,20 +275,35 @@ impl Rebuilder {
     }
 }
 
+/// What the link stage takes of `loaded`: a copy (cheap: the files are shared), or for a
+/// one-off build the pages and sections themselves, so their bodies can be let go once
+/// rendered (see [`crate::site::link`]).
+fn link_input(loaded: &mut Loaded, one_off: bool) -> Loaded {
+    if !one_off {
+        return loaded.clone();
+    }
+    Loaded {
+        pages: std::mem::take(&mut loaded.pages),
+        sections: std::mem::take(&mut loaded.sections),
+        templates: Vec::new(),
+        ..loaded.clone()
+    }
+}
+
 /// The link stage (and finding the shows); template errors are reported with its own.
 fn link_stage(
     config: &LoadedConfig,
-    loaded: &Loaded,
+    loaded: Loaded,
     template_errors: &[Diagnostic],
     drafts: bool,
-    markdown: &mut MarkdownCache,
+    markdown: Option<&mut MarkdownCache>,
 ) -> Result<(crate::site::Site, Vec<crate::podcast::Show>, StageReport), BuildError> {
     let started = Instant::now();
     let with_templates = |mut diagnostics: Vec<Diagnostic>| {
         diagnostics.extend(template_errors.iter().cloned());
         BuildError { diagnostics }
     };
-    let site = crate::site::link(config.config.clone(), loaded.clone(), drafts, markdown)
+    let site = crate::site::link(config.config.clone(), loaded, drafts, markdown)
         .map_err(with_templates)?;
     let shows = crate::podcast::shows(&site).map_err(with_templates)?;
     let detail = format!(
@@ -578,7 +603,7 @@ mod tests {
         let loaded = crate::load::load(site.dir.path()).unwrap();
         let config = crate::config::load(site.dir.path(), None).unwrap().config;
         let linked =
-            crate::site::link(config, loaded, false, &mut MarkdownCache::default()).unwrap();
+            crate::site::link(config, loaded, false, Some(&mut MarkdownCache::default())).unwrap();
         let values = Values::new(&linked, None);
         let page = values.page(0);
         let mut keys: Vec<&str> = page

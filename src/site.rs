@@ -121,11 +121,13 @@ impl LinkResolver for Permalinks<'_> {
 }
 
 /// Links `loaded` into a site; `drafts` keeps pages and sections marked `draft`.
+/// Without a `cache` (a one-off build: nothing is kept for a next run), each Markdown body is
+/// let go once rendered, so the site's text is held once, as HTML.
 pub fn link(
     config: Config,
     loaded: Loaded,
     drafts: bool,
-    cache: &mut MarkdownCache,
+    cache: Option<&mut MarkdownCache>,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let (sections, pages) = place(&config, loaded.sections, loaded.pages, drafts, &mut errors);
@@ -142,7 +144,13 @@ pub fn link(
     };
     index_items(&mut site, &mut errors);
     attach_assets(&mut site, loaded.assets);
-    render_markdown(&mut site, cache, &mut errors);
+    match cache {
+        Some(cache) => render_markdown(&mut site, cache, &mut errors),
+        None => {
+            render_markdown(&mut site, &mut MarkdownCache::default(), &mut errors);
+            release_bodies(&mut site);
+        }
+    }
     check_anchors(&site, &mut errors);
     build_sections(&mut site);
     site.taxonomies = build_taxonomies(&site, &mut errors);
@@ -398,6 +406,18 @@ fn render_markdown(site: &mut Site, cache: &mut MarkdownCache, errors: &mut Vec<
     for (section, reused) in site.sections.iter_mut().zip(sections) {
         if let Some(reused) = reused {
             section.rendered = reused;
+        }
+    }
+}
+
+/// Keeps only the front matter of each source whose Markdown is rendered: the body is read no
+/// more (values hash the front matter; errors carry their lines already).
+fn release_bodies(site: &mut Site) {
+    let sources = site.pages.iter_mut().map(|p| &mut p.source);
+    for source in sources.chain(site.sections.iter_mut().map(|s| &mut s.source)) {
+        // Held elsewhere (never in a one-off build), a source stays whole: nothing to gain.
+        if let Some(source) = Arc::get_mut(source) {
+            source.text = Arc::from(&source.text[..source.body_offset]);
         }
     }
 }
@@ -753,7 +773,7 @@ mod tests {
         );
         let config = crate::config::load(dir.path(), None).unwrap().config;
         let loaded = crate::load::load(dir.path()).unwrap();
-        let site = link(config, loaded, false, &mut MarkdownCache::default()).unwrap();
+        let site = link(config, loaded, false, None).unwrap();
         let terms: Vec<(&str, &str, usize)> = site.taxonomies[0]
             .terms
             .iter()
@@ -766,6 +786,38 @@ mod tests {
             .map(|&i| site.pages[i].path.as_str())
             .collect();
         assert_eq!(newest_first, ["/b/", "/a/"]);
+    }
+
+    #[test]
+    fn a_one_off_link_keeps_the_html_and_lets_the_markdown_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("config.toml", "base_url = \"https://x.org\"\n");
+        write(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\n# Hi\nSee [b](@/b.md).\n",
+        );
+        write("content/b.md", "+++\ntitle = \"B\"\n+++\nB.\n");
+        let config = || crate::config::load(dir.path(), None).unwrap().config;
+        let load = || crate::load::load(dir.path()).unwrap();
+        let kept = link(config(), load(), false, Some(&mut MarkdownCache::default())).unwrap();
+        let one_off = link(config(), load(), false, None).unwrap();
+        for (k, o) in kept.pages.iter().zip(&one_off.pages) {
+            assert_eq!(k.rendered.content, o.rendered.content);
+            assert_eq!(k.rendered.word_count, o.rendered.word_count);
+            assert_eq!(&*o.source.text, &k.source.text[..k.source.body_offset]);
+            assert!(o.source.body().is_empty() && !k.source.body().is_empty());
+        }
+        assert!(
+            one_off.pages[0]
+                .rendered
+                .content
+                .contains("https://x.org/b/")
+        );
     }
 
     #[test]
