@@ -751,29 +751,41 @@ mod tests {
         assert_eq!(ancestors("a").collect::<Vec<_>>(), [""]);
     }
 
-    #[test]
-    fn terms_merge_values_of_one_slug_and_list_each_page_once_newest_first() {
+    /// A site folder holding `files` (path, text).
+    fn site_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
+        for (rel, text) in files {
             let path = dir.path().join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
-        };
-        write(
-            "config.toml",
-            "base_url = \"https://x.org\"\ntaxonomies = [{ name = \"tags\" }]\n",
-        );
-        write(
-            "content/a.md",
-            "+++\ntitle = \"A\"\ndate = 2024-01-01\n[taxonomies]\ntags = [\"Rust\", \"rust\", \"Go\"]\n+++\n",
-        );
-        write(
-            "content/b.md",
-            "+++\ntitle = \"B\"\ndate = 2024-02-01\n[taxonomies]\ntags = [\"go\"]\n+++\n",
-        );
+        }
+        dir
+    }
+
+    /// The site in `dir`, linked with or without a Markdown cache.
+    fn linked(dir: &tempfile::TempDir, cache: Option<&mut MarkdownCache>) -> Site {
         let config = crate::config::load(dir.path(), None).unwrap().config;
         let loaded = crate::load::load(dir.path()).unwrap();
-        let site = link(config, loaded, false, None).unwrap();
+        link(config, loaded, false, cache).unwrap()
+    }
+
+    #[test]
+    fn terms_merge_values_of_one_slug_and_list_each_page_once_newest_first() {
+        let dir = site_dir(&[
+            (
+                "config.toml",
+                "base_url = \"https://x.org\"\ntaxonomies = [{ name = \"tags\" }]\n",
+            ),
+            (
+                "content/a.md",
+                "+++\ntitle = \"A\"\ndate = 2024-01-01\n[taxonomies]\ntags = [\"Rust\", \"rust\", \"Go\"]\n+++\n",
+            ),
+            (
+                "content/b.md",
+                "+++\ntitle = \"B\"\ndate = 2024-02-01\n[taxonomies]\ntags = [\"go\"]\n+++\n",
+            ),
+        ]);
+        let site = linked(&dir, None);
         let terms: Vec<(&str, &str, usize)> = site.taxonomies[0]
             .terms
             .iter()
@@ -790,22 +802,16 @@ mod tests {
 
     #[test]
     fn a_one_off_link_keeps_the_html_and_lets_the_markdown_go() {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write("config.toml", "base_url = \"https://x.org\"\n");
-        write(
-            "content/a.md",
-            "+++\ntitle = \"A\"\n+++\n# Hi\nSee [b](@/b.md).\n",
-        );
-        write("content/b.md", "+++\ntitle = \"B\"\n+++\nB.\n");
-        let config = || crate::config::load(dir.path(), None).unwrap().config;
-        let load = || crate::load::load(dir.path()).unwrap();
-        let kept = link(config(), load(), false, Some(&mut MarkdownCache::default())).unwrap();
-        let one_off = link(config(), load(), false, None).unwrap();
+        let dir = site_dir(&[
+            ("config.toml", "base_url = \"https://x.org\"\n"),
+            (
+                "content/a.md",
+                "+++\ntitle = \"A\"\n+++\n# Hi\nSee [b](@/b.md).\n",
+            ),
+            ("content/b.md", "+++\ntitle = \"B\"\n+++\nB.\n"),
+        ]);
+        let kept = linked(&dir, Some(&mut MarkdownCache::default()));
+        let one_off = linked(&dir, None);
         for (k, o) in kept.pages.iter().zip(&one_off.pages) {
             assert_eq!(k.rendered.content, o.rendered.content);
             assert_eq!(k.rendered.word_count, o.rendered.word_count);
