@@ -1,6 +1,9 @@
 //! Markdown to HTML with pulldown-cmark, mapping its events for heading ids, `@/` links and summaries.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CowStr, DefaultBrokenLinkCallback, Event, HeadingLevel, OffsetIter, Options, Parser, Tag,
+    TagEnd,
+};
 use serde::Serialize;
 
 use crate::error::{Diagnostic, line_col};
@@ -51,34 +54,12 @@ pub fn render(
     smart_punctuation: bool,
     links: &dyn LinkResolver,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let mut options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    if smart_punctuation {
-        options |= Options::ENABLE_SMART_PUNCTUATION;
-    }
-    let body = source.body();
-    let mut state = State {
-        source: Some(source),
-        permalink,
-        links: Some(links),
-        ..State::default()
-    };
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        state.event(event, source.body_offset + range.start);
-    }
+    let mut events = Events::new(source, permalink, smart_punctuation, links);
+    let (content, summary) = write_html(&mut events, may_have_more_marker(source.body()));
+    let state = events.state;
     if !state.errors.is_empty() {
         return Err(state.errors);
     }
-    let mut content = String::with_capacity(body.len() * 3 / 2);
-    let summary = state.summary_cut.map(|cut| {
-        let mut summary = String::new();
-        pulldown_cmark::html::push_html(&mut summary, state.events[..cut].iter().cloned());
-        summary
-    });
-    pulldown_cmark::html::push_html(&mut content, state.events.into_iter());
     Ok(Rendered {
         content,
         summary,
@@ -86,26 +67,100 @@ pub fn render(
         anchors: state.anchors,
         anchor_links: state.anchor_links,
         links: state.targets,
-        word_count: count_words(body),
+        word_count: count_words(source.body()),
     })
+}
+
+/// The HTML of the events and of those before the summary cut. Only `buffered` writing can
+/// cut a summary; streaming saves holding every event of a body that has no marker.
+fn write_html(events: &mut Events<'_>, buffered: bool) -> (String, Option<String>) {
+    let mut content = String::with_capacity(events.state.source.body().len() * 3 / 2);
+    if !buffered {
+        pulldown_cmark::html::push_html(&mut content, events);
+        return (content, None);
+    }
+    let all: Vec<Event<'_>> = events.collect();
+    let summary = events.state.summary_cut.map(|cut| {
+        let mut summary = String::new();
+        pulldown_cmark::html::push_html(&mut summary, all[..cut].iter().cloned());
+        summary
+    });
+    pulldown_cmark::html::push_html(&mut content, all.into_iter());
+    (content, summary)
+}
+
+/// Whether `body` may hold a `<!-- more -->` marker: every HTML comment event is a slice of
+/// the body, so without `<!--` in it there is none (a cheap, conservative check).
+fn may_have_more_marker(body: &str) -> bool {
+    body.contains("<!--")
+}
+
+/// The parser's events as Kiln maps them, ready for `push_html`.
+struct Events<'a> {
+    parser: OffsetIter<'a, DefaultBrokenLinkCallback>,
+    state: State<'a>,
+    /// A closed heading's events, handed out before the parser is read again.
+    pending: std::vec::IntoIter<Event<'a>>,
+}
+
+impl<'a> Events<'a> {
+    fn new(
+        source: &'a Source,
+        permalink: &'a str,
+        smart_punctuation: bool,
+        links: &'a dyn LinkResolver,
+    ) -> Self {
+        let mut options = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_HEADING_ATTRIBUTES;
+        if smart_punctuation {
+            options |= Options::ENABLE_SMART_PUNCTUATION;
+        }
+        Events {
+            parser: Parser::new_ext(source.body(), options).into_offset_iter(),
+            state: State::new(source, permalink, links),
+            pending: Vec::new().into_iter(),
+        }
+    }
+}
+
+impl<'a> Iterator for Events<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(event) = self.pending.next() {
+                self.state.emitted += 1;
+                return Some(event);
+            }
+            let (event, range) = self.parser.next()?;
+            let offset = self.state.source.body_offset + range.start;
+            match self.state.event(event, offset) {
+                Mapped::Event(event) => {
+                    self.state.emitted += 1;
+                    return Some(event);
+                }
+                Mapped::Heading(events) => self.pending = events.into_iter(),
+                Mapped::Held => {}
+            }
+        }
+    }
+}
+
+/// What one parser event becomes.
+enum Mapped<'a> {
+    Event(Event<'a>),
+    /// Kept inside the heading being collected.
+    Held,
+    /// A whole heading, now that its id is known.
+    Heading(Vec<Event<'a>>),
 }
 
 /// Counts words as Zola does, roughly: runs of text holding at least one letter or digit.
 pub fn count_words(text: &str) -> usize {
-    // ASCII tokens are decided byte by byte; only tokens with other characters pay for
-    // Unicode (which may also split them further on Unicode spaces).
-    text.split_ascii_whitespace()
-        .map(|token| {
-            if token.is_ascii() {
-                usize::from(token.bytes().any(|b| b.is_ascii_alphanumeric()))
-            } else {
-                token
-                    .split_whitespace()
-                    .filter(|w| w.chars().any(char::is_alphanumeric))
-                    .count()
-            }
-        })
-        .sum()
+    words::count(text)
 }
 
 /// A heading being collected until its end, so its id can come from its text.
@@ -118,14 +173,15 @@ struct OpenHeading<'a> {
     text: String,
 }
 
-#[derive(Default)]
-struct State<'a, 's> {
-    source: Option<&'s Source>,
-    permalink: &'s str,
-    links: Option<&'s dyn LinkResolver>,
-    events: Vec<Event<'a>>,
+struct State<'a> {
+    source: &'a Source,
+    permalink: &'a str,
+    links: &'a dyn LinkResolver,
     heading: Option<OpenHeading<'a>>,
+    /// Events handed to the HTML writer so far: where a summary cut falls.
+    emitted: usize,
     summary_cut: Option<usize>,
+    lines: LineCursor,
     toc: Vec<Heading>,
     anchors: Vec<String>,
     anchor_links: Vec<AnchorLink>,
@@ -133,9 +189,26 @@ struct State<'a, 's> {
     errors: Vec<Diagnostic>,
 }
 
-impl<'a, 's> State<'a, 's> {
+impl<'a> State<'a> {
+    fn new(source: &'a Source, permalink: &'a str, links: &'a dyn LinkResolver) -> Self {
+        State {
+            source,
+            permalink,
+            links,
+            heading: None,
+            emitted: 0,
+            summary_cut: None,
+            lines: LineCursor::default(),
+            toc: Vec::new(),
+            anchors: Vec::new(),
+            anchor_links: Vec::new(),
+            targets: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
     /// Maps one event; `offset` is its byte position in the whole file, for error lines.
-    fn event(&mut self, event: Event<'a>, offset: usize) {
+    fn event(&mut self, event: Event<'a>, offset: usize) -> Mapped<'a> {
         let event = match event {
             Event::Start(Tag::Heading {
                 level,
@@ -151,7 +224,7 @@ impl<'a, 's> State<'a, 's> {
                     inner: Vec::new(),
                     text: String::new(),
                 });
-                return;
+                return Mapped::Held;
             }
             Event::End(TagEnd::Heading(_)) => return self.close_heading(),
             Event::Start(Tag::Link {
@@ -183,7 +256,7 @@ impl<'a, 's> State<'a, 's> {
                 })
             }
             Event::Html(ref html) | Event::InlineHtml(ref html) if is_more_marker(html) => {
-                self.summary_cut.get_or_insert(self.events.len());
+                self.summary_cut.get_or_insert(self.emitted);
                 event
             }
             other => other,
@@ -194,14 +267,15 @@ impl<'a, 's> State<'a, 's> {
                     heading.text.push_str(text);
                 }
                 heading.inner.push(event);
+                Mapped::Held
             }
-            None => self.events.push(event),
+            None => Mapped::Event(event),
         }
     }
 
-    fn close_heading(&mut self) {
-        let Some(heading) = self.heading.take() else {
-            return;
+    fn close_heading(&mut self) -> Mapped<'a> {
+        let Some(mut heading) = self.heading.take() else {
+            return Mapped::Held;
         };
         let wanted = heading
             .id
@@ -231,9 +305,12 @@ impl<'a, 's> State<'a, 's> {
             classes: heading.classes,
             attrs: heading.attrs,
         };
-        self.events.push(Event::Start(tag));
-        self.events.extend(heading.inner);
-        self.events.push(Event::End(TagEnd::Heading(heading.level)));
+        // The heading's own events become the whole heading: one allocation per heading.
+        heading.inner.insert(0, Event::Start(tag));
+        heading
+            .inner
+            .push(Event::End(TagEnd::Heading(heading.level)));
+        Mapped::Heading(heading.inner)
     }
 
     /// Turns `@/file.md#anchor` into a permalink; a missing target is an error at its line.
@@ -244,19 +321,14 @@ impl<'a, 's> State<'a, 's> {
         let (target, anchor) = rest
             .split_once('#')
             .map_or((rest, None), |(t, a)| (t, Some(a)));
-        let (Some(source), Some(links)) = (self.source, self.links) else {
-            return url;
-        };
-        let (line, column) = line_col(&source.text, offset);
-        match links.permalink(target) {
+        match self.links.permalink(target) {
             Some(permalink) => {
                 self.targets.push(target.to_string());
                 if let Some(anchor) = anchor {
-                    let target = target.to_string();
                     self.anchor_links.push(AnchorLink {
-                        target,
+                        target: target.to_string(),
                         anchor: anchor.to_string(),
-                        line,
+                        line: self.lines.line_at(&self.source.text, offset),
                     });
                     format!("{permalink}#{anchor}").into()
                 } else {
@@ -267,11 +339,41 @@ impl<'a, 's> State<'a, 's> {
                 let message = format!(
                     "broken internal link `{url}`: there is no content/{target} (or it is a draft); link to an existing .md file"
                 );
+                let (line, column) = line_col(&self.source.text, offset);
+                let file = &self.source.file;
                 self.errors
-                    .push(Diagnostic::at(&source.file, line, Some(column), message));
+                    .push(Diagnostic::at(file, line, Some(column), message));
                 url
             }
         }
+    }
+}
+
+/// The line of a byte offset, counted on from the last one asked for: links come in file
+/// order, so a page's lines are counted once however many anchor links it has.
+#[derive(Debug, Default)]
+struct LineCursor {
+    offset: usize,
+    /// Newlines before `offset`.
+    newlines: usize,
+}
+
+impl LineCursor {
+    /// The 1-based line of `offset` in `text`.
+    fn line_at(&mut self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        let (low, high) = (self.offset.min(offset), self.offset.max(offset));
+        let between = text.as_bytes()[low..high]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        if offset >= self.offset {
+            self.newlines += between;
+        } else {
+            self.newlines -= between;
+        }
+        self.offset = offset;
+        self.newlines + 1
     }
 }
 
@@ -296,6 +398,129 @@ fn insert_heading(toc: &mut Vec<Heading>, heading: Heading) {
     match toc.last_mut() {
         Some(last) if last.level < heading.level => insert_heading(&mut last.children, heading),
         _ => toc.push(heading),
+    }
+}
+
+/// Word counting, 64 bytes at a time while the text is ASCII (most Markdown is).
+mod words {
+    /// Words split on Unicode white space that hold a Unicode letter or digit, as
+    /// `text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()`.
+    pub fn count(text: &str) -> usize {
+        let (blocks, rest) = text.as_bytes().as_chunks::<64>();
+        let mut words = 0;
+        // Whether the last space or letter/digit seen is a space: the next letter starts a word.
+        let mut after_space = true;
+        for (n, block) in blocks.iter().enumerate() {
+            match Masks::of(block) {
+                Some(masks) => words += masks.words(&mut after_space),
+                None => return words + count_from(text, n * 64, !after_space),
+            }
+        }
+        // Zero bytes are neither spaces nor letters, so padding changes no count.
+        let mut last = [0; 64];
+        last[..rest.len()].copy_from_slice(rest);
+        match Masks::of(&last) {
+            Some(masks) => words + masks.words(&mut after_space),
+            None => words + count_from(text, blocks.len() * 64, !after_space),
+        }
+    }
+
+    /// One bit per byte of a 64-byte ASCII block.
+    struct Masks {
+        alnum: u64,
+        space: u64,
+    }
+
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+
+    impl Masks {
+        /// The masks of `block`, or `None` if it holds a non-ASCII byte.
+        fn of(block: &[u8; 64]) -> Option<Masks> {
+            let mut masks = Masks { alnum: 0, space: 0 };
+            for (i, word) in block.as_chunks::<8>().0.iter().enumerate() {
+                let x = u64::from_le_bytes(*word);
+                if x & HIGH != 0 {
+                    return None;
+                }
+                let alnum =
+                    in_range(x, b'0', b'9') | in_range(x, b'A', b'Z') | in_range(x, b'a', b'z');
+                // The ASCII characters Unicode calls white space: tab to carriage return, space.
+                let space = in_range(x, b'\t', b'\r') | in_range(x, b' ', b' ');
+                masks.alnum |= pack(alnum) << (8 * i);
+                masks.space |= pack(space) << (8 * i);
+            }
+            Some(masks)
+        }
+
+        /// Words whose first letter or digit is in this block.
+        fn words(&self, after_space: &mut bool) -> usize {
+            // A letter starts a word when the closest space or letter before it is a space.
+            // Adding a one just after each space carries through the bytes that are neither
+            // and lands on that closest byte after the space.
+            let neither = !(self.alnum | self.space);
+            let after_spaces = (self.space << 1) | u64::from(*after_space);
+            let (sum, carried_out) = neither.overflowing_add(after_spaces);
+            let landed = sum & !neither;
+            *after_space = carried_out || self.space >> 63 == 1;
+            (landed & self.alnum).count_ones() as usize
+        }
+    }
+
+    /// 0x80 in each byte of `x` (ASCII bytes only) that lies in `low..=high`, else 0.
+    fn in_range(x: u64, low: u8, high: u8) -> u64 {
+        let at_least_low = x.wrapping_add((0x80 - u64::from(low)) * ONES);
+        let above_high = x.wrapping_add((0x7f - u64::from(high)) * ONES);
+        at_least_low & !above_high & HIGH
+    }
+
+    /// The high bit of each byte of `x`, packed into 8 bits (byte 0 to bit 0).
+    fn pack(x: u64) -> u64 {
+        (x >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+    }
+
+    /// Counts from byte `start` (just after a block) one byte at a time; `counted` says if
+    /// the word running at `start` was already counted.
+    fn count_from(text: &str, start: usize, mut counted: bool) -> usize {
+        let bytes = text.as_bytes();
+        let mut words = 0;
+        let mut i = start;
+        while let Some(&b) = bytes.get(i) {
+            if !b.is_ascii() {
+                // The whole token goes to the Unicode rule, taking back what it counted.
+                let from = bytes[..i]
+                    .iter()
+                    .rposition(|&b| is_space(b))
+                    .map_or(0, |n| n + 1);
+                let to = bytes[i..]
+                    .iter()
+                    .position(|&b| is_space(b))
+                    .map_or(bytes.len(), |n| i + n);
+                words += unicode_words(&text[from..to]);
+                words -= usize::from(counted);
+                counted = false;
+                i = to;
+                continue;
+            }
+            let alnum = b.is_ascii_alphanumeric();
+            words += usize::from(alnum && !counted);
+            counted = (counted || alnum) && !is_space(b);
+            i += 1;
+        }
+        words
+    }
+
+    /// Whether an ASCII byte is Unicode white space.
+    fn is_space(b: u8) -> bool {
+        matches!(b, b'\t'..=b'\r' | b' ')
+    }
+
+    /// Words of a token holding non-ASCII text: Unicode spaces split it, Unicode letters count.
+    fn unicode_words(token: &str) -> usize {
+        token
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
     }
 }
 
@@ -373,12 +598,22 @@ mod tests {
 
     #[test]
     fn summary_is_the_html_before_the_more_marker() {
-        let out = md("First *para*.\n\n<!-- more -->\n\nRest.\n").unwrap();
-        assert_eq!(
-            out.summary.as_deref(),
-            Some("<p>First <em>para</em>.</p>\n")
-        );
-        assert!(out.content.contains("Rest."));
+        let cases = [
+            (
+                "First *para*.\n\n<!-- more -->\n\nRest.\n",
+                "<p>First <em>para</em>.</p>\n",
+            ),
+            // A heading is held until its id is known; the cut still falls after all of it.
+            (
+                "# Title\n\nIntro.\n\n<!-- more -->\n\nRest.\n",
+                "<h1 id=\"title\">Title</h1>\n<p>Intro.</p>\n",
+            ),
+        ];
+        for (body, summary) in cases {
+            let out = md(body).unwrap();
+            assert_eq!(out.summary.as_deref(), Some(summary));
+            assert!(out.content.contains("Rest."));
+        }
         assert!(md("No marker.").unwrap().summary.is_none());
     }
 
@@ -417,5 +652,99 @@ mod tests {
     #[test]
     fn words_are_counted_without_markup() {
         assert_eq!(count_words("# Title\n\nOne two - three."), 4);
+    }
+
+    /// Words by the plain definition the fast counter must keep.
+    fn plain_word_count(text: &str) -> usize {
+        text.split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    }
+
+    /// Deterministic text of `len` pieces drawn from `alphabet` (no randomness crate needed).
+    fn scrambled(alphabet: &[&str], len: usize, seed: u64) -> String {
+        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                alphabet[(state % alphabet.len() as u64) as usize]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fast_word_count_matches_the_plain_definition_on_ascii_and_unicode_text() {
+        let ascii = [
+            "a", "Z", "7", "_", "-", "#", "*", "`", "\0", " ", "\t", "\n", "\r", "\x0b", "\x0c",
+            "\x7f", "[", "]", "@",
+        ];
+        let mut unicode = ascii.to_vec();
+        unicode.extend(["é", "中", "—", "…", "\u{a0}", "\u{2003}", "\u{85}", "٣"]);
+        for seed in 0..400 {
+            // Lengths around one, two and three 64-byte blocks, and non-ASCII appearing late.
+            let len = (seed as usize * 7) % 200;
+            let text = scrambled(&ascii, len, seed);
+            assert_eq!(count_words(&text), plain_word_count(&text), "{text:?}");
+            let text = scrambled(&unicode, len, seed);
+            assert_eq!(count_words(&text), plain_word_count(&text), "{text:?}");
+            let text = format!(
+                "{}{}",
+                scrambled(&ascii, len, seed),
+                scrambled(&unicode, 9, seed)
+            );
+            assert_eq!(count_words(&text), plain_word_count(&text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn words_running_across_blocks_are_counted_once() {
+        let text = format!("{}abc{}é d", " ".repeat(62), "x".repeat(70));
+        assert_eq!(count_words(&text), 2);
+        assert_eq!(count_words(&"word ".repeat(1000)), 1000);
+    }
+
+    #[test]
+    fn streamed_html_is_the_same_bytes_as_buffered_html() {
+        let body = "# Intro\n\nSee [foo](@/shows/foo.md#ep), *em* and `code`.\n\n\
+                    ## Part {#p}\n\n|a|b|\n|-|-|\n|1|2|\n\n- [x] done\n\nNote[^1].\n\n\
+                    [^1]: The [note](@/shows/foo.md).\n\n> quote <b>html</b>\n\n```rust\nfn x() {}\n```\n";
+        let source = source(body);
+        let html = |buffered| {
+            let mut events = Events::new(&source, "https://x.org/a/", true, &Links);
+            write_html(&mut events, buffered)
+        };
+        let (streamed, buffered) = (html(false), html(true));
+        assert_eq!(streamed.0, buffered.0);
+        assert!(
+            streamed.0.contains("<h2 id=\"p\">Part</h2>"),
+            "{}",
+            streamed.0
+        );
+        assert_eq!((streamed.1, buffered.1), (None, None));
+    }
+
+    #[test]
+    fn anchor_links_know_their_lines_wherever_they_are() {
+        let body = "[a](@/shows/foo.md#one)\n\ntext[^n]\n\n[^n]: [b](@/shows/foo.md#two)\n\n\
+                    > [c](@/shows/foo.md#three) [d](@/shows/foo.md#four)\n";
+        let lines: Vec<usize> = md(body)
+            .unwrap()
+            .anchor_links
+            .iter()
+            .map(|a| a.line)
+            .collect();
+        assert_eq!(lines, [3, 7, 9, 9]);
+    }
+
+    #[test]
+    fn line_cursor_counts_back_as_well_as_forward() {
+        let text = "a\nb\nc\nd\n";
+        let mut lines = LineCursor::default();
+        assert_eq!(lines.line_at(text, 6), 4);
+        assert_eq!(lines.line_at(text, 2), 2);
+        assert_eq!(lines.line_at(text, 0), 1);
+        assert_eq!(lines.line_at(text, 99), 5);
     }
 }
