@@ -98,24 +98,36 @@ impl MarkdownCache {
             {
                 continue;
             }
-            let targets = reused
-                .rendered
-                .links
-                .iter()
-                .filter_map(|rel| Some((rel.clone(), links.permalink(rel)?.to_string())))
-                .collect();
-            let entry = Entry {
-                text: Arc::clone(&source.text),
-                permalink: permalink.to_string(),
-                smart_punctuation: smart,
-                targets,
-                rendered: Arc::clone(&reused.rendered),
-                generation: reused.generation,
-            };
-            self.entries.insert(source.rel.clone(), entry);
+            self.put(source, permalink, reused, smart, links);
         }
         if kept.len() != self.entries.len() {
             self.entries.retain(|rel, _| kept.contains(rel.as_str()));
         }
+    }
+
+    /// Remembers one render of `source`, replacing any earlier one.
+    pub fn put(
+        &mut self,
+        source: &Source,
+        permalink: &str,
+        reused: &Reused,
+        smart: bool,
+        links: &dyn LinkResolver,
+    ) {
+        let targets = reused
+            .rendered
+            .links
+            .iter()
+            .filter_map(|rel| Some((rel.clone(), links.permalink(rel)?.to_string())))
+            .collect();
+        let entry = Entry {
+            text: Arc::clone(&source.text),
+            permalink: permalink.to_string(),
+            smart_punctuation: smart,
+            targets,
+            rendered: Arc::clone(&reused.rendered),
+            generation: reused.generation,
+        };
+        self.entries.insert(source.rel.clone(), entry);
     }
 }

@@ -40,6 +40,8 @@ struct Memory {
     markdown: MarkdownCache,
     values: Option<Arc<Values>>,
     outputs: HashMap<String, Cached>,
+    /// The last linked site and the colocated files it was linked with, for `site::patch`.
+    linked: Option<(crate::site::Site, Vec<crate::load::PlainFile>)>,
 }
 
 /// What one rebuild did, for the one line `kiln serve` prints.
@@ -192,9 +194,8 @@ impl Rebuilder {
         read_inputs(&mut self.memory, &self.opts, changed, &mut stages)?;
         let one_off = self.staging.is_some();
         let memory = &mut self.memory;
-        let Some(input) = memory.loaded.as_mut().map(|l| link_input(l, one_off)) else {
-            return Err(errors(Vec::new()));
-        };
+        let started = Instant::now();
+        let linked = link_site(memory, self.opts.drafts, one_off);
         let (Some(config), Some(loaded), Some((tera, template_errors))) = (
             memory.config.as_ref(),
             memory.loaded.as_ref(),
@@ -203,13 +204,7 @@ impl Rebuilder {
             return Err(errors(Vec::new()));
         };
 
-        let linked = link_stage(
-            config,
-            input,
-            template_errors,
-            self.opts.drafts,
-            (!one_off).then_some(&mut memory.markdown),
-        );
+        let linked = link_stage(linked, template_errors, started);
         let (site, shows) = linked.map(|(site, shows, report)| {
             stages.push(report);
             (site, shows)
@@ -270,7 +265,11 @@ impl Rebuilder {
             .chain(&site.warnings)
             .cloned()
             .collect();
-        drop_later(site);
+        if one_off {
+            drop_later(site);
+        } else {
+            memory.linked = Some((site, loaded.assets.clone()));
+        }
         Ok((output, fresh))
     }
 }
@@ -290,21 +289,38 @@ fn link_input(loaded: &mut Loaded, one_off: bool) -> Loaded {
     }
 }
 
-/// The link stage (and finding the shows); template errors are reported with its own.
-fn link_stage(
-    config: &LoadedConfig,
-    loaded: Loaded,
-    template_errors: &[Diagnostic],
+/// Links the loaded files: by patching the last site where only Markdown bodies changed
+/// (see [`crate::site::patch`]), else from scratch.
+fn link_site(
+    memory: &mut Memory,
     drafts: bool,
-    markdown: Option<&mut MarkdownCache>,
+    one_off: bool,
+) -> Result<crate::site::Site, Vec<Diagnostic>> {
+    let (Some(config), Some(loaded)) = (memory.config.as_ref(), memory.loaded.as_mut()) else {
+        return Err(Vec::new());
+    };
+    if let Some((site, assets)) = memory.linked.take()
+        && let Some(patched) = crate::site::patch(site, &assets, loaded, &mut memory.markdown)
+    {
+        return patched;
+    }
+    let input = link_input(loaded, one_off);
+    let cache = (!one_off).then_some(&mut memory.markdown);
+    crate::site::link(config.config.clone(), input, drafts, cache)
+}
+
+/// The link stage's result with the shows found in it; template errors are reported with its
+/// own.
+fn link_stage(
+    linked: Result<crate::site::Site, Vec<Diagnostic>>,
+    template_errors: &[Diagnostic],
+    started: Instant,
 ) -> Result<(crate::site::Site, Vec<crate::podcast::Show>, StageReport), BuildError> {
-    let started = Instant::now();
     let with_templates = |mut diagnostics: Vec<Diagnostic>| {
         diagnostics.extend(template_errors.iter().cloned());
         BuildError { diagnostics }
     };
-    let site = crate::site::link(config.config.clone(), loaded, drafts, markdown)
-        .map_err(with_templates)?;
+    let site = linked.map_err(with_templates)?;
     let shows = crate::podcast::shows(&site).map_err(with_templates)?;
     let detail = format!(
         "{} pages, {} sections, {} taxonomies, {} shows",
@@ -534,21 +550,68 @@ mod tests {
         assert!(config.full, "{config}");
     }
 
+    /// Rebuilds after a change to `rel` that must fail, and returns the error's text.
+    fn rebuild_fails(rebuilder: &mut Rebuilder, site: &Site, rel: &str) -> String {
+        rebuilder
+            .rebuild(&[site.path(rel)])
+            .unwrap_err()
+            .to_string()
+    }
+
     #[test]
     fn a_broken_file_fails_the_rebuild_and_fixing_it_recovers() {
         let site = Site::new();
         let mut rebuilder = Rebuilder::new(site.opts());
         rebuilder.rebuild(&[]).unwrap();
         site.write("content/blog/p2.md", "+++\ntitle = = \n+++\n");
-        let error = rebuilder
-            .rebuild(&[site.path("content/blog/p2.md")])
-            .unwrap_err();
-        assert!(error.to_string().contains("p2.md:2"), "{error}");
+        let error = rebuild_fails(&mut rebuilder, &site, "content/blog/p2.md");
+        assert!(error.contains("p2.md:2"), "{error}");
         site.write(
             "content/blog/p2.md",
             "+++\ntitle = \"Fixed\"\ndate = 2024-02-01\n+++\nOk.\n",
         );
         rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+    }
+
+    #[test]
+    fn body_edits_patch_the_last_site_and_report_what_a_full_build_would() {
+        let site = Site::new();
+        let mut rebuilder = Rebuilder::new(site.opts());
+        rebuilder.rebuild(&[]).unwrap();
+        let p1 = std::fs::read_to_string(site.path("content/blog/p1.md")).unwrap();
+        let full_error = |site: &Site| crate::render_site(&site.opts()).unwrap_err().to_string();
+
+        // Same front matter, so only p1's Markdown is rendered again; but every post links to
+        // p1#head, and that heading is gone now: the same errors as a full build.
+        site.write("content/blog/p1.md", &p1.replace("# Head", "# Other"));
+        let error = rebuild_fails(&mut rebuilder, &site, "content/blog/p1.md");
+        assert_eq!(error, full_error(&site));
+        assert!(error.contains("no heading with id `head`"), "{error}");
+
+        site.write("content/blog/p1.md", &p1);
+        rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p1.md"]);
+
+        // A new broken link in a body is reported at its line, then fixed.
+        let p2 = std::fs::read_to_string(site.path("content/blog/p2.md")).unwrap();
+        site.write(
+            "content/blog/p2.md",
+            &p2.replace("Body 2", "See [x](@/nope.md). Body 2"),
+        );
+        let error = rebuild_fails(&mut rebuilder, &site, "content/blog/p2.md");
+        assert_eq!(error, full_error(&site));
+        site.write("content/blog/p2.md", &p2.replace("Body 2", "Fixed. Body 2"));
+        let fixed = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+        assert!(!fixed.full, "{fixed}");
+
+        // A body edit together with a new colocated file is no patch, and still right.
+        let p3 = std::fs::read_to_string(site.path("content/blog/p3.md")).unwrap();
+        site.write("content/blog/p3.md", &p3.replace("Body 3", "Body 3, again"));
+        site.write("content/blog/notes.txt", "loose");
+        rebuild_matches_full(
+            &mut rebuilder,
+            &site,
+            &["content/blog/p3.md", "content/blog/notes.txt"],
+        );
     }
 
     #[test]
@@ -559,10 +622,8 @@ mod tests {
         // Every post links to p1#head, so while p1 is gone their Markdown cannot render.
         let p1 = std::fs::read_to_string(site.path("content/blog/p1.md")).unwrap();
         std::fs::remove_file(site.path("content/blog/p1.md")).unwrap();
-        let error = rebuilder
-            .rebuild(&[site.path("content/blog/p1.md")])
-            .unwrap_err();
-        assert!(error.to_string().contains("p2.md"), "{error}");
+        let error = rebuild_fails(&mut rebuilder, &site, "content/blog/p1.md");
+        assert!(error.contains("p2.md"), "{error}");
         site.write("content/blog/p1.md", &p1);
         rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p1.md"]);
     }

@@ -161,6 +161,86 @@ pub fn link(
     }
 }
 
+/// `previous` (linked from the files as last seen, with colocated files `assets_before`) with
+/// the Markdown of each re-read file rendered again, when that is all that changed: the same
+/// files, each with the same front matter, and the same colocated and static files. What a
+/// full `link` of `loaded` gives then, at the cost of the changed files alone; `None` when
+/// anything else changed (then only a full link is right).
+pub fn patch(
+    mut previous: Site,
+    assets_before: &[PlainFile],
+    loaded: &Loaded,
+    cache: &mut MarkdownCache,
+) -> Option<Result<Site, Vec<Diagnostic>>> {
+    if loaded.assets != assets_before
+        || loaded.static_files != previous.static_files
+        || loaded.pages.len() != previous.pages.len()
+        || loaded.sections.len() != previous.sections.len()
+    {
+        return None;
+    }
+    let pages = loaded.pages.iter().map(|p| (&p.source, false));
+    let mut changed = Vec::new();
+    for (source, is_section) in pages.chain(loaded.sections.iter().map(|s| (&s.source, true))) {
+        let item = *previous.by_rel.get(&source.rel)?;
+        let before = match item {
+            Item::Page(i) if !is_section => &previous.pages[i].source,
+            Item::Section(i) if is_section => &previous.sections[i].source,
+            _ => return None,
+        };
+        if Arc::ptr_eq(&before.text, &source.text) {
+            continue;
+        }
+        let front = |s: &Source| s.text[..s.body_offset].to_string();
+        if front(before) != front(source) || before.file != source.file {
+            return None;
+        }
+        changed.push((item, Arc::clone(source)));
+    }
+    let smart = previous.config.markdown.smart_punctuation;
+    let links = Permalinks(&previous);
+    let renders: Vec<_> = changed
+        .iter()
+        .map(|(_, source)| {
+            let permalink = links.permalink(&source.rel).unwrap_or_default();
+            markdown::render(source, permalink, smart, &links)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut fresh = Vec::new();
+    for ((item, source), result) in changed.into_iter().zip(renders) {
+        match result {
+            Ok(rendered) => {
+                let reused = Reused {
+                    rendered: Arc::new(rendered),
+                    generation: cache.take_generations(1),
+                };
+                let permalink = links.permalink(&source.rel).unwrap_or_default();
+                cache.put(&source, permalink, &reused, smart, &links);
+                fresh.push((item, source, reused));
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    for (item, source, reused) in fresh {
+        match item {
+            Item::Page(i) => {
+                (previous.pages[i].source, previous.pages[i].rendered) = (source, reused)
+            }
+            Item::Section(i) => {
+                (previous.sections[i].source, previous.sections[i].rendered) = (source, reused);
+            }
+        }
+    }
+    check_anchors(&previous, &mut errors);
+    previous.warnings.clone_from(&loaded.warnings);
+    Some(if errors.is_empty() {
+        Ok(previous)
+    } else {
+        Err(errors)
+    })
+}
+
 /// Gives every section and page its site path and permalink, leaving out drafts.
 fn place(
     config: &Config,
