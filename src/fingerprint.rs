@@ -5,16 +5,54 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::render::{FeedScope, Job, JobKind, Renderer, feed_pages, listed_pages};
-use crate::values::Detail;
+use crate::values::{Detail, HEAVY_FIELDS};
 
 /// Site-wide numbers that several outputs depend on, computed once per rebuild.
 pub struct Globals {
-    /// Each template with everything it pulls in.
-    templates: HashMap<String, u64>,
+    /// Each template's facts, with everything it pulls in.
+    templates: HashMap<String, Facts>,
     /// Every page and section value: for templates that call `get_section`/`get_page`.
     content: u64,
     /// Every URL: for templates that call `get_url`/`get_taxonomy_url`.
     urls: u64,
+}
+
+/// What a template's outputs depend on besides their own data, decided once per rebuild
+/// rather than once per output.
+struct Facts {
+    /// The template's text and the text of everything it pulls in.
+    hash: u64,
+    reads_content: bool,
+    reads_urls: bool,
+    listed: Listed,
+}
+
+/// What an output shows of each listed page.
+#[derive(Debug, Clone, Copy)]
+struct Listed {
+    /// Whether it lists pages at all.
+    lists: bool,
+    /// Whether it shows their bodies (then anything of a page can show).
+    bodies: bool,
+    /// Whether it shows word counts (the one small field that comes from the body).
+    words: bool,
+}
+
+impl Listed {
+    /// Everything: what a template Kiln knows nothing about may show.
+    const ALL: Listed = Listed {
+        lists: true,
+        bodies: true,
+        words: true,
+    };
+
+    fn of(detail: &Detail) -> Listed {
+        Listed {
+            lists: !matches!(detail, Detail::Only { lists: false, .. }),
+            bodies: HEAVY_FIELDS.iter().any(|k| detail.keeps(k)),
+            words: detail.keeps("word_count") || detail.keeps("reading_time"),
+        }
+    }
 }
 
 impl Globals {
@@ -30,13 +68,20 @@ impl Globals {
                 for member in &uses.closure {
                     (member, texts.get(member.as_str())).hash(&mut hasher);
                 }
-                (name.clone(), hasher.finish())
+                let facts = Facts {
+                    hash: hasher.finish(),
+                    reads_content: uses.reads_content,
+                    reads_urls: uses.reads_urls,
+                    listed: Listed::of(&uses.detail),
+                };
+                (name.clone(), facts)
             })
             .collect();
         let values = &renderer.values;
         let mut content = DefaultHasher::new();
         let all: Vec<usize> = (0..values.versions.len()).collect();
-        pages(renderer, &renderer.function_detail, &all, &mut content);
+        let listed = Listed::of(&renderer.function_detail);
+        pages(renderer, listed, &all, &mut content);
         (&values.section_versions, &values.section_pages).hash(&mut content);
         let mut urls = DefaultHasher::new();
         let site = renderer.site;
@@ -64,40 +109,37 @@ impl Globals {
 pub fn of(renderer: &Renderer<'_>, globals: &Globals, job: &Job) -> u64 {
     let mut hasher = DefaultHasher::new();
     let template = renderer.template_of(job);
-    (&job.path, &template, globals.templates.get(&template)).hash(&mut hasher);
-    let detail = match renderer.uses.get(&template) {
-        Some(uses) => {
-            if uses.reads_content {
+    let facts = globals.templates.get(&*template);
+    (&job.path, &*template, facts.map(|f| f.hash)).hash(&mut hasher);
+    let listed = match facts {
+        Some(facts) => {
+            if facts.reads_content {
                 globals.content.hash(&mut hasher);
             }
-            if uses.reads_urls {
+            if facts.reads_urls {
                 globals.urls.hash(&mut hasher);
             }
-            uses.detail.clone()
+            facts.listed
         }
-        None => Detail::Full,
+        None => Listed::ALL,
     };
-    inputs(renderer, job, &detail, &mut hasher);
+    inputs(renderer, job, listed, &mut hasher);
     hasher.finish()
 }
 
-/// Hashes what listed pages `indices` contribute under `detail`: nothing when the template
-/// never lists pages, their small fields when it reads no body, everything otherwise.
-fn pages(renderer: &Renderer<'_>, detail: &Detail, indices: &[usize], hasher: &mut DefaultHasher) {
+/// Hashes what listed pages `indices` contribute: nothing when the template never lists
+/// pages, their small fields when it reads no body, everything otherwise.
+fn pages(renderer: &Renderer<'_>, listed: Listed, indices: &[usize], hasher: &mut DefaultHasher) {
     let values = &renderer.values;
-    if let Detail::Only { lists: false, .. } = detail {
+    if !listed.lists {
         return;
     }
-    let body = ["content", "summary", "toc"]
-        .iter()
-        .any(|k| detail.keeps(k));
-    let words = detail.keeps("word_count") || detail.keeps("reading_time");
     for &i in indices {
-        if body {
+        if listed.bodies {
             values.versions[i].hash(hasher);
         } else {
             values.heads[i].hash(hasher);
-            if words {
+            if listed.words {
                 values.words[i].hash(hasher);
             }
         }
@@ -105,22 +147,19 @@ fn pages(renderer: &Renderer<'_>, detail: &Detail, indices: &[usize], hasher: &m
 }
 
 /// Hashes the data particular to `job`: the pages it shows, its pager…
-fn inputs(renderer: &Renderer<'_>, job: &Job, detail: &Detail, hasher: &mut DefaultHasher) {
+fn inputs(renderer: &Renderer<'_>, job: &Job, shown: Listed, hasher: &mut DefaultHasher) {
     let site = renderer.site;
     let values = &renderer.values;
     let listed =
-        |indices: &[usize], hasher: &mut DefaultHasher| pages(renderer, detail, indices, hasher);
+        |indices: &[usize], hasher: &mut DefaultHasher| pages(renderer, shown, indices, hasher);
     // A neighbour is shown like a listed page, but even a template that lists nothing shows it.
     let neighbour = |n: Option<usize>, hasher: &mut DefaultHasher| {
-        let detail = match detail {
-            Detail::Only { keys, .. } => Detail::Only {
-                keys: keys.clone(),
-                lists: true,
-            },
-            Detail::Full => Detail::Full,
-        };
         n.is_some().hash(hasher);
-        pages(renderer, &detail, n.as_slice(), hasher);
+        let shown = Listed {
+            lists: true,
+            ..shown
+        };
+        pages(renderer, shown, n.as_slice(), hasher);
     };
     match &job.kind {
         JobKind::Page(i) => {

@@ -1,5 +1,6 @@
 //! Stage 4: render every output (pages, listings, taxonomies, feeds, sitemap…) in parallel.
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -281,7 +282,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn render(&self, job: &Job) -> Result<Rendered, Failure> {
-        let template = self.template_of(job);
+        let template = self.template_of(job).into_owned();
         let (context, origin, counts_as) = self.context(job, &self.detail(&template));
         if self.tera.get_template(&template).is_err() {
             let why = self.why(job, &template);
@@ -304,34 +305,31 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// The template `job` renders with.
-    pub fn template_of(&self, job: &Job) -> String {
+    /// The template `job` renders with (borrowed where a name is at hand: this is asked for
+    /// every output on every rebuild).
+    pub fn template_of<'j>(&'j self, job: &'j Job) -> Cow<'j, str> {
         let site = self.site;
         match &job.kind {
-            JobKind::Page(i) => self.page_template(*i).0,
-            JobKind::Section { section, .. } => site.sections[*section]
-                .front
-                .template
-                .clone()
-                .unwrap_or_else(|| {
-                    if *section == site.index() {
-                        "index.html".into()
-                    } else {
-                        "section.html".into()
-                    }
-                }),
+            JobKind::Page(i) => Cow::Borrowed(self.page_template(*i).0),
+            JobKind::Section { section, .. } => {
+                Cow::Borrowed(match &site.sections[*section].front.template {
+                    Some(t) => t,
+                    None if *section == site.index() => "index.html",
+                    None => "section.html",
+                })
+            }
             JobKind::TaxonomyList(t) => {
-                self.taxonomy_template(&site.taxonomies[*t].config.name, "list")
+                Cow::Owned(self.taxonomy_template(&site.taxonomies[*t].config.name, "list"))
             }
-            JobKind::Term { taxonomy, .. } => {
-                self.taxonomy_template(&site.taxonomies[*taxonomy].config.name, "single")
-            }
-            JobKind::Feed { filename, .. } => filename.clone(),
-            JobKind::Podcast(_) => "podcast.xml".into(),
-            JobKind::Sitemap => "sitemap.xml".into(),
-            JobKind::Robots => "robots.txt".into(),
-            JobKind::NotFound => "404.html".into(),
-            JobKind::Redirect { .. } => "internal/alias.html".into(),
+            JobKind::Term { taxonomy, .. } => Cow::Owned(
+                self.taxonomy_template(&site.taxonomies[*taxonomy].config.name, "single"),
+            ),
+            JobKind::Feed { filename, .. } => Cow::Borrowed(filename),
+            JobKind::Podcast(_) => Cow::Borrowed("podcast.xml"),
+            JobKind::Sitemap => Cow::Borrowed("sitemap.xml"),
+            JobKind::Robots => Cow::Borrowed("robots.txt"),
+            JobKind::NotFound => Cow::Borrowed("404.html"),
+            JobKind::Redirect { .. } => Cow::Borrowed("internal/alias.html"),
         }
     }
 
@@ -409,19 +407,20 @@ impl<'a> Renderer<'a> {
 
     /// The template of page `i`: its own, else the nearest section's `page_template` (and
     /// that section), else `page.html`.
-    fn page_template(&self, i: usize) -> (String, Option<usize>) {
-        let page = &self.site.pages[i];
+    fn page_template(&self, i: usize) -> (&'a str, Option<usize>) {
+        let site = self.site;
+        let page = &site.pages[i];
         if let Some(t) = &page.front.template {
-            return (t.clone(), None);
+            return (t, None);
         }
         let mut section = page.section;
         while let Some(s) = section {
-            if let Some(t) = &self.site.sections[s].front.page_template {
-                return (t.clone(), Some(s));
+            if let Some(t) = &site.sections[s].front.page_template {
+                return (t, Some(s));
             }
-            section = self.site.sections[s].parent;
+            section = site.sections[s].parent;
         }
-        ("page.html".into(), None)
+        ("page.html", None)
     }
 
     /// Why `job` looked for `template`, for the error when it does not exist.
@@ -654,12 +653,12 @@ pub fn rfc3339(timestamp: i64) -> String {
 }
 
 /// A section's listed pages in pagination order.
-pub fn listed_pages(section: &Section) -> Vec<usize> {
-    let mut pages = section.pages.clone();
+pub fn listed_pages(section: &Section) -> Cow<'_, [usize]> {
     if section.front.paginate_reversed {
-        pages.reverse();
+        Cow::Owned(section.pages.iter().rev().copied().collect())
+    } else {
+        Cow::Borrowed(&section.pages)
     }
-    pages
 }
 
 /// Lists every output of `site`; bad `aliases` are reported here.
