@@ -171,33 +171,23 @@ fn tags(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// True unless the only `content`/`summary`/`toc` reads are the rendered page's or section's own.
-/// Conservative: a rebinding of `page`/`section`, a whole-object dump or key iteration counts.
+/// Conservative: where `page` (or `section`) is rebound, its body reads count; so do a
+/// whole-object dump and key iteration.
 fn reads_listed_bodies(text: &str) -> bool {
-    let rebinds = [
-        "for page in",
-        "for section in",
-        "set page",
-        "set section",
-        "set_global page",
-        "set_global section",
-    ]
-    .iter()
-    .any(|p| text.contains(p))
-        || macro_parameters(text)
-            .iter()
-            .any(|p| p == "page" || p == "section");
-    // Where `page`/`section` may name a listed page, even `page.content` reads a listed body.
-    let own: &[&str] = if rebinds {
-        &[]
-    } else {
-        &[
-            "page.content",
-            "page.summary",
-            "page.toc",
-            "section.content",
-            "section.toc",
-        ]
+    let params = macro_parameters(text);
+    let rebound = |name: &str| {
+        ["for", "set", "set_global"].iter().any(|k| {
+            text.contains(&format!("{k} {name} ")) || text.contains(&format!("{k} {name}="))
+        }) || params.iter().any(|p| p == name)
     };
+    // Where `page`/`section` may name a listed page, even `page.content` reads a listed body.
+    let mut own: Vec<&str> = Vec::new();
+    if !rebound("page") {
+        own.extend(["page.content", "page.summary", "page.toc"]);
+    }
+    if !rebound("section") {
+        own.extend(["section.content", "section.toc"]);
+    }
     // Only tags can read a field: `<nav class="toc">` in the markup around them reads nothing.
     for (tag, field) in tags(text).flat_map(|tag| HEAVY_FIELDS.map(|field| (tag, field))) {
         for (at, _) in tag.match_indices(field) {
@@ -290,6 +280,20 @@ mod tests {
             !keeps(&listed, "word_count"),
             "fields the templates never name are left out"
         );
+    }
+
+    #[test]
+    fn a_loop_rebinding_page_leaves_the_sections_own_body_its_own() {
+        let section = |body: &str| {
+            let text = format!(
+                "{{{{ section.content | safe }}}}{{% for page in paginator.pages %}}{body}{{% endfor %}}"
+            );
+            detail(&[("section.html", &text)], "section.html")
+        };
+        assert!(!keys_heavy(&section("{{ page.title }}")));
+        assert!(keys_heavy(&section("{{ page.summary | safe }}")));
+        let set = "{% set section = get_section(path=\"a/_index.md\") %}{{ section.content }}";
+        assert!(keys_heavy(&detail(&[("x.html", set)], "x.html")));
     }
 
     #[test]
