@@ -266,11 +266,10 @@ impl<'a> Renderer<'a> {
 
     /// Renders `job` straight into `staging`, keeping all but its bytes.
     fn render_into(&self, staging: &Staging, job: &Job) -> Result<(Cached, bool), Failure> {
-        let mut rendered = self.render(job)?;
+        let (rendered, bytes) = self.render_bytes(job)?;
         staging
-            .put(&rendered.output, &rendered.bytes)
+            .put(&rendered.output, &bytes)
             .map_err(Failure::Other)?;
-        rendered.bytes = Arc::from([]);
         let rendered = Arc::new(rendered);
         Ok((
             Cached {
@@ -282,13 +281,20 @@ impl<'a> Renderer<'a> {
     }
 
     fn render(&self, job: &Job) -> Result<Rendered, Failure> {
-        let template = self.template_of(job).into_owned();
+        let (mut rendered, bytes) = self.render_bytes(job)?;
+        rendered.bytes = bytes.into();
+        Ok(rendered)
+    }
+
+    /// Renders `job`: what it is (its `bytes` left empty), and its bytes.
+    fn render_bytes(&self, job: &Job) -> Result<(Rendered, Vec<u8>), Failure> {
+        let template = self.template_of(job);
         let (context, origin, counts_as) = self.context(job, &self.detail(&template));
         if self.tera.get_template(&template).is_err() {
             let why = self.why(job, &template);
             let path = job.path.clone();
             return Err(Failure::Missing {
-                template,
+                template: template.into_owned(),
                 why,
                 origin,
                 path,
@@ -297,12 +303,13 @@ impl<'a> Renderer<'a> {
         let bytes = self
             .render_template(&template, context, &job.path, &origin)
             .map_err(Failure::Other)?;
-        Ok(Rendered {
+        let rendered = Rendered {
             output: output_file(&job.path),
             origin,
-            bytes: bytes.into(),
+            bytes: Arc::from([]),
             counts_as,
-        })
+        };
+        Ok((rendered, bytes))
     }
 
     /// The template `job` renders with (borrowed where a name is at hand: this is asked for
