@@ -1,7 +1,7 @@
 //! The rebuild loop: builds the site in memory, rebuilds it after each batch of source changes,
 //! publishes every result as a new snapshot and logs one line per rebuild.
 
-use std::collections::BTreeSet;
+use std::cmp::Ordering;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -202,22 +202,43 @@ fn page_update(current: &Snapshot, site: &SiteOutput, changed: &[PathBuf]) -> Op
 }
 
 /// The output files whose bytes differ between two builds. A copied file is named by its
-/// source path, so whether its bytes changed is known from the changed sources.
+/// source path, so whether its bytes changed is known from the changed sources. Both file
+/// maps are sorted, so one walk through them side by side finds every difference.
 fn differing_files(old: &SiteOutput, new: &SiteOutput, changed: &[PathBuf]) -> Vec<String> {
-    let keys: BTreeSet<&String> = old.files.keys().chain(new.files.keys()).collect();
-    keys.into_iter()
-        .filter(|key| match (old.files.get(*key), new.files.get(*key)) {
-            (Some(OutputFile::Generated(a)), Some(OutputFile::Generated(b))) => {
-                !Arc::ptr_eq(a, b) && a != b
-            }
-            (Some(OutputFile::Copied(a)), Some(OutputFile::Copied(b))) => {
-                // A changed folder (moved or replaced whole) changes every file in it.
-                a != b || changed.iter().any(|path| b.starts_with(path))
-            }
-            _ => true,
-        })
-        .cloned()
-        .collect()
+    let differs = |a: Option<&OutputFile>, b: Option<&OutputFile>| match (a, b) {
+        (Some(OutputFile::Generated(a)), Some(OutputFile::Generated(b))) => {
+            !Arc::ptr_eq(a, b) && a != b
+        }
+        (Some(OutputFile::Copied(a)), Some(OutputFile::Copied(b))) => {
+            // A changed folder (moved or replaced whole) changes every file in it.
+            a != b || changed.iter().any(|path| b.starts_with(path))
+        }
+        _ => true,
+    };
+    let (mut old, mut new) = (old.files.iter().peekable(), new.files.iter().peekable());
+    let mut differing = Vec::new();
+    loop {
+        let order = match (old.peek(), new.peek()) {
+            (None, None) => return differing,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((a, _)), Some((b, _))) => a.cmp(b),
+        };
+        let next = match order {
+            Ordering::Less => old.next().map(|(k, a)| (k, Some(a), None)),
+            Ordering::Greater => new.next().map(|(k, b)| (k, None, Some(b))),
+            Ordering::Equal => old
+                .next()
+                .zip(new.next())
+                .map(|((k, a), (_, b))| (k, Some(a), Some(b))),
+        };
+        let Some((key, a, b)) = next else {
+            return differing;
+        };
+        if differs(a, b) {
+            differing.push(key.clone());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -286,6 +307,30 @@ mod tests {
         let changed = [PathBuf::from("/site/static/s.css")];
         let expected = PageUpdate::Stylesheets(vec!["/s.css".into()]);
         assert_eq!(page_update(&old, &new, &changed), Some(expected));
+    }
+
+    #[test]
+    fn files_added_removed_or_changed_anywhere_in_the_order_all_differ() {
+        let same = generated("same");
+        let old = site(&[
+            ("a.html", generated("gone")),
+            ("c.html", generated("x")),
+            ("e.html", same.clone()),
+            ("f.html", generated("kept")),
+        ]);
+        let new = site(&[
+            ("b.html", generated("new")),
+            ("c.html", generated("y")),
+            ("d.html", generated("new")),
+            ("e.html", same),
+            ("f.html", generated("kept")),
+            ("g.html", generated("new")),
+        ]);
+        let differing = differing_files(&old, &new, &[]);
+        assert_eq!(
+            differing,
+            ["a.html", "b.html", "c.html", "d.html", "g.html"]
+        );
     }
 
     #[test]
