@@ -40,8 +40,15 @@ struct Memory {
     markdown: MarkdownCache,
     values: Option<Arc<Values>>,
     outputs: HashMap<String, Cached>,
-    /// The last linked site and the colocated files it was linked with, for `site::patch`.
-    linked: Option<(crate::site::Site, Vec<crate::load::PlainFile>)>,
+    linked: Option<Linked>,
+}
+
+/// The last linked site, the colocated files it was linked with (for `site::patch`) and its
+/// outputs to render, which a patched site keeps (same pages, same places).
+struct Linked {
+    site: crate::site::Site,
+    assets: Vec<crate::load::PlainFile>,
+    jobs: Vec<crate::render::Job>,
 }
 
 /// What one rebuild did, for the one line `kiln serve` prints.
@@ -195,7 +202,7 @@ impl Rebuilder {
         let one_off = self.staging.is_some();
         let memory = &mut self.memory;
         let started = Instant::now();
-        let linked = link_site(memory, self.opts.drafts, one_off);
+        let (linked, planned) = link_site(memory, self.opts.drafts, one_off);
         let (Some(config), Some(loaded), Some((tera, template_errors))) = (
             memory.config.as_ref(),
             memory.loaded.as_ref(),
@@ -232,7 +239,10 @@ impl Rebuilder {
             &loaded.templates,
             uses,
         );
-        let (jobs, plan_errors) = crate::render::plan(&site, &shows);
+        let (jobs, plan_errors) = match planned {
+            Some(jobs) => (jobs, Vec::new()),
+            None => crate::render::plan(&site, &shows),
+        };
         let staging = self.staging.as_deref();
         let rendered = renderer.render_all(&jobs, &memory.outputs, staging);
         let diagnostics = template_errors
@@ -268,7 +278,11 @@ impl Rebuilder {
         if one_off {
             drop_later(site);
         } else {
-            memory.linked = Some((site, loaded.assets.clone()));
+            memory.linked = Some(Linked {
+                site,
+                assets: loaded.assets.clone(),
+                jobs,
+            });
         }
         Ok((output, fresh))
     }
@@ -290,23 +304,27 @@ fn link_input(loaded: &mut Loaded, one_off: bool) -> Loaded {
 }
 
 /// Links the loaded files: by patching the last site where only Markdown bodies changed
-/// (see [`crate::site::patch`]), else from scratch.
+/// (see [`crate::site::patch`]), with the last plan, which still holds; else from scratch.
 fn link_site(
     memory: &mut Memory,
     drafts: bool,
     one_off: bool,
-) -> Result<crate::site::Site, Vec<Diagnostic>> {
+) -> (
+    Result<crate::site::Site, Vec<Diagnostic>>,
+    Option<Vec<crate::render::Job>>,
+) {
     let (Some(config), Some(loaded)) = (memory.config.as_ref(), memory.loaded.as_mut()) else {
-        return Err(Vec::new());
+        return (Err(Vec::new()), None);
     };
-    if let Some((site, assets)) = memory.linked.take()
+    if let Some(Linked { site, assets, jobs }) = memory.linked.take()
         && let Some(patched) = crate::site::patch(site, &assets, loaded, &mut memory.markdown)
     {
-        return patched;
+        return (patched, Some(jobs));
     }
     let input = link_input(loaded, one_off);
     let cache = (!one_off).then_some(&mut memory.markdown);
-    crate::site::link(config.config.clone(), input, drafts, cache)
+    let linked = crate::site::link(config.config.clone(), input, drafts, cache);
+    (linked, None)
 }
 
 /// The link stage's result with the shows found in it; template errors are reported with its

@@ -87,7 +87,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
-    pub by_rel: HashMap<String, Item>,
+    /// Shared with the template values, and between rebuilds of the same files.
+    pub by_rel: Arc<HashMap<String, Item>>,
     pub static_files: Vec<PlainFile>,
     /// Content files that belong to no page or section, copied to their own path.
     pub loose_assets: Vec<PlainFile>,
@@ -137,7 +138,7 @@ pub fn link(
         pages,
         sections,
         taxonomies: Vec::new(),
-        by_rel: HashMap::with_capacity(items),
+        by_rel: Arc::new(HashMap::with_capacity(items)),
         static_files: loaded.static_files,
         loose_assets: Vec::new(),
         warnings: loaded.warnings,
@@ -421,12 +422,12 @@ fn index_items(site: &mut Site, errors: &mut Vec<Diagnostic>) {
             ));
         }
     }
+    let by_rel = Arc::make_mut(&mut site.by_rel);
     for (i, section) in site.sections.iter().enumerate() {
-        site.by_rel
-            .insert(section.source.rel.clone(), Item::Section(i));
+        by_rel.insert(section.source.rel.clone(), Item::Section(i));
     }
     for (i, page) in site.pages.iter().enumerate() {
-        site.by_rel.insert(page.source.rel.clone(), Item::Page(i));
+        by_rel.insert(page.source.rel.clone(), Item::Page(i));
     }
 }
 

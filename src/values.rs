@@ -105,7 +105,7 @@ pub struct Values {
     pub sections: Vec<Value>,
     pub section_versions: Vec<u64>,
     pub section_pages: Vec<Vec<usize>>,
-    pub by_rel: HashMap<String, Item>,
+    pub by_rel: Arc<HashMap<String, Item>>,
     /// `(taxonomy name, term name or slug)` → term permalink.
     pub term_urls: HashMap<(String, String), String>,
     pub taxonomies: Vec<Taxonomy>,
@@ -126,8 +126,9 @@ impl Values {
             .pages
             .par_iter()
             .zip(&versions)
+            .enumerate()
             .map(
-                |(p, version)| match previous.and_then(|v| v.reuse(&p.source.rel, *version)) {
+                |(i, (p, version))| match previous.and_then(|v| v.reuse(site, i, *version)) {
                     Some(kept) => kept,
                     None => (page_fields(site, p), page_head(site, p)),
                 },
@@ -164,20 +165,24 @@ impl Values {
                 .collect(),
             sections,
             section_pages: site.sections.iter().map(|s| s.pages.clone()).collect(),
-            by_rel: site.by_rel.clone(),
+            by_rel: Arc::clone(&site.by_rel),
             term_urls,
             taxonomies: site.taxonomies.clone(),
         }
     }
 
-    /// The value of page `rel` if it was made from `version`.
-    fn reuse(&self, rel: &str, version: u64) -> Option<(Arc<[Value]>, u64)> {
-        match self.by_rel.get(rel) {
-            Some(Item::Page(i)) if self.versions[*i] == version => {
-                Some((Arc::clone(&self.pages[*i]), self.heads[*i]))
+    /// The value of `site`'s page `i` if it was made from `version`.
+    fn reuse(&self, site: &Site, i: usize, version: u64) -> Option<(Arc<[Value]>, u64)> {
+        // The same index means the same pages at the same places (a patched site): no lookup.
+        let was = if Arc::ptr_eq(&self.by_rel, &site.by_rel) {
+            i
+        } else {
+            match self.by_rel.get(&site.pages[i].source.rel)? {
+                Item::Page(was) => *was,
+                Item::Section(_) => return None,
             }
-            _ => None,
-        }
+        };
+        (self.versions[was] == version).then(|| (Arc::clone(&self.pages[was]), self.heads[was]))
     }
 
     /// Page `i` with every field (`lower` and `higher` are `null`).
@@ -311,9 +316,7 @@ fn placed_hash(site: &Site, page: &Page, made_from: impl Hash) -> u64 {
     let mut hasher = DefaultHasher::new();
     made_from.hash(&mut hasher);
     page.permalink.hash(&mut hasher);
-    ancestors(site, page.section)
-        .iter()
-        .for_each(|a| a.as_str().hash(&mut hasher));
+    hash_ancestors(site, page.section, &mut hasher);
     page.assets.iter().for_each(|a| a.rel.hash(&mut hasher));
     hasher.finish()
 }
@@ -323,9 +326,7 @@ fn section_version(site: &Site, section: &Section) -> u64 {
     let mut hasher = DefaultHasher::new();
     section.rendered.generation.hash(&mut hasher);
     section.permalink.hash(&mut hasher);
-    ancestors(site, section.parent)
-        .iter()
-        .for_each(|a| a.as_str().hash(&mut hasher));
+    hash_ancestors(site, section.parent, &mut hasher);
     section.assets.iter().for_each(|a| a.rel.hash(&mut hasher));
     section
         .subsections
@@ -340,6 +341,14 @@ fn date_parts(timestamp: Option<i64>) -> (Value, Value, Value) {
     match timestamp.and_then(|t| chrono::DateTime::from_timestamp(t, 0)) {
         Some(d) => (json!(d.year()), json!(d.month()), json!(d.day())),
         None => (Value::Null, Value::Null, Value::Null),
+    }
+}
+
+/// Hashes what `ancestors` lists, without building the list (every page, every rebuild).
+fn hash_ancestors(site: &Site, mut section: Option<usize>, hasher: &mut DefaultHasher) {
+    while let Some(s) = section {
+        site.sections[s].source.rel.hash(hasher);
+        section = site.sections[s].parent;
     }
 }
 
