@@ -171,10 +171,11 @@ pub fn register_functions(tera: &mut Tera, values: Arc<Values>, detail: Detail) 
     tera.register_function("get_taxonomy_url", move |args: &HashMap<String, Value>| {
         let kind = string_arg(args, "kind", "get_taxonomy_url")?;
         let name = string_arg(args, "name", "get_taxonomy_url")?;
-        let url = v
-            .term_urls
-            .get(&(kind.to_string(), name.to_string()))
-            .or_else(|| v.term_urls.get(&(kind.to_string(), slug::slugify(name))));
+        let urls = v.term_urls.get(kind);
+        let url = urls.and_then(|urls| {
+            urls.get(name)
+                .or_else(|| urls.get(slug::slugify(name).as_str()))
+        });
         url.map(|u| Value::String(u.clone())).ok_or_else(|| {
             tera::Error::msg(format!(
                 "get_taxonomy_url: no term `{name}` in taxonomy `{kind}`"

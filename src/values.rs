@@ -106,8 +106,9 @@ pub struct Values {
     pub section_versions: Vec<u64>,
     pub section_pages: Vec<Vec<usize>>,
     pub by_rel: Arc<HashMap<String, Item>>,
-    /// `(taxonomy name, term name or slug)` → term permalink.
-    pub term_urls: HashMap<(String, String), String>,
+    /// Taxonomy name → term name or slug → term permalink; looked up by `&str` with no key to
+    /// build, since templates ask once per tag shown.
+    pub term_urls: HashMap<String, HashMap<String, String>>,
     pub taxonomies: Vec<Taxonomy>,
 }
 
@@ -139,12 +140,12 @@ impl Values {
             .par_iter()
             .map(|s| section_value(site, s))
             .collect();
-        let mut term_urls = HashMap::new();
+        let mut term_urls: HashMap<String, HashMap<String, String>> = HashMap::new();
         for taxonomy in &site.taxonomies {
+            let urls = term_urls.entry(taxonomy.config.name.clone()).or_default();
             for term in &taxonomy.terms {
-                let name = taxonomy.config.name.clone();
-                term_urls.insert((name.clone(), term.name.clone()), term.permalink.clone());
-                term_urls.insert((name, term.slug.clone()), term.permalink.clone());
+                urls.insert(term.name.clone(), term.permalink.clone());
+                urls.insert(term.slug.clone(), term.permalink.clone());
             }
         }
         Values {
