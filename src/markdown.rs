@@ -136,6 +136,11 @@ impl<'a> Iterator for Events<'a> {
                 return Some(event);
             }
             let (event, range) = self.parser.next()?;
+            // Most events pass through untouched: skip the mapping's moves for them.
+            if self.state.heading.is_none() && !is_mapped(&event) {
+                self.state.emitted += 1;
+                return Some(event);
+            }
             let offset = self.state.source.body_offset + range.start;
             match self.state.event(event, offset) {
                 Mapped::Event(event) => {
@@ -147,6 +152,16 @@ impl<'a> Iterator for Events<'a> {
             }
         }
     }
+}
+
+/// Whether `State::event` changes or watches this event outside a heading.
+fn is_mapped(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::Start(Tag::Heading { .. } | Tag::Link { .. } | Tag::Image { .. })
+            | Event::Html(_)
+            | Event::InlineHtml(_)
+    )
 }
 
 /// What one parser event becomes.
@@ -443,8 +458,8 @@ mod words {
                 if x & HIGH != 0 {
                     return None;
                 }
-                let alnum =
-                    in_range(x, b'0', b'9') | in_range(x, b'A', b'Z') | in_range(x, b'a', b'z');
+                // Setting bit 5 turns A-Z into a-z and no other byte into a letter.
+                let alnum = in_range(x, b'0', b'9') | in_range(x | (0x20 * ONES), b'a', b'z');
                 // The ASCII characters Unicode calls white space: tab to carriage return, space.
                 let space = in_range(x, b'\t', b'\r') | in_range(x, b' ', b' ');
                 masks.alnum |= pack(alnum) << (8 * i);
