@@ -223,8 +223,10 @@ impl Rebuilder {
         let mut uses = crate::template_use::analyse(crate::templates::all_texts(&loaded.templates));
         #[cfg(test)]
         if self.full_values {
-            uses.values_mut()
-                .for_each(|u| u.detail = crate::values::Detail::Full);
+            uses.values_mut().for_each(|u| {
+                u.detail = crate::values::Detail::Full;
+                u.own = crate::values::Detail::Full;
+            });
         }
         crate::templates::register_functions(
             tera,

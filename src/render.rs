@@ -185,6 +185,13 @@ impl<'a> Renderer<'a> {
             .map_or(Detail::Full, |u| u.detail.clone())
     }
 
+    /// How much of the rendered page's own value `template` needs.
+    fn own_detail(&self, template: &str) -> Detail {
+        self.uses
+            .get(template)
+            .map_or(Detail::Full, |u| u.own.clone())
+    }
+
     /// Renders `jobs` in parallel, collecting every failure.
     /// Outputs whose fingerprint matches their entry in `previous` are reused, not rendered.
     /// With `staging`, each output is written there as soon as it is rendered and its bytes
@@ -289,7 +296,7 @@ impl<'a> Renderer<'a> {
     /// Renders `job`: what it is (its `bytes` left empty), and its bytes.
     fn render_bytes(&self, job: &Job) -> Result<(Rendered, Vec<u8>), Failure> {
         let template = self.template_of(job);
-        let (context, origin, counts_as) = self.context(job, &self.detail(&template));
+        let (context, origin, counts_as) = self.context(job, &template);
         if self.tera.get_template(&template).is_err() {
             let why = self.why(job, &template);
             let path = job.path.clone();
@@ -341,15 +348,17 @@ impl<'a> Renderer<'a> {
     }
 
     /// The variables particular to `job`, what it is (for messages), and how it counts.
-    fn context(&self, job: &Job, detail: &Detail) -> (Map<String, Value>, String, Counted) {
+    fn context(&self, job: &Job, template: &str) -> (Map<String, Value>, String, Counted) {
         let site = self.site;
+        let detail = &self.detail(template);
         let mut map = Map::new();
         match &job.kind {
             JobKind::Page(i) => {
                 let page = &site.pages[*i];
+                let own = self.own_detail(template);
                 map.insert(
                     "page".into(),
-                    self.values.page_with_neighbours(page, *i, detail),
+                    self.values.page_with_neighbours(page, *i, &own, detail),
                 );
                 (map, page.source.file.display().to_string(), Counted::Page)
             }

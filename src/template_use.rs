@@ -2,6 +2,7 @@
 //! (`extends`, `include`, `import`), and whether listed pages need their heavy fields.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::values::{Detail, HEAVY_FIELDS, PAGE_KEYS};
 
@@ -12,6 +13,8 @@ pub struct TemplateUse {
     pub closure: Vec<String>,
     /// How much of each listed page its renders need.
     pub detail: Detail,
+    /// How much of the rendered page's own value they need (`page` in a page template).
+    pub own: Detail,
     /// Whether it calls `get_section`, `get_page` or `get_taxonomy` (reads any content).
     pub reads_content: bool,
     /// Whether it calls `get_url` or `get_taxonomy_url` (reads any URL).
@@ -45,7 +48,7 @@ pub fn analyse<'a>(
             .copied()
             .collect::<Vec<_>>()
             .join("\n");
-        let detail = detail_for(&text);
+        let (detail, own) = details_for(&text);
         let reads_content = ["get_section", "get_page", "get_taxonomy("]
             .iter()
             .any(|f| text.contains(f));
@@ -53,6 +56,7 @@ pub fn analyse<'a>(
         let uses = TemplateUse {
             closure,
             detail,
+            own,
             reads_content,
             reads_urls,
         };
@@ -124,26 +128,52 @@ fn quoted_strings(text: &str) -> Vec<String> {
     out
 }
 
-/// The page fields a listing must carry for `text`: those it names anywhere, without the
-/// heavy ones unless listed bodies are read; everything when fields may be reached by a
-/// name computed at render time.
-fn detail_for(text: &str) -> Detail {
-    if text.contains("json_encode") || has_key_value_loop(text) || has_dynamic_subscript(text) {
-        return Detail::Full;
+/// The page fields `text` needs: of each listed page, those it names anywhere, without the
+/// heavy ones unless listed bodies are read; of the rendered page itself, those it names,
+/// heavy ones included. Everything when fields may be reached by a name computed at render
+/// time.
+fn details_for(text: &str) -> (Detail, Detail) {
+    if text.contains("json_encode")
+        || has_key_value_loop(text)
+        || has_dynamic_subscript(text)
+        || has_dynamic_field_argument(text)
+    {
+        return (Detail::Full, Detail::Full);
     }
     let words: HashSet<&str> = text
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .collect();
     let heavy_allowed = reads_listed_bodies(text);
-    let keys: Vec<String> = PAGE_KEYS
-        .iter()
-        .filter(|k| words.contains(*k) && (heavy_allowed || !HEAVY_FIELDS.contains(*k)))
-        .map(|k| k.to_string())
-        .collect();
-    Detail::Only {
-        keys: keys.into(),
+    let named = |heavy: bool| -> Arc<[String]> {
+        PAGE_KEYS
+            .iter()
+            .filter(|k| words.contains(*k) && (heavy || !HEAVY_FIELDS.contains(*k)))
+            .map(|k| k.to_string())
+            .collect()
+    };
+    let listed = Detail::Only {
+        keys: named(heavy_allowed),
         lists: words.contains("pages"),
-    }
+    };
+    let own = Detail::Only {
+        keys: named(true),
+        lists: true,
+    };
+    (listed, own)
+}
+
+/// A filter's `key=` (`get`) or `attribute=` (`map`, `sort`, `group_by`…) that is not a
+/// literal: a field chosen at render time.
+fn has_dynamic_field_argument(text: &str) -> bool {
+    tags(text).any(|tag| {
+        ["key", "attribute"].iter().any(|name| {
+            tag.match_indices(name).any(|(at, _)| {
+                let rest = tag[at + name.len()..].trim_start();
+                rest.strip_prefix('=')
+                    .is_some_and(|value| !value.trim_start().starts_with(['"', '\'']))
+            })
+        })
+    })
 }
 
 /// A `[name]` subscript inside a tag: a field chosen at render time.
@@ -294,6 +324,39 @@ mod tests {
         assert!(keys_heavy(&section("{{ page.summary | safe }}")));
         let set = "{% set section = get_section(path=\"a/_index.md\") %}{{ section.content }}";
         assert!(keys_heavy(&detail(&[("x.html", set)], "x.html")));
+    }
+
+    #[test]
+    fn the_page_itself_carries_the_fields_named_bodies_included() {
+        let page = (
+            "page.html",
+            "{{ page.title }}{{ page.content | safe }}{% if page.lower %}{{ page.lower.title }}{% endif %}",
+        );
+        let uses = &analyse([page])["page.html"];
+        for key in ["title", "content", "lower"] {
+            assert!(keeps(&uses.own, key), "{key}: {:?}", uses.own);
+        }
+        assert!(!keeps(&uses.own, "word_count") && !keeps(&uses.own, "higher"));
+        assert!(!keys_heavy(&uses.detail), "the neighbour is listed light");
+    }
+
+    #[test]
+    fn fields_chosen_at_render_time_keep_everything() {
+        for text in [
+            "{% set k = \"title\" %}{{ page | get(key=k) }}",
+            "{% for p in paginator.pages | sort(attribute=by) %}{{ p.title }}{% endfor %}",
+        ] {
+            let uses = &analyse([("t.html", text)])["t.html"];
+            assert_eq!(
+                (&uses.detail, &uses.own),
+                (&Detail::Full, &Detail::Full),
+                "{text}"
+            );
+        }
+        let literal =
+            "{{ page | get(key=\"title\") }}{{ paginator.pages | map(attribute='slug') }}";
+        let uses = &analyse([("t.html", literal)])["t.html"];
+        assert!(keeps(&uses.own, "title") && !keeps(&uses.own, "word_count"));
     }
 
     #[test]

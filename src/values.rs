@@ -246,13 +246,23 @@ impl Values {
         Value::Array(self.listed_all(indices, detail))
     }
 
-    /// A page's value with its `lower` and `higher` neighbours filled in.
-    pub fn page_with_neighbours(&self, page: &Page, index: usize, detail: &Detail) -> Value {
+    /// A page's value as its own template shows it (`own`), with its `lower` and `higher`
+    /// neighbours filled in as listed pages (`detail`) where it shows them.
+    pub fn page_with_neighbours(
+        &self,
+        page: &Page,
+        index: usize,
+        own: &Detail,
+        detail: &Detail,
+    ) -> Value {
         let neighbour = |n: Option<usize>| n.map_or(Value::Null, |i| self.listed(i, detail));
-        let mut value = self.page(index);
+        let mut value = self.listed(index, own);
         if let Value::Object(map) = &mut value {
-            map.insert("lower".into(), neighbour(page.lower));
-            map.insert("higher".into(), neighbour(page.higher));
+            for (key, n) in [("lower", page.lower), ("higher", page.higher)] {
+                if own.keeps(key) {
+                    map.insert(key.into(), neighbour(n));
+                }
+            }
         }
         value
     }
