@@ -145,12 +145,10 @@ pub fn link(
     };
     index_items(&mut site, &mut errors);
     attach_assets(&mut site, loaded.assets);
-    match cache {
-        Some(cache) => render_markdown(&mut site, cache, &mut errors),
-        None => {
-            render_markdown(&mut site, &mut MarkdownCache::default(), &mut errors);
-            release_bodies(&mut site);
-        }
+    let one_off = cache.is_none();
+    render_markdown(&mut site, cache, &mut errors);
+    if one_off {
+        release_bodies(&mut site);
     }
     check_anchors(&site, &mut errors);
     build_sections(&mut site);
@@ -477,7 +475,11 @@ fn attach_assets(site: &mut Site, assets: Vec<PlainFile>) {
 }
 
 /// Renders every Markdown body in parallel; `@/` links resolve against all permalinks.
-fn render_markdown(site: &mut Site, cache: &mut MarkdownCache, errors: &mut Vec<Diagnostic>) {
+fn render_markdown(
+    site: &mut Site,
+    cache: Option<&mut MarkdownCache>,
+    errors: &mut Vec<Diagnostic>,
+) {
     let (pages, sections) = markdown_of(site, cache, errors);
     for (page, reused) in site.pages.iter_mut().zip(pages) {
         if let Some(reused) = reused {
@@ -505,9 +507,10 @@ fn release_bodies(site: &mut Site) {
 
 /// Each page's and section's rendered Markdown, reused from `cache` where nothing it was made
 /// from changed (`None` where it failed); `cache` is left holding exactly those that rendered.
+/// Without a cache everything is rendered and nothing is remembered.
 fn markdown_of(
     site: &Site,
-    cache: &mut MarkdownCache,
+    mut cache: Option<&mut MarkdownCache>,
     errors: &mut Vec<Diagnostic>,
 ) -> (Vec<Option<Reused>>, Vec<Option<Reused>>) {
     let links = Permalinks(site);
@@ -522,9 +525,9 @@ fn markdown_of(
             });
         std::hash::Hasher::finish(&hasher)
     };
-    let cached = &*cache;
+    let cached = cache.as_deref();
     let render = |source: &Source, permalink: &str| match cached
-        .lookup(source, permalink, smart, &links, urls)
+        .and_then(|c| c.lookup(source, permalink, smart, &links, urls))
     {
         Some(reused) => Ok(Ok(reused)),
         None => markdown::render(source, permalink, smart, &links).map(Err),
@@ -544,7 +547,7 @@ fn markdown_of(
         .chain(&section_results)
         .filter(|r| matches!(r, Ok(Err(_))))
         .count();
-    let mut generation = cache.take_generations(fresh);
+    let mut generation = cache.as_mut().map_or(0, |c| c.take_generations(fresh));
     let mut take = |result: Result<Result<Reused, Rendered>, Vec<Diagnostic>>| match result {
         Ok(Ok(reused)) => Some(reused),
         Ok(Err(rendered)) => {
@@ -561,6 +564,9 @@ fn markdown_of(
     };
     let pages: Vec<Option<Reused>> = page_results.into_iter().map(&mut take).collect();
     let sections: Vec<Option<Reused>> = section_results.into_iter().map(&mut take).collect();
+    let Some(cache) = cache else {
+        return (pages, sections);
+    };
     // Only what rendered: a file that failed must render again next run, not come back from
     // the cache as the empty render it holds meanwhile.
     let page_renders = site
