@@ -25,7 +25,7 @@ pub struct Rebuilder {
     last: Option<Arc<SiteOutput>>,
     /// Where a one-off build writes each output as it renders it (see [`crate::build`]).
     staging: Option<Arc<Staging>>,
-    /// Tests turn the listing projections off to prove they change no byte.
+    /// Tests turn the page and config projections off to prove they change no byte.
     #[cfg(test)]
     full_values: bool,
 }
@@ -219,10 +219,14 @@ impl Rebuilder {
 
         let started = Instant::now();
         let values = Arc::new(Values::new(&site, memory.values.as_deref()));
+        let texts = crate::templates::all_texts(&loaded.templates);
         #[allow(unused_mut)]
-        let mut uses = crate::template_use::analyse(crate::templates::all_texts(&loaded.templates));
+        let mut uses = crate::template_use::analyse(texts.iter().copied());
+        #[allow(unused_mut)]
+        let mut config_keys = crate::template_use::config_keys(texts);
         #[cfg(test)]
         if self.full_values {
+            config_keys = None;
             uses.values_mut().for_each(|u| {
                 u.detail = crate::values::Detail::Full;
                 u.own = crate::values::Detail::Full;
@@ -240,6 +244,7 @@ impl Rebuilder {
             &shows,
             &loaded.templates,
             uses,
+            config_keys,
         );
         let (jobs, plan_errors) = match planned {
             Some(jobs) => (jobs, Vec::new()),

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -163,9 +163,14 @@ impl<'a> Renderer<'a> {
         shows: &'a [Show],
         sources: &'a [crate::load::TemplateSource],
         uses: HashMap<String, TemplateUse>,
+        config_keys: Option<HashSet<String>>,
     ) -> Self {
         let function_detail = crate::template_use::function_detail(&uses);
-        let config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
+        let mut config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
+        // Copied into every render's context: only what some template may read.
+        if let (Some(keys), Value::Object(fields)) = (config_keys, &mut config) {
+            fields.retain(|key, _| keys.contains(key));
+        }
         Renderer {
             site,
             tera,

@@ -65,6 +65,36 @@ pub fn analyse<'a>(
     result
 }
 
+/// The top-level `config` fields the templates (`(name, text)` pairs) may read: those named
+/// anywhere in them, so a render copies only those into its context; `None` (all of them)
+/// where a field may be reached by a name computed at render time.
+pub fn config_keys<'a>(
+    templates: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Option<HashSet<String>> {
+    let mut keys = HashSet::new();
+    for (_, text) in templates {
+        if reaches_fields_by_computed_name(text) {
+            return None;
+        }
+        keys.extend(words(text).map(str::to_string));
+    }
+    Some(keys)
+}
+
+/// Every word of `text` (runs of letters, digits and `_`).
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+}
+
+/// Whether a field may be read by a name computed at render time (or a whole object dumped).
+fn reaches_fields_by_computed_name(text: &str) -> bool {
+    text.contains("json_encode")
+        || has_key_value_loop(text)
+        || has_dynamic_subscript(text)
+        || has_dynamic_field_argument(text)
+}
+
 /// Every template `name` pulls in; a reference Kiln cannot read (a variable) means all of them.
 fn closure(
     name: &str,
@@ -133,16 +163,10 @@ fn quoted_strings(text: &str) -> Vec<String> {
 /// heavy ones included. Everything when fields may be reached by a name computed at render
 /// time.
 fn details_for(text: &str) -> (Detail, Detail) {
-    if text.contains("json_encode")
-        || has_key_value_loop(text)
-        || has_dynamic_subscript(text)
-        || has_dynamic_field_argument(text)
-    {
+    if reaches_fields_by_computed_name(text) {
         return (Detail::Full, Detail::Full);
     }
-    let words: HashSet<&str> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .collect();
+    let words: HashSet<&str> = words(text).collect();
     let heavy_allowed = reads_listed_bodies(text);
     let named = |heavy: bool| -> Arc<[String]> {
         PAGE_KEYS
@@ -357,6 +381,25 @@ mod tests {
             "{{ page | get(key=\"title\") }}{{ paginator.pages | map(attribute='slug') }}";
         let uses = &analyse([("t.html", literal)])["t.html"];
         assert!(keeps(&uses.own, "title") && !keeps(&uses.own, "word_count"));
+    }
+
+    #[test]
+    fn config_keeps_the_fields_any_template_names() {
+        let keys = config_keys([
+            ("a.html", "{{ config.title }}"),
+            (
+                "b.html",
+                "{% for i in config.extra.nav %}{{ i.name }}{% endfor %}",
+            ),
+        ])
+        .unwrap();
+        assert!(keys.contains("title") && keys.contains("extra"));
+        assert!(!keys.contains("taxonomies"));
+        let dynamic = [
+            ("a.html", "{{ config.title }}"),
+            ("b.html", "{{ config[k] }}"),
+        ];
+        assert_eq!(config_keys(dynamic), None);
     }
 
     #[test]
