@@ -616,6 +616,21 @@ mod tests {
         site.write("content/blog/p1.md", &p1);
         rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p1.md"]);
 
+        // p1 itself fails now: as in a full build, its headings are gone for the anchors too.
+        site.write("content/blog/p1.md", &format!("{p1}\n[x](@/nope.md)\n"));
+        let error = rebuild_fails(&mut rebuilder, &site, "content/blog/p1.md");
+        assert_eq!(error, full_error(&site));
+        assert!(error.contains("p2.md"), "{error}");
+        site.write("content/blog/p1.md", &p1);
+        rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p1.md"]);
+
+        // A failed load forgets what was read; the same text read again renders nothing new.
+        site.write("content/blog/p1.md", "+++\ntitle = = \n+++\n");
+        rebuild_fails(&mut rebuilder, &site, "content/blog/p1.md");
+        site.write("content/blog/p1.md", &p1);
+        let same = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p1.md"]);
+        assert!(same.rendered.is_empty(), "{same}");
+
         // A new broken link in a body is reported at its line, then fixed.
         let p2 = std::fs::read_to_string(site.path("content/blog/p2.md")).unwrap();
         site.write(

@@ -171,10 +171,12 @@ pub fn patch(
     loaded: &Loaded,
     cache: &mut MarkdownCache,
 ) -> Option<Result<Site, Vec<Diagnostic>>> {
+    // Without `content/_index.md` the site has a made-up index section of its own.
+    let made_up_index = !loaded.sections.iter().any(|s| s.source.rel == "_index.md");
     if loaded.assets != assets_before
         || loaded.static_files != previous.static_files
         || loaded.pages.len() != previous.pages.len()
-        || loaded.sections.len() != previous.sections.len()
+        || loaded.sections.len() + usize::from(made_up_index) != previous.sections.len()
     {
         return None;
     }
@@ -183,11 +185,16 @@ pub fn patch(
     for (source, is_section) in pages.chain(loaded.sections.iter().map(|s| (&s.source, true))) {
         let item = *previous.by_rel.get(&source.rel)?;
         let before = match item {
-            Item::Page(i) if !is_section => &previous.pages[i].source,
-            Item::Section(i) if is_section => &previous.sections[i].source,
+            Item::Page(i) if !is_section => &mut previous.pages[i].source,
+            Item::Section(i) if is_section => &mut previous.sections[i].source,
             _ => return None,
         };
         if Arc::ptr_eq(&before.text, &source.text) {
+            continue;
+        }
+        if before.text == source.text && before.file == source.file {
+            // Read again but unchanged (e.g. after a failed load): same render, new copy.
+            *before = Arc::clone(source);
             continue;
         }
         let front = |s: &Source| s.text[..s.body_offset].to_string();
@@ -199,38 +206,36 @@ pub fn patch(
     let smart = previous.config.markdown.smart_punctuation;
     let links = Permalinks(&previous);
     let renders: Vec<_> = changed
-        .iter()
+        .par_iter()
         .map(|(_, source)| {
             let permalink = links.permalink(&source.rel).unwrap_or_default();
             markdown::render(source, permalink, smart, &links)
         })
         .collect();
-    let mut errors = Vec::new();
+    // A file that fails leaves a full link to report, as it would: its old headings must not
+    // satisfy other pages' anchors meanwhile.
+    let renders: Vec<Rendered> = renders.into_iter().collect::<Result<_, _>>().ok()?;
     let mut fresh = Vec::new();
-    for ((item, source), result) in changed.into_iter().zip(renders) {
-        match result {
-            Ok(rendered) => {
-                let reused = Reused {
-                    rendered: Arc::new(rendered),
-                    generation: cache.take_generations(1),
-                };
-                let permalink = links.permalink(&source.rel).unwrap_or_default();
-                cache.put(&source, permalink, &reused, smart, &links);
-                fresh.push((item, source, reused));
-            }
-            Err(mut e) => errors.append(&mut e),
-        }
+    for ((item, source), rendered) in changed.into_iter().zip(renders) {
+        let reused = Reused {
+            rendered: Arc::new(rendered),
+            generation: cache.take_generations(1),
+        };
+        let permalink = links.permalink(&source.rel).unwrap_or_default();
+        cache.put(&source, permalink, &reused, smart, &links);
+        fresh.push((item, source, reused));
     }
     for (item, source, reused) in fresh {
         match item {
             Item::Page(i) => {
-                (previous.pages[i].source, previous.pages[i].rendered) = (source, reused)
+                (previous.pages[i].source, previous.pages[i].rendered) = (source, reused);
             }
             Item::Section(i) => {
                 (previous.sections[i].source, previous.sections[i].rendered) = (source, reused);
             }
         }
     }
+    let mut errors = Vec::new();
     check_anchors(&previous, &mut errors);
     previous.warnings.clone_from(&loaded.warnings);
     Some(if errors.is_empty() {
