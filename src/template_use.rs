@@ -71,9 +71,10 @@ pub fn analyse<'a>(
 pub fn config_keys<'a>(
     templates: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Option<HashSet<String>> {
-    let mut keys = HashSet::new();
+    // `base_url` always: the projected config is never an empty (false) object.
+    let mut keys = HashSet::from(["base_url".to_string()]);
     for (_, text) in templates {
-        if reaches_fields_by_computed_name(text) {
+        if reaches_fields_by_computed_name(text) || uses_whole(text, "config") {
             return None;
         }
         keys.extend(words(text).map(str::to_string));
@@ -90,9 +91,27 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 /// Whether a field may be read by a name computed at render time (or a whole object dumped).
 fn reaches_fields_by_computed_name(text: &str) -> bool {
     text.contains("json_encode")
+        || text.contains("__tera_context")
         || has_key_value_loop(text)
         || has_dynamic_subscript(text)
         || has_dynamic_field_argument(text)
+}
+
+/// Whether a tag uses the variable `name` as a whole (`{% if page %}`, `page | length`,
+/// `set p = page`), not just a field of it (`page.title`) nor as a loop or `set` target.
+fn uses_whole(text: &str, name: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    tags(text).any(|tag| {
+        tag.match_indices(name).any(|(at, _)| {
+            let before = tag[..at].trim_end();
+            let after = tag[at + name.len()..].trim_start();
+            let whole_word = !tag[..at].ends_with(|c: char| is_word(c) || c == '.')
+                && !tag[at + name.len()..].starts_with(is_word);
+            let bound =
+                before.ends_with("for") || before.ends_with("set") || after.starts_with("in ");
+            whole_word && !bound && !after.starts_with(['.', '['])
+        })
+    })
 }
 
 /// Every template `name` pulls in; a reference Kiln cannot read (a variable) means all of them.
@@ -167,11 +186,15 @@ fn details_for(text: &str) -> (Detail, Detail) {
         return (Detail::Full, Detail::Full);
     }
     let words: HashSet<&str> = words(text).collect();
+    let page_whole = uses_whole(text, "page");
     let heavy_allowed = reads_listed_bodies(text);
+    // `permalink` always: a projected page is never an empty (false) object.
     let named = |heavy: bool| -> Arc<[String]> {
         PAGE_KEYS
             .iter()
-            .filter(|k| words.contains(*k) && (heavy || !HEAVY_FIELDS.contains(*k)))
+            .filter(|k| {
+                (words.contains(*k) || **k == "permalink") && (heavy || !HEAVY_FIELDS.contains(*k))
+            })
             .map(|k| k.to_string())
             .collect()
     };
@@ -179,9 +202,13 @@ fn details_for(text: &str) -> (Detail, Detail) {
         keys: named(heavy_allowed),
         lists: words.contains("pages"),
     };
-    let own = Detail::Only {
-        keys: named(true),
-        lists: true,
+    let own = if page_whole {
+        Detail::Full
+    } else {
+        Detail::Only {
+            keys: named(true),
+            lists: true,
+        }
     };
     (listed, own)
 }
@@ -250,12 +277,9 @@ fn reads_listed_bodies(text: &str) -> bool {
             if after.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 continue;
             }
-            // `p["content"]`, or a filter's `attribute="content"`: a body read by name.
-            if before.ends_with("[\"")
-                || before.ends_with("['")
-                || before.ends_with("=\"")
-                || before.ends_with("='")
-            {
+            // `p["content"]`, or a filter's `attribute = "content"`: a body read by name.
+            let quoted = before.strip_suffix(['"', '\'']).map(str::trim_end);
+            if quoted.is_some_and(|b| b.ends_with('[') || b.ends_with('=')) {
                 return true;
             }
             if !before.ends_with('.') {
@@ -378,9 +402,28 @@ mod tests {
             );
         }
         let literal =
-            "{{ page | get(key=\"title\") }}{{ paginator.pages | map(attribute='slug') }}";
+            "{{ page.extra | get(key=\"title\") }}{{ paginator.pages | map(attribute='slug') }}";
         let uses = &analyse([("t.html", literal)])["t.html"];
-        assert!(keeps(&uses.own, "title") && !keeps(&uses.own, "word_count"));
+        assert!(keeps(&uses.own, "extra") && !keeps(&uses.own, "word_count"));
+    }
+
+    #[test]
+    fn whole_objects_keep_every_field() {
+        for text in [
+            "{% if page %}yes{% endif %}",
+            "{{ page | length }}",
+            "{{ __tera_context }}",
+            "{% set p = page %}{{ p.title }}",
+        ] {
+            let uses = &analyse([("page.html", text)])["page.html"];
+            assert_eq!(uses.own, Detail::Full, "{text}");
+        }
+        let fields = "{{ page.title }}{% for page in section.pages %}{{ page.slug }}{% endfor %}";
+        let uses = &analyse([("page.html", fields)])["page.html"];
+        assert!(uses.own != Detail::Full && keeps(&uses.own, "permalink"));
+        assert_eq!(config_keys([("a.html", "{{ config | length }}")]), None);
+        let spaced = "{{ paginator.pages | map(attribute = \"summary\") | join(sep=\"\") }}";
+        assert!(keys_heavy(&detail(&[("s.html", spaced)], "s.html")));
     }
 
     #[test]
