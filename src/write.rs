@@ -21,6 +21,8 @@ pub fn write_site(site: &SiteOutput, output_dir: &Path) -> Result<(), BuildError
 pub struct Staging {
     temp: PathBuf,
     output_dir: PathBuf,
+    /// The output's parent folder if this build created it: removed again on failure.
+    created_parent: Option<PathBuf>,
 }
 
 impl Staging {
@@ -30,6 +32,7 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        let created_parent = (!parent.exists()).then(|| parent.clone());
         std::fs::create_dir_all(&parent)
             .map_err(|e| io_error(&parent, "create the output's parent folder", &e))?;
         let name = output_dir
@@ -44,6 +47,7 @@ impl Staging {
         Ok(Staging {
             temp,
             output_dir: output_dir.to_path_buf(),
+            created_parent,
         })
     }
 
@@ -78,8 +82,11 @@ impl Staging {
     }
 
     /// Puts the filled folder in place of the output.
-    pub fn commit(self) -> Result<(), BuildError> {
+    pub fn commit(mut self) -> Result<(), BuildError> {
         let result = swap(&self.temp, &self.output_dir);
+        if result.is_ok() {
+            self.created_parent = None;
+        }
         // Committed or not, `Drop` has nothing left to do but remove a temporary folder that a
         // failed swap left behind.
         drop(self);
@@ -109,6 +116,10 @@ impl Drop for Staging {
         // Best effort: the temporary folder is ours alone (gone already after a commit).
         if self.temp.exists() {
             let _ = remove_tree(&self.temp);
+        }
+        // Only if still empty: something else may have been put there meanwhile.
+        if let Some(parent) = &self.created_parent {
+            let _ = std::fs::remove_dir(parent);
         }
     }
 }
@@ -156,7 +167,10 @@ fn absolute(path: &Path) -> PathBuf {
 /// Puts `temp` in place of `output_dir`, removing the previous output only once the new one is in.
 fn swap(temp: &Path, output_dir: &Path) -> Result<(), BuildError> {
     if output_dir.exists() {
-        let old = temp.with_extension("old");
+        // Appended, not `with_extension`: an output named `public.v2` would lose the stamp.
+        let mut old = temp.as_os_str().to_owned();
+        old.push(".old");
+        let old = PathBuf::from(old);
         std::fs::rename(output_dir, &old)
             .map_err(|e| io_error(output_dir, "move the previous output aside", &e))?;
         if let Err(e) = std::fs::rename(temp, output_dir) {
@@ -217,6 +231,37 @@ mod tests {
             ["dist"],
             "no temporary or old folder is left beside the output"
         );
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_no_folder_it_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("new/dist");
+        let staging = Staging::new(&out).unwrap();
+        staging.put("a/index.html", b"x").unwrap();
+        drop(staging);
+        assert!(!dir.path().join("new").exists());
+    }
+
+    #[test]
+    fn an_output_name_with_a_dot_is_replaced_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public.v2");
+        let site = SiteOutput {
+            files: [(
+                "index.html".to_string(),
+                OutputFile::Generated(Arc::from(&b"x"[..])),
+            )]
+            .into(),
+            ..SiteOutput::default()
+        };
+        write_site(&site, &out).unwrap();
+        write_site(&site, &out).unwrap();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public.v2"]);
     }
 
     #[test]
