@@ -153,7 +153,7 @@ impl Rebuilder {
         let report = RebuildReport {
             changed: names,
             rendered: fresh,
-            outputs: output.files.len(),
+            outputs: output.files.len() + output.written,
             millis: started.elapsed().as_millis(),
             full,
         };
