@@ -77,7 +77,7 @@ fn write_html(events: &mut Events<'_>, buffered: bool) -> (String, Option<String
     let mut content = String::with_capacity(events.state.source.body().len() * 3 / 2);
     if !buffered {
         pulldown_cmark::html::push_html(&mut content, events);
-        return (content, None);
+        return (fitted(content), None);
     }
     let all: Vec<Event<'_>> = events.collect();
     let summary = events.state.summary_cut.map(|cut| {
@@ -86,7 +86,17 @@ fn write_html(events: &mut Events<'_>, buffered: bool) -> (String, Option<String
         summary
     });
     pulldown_cmark::html::push_html(&mut content, all.into_iter());
-    (content, summary)
+    (fitted(content), summary)
+}
+
+/// `html` in a buffer of its own size when the guess left much unused: every body is held
+/// until the build ends. (`shrink_to_fit` may keep the block: allocators shrink in place.)
+fn fitted(html: String) -> String {
+    if html.capacity() - html.len() > html.len() / 8 {
+        html.as_str().to_owned()
+    } else {
+        html
+    }
 }
 
 /// Whether `body` may hold a `<!-- more -->` marker: every HTML comment event is a slice of
