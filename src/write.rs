@@ -41,6 +41,7 @@ impl Staging {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
+        remove_abandoned(&parent, &name);
         let temp = parent.join(format!(".kiln-build-{name}-{}-{stamp}", std::process::id()));
         std::fs::create_dir(&temp)
             .map_err(|e| io_error(&temp, "create a temporary output folder", &e))?;
@@ -108,6 +109,34 @@ impl Staging {
                 .map_err(|e| io_error(folder, "create an output folder", &e))?;
         }
         Ok(target)
+    }
+}
+
+/// Removes the folders that builds of `name` left in `parent` when stopped half-way (Ctrl-C):
+/// `.kiln-build-{name}-{pid}-{stamp}[.old]` whose process is gone. Only where `/proc` tells
+/// which processes live; a folder whose process may still run is never touched.
+fn remove_abandoned(parent: &Path, name: &str) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".kiln-build-{name}-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some((pid, stamp)) = rest.split_once('-') else {
+            continue;
+        };
+        let stamp = stamp.strip_suffix(".old").unwrap_or(stamp);
+        let well_formed = pid.parse::<u32>().is_ok() && stamp.parse::<u128>().is_ok();
+        if well_formed && !proc.join(pid).exists() {
+            let _ = remove_tree(&entry.path());
+        }
     }
 }
 
@@ -241,6 +270,28 @@ mod tests {
         staging.put("a/index.html", b"x").unwrap();
         drop(staging);
         assert!(!dir.path().join("new").exists());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn folders_of_builds_whose_process_is_gone_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // No process has pid 0 in /proc; this test's own process is alive.
+        let gone = dir.path().join(".kiln-build-dist-0-123");
+        let alive = dir
+            .path()
+            .join(format!(".kiln-build-dist-{}-456", std::process::id()));
+        let other = dir.path().join(".kiln-build-docs-0-789");
+        for folder in [&gone, &alive, &other] {
+            std::fs::create_dir_all(folder.join("blog")).unwrap();
+        }
+        let staging = Staging::new(&dir.path().join("dist")).unwrap();
+        assert!(!gone.exists(), "a dead build's folder is removed");
+        assert!(
+            alive.exists() && other.exists(),
+            "a live build's and another output's stay"
+        );
+        drop(staging);
     }
 
     #[test]
