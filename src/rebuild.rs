@@ -305,8 +305,10 @@ fn link_input(loaded: &mut Loaded, one_off: bool) -> Loaded {
     Loaded {
         pages: std::mem::take(&mut loaded.pages),
         sections: std::mem::take(&mut loaded.sections),
+        assets: loaded.assets.clone(),
+        static_files: loaded.static_files.clone(),
         templates: Vec::new(),
-        ..loaded.clone()
+        warnings: loaded.warnings.clone(),
     }
 }
 

@@ -114,6 +114,14 @@ pub struct RenderedAll {
     pub errors: Vec<Diagnostic>,
 }
 
+/// How `render_all` treats each output.
+enum Mode<'s> {
+    /// Render it and write it into the folder a one-off build fills.
+    Write(&'s Staging),
+    /// Reuse the last render when the fingerprint matches, else render it into memory.
+    Reuse(crate::fingerprint::Globals),
+}
+
 /// Why a job could not be rendered.
 enum Failure {
     Missing {
@@ -207,15 +215,15 @@ impl<'a> Renderer<'a> {
         previous: &HashMap<String, Cached>,
         staging: Option<&Staging>,
     ) -> RenderedAll {
-        let globals = match staging {
-            Some(staging) => Err(staging),
-            None => Ok(crate::fingerprint::Globals::new(self)),
+        let mode = match staging {
+            Some(staging) => Mode::Write(staging),
+            None => Mode::Reuse(crate::fingerprint::Globals::new(self)),
         };
         let results: Vec<Result<(Cached, bool), Failure>> = jobs
             .par_iter()
-            .map(|job| match &globals {
-                Err(staging) => self.render_into(staging, job),
-                Ok(globals) => {
+            .map(|job| match &mode {
+                Mode::Write(staging) => self.render_into(staging, job),
+                Mode::Reuse(globals) => {
                     let fingerprint = crate::fingerprint::of(self, globals, job);
                     match previous.get(&job.path) {
                         Some(cached) if cached.fingerprint == fingerprint => {
