@@ -37,6 +37,11 @@ impl Source {
         &self.text[self.body_offset..]
     }
 
+    /// The front matter with its fences: everything before the body.
+    pub fn front_matter(&self) -> &str {
+        &self.text[..self.body_offset]
+    }
+
     /// The folder holding the file, relative to `content/` ("" at the top).
     pub fn dir(&self) -> &str {
         self.rel.rsplit_once('/').map_or("", |(dir, _)| dir)

@@ -192,16 +192,15 @@ pub fn patch(
         if Arc::ptr_eq(&before.text, &source.text) {
             continue;
         }
-        if before.text == source.text && before.file == source.file {
-            // Read again but unchanged (e.g. after a failed load): same render, new copy.
-            *before = Arc::clone(source);
-            continue;
-        }
-        let front = |s: &Source| s.text[..s.body_offset].to_string();
-        if front(before) != front(source) || before.file != source.file {
+        if before.file != source.file || before.front_matter() != source.front_matter() {
             return None;
         }
-        changed.push((item, Arc::clone(source)));
+        if before.text == source.text {
+            // Read again but unchanged (e.g. after a failed load): same render, new copy.
+            *before = Arc::clone(source);
+        } else {
+            changed.push((item, Arc::clone(source)));
+        }
     }
     let smart = previous.config.markdown.smart_punctuation;
     let links = Permalinks(&previous);
@@ -505,7 +504,7 @@ fn release_bodies(site: &mut Site) {
     for source in sources.chain(site.sections.iter_mut().map(|s| &mut s.source)) {
         // Held elsewhere (never in a one-off build), a source stays whole: nothing to gain.
         if let Some(source) = Arc::get_mut(source) {
-            source.text = Arc::from(&source.text[..source.body_offset]);
+            source.text = Arc::from(source.front_matter());
         }
     }
 }
@@ -520,7 +519,8 @@ fn markdown_of(
 ) -> (Vec<Option<Reused>>, Vec<Option<Reused>>) {
     let links = Permalinks(site);
     let smart = site.config.markdown.smart_punctuation;
-    let urls = {
+    // Only the cache needs it: a number for every permalink, for its reuse checks.
+    let urls = cache.is_some().then(|| {
         let mut hasher = std::hash::DefaultHasher::new();
         let sections = site.sections.iter().map(|s| (&s.source.rel, &s.permalink));
         sections
@@ -529,7 +529,8 @@ fn markdown_of(
                 std::hash::Hash::hash(&pair, &mut hasher);
             });
         std::hash::Hasher::finish(&hasher)
-    };
+    });
+    let urls = urls.unwrap_or_default();
     let cached = cache.as_deref();
     let render = |source: &Source, permalink: &str| match cached
         .and_then(|c| c.lookup(source, permalink, smart, &links, urls))
@@ -907,7 +908,7 @@ mod tests {
         for (k, o) in kept.pages.iter().zip(&one_off.pages) {
             assert_eq!(k.rendered.content, o.rendered.content);
             assert_eq!(k.rendered.word_count, o.rendered.word_count);
-            assert_eq!(&*o.source.text, &k.source.text[..k.source.body_offset]);
+            assert_eq!(&*o.source.text, k.source.front_matter());
             assert!(o.source.body().is_empty() && !k.source.body().is_empty());
         }
         assert!(

@@ -319,7 +319,7 @@ fn page_version(site: &Site, page: &Page) -> u64 {
 
 /// What a page value's small fields are made from: the front matter and where the page sits.
 fn page_head(site: &Site, page: &Page) -> u64 {
-    placed_hash(site, page, &page.source.text[..page.source.body_offset])
+    placed_hash(site, page, page.source.front_matter())
 }
 
 /// A hash of `made_from` together with where `page` sits: permalink, ancestors and assets.
@@ -386,12 +386,10 @@ fn asset_names(assets: &[crate::load::PlainFile]) -> Vec<&str> {
 
 /// Page `page`'s fields in `PAGE_KEYS` order, heavy ones `null` (see [`Values::pages`]).
 fn page_fields(site: &Site, page: &Page) -> Arc<[Value]> {
-    let Value::Object(mut map) = light_page_value(site, page) else {
-        return Arc::from([]);
-    };
+    let mut value = light_page_value(site, page);
     PAGE_KEYS
         .iter()
-        .map(|k| map.remove(*k).unwrap_or(Value::Null))
+        .map(|k| value.get_mut(*k).map_or(Value::Null, Value::take))
         .collect()
 }
 
