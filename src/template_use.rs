@@ -97,21 +97,41 @@ fn reaches_fields_by_computed_name(text: &str) -> bool {
         || has_dynamic_field_argument(text)
 }
 
+/// Every whole-word use of the variable `name` inside a tag (not a field such as `x.name`), as
+/// the tag's text before and after it.
+fn occurrences<'t>(text: &'t str, name: &'t str) -> impl Iterator<Item = (&'t str, &'t str)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    tags(text).flat_map(move |tag| {
+        tag.match_indices(name).filter_map(move |(at, _)| {
+            let (before, after) = (&tag[..at], &tag[at + name.len()..]);
+            let whole =
+                !before.ends_with(|c: char| is_word(c) || c == '.') && !after.starts_with(is_word);
+            whole.then_some((before, after))
+        })
+    })
+}
+
+/// Whether that use binds the variable: a loop variable (`for page in`, `for i, page in`) or a
+/// `set`/`set_global` target.
+fn binds(before: &str, after: &str) -> bool {
+    let before = before.trim_end();
+    ["for", "set", "set_global"]
+        .iter()
+        .any(|k| before.ends_with(k))
+        || after.trim_start().starts_with("in ")
+}
+
+/// Whether `text` gives the variable `name` another value: a loop, a `set` or a macro parameter.
+fn rebinds(text: &str, name: &str) -> bool {
+    occurrences(text, name).any(|(before, after)| binds(before, after))
+        || macro_parameters(text).iter().any(|p| p == name)
+}
+
 /// Whether a tag uses the variable `name` as a whole (`{% if page %}`, `page | length`,
 /// `set p = page`), not just a field of it (`page.title`) nor as a loop or `set` target.
 fn uses_whole(text: &str, name: &str) -> bool {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    tags(text).any(|tag| {
-        tag.match_indices(name).any(|(at, _)| {
-            let before = tag[..at].trim_end();
-            let after = tag[at + name.len()..].trim_start();
-            let whole_word = !tag[..at].ends_with(|c: char| is_word(c) || c == '.')
-                && !tag[at + name.len()..].starts_with(is_word);
-            let bound =
-                before.ends_with("for") || before.ends_with("set") || after.starts_with("in ");
-            whole_word && !bound && !after.starts_with(['.', '['])
-        })
-    })
+    occurrences(text, name)
+        .any(|(before, after)| !binds(before, after) && !after.trim_start().starts_with(['.', '[']))
 }
 
 /// Every template `name` pulls in; a reference Kiln cannot read (a variable) means all of them.
@@ -255,18 +275,12 @@ fn tags(text: &str) -> impl Iterator<Item = &str> {
 /// Conservative: where `page` (or `section`) is rebound, its body reads count; so do a
 /// whole-object dump and key iteration.
 fn reads_listed_bodies(text: &str) -> bool {
-    let params = macro_parameters(text);
-    let rebound = |name: &str| {
-        ["for", "set", "set_global"].iter().any(|k| {
-            text.contains(&format!("{k} {name} ")) || text.contains(&format!("{k} {name}="))
-        }) || params.iter().any(|p| p == name)
-    };
     // Where `page`/`section` may name a listed page, even `page.content` reads a listed body.
     let mut own: Vec<&str> = Vec::new();
-    if !rebound("page") {
+    if !rebinds(text, "page") {
         own.extend(["page.content", "page.summary", "page.toc"]);
     }
-    if !rebound("section") {
+    if !rebinds(text, "section") {
         own.extend(["section.content", "section.toc"]);
     }
     // Only tags can read a field: `<nav class="toc">` in the markup around them reads nothing.
