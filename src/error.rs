@@ -84,6 +84,12 @@ impl BuildError {
     }
 }
 
+impl From<Vec<Diagnostic>> for BuildError {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        BuildError { diagnostics }
+    }
+}
+
 impl From<Diagnostic> for BuildError {
     fn from(diagnostic: Diagnostic) -> Self {
         BuildError::one(diagnostic)
@@ -99,11 +105,8 @@ impl fmt::Display for BuildError {
             }
             write!(f, "{diagnostic}")?;
         }
-        if count > 1 {
-            write!(
-                f,
-                "\n{count} errors; the build stopped before writing anything"
-            )?;
+        if let Some(line) = crate::report::error_count(count) {
+            write!(f, "\n{line}")?;
         }
         Ok(())
     }

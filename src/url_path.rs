@@ -57,6 +57,16 @@ pub fn permalink(base_url: &str, path: &str) -> String {
     format!("{base_url}{path}")
 }
 
+/// A user-given folder name such as `paginate_path`: one or more safe segments, not empty.
+pub fn single_segment(text: &str) -> Result<String, String> {
+    let clean = safe_components(text)?;
+    if clean.is_empty() {
+        Err(format!("`{text}` is empty"))
+    } else {
+        Ok(clean)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

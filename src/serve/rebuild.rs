@@ -12,7 +12,8 @@ use tokio::sync::watch;
 
 use super::snapshot::{PageUpdate, Snapshot};
 use super::watch::SourceWatcher;
-use crate::{BuildOptions, OutputFile, Rebuilder, SiteOutput};
+use crate::output::{OutputFile, SiteOutput};
+use crate::{BuildOptions, Rebuilder};
 
 /// Builds one site in memory with the same pipeline as `kiln build`, then rebuilds only what
 /// each change can affect.

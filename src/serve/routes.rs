@@ -17,7 +17,7 @@ use super::byte_range::{self, Part};
 use super::live_reload::{self, EVENTS_PATH, SCRIPT, SCRIPT_PATH};
 use super::resolve::{Resolved, content_type, resolve};
 use super::snapshot::Snapshot;
-use crate::{OutputFile, SiteOutput};
+use crate::output::{OutputFile, SiteOutput};
 
 pub type Body = BoxBody<Bytes, Infallible>;
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::SiteOutput;
+use crate::output::SiteOutput;
 
 /// One published state of the dev server; replaced whole after every build.
 #[derive(Clone)]

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::load::Source;
-use crate::markdown::{LinkResolver, Rendered};
+use crate::content::Source;
+use crate::markdown::{LinkResolver, RenderedMarkdown};
 
 /// One file's rendered Markdown and what it was made from.
 #[derive(Debug, Clone)]
@@ -15,7 +15,7 @@ struct Entry {
     smart_punctuation: bool,
     /// Each `@/` target with the permalink it had when rendered.
     targets: Vec<(String, String)>,
-    rendered: Arc<Rendered>,
+    html: Arc<RenderedMarkdown>,
     generation: u64,
 }
 
@@ -30,17 +30,18 @@ pub struct MarkdownCache {
     urls: Option<u64>,
 }
 
-/// A render to use: reused from the cache or just made.
+/// A file's Markdown body as HTML, with the generation of the render that made it: equal
+/// generations mean equal HTML, without comparing it.
 #[derive(Debug, Clone, Default)]
-pub struct Reused {
-    pub rendered: Arc<Rendered>,
+pub struct Body {
+    pub html: Arc<RenderedMarkdown>,
     pub generation: u64,
 }
 
-impl std::ops::Deref for Reused {
-    type Target = Rendered;
-    fn deref(&self) -> &Rendered {
-        &self.rendered
+impl std::ops::Deref for Body {
+    type Target = RenderedMarkdown;
+    fn deref(&self) -> &RenderedMarkdown {
+        &self.html
     }
 }
 
@@ -53,7 +54,7 @@ impl MarkdownCache {
         smart: bool,
         links: &dyn LinkResolver,
         urls: u64,
-    ) -> Option<Reused> {
+    ) -> Option<Body> {
         let entry = self.entries.get(&source.rel)?;
         let same_text = Arc::ptr_eq(&entry.text, &source.text) || entry.text == source.text;
         let targets_kept = self.urls == Some(urls)
@@ -65,8 +66,8 @@ impl MarkdownCache {
             && entry.permalink == permalink
             && entry.smart_punctuation == smart
             && targets_kept)
-            .then(|| Reused {
-                rendered: Arc::clone(&entry.rendered),
+            .then(|| Body {
+                html: Arc::clone(&entry.html),
                 generation: entry.generation,
             })
     }
@@ -82,23 +83,23 @@ impl MarkdownCache {
     /// are kept as they are (they were reused, so nothing they were made from changed).
     pub fn replace<'a>(
         &mut self,
-        renders: impl Iterator<Item = (&'a Source, &'a str, &'a Reused)>,
+        renders: impl Iterator<Item = (&'a Source, &'a str, &'a Body)>,
         smart: bool,
         links: &dyn LinkResolver,
         urls: u64,
     ) {
         self.urls = Some(urls);
         let mut kept = std::collections::HashSet::new();
-        for (source, permalink, reused) in renders {
+        for (source, permalink, body) in renders {
             kept.insert(source.rel.as_str());
             if self
                 .entries
                 .get(&source.rel)
-                .is_some_and(|e| e.generation == reused.generation)
+                .is_some_and(|e| e.generation == body.generation)
             {
                 continue;
             }
-            self.put(source, permalink, reused, smart, links);
+            self.put(source, permalink, body, smart, links);
         }
         if kept.len() != self.entries.len() {
             self.entries.retain(|rel, _| kept.contains(rel.as_str()));
@@ -110,12 +111,12 @@ impl MarkdownCache {
         &mut self,
         source: &Source,
         permalink: &str,
-        reused: &Reused,
+        body: &Body,
         smart: bool,
         links: &dyn LinkResolver,
     ) {
-        let targets = reused
-            .rendered
+        let targets = body
+            .html
             .links
             .iter()
             .filter_map(|rel| Some((rel.clone(), links.permalink(rel)?.to_string())))
@@ -125,8 +126,8 @@ impl MarkdownCache {
             permalink: permalink.to_string(),
             smart_punctuation: smart,
             targets,
-            rendered: Arc::clone(&reused.rendered),
-            generation: reused.generation,
+            html: Arc::clone(&body.html),
+            generation: body.generation,
         };
         self.entries.insert(source.rel.clone(), entry);
     }

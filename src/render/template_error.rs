@@ -2,8 +2,8 @@
 
 use tera::Tera;
 
+use crate::content::TemplateSource;
 use crate::error::Diagnostic;
-use crate::load::TemplateSource;
 
 /// Describes a failed render of `template` for `origin`, locating the failing expression.
 pub fn describe(
@@ -13,7 +13,7 @@ pub fn describe(
     origin: &str,
     error: &tera::Error,
 ) -> Diagnostic {
-    let text = crate::templates::chain(error);
+    let text = crate::render::templates::chain(error);
     let cause = text.lines().last().unwrap_or(&text).trim().to_string();
     let message = format!("template `{template}` failed while rendering {origin}: {cause}");
     let needle = backticked(&cause);
@@ -66,7 +66,7 @@ mod tests {
                 text: "{% extends \"base.html\" %}".into(),
             },
         ];
-        let (tera, _) = crate::templates::compile(&sources);
+        let (tera, _) = crate::render::templates::compile(&sources);
         let error = tera.render("page.html", &tera::Context::new()).unwrap_err();
         let diagnostic = describe(&sources, &tera, "page.html", "content/a.md", &error);
         assert_eq!(diagnostic.file, Some(PathBuf::from("templates/base.html")));

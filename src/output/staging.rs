@@ -1,18 +1,11 @@
-//! Stage 5: write a rendered site into a fresh folder beside the output, swapped in only on success.
+//! Writes a site into a fresh folder beside the output, swapped in only on success.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::error::{BuildError, Diagnostic, io_error};
-use crate::{OutputFile, SiteOutput};
-
-/// Writes `site` to `output_dir` atomically: a failed write leaves the previous output untouched.
-pub fn write_site(site: &SiteOutput, output_dir: &Path) -> Result<(), BuildError> {
-    let staging = Staging::new(output_dir)?;
-    staging.put_all(site)?;
-    staging.commit()
-}
+use crate::output::{OutputFile, SiteOutput};
 
 /// A fresh folder beside the output that a build fills, file by file and from any thread, and
 /// that replaces the output only on [`Staging::commit`]; dropped uncommitted, it is removed, so
@@ -109,6 +102,12 @@ impl Staging {
                 .map_err(|e| io_error(folder, "create an output folder", &e))?;
         }
         Ok(target)
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        Staging::put(self, rel, bytes)
     }
 }
 
@@ -231,6 +230,13 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `site` to `output_dir` atomically.
+    fn write_site(site: &SiteOutput, output_dir: &Path) -> Result<(), BuildError> {
+        let staging = Staging::new(output_dir)?;
+        staging.put_all(site)?;
+        staging.commit()
+    }
     use std::sync::Arc;
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::values::{Detail, HEAVY_FIELDS, PAGE_KEYS};
+use crate::render::values::{Detail, HEAVY_FIELDS, PAGE_KEYS};
 
 /// The facts about one template, including everything it pulls in.
 #[derive(Debug, Clone, PartialEq, Eq)]

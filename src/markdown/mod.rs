@@ -1,13 +1,17 @@
 //! Markdown to HTML with pulldown-cmark, mapping its events for heading ids, `@/` links and summaries.
 
+pub mod cache;
+
+pub use cache::Body;
+
 use pulldown_cmark::{
     CowStr, DefaultBrokenLinkCallback, Event, HeadingLevel, OffsetIter, Options, Parser, Tag,
     TagEnd,
 };
 use serde::Serialize;
 
+use crate::content::Source;
 use crate::error::{Diagnostic, line_col};
-use crate::load::Source;
 
 /// One heading of the table of contents, nested as in Zola's `toc`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,7 +33,7 @@ pub struct AnchorLink {
 
 /// The HTML of one Markdown body and what was learned while rendering it.
 #[derive(Debug, Clone, Default)]
-pub struct Rendered {
+pub struct RenderedMarkdown {
     pub content: String,
     /// The HTML before `<!-- more -->`, if the body has that marker.
     pub summary: Option<String>,
@@ -53,14 +57,14 @@ pub fn render(
     permalink: &str,
     smart_punctuation: bool,
     links: &dyn LinkResolver,
-) -> Result<Rendered, Vec<Diagnostic>> {
+) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
     let mut events = Events::new(source, permalink, smart_punctuation, links);
     let (content, summary) = write_html(&mut events, may_have_more_marker(source.body()));
     let state = events.state;
     if !state.errors.is_empty() {
         return Err(state.errors);
     }
-    Ok(Rendered {
+    Ok(RenderedMarkdown {
         content,
         summary,
         toc: state.toc,
@@ -571,7 +575,7 @@ mod tests {
         }
     }
 
-    fn md(body: &str) -> Result<Rendered, Vec<Diagnostic>> {
+    fn md(body: &str) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
         render(&source(body), "https://x.org/a/", false, &Links)
     }
 

@@ -1,6 +1,6 @@
 //! Stage 1: read `config.toml` (Zola's keys plus Kiln's `[auth]`), rejecting unknown keys.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use toml::de::{DeTable, DeValue};
@@ -8,6 +8,17 @@ use toml::de::{DeTable, DeValue};
 use crate::error::{Diagnostic, line_col};
 
 /// The site configuration, as templates see it under `config`.
+/// What to build and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// The site's root folder (with `config.toml`, `content/`, `templates/`, `static/`).
+    pub root: PathBuf,
+    /// Replaces `base_url` from `config.toml` (e.g. the local address in `kiln serve`).
+    pub base_url: Option<String>,
+    /// Also render pages and sections marked `draft = true`.
+    pub drafts: bool,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Config {
     #[serde(default)]
@@ -34,7 +45,7 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub auth: AuthConfig,
-    #[serde(default = "crate::value::empty_object")]
+    #[serde(default = "crate::data::empty_object")]
     pub extra: serde_json::Value,
 }
 
@@ -217,7 +228,7 @@ pub struct LoadedConfig {
 
 /// Reads `<root>/config.toml`; `base_url` overrides the file's when given.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<LoadedConfig, Vec<Diagnostic>> {
-    let path = crate::load::under(root, "config.toml");
+    let path = under(root, "config.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| {
         vec![Diagnostic::in_file(
             &path,
@@ -259,7 +270,7 @@ pub fn parse(
         config.base_url = url.to_string();
     }
     config.base_url = config.base_url.trim_end_matches('/').to_string();
-    crate::value::normalise_dates(&mut config.extra);
+    crate::data::normalise_dates(&mut config.extra);
     check_taxonomies(path, &config).map_err(|d| vec![d])?;
     check_paths(path, &config).map_err(|d| vec![d])?;
     Ok(LoadedConfig {
@@ -272,7 +283,7 @@ pub fn parse(
 fn check_paths(path: &Path, config: &Config) -> Result<(), Diagnostic> {
     let bad = |key: &str, e: String| Diagnostic::in_file(path, format!("`{key}`: {e}"));
     for name in &config.feed_filenames {
-        let clean = crate::site::single_segment(name).map_err(|e| bad("feed_filenames", e))?;
+        let clean = crate::url_path::single_segment(name).map_err(|e| bad("feed_filenames", e))?;
         if clean != name.as_str() {
             return Err(bad(
                 "feed_filenames",
@@ -282,7 +293,7 @@ fn check_paths(path: &Path, config: &Config) -> Result<(), Diagnostic> {
     }
     for taxonomy in &config.taxonomies {
         if let Some(p) = &taxonomy.paginate_path {
-            crate::site::single_segment(p).map_err(|e| bad("taxonomies.paginate_path", e))?;
+            crate::url_path::single_segment(p).map_err(|e| bad("taxonomies.paginate_path", e))?;
         }
     }
     Ok(())
@@ -302,6 +313,15 @@ fn check_taxonomies(path: &Path, config: &Config) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// `root/name`, without a leading `./` so messages read `content/a.md`.
+pub fn under(root: &Path, name: &str) -> PathBuf {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        PathBuf::from(name)
+    } else {
+        root.join(name)
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,6 @@ pub struct Split<'a> {
     pub header: &'a str,
     /// Byte offset of `header` within the file, for error positions.
     pub header_offset: usize,
-    pub body: &'a str,
     /// Byte offset of `body` within the file.
     pub body_offset: usize,
     /// False when the opening fence has no closing one.
@@ -54,7 +53,6 @@ pub fn split(text: &str) -> Split<'_> {
                 format,
                 header: &text[after_open..offset],
                 header_offset: after_open,
-                body: &text[body_offset..],
                 body_offset,
                 closed: true,
             };
@@ -66,19 +64,17 @@ pub fn split(text: &str) -> Split<'_> {
         format,
         header: &text[after_open..],
         header_offset: after_open,
-        body: "",
         body_offset: text.len(),
         closed: false,
     }
 }
 
 impl<'a> Split<'a> {
-    fn all_body(text: &'a str) -> Self {
+    fn all_body(_text: &'a str) -> Self {
         Split {
             format: Format::None,
             header: "",
             header_offset: 0,
-            body: text,
             body_offset: 0,
             closed: true,
         }
@@ -305,7 +301,7 @@ mod tests {
         let text = "+++\ntitle = \"Hi\"\ndate = 2024-05-01\n+++\nBody\n";
         let s = split(text);
         assert_eq!(s.format, Format::Toml);
-        assert_eq!(s.body, "Body\n");
+        assert_eq!(&text[s.body_offset..], "Body\n");
         let front = page(text).unwrap();
         assert_eq!(front.title.as_deref(), Some("Hi"));
         assert_eq!(front.date, Some(DateText("2024-05-01".into())));

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use crate::render::{FeedScope, Job, JobKind, Renderer, feed_pages, listed_pages};
-use crate::values::{Detail, HEAVY_FIELDS};
+use crate::render::values::{Detail, HEAVY_FIELDS};
+use crate::render::{Job, Renderer};
 
 /// Site-wide numbers that several outputs depend on, computed once per rebuild.
 pub struct Globals {
@@ -57,7 +57,7 @@ impl Listed {
 
 impl Globals {
     pub fn new(renderer: &Renderer<'_>) -> Globals {
-        let texts: HashMap<&str, &str> = crate::templates::all_texts(renderer.sources)
+        let texts: HashMap<&str, &str> = crate::render::templates::all_texts(renderer.sources)
             .into_iter()
             .collect();
         let templates = renderer
@@ -108,10 +108,10 @@ impl Globals {
 /// The number standing for everything `job`'s bytes depend on.
 pub fn of(renderer: &Renderer<'_>, globals: &Globals, job: &Job) -> u64 {
     let mut hasher = DefaultHasher::new();
-    let template = renderer.template_of(job);
+    let template = job.output.template(renderer);
     let facts = globals.templates.get(&*template);
     (&job.path, &*template, facts.map(|f| f.hash)).hash(&mut hasher);
-    let listed = match facts {
+    let shown = match facts {
         Some(facts) => {
             if facts.reads_content {
                 globals.content.hash(&mut hasher);
@@ -123,7 +123,18 @@ pub fn of(renderer: &Renderer<'_>, globals: &Globals, job: &Job) -> u64 {
         }
         None => Listed::ALL,
     };
-    inputs(renderer, job, listed, &mut hasher);
+    let made_from = job.output.made_from(renderer);
+    made_from.own.hash(&mut hasher);
+    pages(renderer, shown, &made_from.listed, &mut hasher);
+    // A neighbour is shown like a listed page, but even a template that lists nothing shows it.
+    let as_listed = Listed {
+        lists: true,
+        ..shown
+    };
+    for neighbour in made_from.neighbours {
+        neighbour.is_some().hash(&mut hasher);
+        pages(renderer, as_listed, neighbour.as_slice(), &mut hasher);
+    }
     hasher.finish()
 }
 
@@ -143,96 +154,5 @@ fn pages(renderer: &Renderer<'_>, listed: Listed, indices: &[usize], hasher: &mu
                 values.words[i].hash(hasher);
             }
         }
-    }
-}
-
-/// Hashes the data particular to `job`: the pages it shows, its pager…
-fn inputs(renderer: &Renderer<'_>, job: &Job, shown: Listed, hasher: &mut DefaultHasher) {
-    let site = renderer.site;
-    let values = &renderer.values;
-    let listed =
-        |indices: &[usize], hasher: &mut DefaultHasher| pages(renderer, shown, indices, hasher);
-    // A neighbour is shown like a listed page, but even a template that lists nothing shows it.
-    let neighbour = |n: Option<usize>, hasher: &mut DefaultHasher| {
-        n.is_some().hash(hasher);
-        let shown = Listed {
-            lists: true,
-            ..shown
-        };
-        pages(renderer, shown, n.as_slice(), hasher);
-    };
-    match &job.kind {
-        JobKind::Page(i) => {
-            let page = &site.pages[*i];
-            values.versions[*i].hash(hasher);
-            neighbour(page.lower, hasher);
-            neighbour(page.higher, hasher);
-        }
-        JobKind::Section { section, pager } => {
-            values.section_versions[*section].hash(hasher);
-            let all = listed_pages(&site.sections[*section]);
-            match pager {
-                Some(p) => {
-                    (p.index, p.count, all.len()).hash(hasher);
-                    listed(&all[p.start..p.end], hasher);
-                }
-                None => listed(&all, hasher),
-            }
-        }
-        JobKind::TaxonomyList(t) => {
-            for term in &site.taxonomies[*t].terms {
-                (&term.name, &term.permalink, term.pages.len()).hash(hasher);
-                listed(&term.pages, hasher);
-            }
-        }
-        JobKind::Term {
-            taxonomy,
-            term,
-            pager,
-        } => {
-            let term = &site.taxonomies[*taxonomy].terms[*term];
-            (&term.name, &term.permalink, term.pages.len()).hash(hasher);
-            match pager {
-                Some(p) => {
-                    (p.index, p.count).hash(hasher);
-                    listed(&term.pages[p.start..p.end], hasher);
-                }
-                None => listed(&term.pages, hasher),
-            }
-        }
-        JobKind::Feed { scope, .. } => {
-            let pages = match scope {
-                FeedScope::Site => (0..site.pages.len()).collect(),
-                FeedScope::Section(s) => {
-                    values.section_versions[*s].hash(hasher);
-                    site.sections[*s].pages.clone()
-                }
-                FeedScope::Term(t, n) => {
-                    let term = &site.taxonomies[*t].terms[*n];
-                    (&term.name, &term.permalink).hash(hasher);
-                    term.pages.clone()
-                }
-            };
-            let shown = feed_pages(site, pages);
-            // `last_updated` comes from the dates of the pages shown.
-            shown
-                .iter()
-                .for_each(|&i| (site.pages[i].date, site.pages[i].updated).hash(hasher));
-            listed(&shown, hasher);
-        }
-        JobKind::Podcast(show) => {
-            let show = &renderer.shows[*show];
-            (
-                values.section_versions[show.section],
-                format!("{:?}", show.meta),
-            )
-                .hash(hasher);
-            for episode in &show.episodes {
-                (values.versions[episode.page], format!("{episode:?}")).hash(hasher);
-            }
-        }
-        JobKind::Sitemap => crate::sitemap::urls(site).hash(hasher),
-        JobKind::Robots | JobKind::NotFound => {}
-        JobKind::Redirect { to, origin } => (to, origin).hash(hasher),
     }
 }

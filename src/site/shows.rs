@@ -3,10 +3,9 @@
 use std::path::Path;
 
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use crate::error::Diagnostic;
-use crate::render::Renderer;
 use crate::site::{Page, Section, Site};
 
 /// A show's channel data, checked and resolved (absolute image URL).
@@ -211,7 +210,7 @@ fn show_meta(site: &Site, section: &Section, keys: &mut Keys<'_>) -> Option<Show
 /// Returns the URL and, for local files, the file on disk.
 fn asset_url(
     site: &Site,
-    assets: &[crate::load::PlainFile],
+    assets: &[crate::content::PlainFile],
     permalink: &str,
     reference: &str,
 ) -> Option<(String, Option<std::path::PathBuf>)> {
@@ -351,46 +350,9 @@ fn mime_of(file: &str) -> Option<&'static str> {
 }
 
 /// A Unix time in RFC 2822 with a two-digit day, as podcast directories print it.
-fn rfc2822(timestamp: i64) -> Option<String> {
+pub(crate) fn rfc2822(timestamp: i64) -> Option<String> {
     chrono::DateTime::from_timestamp(timestamp, 0)
         .map(|d| d.format("%a, %d %b %Y %H:%M:%S +0000").to_string())
-}
-
-/// The template context of a show's feed.
-pub fn context(renderer: &Renderer<'_>, show: &Show, path: &str) -> (Map<String, Value>, String) {
-    let site = renderer.site;
-    let section = &site.sections[show.section];
-    let mut map = Map::new();
-    map.insert(
-        "section".into(),
-        renderer.values.section(show.section, None),
-    );
-    map.insert("show".into(), json!(show.meta));
-    let episodes: Vec<Value> = show
-        .episodes
-        .iter()
-        .map(|e| {
-            let mut value = json!(e);
-            value["page"] = renderer.values.page(e.page);
-            value
-        })
-        .collect();
-    map.insert("episodes".into(), Value::Array(episodes));
-    let newest = show
-        .episodes
-        .iter()
-        .filter_map(|e| site.pages[e.page].date)
-        .max();
-    let last = newest.and_then(rfc2822);
-    map.insert("last_updated".into(), json!(last));
-    map.insert(
-        "feed_url".into(),
-        json!(format!("{}{path}", site.config.base_url)),
-    );
-    (
-        map,
-        format!("the podcast feed of {}", section.source.file.display()),
-    )
 }
 
 #[cfg(test)]

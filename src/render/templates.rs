@@ -6,10 +6,10 @@ use std::sync::Arc;
 use serde_json::Value;
 use tera::Tera;
 
+use crate::content::TemplateSource;
 use crate::error::Diagnostic;
-use crate::load::TemplateSource;
-use crate::site::Item;
-use crate::values::{Detail, Values};
+use crate::render::values::{Detail, Values};
+use crate::site::PageOrSection;
 
 /// Built-in templates, used unless `templates/` has a file of the same name (as in Zola).
 const BUILTINS: &[(&str, &str)] = &[
@@ -152,7 +152,7 @@ pub fn register_functions(tera: &mut Tera, values: Arc<Values>, detail: Detail) 
     let (v, d) = (values.clone(), detail.clone());
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
         match v.by_rel.get(path_arg(args, "get_page")?) {
-            Some(Item::Page(i)) => Ok(v.listed(*i, &d)),
+            Some(PageOrSection::Page(i)) => Ok(v.listed(*i, &d)),
             _ => Err(not_found("get_page", args)),
         }
     });
@@ -163,7 +163,7 @@ pub fn register_functions(tera: &mut Tera, values: Arc<Values>, detail: Detail) 
             .and_then(Value::as_bool)
             .unwrap_or(false);
         match v.by_rel.get(path_arg(args, "get_section")?) {
-            Some(Item::Section(i)) => Ok(v.section(*i, (!metadata_only).then_some(&*d))),
+            Some(PageOrSection::Section(i)) => Ok(v.section(*i, (!metadata_only).then_some(&*d))),
             _ => Err(not_found("get_section", args)),
         }
     });
@@ -232,8 +232,8 @@ fn get_url(values: &Values, args: &HashMap<String, Value>) -> tera::Result<Value
             .split_once('#')
             .map_or((rel, None), |(r, a)| (r, Some(a)));
         let permalink = match values.by_rel.get(rel) {
-            Some(Item::Page(i)) => values.field(*i, "permalink"),
-            Some(Item::Section(i)) => values.sections[*i].get("permalink").cloned(),
+            Some(PageOrSection::Page(i)) => values.field(*i, "permalink"),
+            Some(PageOrSection::Section(i)) => values.sections[*i].get("permalink").cloned(),
             None => {
                 return Err(tera::Error::msg(format!(
                     "get_url: there is no content/{rel}"

@@ -1,8 +1,44 @@
-//! The sitemap's entries: every rendered URL with its last modification date when known.
+//! `sitemap.xml`: every rendered URL with its last modification date when known.
 
-use serde_json::{Value, json};
+use std::borrow::Cow;
 
+use serde_json::{Map, Value, json};
+
+use crate::render::{Counted, MadeFrom, Output, Plan, Renderer};
 use crate::site::Site;
+
+/// The sitemap.
+#[derive(Debug)]
+struct Sitemap;
+
+pub fn plan(plan: &mut Plan<'_>) {
+    if plan.site.config.generate_sitemap {
+        plan.push("/sitemap.xml".into(), Sitemap);
+    }
+}
+
+impl Output for Sitemap {
+    fn template<'r>(&'r self, _: &'r Renderer<'_>) -> Cow<'r, str> {
+        Cow::Borrowed("sitemap.xml")
+    }
+
+    fn context(&self, renderer: &Renderer<'_>, _: &str, _: &str) -> Map<String, Value> {
+        let entries = Value::Array(entries(renderer.site));
+        Map::from_iter([("entries".to_string(), entries)])
+    }
+
+    fn origin(&self, _: &Renderer<'_>) -> String {
+        "the sitemap".into()
+    }
+
+    fn counts_as(&self) -> Counted {
+        Counted::Sitemap
+    }
+
+    fn made_from<'r>(&'r self, renderer: &'r Renderer<'_>) -> MadeFrom<'r> {
+        MadeFrom::own(urls(renderer.site))
+    }
+}
 
 fn day(timestamp: Option<i64>) -> Value {
     timestamp
@@ -19,7 +55,7 @@ fn newest(site: &Site, pages: &[usize]) -> Option<i64> {
 }
 
 /// Sitemap entries (`permalink`, `updated`) sorted by permalink, as in Zola.
-pub fn entries(site: &Site) -> Vec<Value> {
+fn entries(site: &Site) -> Vec<Value> {
     urls(site)
         .into_iter()
         .map(|(permalink, updated)| json!({ "permalink": permalink, "updated": day(updated) }))
@@ -27,7 +63,7 @@ pub fn entries(site: &Site) -> Vec<Value> {
 }
 
 /// Every URL with its newest date, sorted by permalink: what the sitemap is made from.
-pub fn urls(site: &Site) -> Vec<(String, Option<i64>)> {
+fn urls(site: &Site) -> Vec<(String, Option<i64>)> {
     let mut list: Vec<(String, Option<i64>)> = Vec::new();
     for page in &site.pages {
         list.push((page.permalink.clone(), page.updated.max(page.date)));

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use crate::markdown::Rendered;
-use crate::site::{Item, Page, Section, Site, Taxonomy, Term};
+use crate::markdown::RenderedMarkdown;
+use crate::site::{Page, PageOrSection, Section, Site, Taxonomy, Term};
 
 /// How much of each listed page a template gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +93,7 @@ pub struct Values {
     /// `bodies` only where a template reads them, so the site's HTML is held once, not twice.
     pages: Vec<Arc<[Value]>>,
     /// Each page's rendered Markdown.
-    bodies: Vec<Arc<Rendered>>,
+    bodies: Vec<Arc<RenderedMarkdown>>,
     /// What each page value was made from, as one number: equal numbers, equal values.
     pub versions: Vec<u64>,
     /// The same for the small fields only (front matter and place, not the rendered body), so
@@ -105,7 +105,7 @@ pub struct Values {
     pub sections: Vec<Value>,
     pub section_versions: Vec<u64>,
     pub section_pages: Vec<Vec<usize>>,
-    pub by_rel: Arc<HashMap<String, Item>>,
+    pub by_rel: Arc<HashMap<String, PageOrSection>>,
     /// Taxonomy name → term name or slug → term permalink; looked up by `&str` with no key to
     /// build, since templates ask once per tag shown.
     pub term_urls: HashMap<String, HashMap<String, String>>,
@@ -154,11 +154,11 @@ impl Values {
             bodies: site
                 .pages
                 .iter()
-                .map(|p| Arc::clone(&p.rendered.rendered))
+                .map(|p| Arc::clone(&p.body.html))
                 .collect(),
             versions,
             heads,
-            words: site.pages.iter().map(|p| p.rendered.word_count).collect(),
+            words: site.pages.iter().map(|p| p.body.word_count).collect(),
             section_versions: site
                 .sections
                 .iter()
@@ -179,8 +179,8 @@ impl Values {
             i
         } else {
             match self.by_rel.get(&site.pages[i].source.rel)? {
-                Item::Page(was) => *was,
-                Item::Section(_) => return None,
+                PageOrSection::Page(was) => *was,
+                PageOrSection::Section(_) => return None,
             }
         };
         (self.versions[was] == version).then(|| (Arc::clone(&self.pages[was]), self.heads[was]))
@@ -314,7 +314,7 @@ pub fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 /// What a page's value is made from: its rendered Markdown (which stands for its file's text)
 /// and where it sits. Equal versions give equal values.
 fn page_version(site: &Site, page: &Page) -> u64 {
-    placed_hash(site, page, page.rendered.generation)
+    placed_hash(site, page, page.body.generation)
 }
 
 /// What a page value's small fields are made from: the front matter and where the page sits.
@@ -335,7 +335,7 @@ fn placed_hash(site: &Site, page: &Page, made_from: impl Hash) -> u64 {
 /// The same for a section, whose value also names its subsections.
 fn section_version(site: &Site, section: &Section) -> u64 {
     let mut hasher = DefaultHasher::new();
-    section.rendered.generation.hash(&mut hasher);
+    section.body.generation.hash(&mut hasher);
     section.permalink.hash(&mut hasher);
     hash_ancestors(site, section.parent, &mut hasher);
     section.assets.iter().for_each(|a| a.rel.hash(&mut hasher));
@@ -377,7 +377,7 @@ fn components(path: &str) -> Vec<&str> {
     path.split('/').filter(|c| !c.is_empty()).collect()
 }
 
-fn asset_names(assets: &[crate::load::PlainFile]) -> Vec<&str> {
+fn asset_names(assets: &[crate::content::PlainFile]) -> Vec<&str> {
     assets
         .iter()
         .map(|a| a.rel.rsplit('/').next().unwrap_or(&a.rel))
@@ -395,7 +395,7 @@ fn page_fields(site: &Site, page: &Page) -> Arc<[Value]> {
 
 fn light_page_value(site: &Site, page: &Page) -> Value {
     let (year, month, day) = date_parts(page.date);
-    let word_count = page.rendered.word_count;
+    let word_count = page.body.word_count;
     let ancestors = ancestors(site, page.section);
     let taxonomies: Map<String, Value> = page
         .front
@@ -416,7 +416,7 @@ fn light_page_value(site: &Site, page: &Page) -> Value {
         "year": year, "month": month, "day": day,
         "taxonomies": taxonomies,
         "authors": [],
-        "extra": page.front.extra.clone().unwrap_or_else(crate::value::empty_object),
+        "extra": page.front.extra.clone().unwrap_or_else(crate::data::empty_object),
         "path": page.path,
         "components": components(&page.path),
         "word_count": word_count,
@@ -433,7 +433,7 @@ fn light_page_value(site: &Site, page: &Page) -> Value {
 }
 
 fn section_value(site: &Site, section: &Section) -> Value {
-    let word_count = section.rendered.word_count;
+    let word_count = section.body.word_count;
     let subsections: Vec<&str> = section
         .subsections
         .iter()
@@ -442,16 +442,16 @@ fn section_value(site: &Site, section: &Section) -> Value {
     json!({
         "relative_path": section.source.rel,
         "colocated_path": format!("{}/", section.source.dir()),
-        "content": section.rendered.content,
+        "content": section.body.content,
         "permalink": section.permalink,
         "draft": section.front.draft,
         "ancestors": ancestors(site, section.parent),
         "title": section.front.title,
         "description": section.front.description,
-        "extra": section.front.extra.clone().unwrap_or_else(crate::value::empty_object),
+        "extra": section.front.extra.clone().unwrap_or_else(crate::data::empty_object),
         "path": section.path,
         "components": components(&section.path),
-        "toc": section.rendered.toc,
+        "toc": section.body.toc,
         "word_count": word_count,
         "reading_time": word_count.div_ceil(200),
         "lang": site.config.default_language,

@@ -1,12 +1,15 @@
 //! Stage 2: read `content/`, `templates/` and `static/` into memory, parsing front matter.
 
+pub mod front_matter;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::under;
 use crate::error::{Diagnostic, io_error};
-use crate::front_matter::{self, PageFront, SectionFront};
+use front_matter::{PageFront, SectionFront};
 
 /// A Markdown file as read from disk.
 #[derive(Debug, Clone)]
@@ -94,6 +97,19 @@ pub struct Loaded {
     pub static_files: Vec<PlainFile>,
     pub templates: Vec<TemplateSource>,
     pub warnings: Vec<String>,
+}
+
+impl Loaded {
+    /// `load`'s one line in the build report.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} pages, {} sections, {} templates, {} static files",
+            self.pages.len(),
+            self.sections.len(),
+            self.templates.len(),
+            self.static_files.len()
+        )
+    }
 }
 
 /// Reads the site under `root`; every unreadable or malformed file is reported, not just the first.
@@ -314,14 +330,14 @@ fn read_document(file: PlainFile) -> Result<Document, Diagnostic> {
     let body_offset = split.body_offset;
     if file.rel == "_index.md" || file.rel.ends_with("/_index.md") {
         let mut front: SectionFront = front_matter::parse(&file.file, &text, &split)?;
-        front.extra.as_mut().map(crate::value::normalise_dates);
+        front.extra.as_mut().map(crate::data::normalise_dates);
         Ok(Document::Section(LoadedSection {
             source: Arc::new(Source::new(file, text, body_offset)),
             front: Arc::new(front),
         }))
     } else {
         let mut front: PageFront = front_matter::parse(&file.file, &text, &split)?;
-        front.extra.as_mut().map(crate::value::normalise_dates);
+        front.extra.as_mut().map(crate::data::normalise_dates);
         Ok(Document::Page(LoadedPage {
             source: Arc::new(Source::new(file, text, body_offset)),
             front: Arc::new(front),
@@ -335,15 +351,6 @@ fn warn_unsupported(warnings: &mut Vec<String>, source: &Source, keys: Vec<&'sta
             "{}: `{key}` is a Zola front matter key Kiln does not support yet; it is ignored",
             source.file.display()
         ));
-    }
-}
-
-/// `root/name`, without a leading `./` so messages read `content/a.md`.
-pub fn under(root: &Path, name: &str) -> PathBuf {
-    if root == Path::new(".") || root.as_os_str().is_empty() {
-        PathBuf::from(name)
-    } else {
-        root.join(name)
     }
 }
 

@@ -1,0 +1,96 @@
+//! The patch path: when an edit changed only Markdown bodies, the last linked site is kept
+//! and only those bodies are rendered again, with every anchor checked as a full link would.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::content::{Loaded, PlainFile};
+use crate::error::Diagnostic;
+use crate::markdown::cache::MarkdownCache;
+use crate::markdown::{self, Body, LinkResolver, RenderedMarkdown};
+use crate::site::{PageOrSection, Permalinks, Site, check_anchors};
+
+/// `previous` (linked from the files as last seen, with colocated files `assets_before`) with
+/// the Markdown of each re-read file rendered again, when that is all that changed: the same
+/// files, each with the same front matter, and the same colocated and static files. What a
+/// full `link` of `loaded` gives then, at the cost of the changed files alone; `None` when
+/// anything else changed (then only a full link is right).
+pub fn patch(
+    mut previous: Site,
+    assets_before: &[PlainFile],
+    loaded: &Loaded,
+    cache: &mut MarkdownCache,
+) -> Option<Result<Site, Vec<Diagnostic>>> {
+    // Without `content/_index.md` the site has a made-up index section of its own.
+    let made_up_index = !loaded.sections.iter().any(|s| s.source.rel == "_index.md");
+    if loaded.assets != assets_before
+        || loaded.static_files != previous.static_files
+        || loaded.pages.len() != previous.pages.len()
+        || loaded.sections.len() + usize::from(made_up_index) != previous.sections.len()
+    {
+        return None;
+    }
+    let pages = loaded.pages.iter().map(|p| (&p.source, false));
+    let mut changed = Vec::new();
+    for (source, is_section) in pages.chain(loaded.sections.iter().map(|s| (&s.source, true))) {
+        let item = *previous.by_rel.get(&source.rel)?;
+        let before = match item {
+            PageOrSection::Page(i) if !is_section => &mut previous.pages[i].source,
+            PageOrSection::Section(i) if is_section => &mut previous.sections[i].source,
+            _ => return None,
+        };
+        if Arc::ptr_eq(&before.text, &source.text) {
+            continue;
+        }
+        if before.file != source.file || before.front_matter() != source.front_matter() {
+            return None;
+        }
+        if before.text == source.text {
+            // Read again but unchanged (e.g. after a failed load): same render, new copy.
+            *before = Arc::clone(source);
+        } else {
+            changed.push((item, Arc::clone(source)));
+        }
+    }
+    let smart = previous.config.markdown.smart_punctuation;
+    let links = Permalinks(&previous);
+    let renders: Vec<_> = changed
+        .par_iter()
+        .map(|(_, source)| {
+            let permalink = links.permalink(&source.rel).unwrap_or_default();
+            markdown::render(source, permalink, smart, &links)
+        })
+        .collect();
+    // A file that fails leaves a full link to report, as it would: its old headings must not
+    // satisfy other pages' anchors meanwhile.
+    let renders: Vec<RenderedMarkdown> = renders.into_iter().collect::<Result<_, _>>().ok()?;
+    let mut fresh = Vec::new();
+    for ((item, source), rendered) in changed.into_iter().zip(renders) {
+        let body = Body {
+            html: Arc::new(rendered),
+            generation: cache.take_generations(1),
+        };
+        let permalink = links.permalink(&source.rel).unwrap_or_default();
+        cache.put(&source, permalink, &body, smart, &links);
+        fresh.push((item, source, body));
+    }
+    for (item, source, body) in fresh {
+        match item {
+            PageOrSection::Page(i) => {
+                (previous.pages[i].source, previous.pages[i].body) = (source, body);
+            }
+            PageOrSection::Section(i) => {
+                (previous.sections[i].source, previous.sections[i].body) = (source, body);
+            }
+        }
+    }
+    let mut errors = Vec::new();
+    check_anchors(&previous, &mut errors);
+    previous.warnings.clone_from(&loaded.warnings);
+    Some(if errors.is_empty() {
+        Ok(previous)
+    } else {
+        Err(errors)
+    })
+}

@@ -1,0 +1,290 @@
+//! The incremental driver: runs the same stages as a one-off build, again and again,
+//! keeping what each made and redoing only what the changed files can affect.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use super::report::RebuildReport;
+use super::{fingerprint, patch};
+use crate::config::{BuildOptions, LoadedConfig};
+use crate::content::{Loaded, PlainFile};
+use crate::error::{BuildError, Diagnostic};
+use crate::markdown::cache::MarkdownCache;
+use crate::output::{SiteOutput, drop_later};
+use crate::render::values::Values;
+use crate::render::{Job, Reads, Rendered};
+use crate::report::StageReport;
+use crate::site::{Bodies, Site};
+
+/// The outputs of a site and the problems found planning them.
+type Planned = (Vec<Job>, Vec<Diagnostic>);
+
+/// Rebuilds a site again and again, remembering what each output was made from.
+pub struct Rebuilder {
+    opts: BuildOptions,
+    /// The sources as last read; `None` before the first run and after a failed load.
+    inputs: Option<Inputs>,
+    memory: Memory,
+    last: Option<Arc<SiteOutput>>,
+    /// Tests turn the page and config projections off to prove they change no byte.
+    pub(super) reads: Reads,
+}
+
+/// The config, files and compiled templates as last read.
+struct Inputs {
+    config: LoadedConfig,
+    loaded: Loaded,
+    tera: Tera,
+    template_errors: Vec<Diagnostic>,
+}
+
+/// What the previous run made that the next one may reuse. Every part is either exact for the
+/// files on disk as last seen, or absent (then made from scratch).
+#[derive(Default)]
+struct Memory {
+    markdown: MarkdownCache,
+    values: Option<Arc<Values>>,
+    outputs: HashMap<String, Kept>,
+    linked: Option<Linked>,
+}
+
+/// An output rendered last time, with the fingerprint of what it was made from.
+struct Kept {
+    fingerprint: u64,
+    rendered: Arc<Rendered>,
+}
+
+/// The last linked site, the colocated files it was linked with (for `patch`) and its
+/// outputs, which a patched site keeps (same pages, same places).
+struct Linked {
+    site: Site,
+    assets: Vec<PlainFile>,
+    jobs: Vec<Job>,
+}
+
+impl Rebuilder {
+    pub fn new(opts: BuildOptions) -> Rebuilder {
+        Rebuilder {
+            opts,
+            inputs: None,
+            memory: Memory::default(),
+            last: None,
+            reads: Reads::Analysed,
+        }
+    }
+
+    /// First call builds everything; later calls redo only what the changed paths can affect.
+    /// The result equals what a full build would produce.
+    pub fn rebuild(
+        &mut self,
+        changed: &[PathBuf],
+    ) -> Result<(Arc<SiteOutput>, RebuildReport), BuildError> {
+        let started = Instant::now();
+        let names: Vec<String> = changed.iter().map(|p| self.display(p)).collect();
+        if let (Some(last), true) = (&self.last, changed.is_empty()) {
+            let report = RebuildReport {
+                changed: names,
+                rendered: Vec::new(),
+                outputs: last.file_count(),
+                millis: 0,
+                full: false,
+            };
+            return Ok((Arc::clone(last), report));
+        }
+        let full = self.last.is_none() || names.iter().any(|n| n == "config.toml");
+        if full {
+            self.inputs = None;
+            self.memory = Memory::default();
+        }
+        let templates_changed = names
+            .iter()
+            .any(|n| n.starts_with("templates/") || n == "templates");
+        let (output, fresh) = self.run(changed, templates_changed)?;
+        let output = Arc::new(output);
+        drop_later(self.last.replace(Arc::clone(&output)));
+        let report = RebuildReport {
+            changed: names,
+            rendered: fresh,
+            outputs: output.file_count(),
+            millis: started.elapsed().as_millis(),
+            full,
+        };
+        Ok((output, report))
+    }
+
+    /// Hands over `output`, the last one built, without copying it when nothing else holds it.
+    pub fn into_output(self, output: Arc<SiteOutput>) -> SiteOutput {
+        let Rebuilder { memory, last, .. } = self;
+        drop(last);
+        // Freeing tens of thousands of small values takes a while; the caller need not wait.
+        drop_later(memory);
+        Arc::unwrap_or_clone(output)
+    }
+
+    /// `path` relative to the site root with `/` (as given, or through symlinks resolved),
+    /// so `config.toml` and `templates/…` are recognised however the watcher spells them.
+    pub(super) fn display(&self, path: &Path) -> String {
+        let root = std::path::absolute(&self.opts.root).unwrap_or_else(|_| self.opts.root.clone());
+        let path_abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let resolved = || {
+            let real_root = root.canonicalize().ok()?;
+            let real = path
+                .canonicalize()
+                .ok()
+                .or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))?;
+            real.strip_prefix(real_root).ok().map(Path::to_path_buf)
+        };
+        let shown = match path_abs.strip_prefix(&root) {
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => resolved().unwrap_or_else(|| path.to_path_buf()),
+        };
+        shown
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Runs every stage, reusing what is remembered; returns the output and the site paths
+    /// rendered afresh.
+    fn run(
+        &mut self,
+        changed: &[PathBuf],
+        templates_changed: bool,
+    ) -> Result<(SiteOutput, Vec<String>), BuildError> {
+        let mut stages = Vec::new();
+        let inputs = read(
+            self.inputs.take(),
+            &self.opts,
+            changed,
+            templates_changed,
+            &mut stages,
+        )?;
+        let inputs = self.inputs.insert(inputs);
+        let memory = &mut self.memory;
+        let started = Instant::now();
+        let (site, planned) = link(memory, inputs, self.opts.drafts)?;
+        stages.push(StageReport::since(
+            "link",
+            started,
+            crate::site::summary(&site),
+        ));
+
+        let started = Instant::now();
+        let (tera, sources) = (&mut inputs.tera, &inputs.loaded.templates);
+        let previous = memory.values.as_deref();
+        let renderer = crate::render::prepare(&site, tera, sources, previous, self.reads);
+        let (jobs, plan_errors) = planned.unwrap_or_else(|| crate::render::plan(&site));
+        let globals = fingerprint::Globals::new(&renderer);
+        let prints: Vec<u64> = jobs
+            .par_iter()
+            .map(|job| fingerprint::of(&renderer, &globals, job))
+            .collect();
+        let reuse: Vec<Option<Arc<Rendered>>> = jobs
+            .iter()
+            .zip(&prints)
+            .map(|(job, &print)| {
+                let kept = memory.outputs.get(&job.path)?;
+                (kept.fingerprint == print).then(|| Arc::clone(&kept.rendered))
+            })
+            .collect();
+        let pass = crate::render::in_memory(&renderer, &jobs, &reuse);
+        let errors = inputs.template_errors.iter().cloned();
+        let errors = errors.chain(plan_errors).chain(pass.errors).collect();
+        let mut output = crate::output::assemble(&site, &pass.outputs, errors)?;
+        let kept = pass.outputs.into_iter().map(|(i, rendered)| {
+            let fingerprint = prints[i];
+            (
+                jobs[i].path.clone(),
+                Kept {
+                    fingerprint,
+                    rendered,
+                },
+            )
+        });
+        drop_later(std::mem::replace(&mut memory.outputs, kept.collect()));
+        memory.values = Some(Arc::clone(&renderer.values));
+        drop(renderer);
+
+        let detail = crate::render::summary(output.file_count(), pass.fresh.len(), output.copied);
+        stages.push(StageReport::since("render", started, detail));
+        output.stages = stages;
+        let warnings = inputs.config.warnings.iter().chain(&site.warnings);
+        output.warnings = warnings.cloned().collect();
+        let assets = inputs.loaded.assets.clone();
+        memory.linked = Some(Linked { site, assets, jobs });
+        Ok((output, pass.fresh))
+    }
+}
+
+/// The config, load and template stages: reads what `previous` lacks and re-reads `changed`.
+/// A failed load forgets what was read, so the next run reads everything again.
+fn read(
+    previous: Option<Inputs>,
+    opts: &BuildOptions,
+    changed: &[PathBuf],
+    templates_changed: bool,
+    stages: &mut Vec<StageReport>,
+) -> Result<Inputs, BuildError> {
+    let started = Instant::now();
+    let (config, loaded, templates) = match previous {
+        Some(Inputs {
+            config,
+            loaded,
+            tera,
+            template_errors,
+        }) => {
+            let kept = (!templates_changed).then_some((tera, template_errors));
+            (config, Some(loaded), kept)
+        }
+        None => (
+            crate::config::load(&opts.root, opts.base_url.as_deref())?,
+            None,
+            None,
+        ),
+    };
+    stages.push(StageReport::since("config", started, "config.toml".into()));
+    let started = Instant::now();
+    let loaded = match loaded {
+        Some(loaded) => crate::content::reload(loaded, &opts.root, Some(changed))?,
+        None => crate::content::load(&opts.root)?,
+    };
+    let (tera, template_errors) =
+        templates.unwrap_or_else(|| crate::render::templates::compile(&loaded.templates));
+    stages.push(StageReport::since("load", started, loaded.summary()));
+    Ok(Inputs {
+        config,
+        loaded,
+        tera,
+        template_errors,
+    })
+}
+
+/// Links the loaded files: by patching the last site where only Markdown bodies changed
+/// (see [`patch`]), with the last plan, which still holds; else from scratch. Template
+/// errors are reported with the link stage's own.
+fn link(
+    memory: &mut Memory,
+    inputs: &Inputs,
+    drafts: bool,
+) -> Result<(Site, Option<Planned>), BuildError> {
+    let with_templates = |mut diagnostics: Vec<Diagnostic>| {
+        diagnostics.extend(inputs.template_errors.iter().cloned());
+        BuildError { diagnostics }
+    };
+    let loaded = &inputs.loaded;
+    if let Some(Linked { site, assets, jobs }) = memory.linked.take()
+        && let Some(patched) = patch::patch(site, &assets, loaded, &mut memory.markdown)
+    {
+        return Ok((patched.map_err(with_templates)?, Some((jobs, Vec::new()))));
+    }
+    let bodies = Bodies::Cached(&mut memory.markdown);
+    let config = inputs.config.config.clone();
+    let site = crate::site::link(config, loaded.clone(), drafts, bodies);
+    Ok((site.map_err(with_templates)?, None))
+}

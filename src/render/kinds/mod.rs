@@ -1,0 +1,37 @@
+//! Every kind of output, one file each, and the table that plans them all.
+
+mod feed;
+mod fixed;
+mod listing;
+mod page;
+mod podcast;
+mod sitemap;
+
+use crate::error::Diagnostic;
+use crate::render::{Job, Plan};
+use crate::site::Site;
+
+/// The planners of the output kinds, in the order their outputs are listed.
+const PLANNERS: [fn(&mut Plan<'_>); 8] = [
+    page::plan,
+    listing::plan_sections,
+    listing::plan_taxonomies,
+    feed::plan,
+    podcast::plan,
+    fixed::plan_not_found,
+    sitemap::plan,
+    fixed::plan_robots,
+];
+
+/// Lists every output of `site`; bad `aliases` and the like are reported here.
+pub fn plan(site: &Site) -> (Vec<Job>, Vec<Diagnostic>) {
+    let mut plan = Plan {
+        site,
+        jobs: Vec::new(),
+        errors: Vec::new(),
+    };
+    for planner in PLANNERS {
+        planner(&mut plan);
+    }
+    (plan.jobs, plan.errors)
+}

@@ -1,0 +1,252 @@
+//! One output rendered: the [`Output`] trait every output kind implements, and the
+//! [`Renderer`] that holds what every render reads (site, templates, values).
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Debug;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+use tera::{Context, Tera};
+
+use crate::content::TemplateSource;
+use crate::error::Diagnostic;
+use crate::render::template_reads::{TemplateUse, function_detail};
+use crate::render::values::{Detail, Values};
+use crate::site::Site;
+use crate::url_path::output_file;
+
+/// One kind of output (a page, a listing, a feed…): the template that renders it, the
+/// variables it gets and what its bytes are made from. A new kind is one implementation
+/// plus one planner in `plan.rs`'s table.
+pub trait Output: Debug + Send + Sync {
+    /// The template it renders with (borrowed where a name is at hand: this is asked for
+    /// every output on every rebuild).
+    fn template<'r>(&'r self, renderer: &'r Renderer<'_>) -> Cow<'r, str>;
+    /// The variables particular to it at site path `path`, rendered with `template`.
+    fn context(&self, renderer: &Renderer<'_>, template: &str, path: &str) -> Map<String, Value>;
+    /// What it is, for messages (`content/a.md`, `the site feed`).
+    fn origin(&self, renderer: &Renderer<'_>) -> String;
+    /// What it counts as in the build summary.
+    fn counts_as(&self) -> Counted;
+    /// Why it looked for `template`, for the error when that template does not exist.
+    fn why(&self, _renderer: &Renderer<'_>, _template: &str) -> String {
+        "Kiln renders this file on every site".to_string()
+    }
+    /// What its bytes depend on besides its template and path.
+    fn made_from<'r>(&'r self, renderer: &'r Renderer<'_>) -> MadeFrom<'r>;
+}
+
+/// What an output's bytes are made from, besides its template and path: rebuilds reuse the
+/// output while all of this stays the same (see `incremental::fingerprint`).
+pub struct MadeFrom<'a> {
+    /// A number standing for its own data.
+    pub own: u64,
+    /// The pages it lists, shown as far as its template shows listed pages.
+    pub listed: Cow<'a, [usize]>,
+    /// Neighbouring pages, shown like listed pages even by a template that lists none.
+    pub neighbours: [Option<usize>; 2],
+}
+
+impl MadeFrom<'_> {
+    /// Made from `own` data alone.
+    pub fn own(own: impl Hash) -> MadeFrom<'static> {
+        MadeFrom {
+            own: hash_of(own),
+            listed: Cow::Borrowed(&[]),
+            neighbours: [None, None],
+        }
+    }
+
+    /// Made from `own` data and the `listed` pages.
+    pub fn listing<'l>(own: impl Hash, listed: impl Into<Cow<'l, [usize]>>) -> MadeFrom<'l> {
+        MadeFrom {
+            own: hash_of(own),
+            listed: listed.into(),
+            neighbours: [None, None],
+        }
+    }
+}
+
+/// One number for `value`.
+pub fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// One output to produce: where it goes and what makes it.
+#[derive(Debug)]
+pub struct Job {
+    /// Site path, e.g. `/shows/foo/` or `/atom.xml`.
+    pub path: String,
+    pub output: Box<dyn Output>,
+}
+
+/// The outputs planned so far, and the problems found planning them.
+pub struct Plan<'a> {
+    pub site: &'a Site,
+    pub jobs: Vec<Job>,
+    pub errors: Vec<Diagnostic>,
+}
+
+impl Plan<'_> {
+    /// Plans `output` at site path `path`.
+    pub fn push(&mut self, path: String, output: impl Output + 'static) {
+        let output = Box::new(output);
+        self.jobs.push(Job { path, output });
+    }
+}
+
+/// What the build summary counts an output as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    Page,
+    Feed,
+    Sitemap,
+    Other,
+}
+
+/// A file a job produced: where it goes, what made it (for messages) and how it counts.
+#[derive(Debug, Clone)]
+pub struct Produced {
+    /// Output-relative path, e.g. `shows/foo/index.html`.
+    pub output: String,
+    pub origin: String,
+    pub counts_as: Counted,
+}
+
+/// A produced file with its bytes, held in memory.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub file: Produced,
+    pub bytes: Arc<[u8]>,
+}
+
+/// Why a job could not be rendered.
+pub enum Failure {
+    Missing {
+        template: String,
+        why: String,
+        origin: String,
+        path: String,
+    },
+    Other(Diagnostic),
+}
+
+/// Everything a render reads; shared by all threads, never changed.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub tera: &'a Tera,
+    pub values: Arc<Values>,
+    pub sources: &'a [TemplateSource],
+    /// What each template reads (see `template_reads`).
+    pub uses: HashMap<String, TemplateUse>,
+    /// What `get_section` and friends return of each page.
+    pub function_detail: Detail,
+    /// `config` as templates see it: only the keys some template names.
+    config: Value,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        site: &'a Site,
+        tera: &'a Tera,
+        values: Arc<Values>,
+        sources: &'a [TemplateSource],
+        uses: HashMap<String, TemplateUse>,
+        config_keys: Option<HashSet<String>>,
+    ) -> Self {
+        let function_detail = function_detail(&uses);
+        let mut config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
+        // Copied into every render's context: only what some template may read.
+        if let (Some(keys), Value::Object(fields)) = (config_keys, &mut config) {
+            fields.retain(|key, _| keys.contains(key));
+        }
+        Renderer {
+            site,
+            tera,
+            values,
+            sources,
+            uses,
+            function_detail,
+            config,
+        }
+    }
+
+    /// How much of each listed page `template` needs (everything when unsure).
+    pub fn listed_detail(&self, template: &str) -> Detail {
+        self.uses
+            .get(template)
+            .map_or(Detail::Full, |u| u.detail.clone())
+    }
+
+    /// How much of the rendered page's own value `template` needs.
+    pub fn own_detail(&self, template: &str) -> Detail {
+        self.uses
+            .get(template)
+            .map_or(Detail::Full, |u| u.own.clone())
+    }
+
+    /// Whether the site has a template called `name`.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template(name).is_ok()
+    }
+
+    /// Renders `job`: what it produced, and its bytes.
+    pub fn render(&self, job: &Job) -> Result<(Produced, Vec<u8>), Failure> {
+        let template = job.output.template(self);
+        let origin = job.output.origin(self);
+        if !self.has_template(&template) {
+            return Err(Failure::Missing {
+                why: job.output.why(self, &template),
+                template: template.into_owned(),
+                origin,
+                path: job.path.clone(),
+            });
+        }
+        let context = job.output.context(self, &template, &job.path);
+        let bytes = self
+            .fill(&template, context, &job.path, &origin)
+            .map_err(Failure::Other)?;
+        let produced = Produced {
+            output: output_file(&job.path),
+            origin,
+            counts_as: job.output.counts_as(),
+        };
+        Ok((produced, bytes))
+    }
+
+    /// Renders `template` with `map` plus the variables every template gets.
+    fn fill(
+        &self,
+        template: &str,
+        mut map: Map<String, Value>,
+        path: &str,
+        origin: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        map.insert("config".into(), self.config.clone());
+        map.insert("lang".into(), json!(self.site.config.default_language));
+        map.insert("current_path".into(), json!(path));
+        map.insert(
+            "current_url".into(),
+            json!(format!("{}{path}", self.site.config.base_url)),
+        );
+        let context =
+            Context::from_value(Value::Object(map)).map_err(|e| Diagnostic::new(e.to_string()))?;
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, &context, &mut bytes)
+            .map_err(|e| {
+                crate::render::template_error::describe(
+                    self.sources,
+                    self.tera,
+                    template,
+                    origin,
+                    &e,
+                )
+            })?;
+        Ok(bytes)
+    }
+}

@@ -1,0 +1,287 @@
+//! Stage 3: link the loaded files into the immutable site graph: where each page goes, its
+//! Markdown as HTML, sections with their sorted pages, taxonomies, and podcast shows.
+
+mod bodies;
+mod place;
+mod sections;
+pub mod shows;
+mod taxonomies;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::config::{Config, TaxonomyConfig};
+use crate::content::front_matter::{PageFront, SectionFront};
+use crate::content::{Loaded, PlainFile, Source};
+use crate::error::Diagnostic;
+use crate::markdown::cache::MarkdownCache;
+use crate::markdown::{Body, LinkResolver};
+use shows::Show;
+
+/// A page: a Markdown file other than `_index.md`.
+#[derive(Debug)]
+pub struct Page {
+    pub source: Arc<Source>,
+    pub front: Arc<PageFront>,
+    pub slug: String,
+    /// Site path, e.g. `/shows/foo/ep-1/`.
+    pub path: String,
+    pub permalink: String,
+    /// Index of the section whose `_index.md` sits in the page's folder, if any.
+    pub section: Option<usize>,
+    /// The date as a Unix timestamp, and its text as written (possibly from the file name).
+    pub date: Option<i64>,
+    pub date_text: Option<String>,
+    pub updated: Option<i64>,
+    /// The Markdown body as HTML, shared with the rebuild cache.
+    pub body: Body,
+    /// Colocated files: (output path, source file).
+    pub assets: Vec<PlainFile>,
+    pub lower: Option<usize>,
+    pub higher: Option<usize>,
+}
+
+/// A section: a folder with an `_index.md`.
+#[derive(Debug)]
+pub struct Section {
+    pub source: Arc<Source>,
+    pub front: Arc<SectionFront>,
+    pub path: String,
+    pub permalink: String,
+    pub parent: Option<usize>,
+    /// Listed pages, in the section's sort order.
+    pub pages: Vec<usize>,
+    /// Pages that could not be sorted (e.g. no date in a date-sorted section), as in Zola.
+    pub ignored_pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+    pub body: Body,
+    pub assets: Vec<PlainFile>,
+}
+
+/// One term of a taxonomy, e.g. the tag `rust`.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    pub permalink: String,
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub config: TaxonomyConfig,
+    pub path: String,
+    pub permalink: String,
+    pub terms: Vec<Term>,
+}
+
+/// A page or a section, as named by a content path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageOrSection {
+    Page(usize),
+    Section(usize),
+}
+
+/// The linked site: everything later stages read, nothing they change.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Shared with the template values, and between rebuilds of the same files.
+    pub by_rel: Arc<HashMap<String, PageOrSection>>,
+    pub static_files: Vec<PlainFile>,
+    /// Content files that belong to no page or section, copied to their own path.
+    pub loose_assets: Vec<PlainFile>,
+    /// The podcast shows among the sections, checked.
+    pub shows: Vec<Show>,
+    pub warnings: Vec<String>,
+}
+
+/// Where the link stage gets each file's HTML, chosen by the build's driver.
+pub enum Bodies<'c> {
+    /// A build that runs once: render every body, then let each Markdown source go, so the
+    /// site's text is held once, as HTML.
+    RenderOnce,
+    /// A build that runs again: reuse from `cache` what no change touched, and refill it.
+    Cached(&'c mut MarkdownCache),
+}
+
+impl Site {
+    /// The index section (`content/_index.md`, made up when missing).
+    pub fn index(&self) -> usize {
+        self.by_rel
+            .get("_index.md")
+            .and_then(|item| match item {
+                PageOrSection::Section(i) => Some(*i),
+                PageOrSection::Page(_) => None,
+            })
+            .unwrap_or(0)
+    }
+}
+
+/// Resolves `@/` content paths through the site's own index: no copy of 10,000 permalinks.
+pub(crate) struct Permalinks<'a>(pub(crate) &'a Site);
+
+impl LinkResolver for Permalinks<'_> {
+    fn permalink(&self, rel: &str) -> Option<&str> {
+        let site = self.0;
+        match site.by_rel.get(rel)? {
+            PageOrSection::Page(i) => Some(&site.pages[*i].permalink),
+            PageOrSection::Section(i) => Some(&site.sections[*i].permalink),
+        }
+    }
+}
+
+/// Links `loaded` into a site; `drafts` keeps pages and sections marked `draft`.
+pub fn link(
+    config: Config,
+    loaded: Loaded,
+    drafts: bool,
+    bodies: Bodies<'_>,
+) -> Result<Site, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let placed = place::place(&config, loaded.sections, loaded.pages, drafts, &mut errors);
+    let (sections, pages) = placed;
+    let items = pages.len() + sections.len();
+    let mut site = Site {
+        config,
+        pages,
+        sections,
+        taxonomies: Vec::new(),
+        by_rel: Arc::new(HashMap::with_capacity(items)),
+        static_files: loaded.static_files,
+        loose_assets: Vec::new(),
+        shows: Vec::new(),
+        warnings: loaded.warnings,
+    };
+    place::index_items(&mut site, &mut errors);
+    place::attach_assets(&mut site, loaded.assets);
+    bodies::render_markdown(&mut site, bodies, &mut errors);
+    bodies::check_anchors(&site, &mut errors);
+    sections::build_sections(&mut site);
+    site.taxonomies = taxonomies::build_taxonomies(&site, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    site.shows = shows::shows(&site)?;
+    Ok(site)
+}
+
+/// `link`'s one line in the build report.
+pub fn summary(site: &Site) -> String {
+    format!(
+        "{} pages, {} sections, {} taxonomies, {} shows",
+        site.pages.len(),
+        site.sections.len(),
+        site.taxonomies.len(),
+        site.shows.len()
+    )
+}
+
+pub(crate) use bodies::check_anchors;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_compares_numbers_by_value() {
+        assert!(sections::natural_cmp("Episode 2", "Episode 10").is_lt());
+        assert!(sections::natural_cmp("apple", "Banana").is_lt());
+    }
+
+    #[test]
+    fn ancestors_walk_up_to_the_root() {
+        assert_eq!(
+            sections::ancestors("a/b/c").collect::<Vec<_>>(),
+            ["a/b", "a", ""]
+        );
+        assert_eq!(sections::ancestors("a").collect::<Vec<_>>(), [""]);
+    }
+
+    /// A site folder holding `files` (path, text).
+    fn site_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    /// The site in `dir`, linked with or without a Markdown cache.
+    fn linked(dir: &tempfile::TempDir, bodies: Bodies<'_>) -> Site {
+        let config = crate::config::load(dir.path(), None).unwrap().config;
+        let loaded = crate::content::load(dir.path()).unwrap();
+        link(config, loaded, false, bodies).unwrap()
+    }
+
+    #[test]
+    fn terms_merge_values_of_one_slug_and_list_each_page_once_newest_first() {
+        let dir = site_dir(&[
+            (
+                "config.toml",
+                "base_url = \"https://x.org\"\ntaxonomies = [{ name = \"tags\" }]\n",
+            ),
+            (
+                "content/a.md",
+                "+++\ntitle = \"A\"\ndate = 2024-01-01\n[taxonomies]\ntags = [\"Rust\", \"rust\", \"Go\"]\n+++\n",
+            ),
+            (
+                "content/b.md",
+                "+++\ntitle = \"B\"\ndate = 2024-02-01\n[taxonomies]\ntags = [\"go\"]\n+++\n",
+            ),
+        ]);
+        let site = linked(&dir, Bodies::RenderOnce);
+        let terms: Vec<(&str, &str, usize)> = site.taxonomies[0]
+            .terms
+            .iter()
+            .map(|t| (t.slug.as_str(), t.name.as_str(), t.pages.len()))
+            .collect();
+        assert_eq!(terms, [("go", "Go", 2), ("rust", "Rust", 1)]);
+        let newest_first: Vec<&str> = site.taxonomies[0].terms[0]
+            .pages
+            .iter()
+            .map(|&i| site.pages[i].path.as_str())
+            .collect();
+        assert_eq!(newest_first, ["/b/", "/a/"]);
+    }
+
+    #[test]
+    fn a_one_off_link_keeps_the_html_and_lets_the_markdown_go() {
+        let dir = site_dir(&[
+            ("config.toml", "base_url = \"https://x.org\"\n"),
+            (
+                "content/a.md",
+                "+++\ntitle = \"A\"\n+++\n# Hi\nSee [b](@/b.md).\n",
+            ),
+            ("content/b.md", "+++\ntitle = \"B\"\n+++\nB.\n"),
+        ]);
+        let kept = linked(&dir, Bodies::Cached(&mut MarkdownCache::default()));
+        let one_off = linked(&dir, Bodies::RenderOnce);
+        for (k, o) in kept.pages.iter().zip(&one_off.pages) {
+            assert_eq!(k.body.content, o.body.content);
+            assert_eq!(k.body.word_count, o.body.word_count);
+            assert_eq!(&*o.source.text, k.source.front_matter());
+            assert!(o.source.body().is_empty() && !k.source.body().is_empty());
+        }
+        assert!(one_off.pages[0].body.content.contains("https://x.org/b/"));
+    }
+
+    #[test]
+    fn date_prefixes_are_taken_off_file_names() {
+        assert_eq!(
+            place::date_prefix("2024-05-01-hello"),
+            Some(("2024-05-01", "hello"))
+        );
+        assert_eq!(
+            place::date_prefix("2024-05-01_hello"),
+            Some(("2024-05-01", "hello"))
+        );
+        assert_eq!(place::date_prefix("hello"), None);
+    }
+}
