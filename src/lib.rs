@@ -55,9 +55,10 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
 
     let started = Instant::now();
     let mut loaded = content::load(&opts.root)?;
+    let detail = loaded.summary();
     let templates = std::mem::take(&mut loaded.templates);
     let (mut tera, template_errors) = render::templates::compile(&templates);
-    stages.push(StageReport::since("load", started, loaded.summary()));
+    stages.push(StageReport::since("load", started, detail));
 
     let started = Instant::now();
     let linked = site::link(config.config, loaded, opts.drafts, Bodies::RenderOnce);

@@ -219,3 +219,24 @@ fn unknown_flag_is_rejected_with_usage() {
     assert!(run.stderr.contains("--no-such-flag"), "{}", run.stderr);
     assert!(!site.dist().exists());
 }
+
+#[test]
+fn each_stage_reports_what_it_read() {
+    let site = Site::fixture("zola-basic");
+    let templates = walkdir::WalkDir::new(site.root().join("templates"))
+        .into_iter()
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_type().is_file()))
+        .count();
+    let run = site.build(&[]).succeeded();
+    let output = run.output();
+    let stage = |name: &str| {
+        let line = output.lines().find(|l| l.starts_with(name));
+        line.map(str::to_string)
+            .unwrap_or_else(|| panic!("no `{name}` line in:\n{output}"))
+    };
+    let load = stage("load");
+    assert!(load.contains(&format!(" {templates} templates")), "{load}");
+    for name in ["config", "link", "render", "write"] {
+        assert!(stage(name).contains(" ms "), "{}", stage(name));
+    }
+}
