@@ -74,6 +74,11 @@ impl BuildError {
         }
     }
 
+    /// The line that closes a report of several errors (none for a single error).
+    pub fn count_line(&self) -> Option<String> {
+        crate::report::error_count(self.diagnostics.len())
+    }
+
     /// Fails with all of `diagnostics` if there are any.
     pub fn check(diagnostics: Vec<Diagnostic>) -> Result<(), BuildError> {
         if diagnostics.is_empty() {
@@ -98,14 +103,13 @@ impl From<Diagnostic> for BuildError {
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.diagnostics.len();
         for (i, diagnostic) in self.diagnostics.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             write!(f, "{diagnostic}")?;
         }
-        if let Some(line) = crate::report::error_count(count) {
+        if let Some(line) = self.count_line() {
             write!(f, "\n{line}")?;
         }
         Ok(())

@@ -67,8 +67,9 @@ fn main() -> std::process::ExitCode {
 fn describe(error: &kiln::BuildError) -> String {
     let lines: Vec<String> = error.diagnostics.iter().map(ToString::to_string).collect();
     let mut text = lines.join("\nerror: ");
-    if lines.len() > 1 {
-        text.push_str(&format!("\n{} errors; nothing was written", lines.len()));
+    if let Some(count) = error.count_line() {
+        text.push('\n');
+        text.push_str(&count);
     }
     text
 }

@@ -1,10 +1,10 @@
 //! `kiln serve`: build in memory, serve it with the sidecar under `/api`, watch and live-reload.
 
 mod allowed_hosts;
+mod build_loop;
 mod byte_range;
 mod http;
 mod live_reload;
-mod rebuild;
 mod resolve;
 mod routes;
 mod snapshot;
@@ -20,7 +20,7 @@ use tokio::net::TcpListener;
 
 use crate::BuildOptions;
 use allowed_hosts::AllowedHosts;
-use rebuild::SiteBuilder;
+use build_loop::GuardedRebuilder;
 use routes::App;
 use watch::SourceWatcher;
 
@@ -93,7 +93,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         drafts: args.drafts,
     };
     let (builder, first) = tokio::task::spawn_blocking(move || {
-        let mut builder = SiteBuilder::new(options);
+        let mut builder = GuardedRebuilder::new(options);
         let first = builder.first_build(start_generation());
         (builder, first)
     })
@@ -103,7 +103,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let (publish, snapshots) = tokio::sync::watch::channel(Arc::new(first));
     std::thread::Builder::new()
         .name("kiln rebuild".into())
-        .spawn(move || rebuild::rebuild_loop(builder, watcher, changes, publish, mounted))
+        .spawn(move || build_loop::run(builder, watcher, changes, publish, mounted))
         .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
 
     let (shutdown, shutdown_signal) = tokio::sync::watch::channel(false);

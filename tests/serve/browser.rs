@@ -1,6 +1,8 @@
-//! Test support: Debian's headless Chromium driven through chromedriver. A missing browser fails
-//! the test: CI installs it (`.ci/run`), and nothing here downloads one.
+//! Test support: Debian's headless Chromium driven through chromedriver. Without it a browser
+//! test is skipped with one line saying how to install it; under `CI=true` it fails instead
+//! (CI installs the browser in `.ci/run`). Nothing here downloads one.
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -16,6 +18,32 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
+const INSTALL: &str = "apt-get update && apt-get install -y chromium chromium-driver";
+
+/// Whether Chromium and chromedriver are installed; says so once per test when they are not,
+/// and fails the test under `CI=true`, where a skipped browser test would hide a regression.
+pub fn available(test: &str) -> bool {
+    let found = ["chromium", "chromedriver"].iter().all(|tool| {
+        Command::new(tool)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{test}: Chromium and chromedriver are missing on CI: {INSTALL}"
+        );
+        // Written past the test harness's capture, so the skip shows in a passing run.
+        let line =
+            format!("skipped {test}: Chromium and chromedriver are not installed ({INSTALL})");
+        let _ = writeln!(std::io::stderr(), "{line}");
+    }
+    found
+}
+
 impl Browser {
     /// Starts a fresh headless Chromium, with page JavaScript on or off.
     pub async fn start(javascript: bool) -> Browser {
@@ -26,9 +54,7 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| {
-                panic!("chromedriver is missing ({e}): apt-get install -y chromium chromium-driver")
-            });
+            .unwrap_or_else(|e| panic!("chromedriver is missing ({e}): {INSTALL}"));
         let profile = tempfile::tempdir().expect("a browser profile folder");
         let mut browser_options = json!({
             "binary": "/usr/bin/chromium",

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::Browser;
+use crate::browser::{self, Browser};
 use crate::support::{
     ABOUT_MD, ABOUT_URL, Server, Site, append_paragraph, eventually, stylesheet_path,
 };
@@ -24,6 +24,10 @@ where
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_signup_logout_and_login_work_and_auth_pages_have_no_chrome() {
+    let test = "without_javascript_signup_logout_and_login_work_and_auth_pages_have_no_chrome";
+    if !browser::available(test) {
+        return;
+    }
     let site = Site::example();
     let server = Server::start(&site);
     let url = server.url.clone();
@@ -55,46 +59,9 @@ async fn without_javascript_signup_logout_and_login_work_and_auth_pages_have_no_
             "signing up sets an HttpOnly session cookie"
         );
 
-        let logout = browser.form(Locator::Css("form[action$='/logout']")).await;
-        logout
-            .expect("the page after signup offers to log out")
-            .submit()
-            .await
-            .expect("log out");
-        eventually(
-            Duration::from_secs(5),
-            "logging out clears the session cookie",
-            || {
-                let browser = browser.clone();
-                async move { (!has_http_only_cookie(&browser).await).then_some(()) }
-            },
-        )
-        .await;
+        log_out(&browser).await;
 
-        browser
-            .goto(&format!("{url}/login/"))
-            .await
-            .expect("login page");
-        assert_no_chrome(&browser).await;
-        fill(
-            &browser,
-            &[("email", email), ("password", "not the password")],
-        )
-        .await;
-        submit(&browser).await;
-        let error = eventually(Duration::from_secs(10), "the login error shows", || {
-            let browser = browser.clone();
-            async move {
-                let element = browser
-                    .find(Locator::Id("invalid-credentials"))
-                    .await
-                    .ok()?;
-                element.is_displayed().await.ok()?.then_some(element)
-            }
-        })
-        .await;
-        assert!(!error.text().await.expect("error text").trim().is_empty());
-        assert!(!has_http_only_cookie(&browser).await);
+        wrong_password_is_refused_on_the_page(&browser, &url, email).await;
 
         browser
             .goto(&format!("{url}/login/"))
@@ -130,9 +97,62 @@ async fn without_javascript_signup_logout_and_login_work_and_auth_pages_have_no_
     );
 }
 
+/// Submits the logout form and waits for the session cookie to go.
+async fn log_out(browser: &Client) {
+    let logout = browser.form(Locator::Css("form[action$='/logout']")).await;
+    logout
+        .expect("the page after signup offers to log out")
+        .submit()
+        .await
+        .expect("log out");
+    eventually(
+        Duration::from_secs(5),
+        "logging out clears the session cookie",
+        || {
+            let browser = browser.clone();
+            async move { (!has_http_only_cookie(&browser).await).then_some(()) }
+        },
+    )
+    .await;
+}
+
+/// Logs in with a wrong password: the login page (without chrome) shows the error and sets
+/// no session cookie.
+async fn wrong_password_is_refused_on_the_page(browser: &Client, url: &str, email: &str) {
+    browser
+        .goto(&format!("{url}/login/"))
+        .await
+        .expect("login page");
+    assert_no_chrome(browser).await;
+    fill(
+        browser,
+        &[("email", email), ("password", "not the password")],
+    )
+    .await;
+    submit(browser).await;
+    let error = eventually(Duration::from_secs(10), "the login error shows", || {
+        let browser = browser.clone();
+        async move {
+            let element = browser
+                .find(Locator::Id("invalid-credentials"))
+                .await
+                .ok()?;
+            element.is_displayed().await.ok()?.then_some(element)
+        }
+    })
+    .await;
+    assert!(!error.text().await.expect("error text").trim().is_empty());
+    assert!(!has_http_only_cookie(browser).await);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_javascript_the_open_tab_shows_edits_within_two_seconds_swaps_styles_and_build_errors()
 {
+    if !browser::available(
+        "with_javascript_the_open_tab_shows_edits_within_two_seconds_swaps_styles_and_build_errors",
+    ) {
+        return;
+    }
     // Shared with the browser task; outlives the server, so the server never sees it vanish.
     let site = std::sync::Arc::new(Site::example());
     let server = Server::start(&site);
@@ -183,6 +203,9 @@ async fn with_javascript_the_open_tab_shows_edits_within_two_seconds_swaps_style
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stylesheet_whose_name_is_not_ascii_is_also_swapped_in_place() {
+    if !browser::available("a_stylesheet_whose_name_is_not_ascii_is_also_swapped_in_place") {
+        return;
+    }
     let site = std::sync::Arc::new(Site::example());
     site.write("static/thème.css", "p { margin: 0; }\n");
     site.write(

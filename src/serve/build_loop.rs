@@ -15,17 +15,17 @@ use super::watch::SourceWatcher;
 use crate::output::{OutputFile, SiteOutput};
 use crate::{BuildOptions, Rebuilder};
 
-/// Builds one site in memory with the same pipeline as `kiln build`, then rebuilds only what
-/// each change can affect.
-pub struct SiteBuilder {
+/// A [`Rebuilder`] that outlives a panic in the engine: the server keeps serving the last
+/// good site and starts the next build afresh.
+pub struct GuardedRebuilder {
     options: BuildOptions,
     rebuilder: Rebuilder,
 }
 
-impl SiteBuilder {
-    pub fn new(options: BuildOptions) -> SiteBuilder {
+impl GuardedRebuilder {
+    pub fn new(options: BuildOptions) -> GuardedRebuilder {
         let rebuilder = Rebuilder::new(options.clone());
-        SiteBuilder { options, rebuilder }
+        GuardedRebuilder { options, rebuilder }
     }
 
     /// Builds the site for the first time and says how it went, for the first snapshot.
@@ -79,8 +79,8 @@ impl SiteBuilder {
 }
 
 /// Rebuilds after every batch of changes until the watcher stops, publishing each result.
-pub fn rebuild_loop(
-    mut builder: SiteBuilder,
+pub fn run(
+    mut builder: GuardedRebuilder,
     mut watcher: SourceWatcher,
     changes: Receiver<Vec<PathBuf>>,
     publish: watch::Sender<Arc<Snapshot>>,
@@ -139,14 +139,13 @@ fn warn_if_accounts_moved(root: &Path, mounted: &str) {
 
 /// `content/a.md changed` or `content/a.md and 2 more changed`, named from the site root.
 fn what_changed(root: &Path, changed: &[PathBuf]) -> String {
-    let first = changed
-        .first()
-        .map(|path| path.strip_prefix(root).unwrap_or(path));
-    let first = first.map_or_else(String::new, |path| path.display().to_string());
-    match changed.len() {
-        0 | 1 => format!("{first} changed"),
-        n => format!("{first} and {} more changed", n - 1),
-    }
+    let named = |path: &PathBuf| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
+    crate::report::changed(&changed.iter().map(named).collect::<Vec<_>>())
 }
 
 /// Warnings the previous build did not have; the others were printed already.
