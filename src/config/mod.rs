@@ -7,7 +7,6 @@ use toml::de::{DeTable, DeValue};
 
 use crate::error::{Diagnostic, line_col};
 
-/// The site configuration, as templates see it under `config`.
 /// What to build and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildOptions {
@@ -19,6 +18,7 @@ pub struct BuildOptions {
     pub drafts: bool,
 }
 
+/// The site configuration, as templates see it under `config`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Config {
     #[serde(default)]

@@ -2,6 +2,7 @@
 //! sitemap…) in parallel with Tera: [`plan`] lists the outputs, [`stream`] or [`in_memory`]
 //! renders them.
 
+mod functions;
 pub mod kinds;
 mod renderer;
 pub mod template_error;
@@ -151,7 +152,7 @@ pub fn prepare<'a>(
         }
     }
     let function_detail = template_reads::function_detail(&uses);
-    templates::register_functions(tera, Arc::clone(&values), function_detail);
+    functions::register_functions(tera, Arc::clone(&values), function_detail);
     Renderer::new(site, tera, values, sources, uses, config_keys)
 }
 

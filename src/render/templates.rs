@@ -1,15 +1,9 @@
-//! Tera templates: the site's own plus overridable built-ins, and Zola's template functions.
+//! Tera templates: the site's own plus overridable built-ins, compiled together.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use serde_json::Value;
 use tera::Tera;
 
 use crate::content::TemplateSource;
 use crate::error::Diagnostic;
-use crate::render::values::{Detail, Values};
-use crate::site::PageOrSection;
 
 /// Built-in templates, used unless `templates/` has a file of the same name (as in Zola).
 const BUILTINS: &[(&str, &str)] = &[
@@ -139,121 +133,6 @@ pub fn chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-/// Registers `get_url`, `get_page`, `get_section`, `get_taxonomy_url` and `get_taxonomy`.
-/// Their results carry `detail` of each page: enough for every template that calls them.
-pub fn register_functions(tera: &mut Tera, values: Arc<Values>, detail: Detail) {
-    let detail = Arc::new(detail);
-    let v = values.clone();
-    tera.register_function("get_url", move |args: &HashMap<String, Value>| {
-        get_url(&v, args)
-    });
-    let (v, d) = (values.clone(), detail.clone());
-    tera.register_function("get_page", move |args: &HashMap<String, Value>| {
-        match v.by_rel.get(path_arg(args, "get_page")?) {
-            Some(PageOrSection::Page(i)) => Ok(v.listed(*i, &d)),
-            _ => Err(not_found("get_page", args)),
-        }
-    });
-    let (v, d) = (values.clone(), detail.clone());
-    tera.register_function("get_section", move |args: &HashMap<String, Value>| {
-        let metadata_only = args
-            .get("metadata_only")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        match v.by_rel.get(path_arg(args, "get_section")?) {
-            Some(PageOrSection::Section(i)) => Ok(v.section(*i, (!metadata_only).then_some(&*d))),
-            _ => Err(not_found("get_section", args)),
-        }
-    });
-    let v = values.clone();
-    tera.register_function("get_taxonomy_url", move |args: &HashMap<String, Value>| {
-        let kind = string_arg(args, "kind", "get_taxonomy_url")?;
-        let name = string_arg(args, "name", "get_taxonomy_url")?;
-        let urls = v.term_urls.get(kind);
-        let url = urls.and_then(|urls| {
-            urls.get(name)
-                .or_else(|| urls.get(slug::slugify(name).as_str()))
-        });
-        url.map(|u| Value::String(u.clone())).ok_or_else(|| {
-            tera::Error::msg(format!(
-                "get_taxonomy_url: no term `{name}` in taxonomy `{kind}`"
-            ))
-        })
-    });
-    tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
-        let kind = string_arg(args, "kind", "get_taxonomy")?;
-        values
-            .taxonomies
-            .iter()
-            .find(|t| t.config.name == kind)
-            .map(|t| values.taxonomy_value(t, &detail))
-            .ok_or_else(|| {
-                tera::Error::msg(format!("get_taxonomy: no taxonomy `{kind}` in config.toml"))
-            })
-    });
-}
-
-fn string_arg<'a>(
-    args: &'a HashMap<String, Value>,
-    name: &str,
-    function: &str,
-) -> tera::Result<&'a str> {
-    args.get(name)
-        .and_then(Value::as_str)
-        .ok_or_else(|| tera::Error::msg(format!("{function} needs a string argument `{name}`")))
-}
-
-fn path_arg<'a>(args: &'a HashMap<String, Value>, function: &str) -> tera::Result<&'a str> {
-    let path = string_arg(args, "path", function)?;
-    Ok(path
-        .strip_prefix("@/")
-        .unwrap_or(path)
-        .trim_start_matches('/'))
-}
-
-fn not_found(function: &str, args: &HashMap<String, Value>) -> tera::Error {
-    let path = args.get("path").and_then(Value::as_str).unwrap_or("");
-    tera::Error::msg(format!(
-        "{function}: there is no content/{} to return",
-        path.trim_start_matches("@/")
-    ))
-}
-
-/// Zola's `get_url`: `@/file.md` to its permalink, anything else under `base_url`.
-fn get_url(values: &Values, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let path = string_arg(args, "path", "get_url")?;
-    if path.starts_with("http://") || path.starts_with("https://") {
-        return Ok(Value::String(path.to_string()));
-    }
-    if let Some(rel) = path.strip_prefix("@/") {
-        let (rel, anchor) = rel
-            .split_once('#')
-            .map_or((rel, None), |(r, a)| (r, Some(a)));
-        let permalink = match values.by_rel.get(rel) {
-            Some(PageOrSection::Page(i)) => values.field(*i, "permalink"),
-            Some(PageOrSection::Section(i)) => values.sections[*i].get("permalink").cloned(),
-            None => {
-                return Err(tera::Error::msg(format!(
-                    "get_url: there is no content/{rel}"
-                )));
-            }
-        };
-        let permalink = permalink
-            .as_ref()
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        return Ok(Value::String(anchor.map_or_else(
-            || permalink.to_string(),
-            |a| format!("{permalink}#{a}"),
-        )));
-    }
-    let mut url = format!("{}/{}", values.base_url, path.trim_start_matches('/'));
-    if args.get("trailing_slash").and_then(Value::as_bool) == Some(true) && !url.ends_with('/') {
-        url.push('/');
-    }
-    Ok(Value::String(url))
 }
 
 #[cfg(test)]
