@@ -1,4 +1,4 @@
-//! Template values: turns parsed TOML/YAML data into plain JSON values templates can read.
+//! Author data (`[extra]` tables of front matter and config) as plain JSON values for templates.
 
 use serde_json::Value;
 

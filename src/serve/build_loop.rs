@@ -1,5 +1,5 @@
-//! The rebuild loop: builds the site in memory, rebuilds it after each batch of source changes,
-//! publishes every result as a new snapshot and logs one line per rebuild.
+//! The build loop of `kiln serve`: builds the site in memory, rebuilds it after each batch of
+//! source changes, publishes every result as a new snapshot and logs one line per rebuild.
 
 use std::cmp::Ordering;
 use std::panic::AssertUnwindSafe;
