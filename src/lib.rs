@@ -3,17 +3,17 @@
 //! A build is a one-way pipeline; each stage is a folder and takes only what the stages
 //! before it made:
 //!
-//! 1. [`config`]: read `config.toml` into a `Config`;
-//! 2. [`content`]: read `content/`, `templates/` and `static/`, parsing front matter;
-//! 3. [`site`]: link those files into the immutable site graph (paths, Markdown as HTML via
-//!    [`markdown`], sections, taxonomies, podcast shows);
-//! 4. [`render`]: plan every output (pages, listings, feeds…) and render each with Tera;
-//! 5. [`output`]: gather rendered and copied files and write them atomically.
+//! 1. `config/`: read `config.toml` into a `Config`;
+//! 2. `content/`: read `content/`, `templates/` and `static/`, parsing front matter;
+//! 3. `site/`: link those files into the immutable site graph (paths, Markdown as HTML via
+//!    `markdown/`, sections, taxonomies, podcast shows);
+//! 4. `render/`: plan every output (pages, listings, feeds…) and render each with Tera;
+//! 5. `output/`: gather rendered and copied files and write them atomically.
 //!
-//! [`build`] runs the stages once, streaming each output to disk. [`incremental`] runs the
+//! [`build`] runs the stages once, streaming each output to disk. `incremental/` runs the
 //! same stages again and again for `kiln serve`, redoing only what a change touched; its
-//! invariant is that a rebuild equals a full build. [`serve`] is the dev server around it.
-//! [`error`], [`report`], [`url_path`] and [`data`] are shared by every stage.
+//! invariant is that a rebuild equals a full build. `serve/` is the dev server around it.
+//! `error.rs`, `report.rs`, `url_path.rs` and `data.rs` are shared by every stage.
 
 mod config;
 mod content;
@@ -34,10 +34,10 @@ use std::time::Instant;
 
 pub use config::BuildOptions;
 pub use error::{BuildError, Diagnostic};
-pub use incremental::{RebuildReport, Rebuilder};
 pub use output::{OutputFile, SiteOutput};
 pub use report::StageReport;
 
+use incremental::Rebuilder;
 use output::staging::{Staging, check_output_dir};
 use render::Reads;
 use site::Bodies;

@@ -20,4 +20,3 @@ mod report;
 mod tests;
 
 pub use rebuilder::Rebuilder;
-pub use report::RebuildReport;

@@ -12,8 +12,9 @@ use tokio::sync::watch;
 
 use super::snapshot::{PageUpdate, Snapshot};
 use super::watch::SourceWatcher;
+use crate::BuildOptions;
+use crate::incremental::Rebuilder;
 use crate::output::{OutputFile, SiteOutput};
-use crate::{BuildOptions, Rebuilder};
 
 /// A [`Rebuilder`] that outlives a panic in the engine: the server keeps serving the last
 /// good site and starts the next build afresh.
