@@ -18,21 +18,31 @@ pub struct Redirect {
     pub origin: String,
 }
 
-/// `404.html`.
+/// A file made from its template alone, with no data of its own: `404.html`, `robots.txt`.
 #[derive(Debug)]
-struct NotFound;
-
-/// `robots.txt`.
-#[derive(Debug)]
-struct Robots;
+struct Standalone {
+    template: &'static str,
+    origin: &'static str,
+    counts_as: Counted,
+}
 
 pub fn plan_not_found(plan: &mut Plan<'_>) {
-    plan.push("/404.html".into(), NotFound);
+    let not_found = Standalone {
+        template: "404.html",
+        origin: "the 404 page",
+        counts_as: Counted::Page,
+    };
+    plan.push("/404.html".into(), not_found);
 }
 
 pub fn plan_robots(plan: &mut Plan<'_>) {
     if plan.site.config.generate_robots_txt {
-        plan.push("/robots.txt".into(), Robots);
+        let robots = Standalone {
+            template: "robots.txt",
+            origin: "robots.txt",
+            counts_as: Counted::Other,
+        };
+        plan.push("/robots.txt".into(), robots);
     }
 }
 
@@ -85,9 +95,9 @@ impl Output for Redirect {
     }
 }
 
-impl Output for NotFound {
+impl Output for Standalone {
     fn template<'r>(&'r self, _: &'r Renderer<'_>) -> Cow<'r, str> {
-        Cow::Borrowed("404.html")
+        Cow::Borrowed(self.template)
     }
 
     fn context(&self, _: &Renderer<'_>, _: &str, _: &str) -> Map<String, Value> {
@@ -95,33 +105,11 @@ impl Output for NotFound {
     }
 
     fn origin(&self, _: &Renderer<'_>) -> String {
-        "the 404 page".into()
+        self.origin.to_string()
     }
 
     fn counts_as(&self) -> Counted {
-        Counted::Page
-    }
-
-    fn made_from<'r>(&'r self, _: &'r Renderer<'_>) -> MadeFrom<'r> {
-        MadeFrom::own(())
-    }
-}
-
-impl Output for Robots {
-    fn template<'r>(&'r self, _: &'r Renderer<'_>) -> Cow<'r, str> {
-        Cow::Borrowed("robots.txt")
-    }
-
-    fn context(&self, _: &Renderer<'_>, _: &str, _: &str) -> Map<String, Value> {
-        Map::new()
-    }
-
-    fn origin(&self, _: &Renderer<'_>) -> String {
-        "robots.txt".into()
-    }
-
-    fn counts_as(&self) -> Counted {
-        Counted::Other
+        self.counts_as
     }
 
     fn made_from<'r>(&'r self, _: &'r Renderer<'_>) -> MadeFrom<'r> {
