@@ -3,7 +3,8 @@
 # Usage: bench/build.sh [--smoke] [PAGES...]      (default sizes: 1000 10000)
 # Env:   RUNS (default 5), WARMUP (default 1), SEED (default 1),
 #        BENCH_DIR (default /dev/shm/kiln-bench), NO_HUGO=1 / NO_KILN=1 to skip a tool,
-#        KILN_BIN=path to time an existing kiln binary instead of building it in release.
+#        KILN_BIN=path to time an existing kiln binary instead of building it in release,
+#        KILN_BASELINE=path to time a second kiln binary (e.g. main before a change) beside it.
 # See bench/README.md for what is measured and how the two sites are kept equivalent.
 set -euo pipefail
 
@@ -54,6 +55,11 @@ fi
 if ((use_kiln)); then
   [[ -x $kiln ]] || { echo "error: no kiln binary at $kiln" >&2; exit 1; }
   kiln=$(realpath "$kiln")
+fi
+baseline=${KILN_BASELINE:-}
+if [[ -n $baseline ]]; then
+  [[ -x $baseline ]] || { echo "error: no kiln binary at KILN_BASELINE=$baseline" >&2; exit 1; }
+  baseline=$(realpath "$baseline")
 fi
 mkdir -p "$work"
 results="$work/results.tsv"
@@ -126,13 +132,15 @@ for n in "${sizes[@]}"; do
   declare -A cmd=(
     [kiln]="$kiln build --root $site/zola --output-dir $site/kiln-dist"
     [hugo]="hugo --quiet -s $site/hugo -d $site/hugo-dist"
+    [base]="$baseline build --root $site/zola --output-dir $site/base-dist"
   )
-  declare -A src=([kiln]=zola [hugo]=hugo)
+  declare -A src=([kiln]=zola [hugo]=hugo [base]=zola)
   names=() cmds=() tools=()
   ((use_kiln)) && tools+=(kiln)
+  [[ -n $baseline ]] && tools+=(base)
   ((use_hugo)) && tools+=(hugo)
   echo "== $n pages: one checked run of each under /usr/bin/time -v"
-  rm -rf "$site/kiln-dist" "$site/hugo-dist"
+  rm -rf "$site/kiln-dist" "$site/hugo-dist" "$site/base-dist"
   declare -A mem=() check=()
   for tool in "${tools[@]}"; do
     # Word splitting of the command is intended: its paths hold no spaces (checked above).
@@ -145,18 +153,25 @@ for n in "${sizes[@]}"; do
     fi
   done
 
-  if ((${#cmds[@]} == 2)); then
+  if ((use_hugo)) && [[ -d $site/kiln-dist && -d $site/hugo-dist ]]; then
     compare_outputs "$site/kiln-dist" "$site/hugo-dist"
+  fi
+  if [[ -n $baseline && -d $site/kiln-dist && -d $site/base-dist ]]; then
+    if diff -rq "$site/base-dist" "$site/kiln-dist" >/dev/null; then
+      echo "   kiln and the baseline wrote the same bytes"
+    else
+      echo "   kiln and the baseline wrote different output (diff -r $site/base-dist $site/kiln-dist)"
+    fi
   fi
 
   json="$site/hyperfine.json"
   if ((${#cmds[@]})); then
     hf_args=(--warmup "$warmup" --runs "$runs" --export-json "$json")
-    hf_args+=(--prepare "rm -rf $site/kiln-dist $site/hugo-dist")
+    hf_args+=(--prepare "rm -rf $site/kiln-dist $site/hugo-dist $site/base-dist")
     for i in "${!cmds[@]}"; do hf_args+=(-n "${names[$i]}" "${cmds[$i]}"); done
     echo "== $n pages: hyperfine ($runs runs, $warmup warmup)"
     hyperfine "${hf_args[@]}"
-    rm -rf "$site/kiln-dist" "$site/hugo-dist"
+    rm -rf "$site/kiln-dist" "$site/hugo-dist" "$site/base-dist"
   fi
   for tool in "${tools[@]}"; do
     if [[ ${check[$tool]} == failed ]]; then timing="- -"; else timing=$(timing_of "$json" "$tool"); fi
@@ -176,10 +191,13 @@ for n, tool, timing, mem, check in rows:
     median, cpu = timing.split()
     html, found, verdict = check.split() if check != "failed" else ("-", "-", "FAILED")
     ratio = ""
-    kiln, hugo = medians.get((n, "kiln"), "-"), medians.get((n, "hugo"), "-")
-    if tool == "kiln" and "-" not in (kiln, hugo):
-        cpu_ratio = float(cpus[(n, "hugo")]) / float(cpus[(n, "kiln")])
-        ratio = f"kiln {float(hugo) / float(kiln):.2f}x faster than hugo ({cpu_ratio:.2f}x in CPU)"
+    kiln = medians.get((n, "kiln"), "-")
+    # Hugo's ratio stands on kiln's row, the baseline's on its own.
+    for other, label, row in (("hugo", "hugo", "kiln"), ("base", "the baseline", "base")):
+        theirs = medians.get((n, other), "-")
+        if tool == row and "-" not in (kiln, theirs):
+            cpu_ratio = float(cpus[(n, other)]) / float(cpus[(n, "kiln")])
+            ratio = f"kiln {float(theirs) / float(kiln):.2f}x faster than {label} ({cpu_ratio:.2f}x in CPU)"
     print(f"{n:>7}  {tool:<5} {median:>9} {cpu:>8} {mem:>9} {html:>7}  {found + ' ' + verdict:<18} {ratio}")
 EOF
 if grep -q -E 'failed|INCOMPLETE' "$results"; then
