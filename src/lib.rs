@@ -19,6 +19,7 @@ mod config;
 mod content;
 mod data;
 mod error;
+mod images;
 mod incremental;
 mod markdown;
 mod output;
@@ -30,6 +31,7 @@ mod site;
 mod url_path;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 pub use config::BuildOptions;
@@ -37,6 +39,7 @@ pub use error::{BuildError, Diagnostic};
 pub use output::{OutputFile, SiteOutput};
 pub use report::StageReport;
 
+use images::Images;
 use incremental::Rebuilder;
 use output::staging::{Staging, check_output_dir};
 use render::Reads;
@@ -66,11 +69,14 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     stages.push(StageReport::since("link", started, site::summary(&site)));
 
     let started = Instant::now();
-    let renderer = render::prepare(&site, &mut tera, &templates, None, Reads::Analysed);
+    let images = Arc::new(Images::new(&opts.root, &site.config.base_url));
+    let inputs = (None, Arc::clone(&images));
+    let renderer = render::prepare(&site, &mut tera, &templates, inputs, Reads::Analysed);
     let (jobs, plan_errors) = render::plan(&site);
     let pass = render::stream(&renderer, &jobs, &staging);
-    let errors = [template_errors, plan_errors, pass.errors].concat();
-    let mut output = output::assemble(&site, &pass.outputs, errors)?;
+    let (processed, image_errors) = images.process(&images.asked());
+    let errors = [template_errors, plan_errors, pass.errors, image_errors].concat();
+    let mut output = output::assemble(&site, &pass.outputs, &processed, errors)?;
     let detail = render::summary(output.file_count(), pass.fresh.len(), output.copied);
     stages.push(StageReport::since("render", started, detail));
 

@@ -15,6 +15,8 @@ pub struct Globals {
     content: u64,
     /// Every URL: for templates that call `get_url`/`get_taxonomy_url`.
     urls: u64,
+    /// Every static and content file as it is on disk: for templates that read images.
+    files: u64,
 }
 
 /// What a template's outputs depend on besides their own data, decided once per rebuild
@@ -24,6 +26,7 @@ struct Facts {
     hash: u64,
     reads_content: bool,
     reads_urls: bool,
+    reads_images: bool,
     listed: Listed,
 }
 
@@ -60,7 +63,7 @@ impl Globals {
         let texts: HashMap<&str, &str> = crate::render::templates::all_texts(renderer.sources)
             .into_iter()
             .collect();
-        let templates = renderer
+        let templates: HashMap<String, Facts> = renderer
             .uses
             .iter()
             .map(|(name, uses)| {
@@ -72,6 +75,7 @@ impl Globals {
                     hash: hasher.finish(),
                     reads_content: uses.reads_content,
                     reads_urls: uses.reads_urls,
+                    reads_images: uses.reads_images,
                     listed: Listed::of(&uses.detail),
                 };
                 (name.clone(), facts)
@@ -97,12 +101,33 @@ impl Globals {
                 .iter()
                 .for_each(|t| (&taxonomy.config.name, &t.name, &t.permalink).hash(&mut urls));
         }
+        let reads_images = templates.values().any(|f: &Facts| f.reads_images);
         Globals {
             templates,
             content: content.finish(),
             urls: urls.finish(),
+            files: if reads_images { files(site) } else { 0 },
         }
     }
+}
+
+/// A number for every file an image function may read (static and content files), by path,
+/// length and modification time.
+fn files(site: &crate::site::Site) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    let assets = site.pages.iter().flat_map(|p| &p.assets);
+    let assets = assets.chain(site.sections.iter().flat_map(|s| &s.assets));
+    for file in site
+        .static_files
+        .iter()
+        .chain(assets)
+        .chain(&site.loose_assets)
+    {
+        let meta = std::fs::metadata(&file.file).ok();
+        let stamp = meta.map(|m| (m.len(), m.modified().ok()));
+        (&file.file, stamp).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// The number standing for everything `job`'s bytes depend on.
@@ -118,6 +143,9 @@ pub fn of(renderer: &Renderer<'_>, globals: &Globals, job: &Job) -> u64 {
             }
             if facts.reads_urls {
                 globals.urls.hash(&mut hasher);
+            }
+            if facts.reads_images {
+                globals.files.hash(&mut hasher);
             }
             facts.listed
         }

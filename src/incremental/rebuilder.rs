@@ -14,12 +14,16 @@ use super::{fingerprint, patch};
 use crate::config::{BuildOptions, LoadedConfig};
 use crate::content::{Loaded, PlainFile};
 use crate::error::{BuildError, Diagnostic};
+use crate::images::Images;
 use crate::markdown::cache::MarkdownCache;
 use crate::output::{SiteOutput, drop_later};
 use crate::render::values::Values;
 use crate::render::{Job, Reads, Rendered};
 use crate::report::StageReport;
 use crate::site::{Bodies, Site};
+
+/// An output's bytes from last time, where they are still right.
+type Reusable = Option<Arc<Rendered>>;
 
 /// The outputs of a site and the problems found planning them.
 type Planned = (Vec<Job>, Vec<Diagnostic>);
@@ -48,15 +52,19 @@ struct Inputs {
 #[derive(Default)]
 struct Memory {
     markdown: MarkdownCache,
+    /// The site's images: sources read so far and every processed image asked for.
+    images: Option<Arc<Images>>,
     values: Option<Arc<Values>>,
     outputs: HashMap<String, Kept>,
     linked: Option<Linked>,
 }
 
-/// An output rendered last time, with the fingerprint of what it was made from.
+/// An output rendered last time, with the fingerprint of what it was made from and the
+/// processed images it links to.
 struct Kept {
     fingerprint: u64,
     rendered: Arc<Rendered>,
+    images: Vec<String>,
 }
 
 /// The last linked site, the colocated files it was linked with (for `patch`) and its
@@ -177,15 +185,18 @@ impl Rebuilder {
 
         let started = Instant::now();
         let (tera, sources) = (&mut inputs.tera, &inputs.loaded.templates);
-        let previous = memory.values.as_deref();
-        let renderer = crate::render::prepare(&site, tera, sources, previous, self.reads);
+        let images = memory
+            .images
+            .get_or_insert_with(|| Arc::new(Images::new(&self.opts.root, &site.config.base_url)));
+        let before = (memory.values.as_deref(), Arc::clone(images));
+        let renderer = crate::render::prepare(&site, tera, sources, before, self.reads);
         let (jobs, plan_errors) = planned.unwrap_or_else(|| crate::render::plan(&site));
         let globals = fingerprint::Globals::new(&renderer);
         let prints: Vec<u64> = jobs
             .par_iter()
             .map(|job| fingerprint::of(&renderer, &globals, job))
             .collect();
-        let reuse: Vec<Option<Arc<Rendered>>> = jobs
+        let reuse: Vec<Reusable> = jobs
             .iter()
             .zip(&prints)
             .map(|(job, &print)| {
@@ -194,20 +205,19 @@ impl Rebuilder {
             })
             .collect();
         let pass = crate::render::in_memory(&renderer, &jobs, &reuse);
+        let scan = !images.none_asked();
+        let kept = keep(
+            &pass.outputs,
+            (&jobs, &prints, &reuse),
+            &memory.outputs,
+            scan,
+        );
+        let (processed, image_errors) = images.process(&linked_images(&kept));
         let errors = inputs.template_errors.iter().cloned();
-        let errors = errors.chain(plan_errors).chain(pass.errors).collect();
-        let mut output = crate::output::assemble(&site, &pass.outputs, errors)?;
-        let kept = pass.outputs.into_iter().map(|(i, rendered)| {
-            let fingerprint = prints[i];
-            (
-                jobs[i].path.clone(),
-                Kept {
-                    fingerprint,
-                    rendered,
-                },
-            )
-        });
-        drop_later(std::mem::replace(&mut memory.outputs, kept.collect()));
+        let errors = errors.chain(plan_errors).chain(pass.errors);
+        let errors = errors.chain(image_errors).collect();
+        let mut output = crate::output::assemble(&site, &pass.outputs, &processed, errors)?;
+        drop_later(std::mem::replace(&mut memory.outputs, kept));
         memory.values = Some(Arc::clone(&renderer.values));
         drop(renderer);
 
@@ -220,6 +230,46 @@ impl Rebuilder {
         memory.linked = Some(Linked { site, assets, jobs });
         Ok((output, pass.fresh))
     }
+}
+
+/// What to remember of this pass's outputs: each one's fingerprint, bytes and the processed
+/// images it links to (found in its bytes when rendered afresh and `scan`, else as remembered).
+fn keep(
+    outputs: &[(usize, Arc<Rendered>)],
+    (jobs, prints, reuse): (&[Job], &[u64], &[Reusable]),
+    before: &HashMap<String, Kept>,
+    scan: bool,
+) -> HashMap<String, Kept> {
+    let kept = outputs.iter().map(|(i, rendered)| {
+        let path = &jobs[*i].path;
+        let images = match (&reuse[*i], before.get(path)) {
+            (Some(_), Some(before)) => before.images.clone(),
+            _ if scan => crate::images::referenced(&rendered.bytes),
+            _ => Vec::new(),
+        };
+        let rendered = Arc::clone(rendered);
+        let fingerprint = prints[*i];
+        (
+            path.clone(),
+            Kept {
+                fingerprint,
+                rendered,
+                images,
+            },
+        )
+    });
+    kept.collect()
+}
+
+/// Every processed image some output links to, each once.
+fn linked_images(kept: &HashMap<String, Kept>) -> Vec<String> {
+    let mut names: Vec<String> = kept
+        .values()
+        .flat_map(|k| k.images.iter().cloned())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// The config, load and template stages: reads what `previous` lacks and re-reads `changed`.

@@ -366,3 +366,57 @@ fn a_streamed_build_writes_exactly_the_bytes_of_the_in_memory_render() {
         assert_eq!(std::fs::read(out.join(rel)).unwrap(), expected, "{rel}");
     }
 }
+
+/// Saves a `size` × `size` PNG of one `colour` at `path`.
+fn png(path: &std::path::Path, size: u32, colour: [u8; 3]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    image::RgbImage::from_pixel(size, size, image::Rgb(colour))
+        .save_with_format(path, image::ImageFormat::Png)
+        .unwrap();
+}
+
+#[test]
+fn image_edits_rebuild_the_pages_that_resize_them_and_equal_a_full_build() {
+    let site = Site::new();
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% block c %}{% set i = resize_image(path=\"cover.png\", width=8, height=8) %}<img src=\"{{ i.url }}\">{{ page.content | safe }}{% endblock %}");
+    png(&site.path("static/cover.png"), 32, [200, 0, 0]);
+    let mut rebuilder = Rebuilder::new(site.opts());
+    let (first, _) = rebuilder.rebuild(&[]).unwrap();
+    let processed = |output: &crate::output::SiteOutput| {
+        let names = output
+            .files
+            .keys()
+            .filter(|k| k.starts_with("processed_images/"));
+        names.cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(
+        processed(&first).len(),
+        1,
+        "one processed image for every page"
+    );
+
+    png(&site.path("static/cover.png"), 32, [0, 0, 200]);
+    let report = rebuild_matches_full(&mut rebuilder, &site, &["static/cover.png"]);
+    assert!(report.rendered.iter().any(|p| p == "/blog/p1/"), "{report}");
+    let (now, _) = rebuilder.rebuild(&[]).unwrap();
+    assert_eq!(
+        processed(&now).len(),
+        1,
+        "the old image is gone: {:?}",
+        processed(&now)
+    );
+    assert_ne!(processed(&now), processed(&first));
+
+    // A body edit re-renders one page, which asks for the same image: still there.
+    let p2 = std::fs::read_to_string(site.path("content/blog/p2.md")).unwrap();
+    site.write("content/blog/p2.md", &p2.replace("Body 2", "Body two"));
+    rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block c %}{{ page.content | safe }}{% endblock %}",
+    );
+    rebuild_matches_full(&mut rebuilder, &site, &["templates/page.html"]);
+    let (last, _) = rebuilder.rebuild(&[]).unwrap();
+    assert!(processed(&last).is_empty(), "no page asks for it any more");
+}

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::content::PlainFile;
 use crate::error::{BuildError, Diagnostic};
 use crate::render::{Counted, Produced, Rendered};
 use crate::report::StageReport;
@@ -100,12 +101,13 @@ impl Made for Arc<Rendered> {
     }
 }
 
-/// Gathers the site's files: the `rendered` ones (held, or written already) and the static
-/// and colocated files to copy, refusing two files at one path; `errors` so far are reported
-/// together with any found here.
+/// Gathers the site's files: the `rendered` ones (held, or written already), and the static,
+/// colocated and `processed` image files to copy, refusing two files at one path; `errors`
+/// so far are reported together with any found here.
 pub fn assemble<M: Made>(
     site: &Site,
     rendered: &[(usize, M)],
+    processed: &[PlainFile],
     mut errors: Vec<Diagnostic>,
 ) -> Result<SiteOutput, BuildError> {
     let (rendered, clashes) = unique(rendered.iter().map(|(_, m)| m));
@@ -127,7 +129,8 @@ pub fn assemble<M: Made>(
     }
     // Collected at once, the map is sorted and built in bulk: much cheaper than 10,000 inserts.
     output.files = held.into_iter().collect();
-    for (rel, file) in copies(site) {
+    let processed = processed.iter().map(|f| (f.rel.clone(), &f.file));
+    for (rel, file) in copies(site).chain(processed) {
         if generated.contains(rel.as_str()) || output.files.contains_key(&rel) {
             errors.push(Diagnostic::in_file(
                 file,

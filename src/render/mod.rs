@@ -3,6 +3,7 @@
 //! renders them.
 
 mod functions;
+mod image_functions;
 pub mod kinds;
 mod renderer;
 pub mod template_error;
@@ -18,6 +19,7 @@ use tera::Tera;
 
 use crate::content::TemplateSource;
 use crate::error::Diagnostic;
+use crate::images::Images;
 use crate::site::Site;
 use values::Values;
 
@@ -126,12 +128,13 @@ pub enum Reads {
 }
 
 /// The renderer of `site`: its template values (reusing `previous` values where nothing
-/// changed), what each template reads, and Zola's template functions registered on `tera`.
+/// changed), what each template reads, and Zola's template functions registered on `tera`
+/// (the image functions answered by `images`).
 pub fn prepare<'a>(
     site: &'a Site,
     tera: &'a mut Tera,
     sources: &'a [TemplateSource],
-    previous: Option<&Values>,
+    (previous, images): (Option<&Values>, Arc<Images>),
     reads: Reads,
 ) -> Renderer<'a> {
     let values = Arc::new(Values::new(site, previous));
@@ -153,6 +156,7 @@ pub fn prepare<'a>(
     }
     let function_detail = template_reads::function_detail(&uses);
     functions::register_functions(tera, Arc::clone(&values), function_detail);
+    image_functions::register(tera, images);
     Renderer::new(site, tera, values, sources, uses, config_keys)
 }
 

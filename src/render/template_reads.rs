@@ -19,6 +19,8 @@ pub struct TemplateUse {
     pub reads_content: bool,
     /// Whether it calls `get_url` or `get_taxonomy_url` (reads any URL).
     pub reads_urls: bool,
+    /// Whether it calls `resize_image` or `get_image_metadata` (reads image files).
+    pub reads_images: bool,
 }
 
 /// What template functions (`get_section`, `get_page`, `get_taxonomy`) must return: enough for
@@ -53,12 +55,14 @@ pub fn analyse<'a>(
             .iter()
             .any(|f| text.contains(f));
         let reads_urls = text.contains("get_url") || text.contains("get_taxonomy_url");
+        let reads_images = text.contains("resize_image") || text.contains("get_image_metadata");
         let uses = TemplateUse {
             closure,
             detail,
             own,
             reads_content,
             reads_urls,
+            reads_images,
         };
         result.insert(name.to_string(), uses);
     }

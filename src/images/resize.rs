@@ -1,0 +1,199 @@
+//! Zola's resize operations: the size each one gives, and the pixel work (turned upright as
+//! EXIF says, cropped for `fill`, resized with a Lanczos filter).
+
+use fast_image_resize::images::Image;
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+use image::{DynamicImage, RgbImage, RgbaImage};
+
+/// How `resize_image` fits an image into `width` × `height`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// Exactly `width` × `height`, whatever the aspect ratio.
+    Scale,
+    /// `width` wide, as tall as the aspect ratio says.
+    FitWidth,
+    /// `height` tall, as wide as the aspect ratio says.
+    FitHeight,
+    /// Within `width` × `height`, keeping the aspect ratio; never enlarged.
+    Fit,
+    /// The centre part with the aspect ratio of `width` × `height`, at that size.
+    Fill,
+}
+
+impl Op {
+    pub fn parse(name: &str) -> Result<Op, String> {
+        Ok(match name {
+            "scale" => Op::Scale,
+            "fit_width" => Op::FitWidth,
+            "fit_height" => Op::FitHeight,
+            "fit" => Op::Fit,
+            "fill" => Op::Fill,
+            other => {
+                return Err(format!(
+                    "unknown op `{other}`; use scale, fit_width, fit_height, fit or fill"
+                ));
+            }
+        })
+    }
+
+    /// The size of the result for a `source` of that size, given the arguments the op reads.
+    pub fn size(
+        self,
+        source: (u32, u32),
+        width: Option<u32>,
+        height: Option<u32>,
+    ) -> Result<(u32, u32), String> {
+        let (sw, sh) = (f64::from(source.0), f64::from(source.1));
+        let need = |value: Option<u32>, name: &str| {
+            value
+                .filter(|v| *v > 0)
+                .ok_or_else(|| format!("this op needs a `{name}` above 0"))
+        };
+        let scaled = |value: f64| (value.round() as u32).max(1);
+        Ok(match self {
+            Op::Scale | Op::Fill => (need(width, "width")?, need(height, "height")?),
+            Op::FitWidth => {
+                let w = need(width, "width")?;
+                (w, scaled(sh * f64::from(w) / sw))
+            }
+            Op::FitHeight => {
+                let h = need(height, "height")?;
+                (scaled(sw * f64::from(h) / sh), h)
+            }
+            Op::Fit => {
+                let (w, h) = (need(width, "width")?, need(height, "height")?);
+                if source.0 <= w && source.1 <= h {
+                    source
+                } else {
+                    let ratio = (f64::from(w) / sw).min(f64::from(h) / sh);
+                    (scaled(sw * ratio).min(w), scaled(sh * ratio).min(h))
+                }
+            }
+        })
+    }
+}
+
+/// Turns `image` upright as EXIF `orientation` (1 to 8) says.
+pub fn upright(image: DynamicImage, orientation: u32) -> DynamicImage {
+    match orientation {
+        2 => image.fliph(),
+        3 => image.rotate180(),
+        4 => image.flipv(),
+        5 => image.rotate90().fliph(),
+        6 => image.rotate90(),
+        7 => image.rotate270().fliph(),
+        8 => image.rotate270(),
+        _ => image,
+    }
+}
+
+/// `image` (upright) made `size` by `op`: `fill` crops the centre to the target's aspect
+/// ratio first; every op resizes with Lanczos3, as Zola does.
+pub fn apply(image: &DynamicImage, op: Op, size: (u32, u32)) -> Result<DynamicImage, String> {
+    let (w, h) = (image.width(), image.height());
+    if (w, h) == size {
+        return Ok(image.clone());
+    }
+    let mut options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    if op == Op::Fill {
+        let target = f64::from(size.0) / f64::from(size.1);
+        let (cw, ch) = if f64::from(w) / f64::from(h) > target {
+            ((f64::from(h) * target).round(), f64::from(h))
+        } else {
+            (f64::from(w), (f64::from(w) / target).round())
+        };
+        let left = (f64::from(w) - cw) / 2.0;
+        let top = (f64::from(h) - ch) / 2.0;
+        options = options.crop(left, top, cw, ch);
+    }
+    let resize = |from: &DynamicImage, into: &mut Image<'_>| {
+        Resizer::new()
+            .resize(from, into, &options)
+            .map_err(|e| format!("cannot resize: {e}"))
+    };
+    if image.color().has_alpha() {
+        let source = DynamicImage::ImageRgba8(image.to_rgba8());
+        let mut out = Image::new(size.0, size.1, fast_image_resize::PixelType::U8x4);
+        resize(&source, &mut out)?;
+        let pixels = RgbaImage::from_raw(size.0, size.1, out.into_vec());
+        pixels
+            .map(DynamicImage::ImageRgba8)
+            .ok_or_else(|| "resize lost pixels".to_string())
+    } else {
+        let source = DynamicImage::ImageRgb8(image.to_rgb8());
+        let mut out = Image::new(size.0, size.1, fast_image_resize::PixelType::U8x3);
+        resize(&source, &mut out)?;
+        let pixels = RgbImage::from_raw(size.0, size.1, out.into_vec());
+        pixels
+            .map(DynamicImage::ImageRgb8)
+            .ok_or_else(|| "resize lost pixels".to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Zola's documentation uses a 300 × 380 source.
+    const ZOLA: (u32, u32) = (300, 380);
+
+    #[test]
+    fn sizes_follow_zolas_documented_examples() {
+        assert_eq!(Op::Scale.size(ZOLA, Some(150), Some(150)), Ok((150, 150)));
+        assert_eq!(Op::FitWidth.size(ZOLA, Some(100), None), Ok((100, 127)));
+        assert_eq!(Op::FitHeight.size(ZOLA, None, Some(150)), Ok((118, 150)));
+        assert_eq!(Op::Fit.size(ZOLA, Some(5000), Some(5000)), Ok(ZOLA));
+        assert_eq!(Op::Fit.size(ZOLA, Some(150), Some(150)), Ok((118, 150)));
+        assert_eq!(Op::Fill.size(ZOLA, Some(150), Some(150)), Ok((150, 150)));
+    }
+
+    #[test]
+    fn an_op_without_the_size_it_needs_says_which() {
+        assert!(
+            Op::FitWidth
+                .size(ZOLA, None, Some(5))
+                .unwrap_err()
+                .contains("width")
+        );
+        assert!(
+            Op::Fill
+                .size(ZOLA, Some(5), None)
+                .unwrap_err()
+                .contains("height")
+        );
+        assert!(Op::parse("stretch").unwrap_err().contains("fit_width"));
+    }
+
+    #[test]
+    fn fill_crops_the_centre_and_keeps_no_side_bands() {
+        // Left half red, right half blue, 40 × 10: a square fill keeps the middle, both colours.
+        let mut source = RgbImage::new(40, 10);
+        for (x, _, p) in source.enumerate_pixels_mut() {
+            *p = if x < 20 {
+                image::Rgb([255, 0, 0])
+            } else {
+                image::Rgb([0, 0, 255])
+            };
+        }
+        let out = apply(&DynamicImage::ImageRgb8(source), Op::Fill, (10, 10)).unwrap();
+        let out = out.to_rgb8();
+        assert_eq!(out.dimensions(), (10, 10));
+        assert!(
+            out.get_pixel(0, 5)[0] > 200,
+            "left edge is red: {:?}",
+            out.get_pixel(0, 5)
+        );
+        assert!(
+            out.get_pixel(9, 5)[2] > 200,
+            "right edge is blue: {:?}",
+            out.get_pixel(9, 5)
+        );
+    }
+
+    #[test]
+    fn orientation_six_turns_the_picture_a_quarter_clockwise() {
+        let stored = DynamicImage::ImageRgb8(RgbImage::new(40, 10));
+        let upright = upright(stored, 6);
+        assert_eq!((upright.width(), upright.height()), (10, 40));
+    }
+}
