@@ -45,6 +45,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub auth: AuthConfig,
+    #[serde(default)]
+    pub podcast: PodcastConfig,
     #[serde(default = "crate::data::empty_object")]
     pub extra: serde_json::Value,
 }
@@ -83,6 +85,22 @@ impl Default for AuthConfig {
             url: default_auth_url(),
         }
     }
+}
+
+/// Kiln's `[podcast]` table: how strictly show artwork is held to the directories' rules.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PodcastConfig {
+    #[serde(default)]
+    pub artwork: Strictness,
+}
+
+/// Whether a broken rule fails the build or is reported and let through.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strictness {
+    #[default]
+    Error,
+    Warning,
 }
 
 /// The keys a table may hold: known ones, Zola ones we ignore with a warning, and sub-tables.
@@ -129,6 +147,7 @@ const ROOT: Schema = Schema {
     tables: &[
         ("markdown", &MARKDOWN),
         ("auth", &AUTH),
+        ("podcast", &PODCAST),
         ("taxonomies", &TAXONOMY),
     ],
 };
@@ -155,6 +174,11 @@ const MARKDOWN: Schema = Schema {
 };
 const AUTH: Schema = Schema {
     known: &["url"],
+    unsupported: &[],
+    tables: &[],
+};
+const PODCAST: Schema = Schema {
+    known: &["artwork"],
     unsupported: &[],
     tables: &[],
 };

@@ -197,6 +197,48 @@ impl Images {
     }
 }
 
+/// The directories' rules for podcast artwork (Apple Podcasts, and the others that follow it).
+pub const ARTWORK_RULE: &str =
+    "podcast directories need a square JPEG or PNG in RGB, 1400 to 3000 pixels on a side";
+
+/// What is wrong with `file` as podcast artwork, if anything.
+pub fn artwork_problem(file: &Path) -> Option<String> {
+    let reader = match ImageReader::open(file).and_then(|r| r.with_guessed_format()) {
+        Ok(reader) => reader,
+        Err(e) => return Some(format!("cannot be read ({e})")),
+    };
+    let format = reader.format();
+    if !matches!(
+        format,
+        Some(image::ImageFormat::Jpeg | image::ImageFormat::Png)
+    ) {
+        let name = format.map_or("not an image".to_string(), |f| format!("{f:?}"));
+        return Some(format!("is {name}, not JPEG or PNG"));
+    }
+    let decoder = match reader.into_decoder() {
+        Ok(decoder) => decoder,
+        Err(e) => return Some(format!("cannot be read ({e})")),
+    };
+    let (width, height) = image::ImageDecoder::dimensions(&decoder);
+    let color = image::ImageDecoder::color_type(&decoder);
+    if matches!(
+        color,
+        image::ColorType::L8
+            | image::ColorType::La8
+            | image::ColorType::L16
+            | image::ColorType::La16
+    ) {
+        return Some("is greyscale, not RGB".to_string());
+    }
+    if width != height {
+        return Some(format!("is {width} × {height} pixels, not square"));
+    }
+    if !(1400..=3000).contains(&width) {
+        return Some(format!("is {width} × {height} pixels"));
+    }
+    None
+}
+
 /// The processed images `bytes` (a rendered output) links to, by name: each
 /// `processed_images/` followed by a name, its slash written plainly or escaped as HTML
 /// templates escape it (`&#x2F;`).

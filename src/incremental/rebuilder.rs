@@ -25,6 +25,29 @@ use crate::site::{Bodies, Site};
 /// An output's bytes from last time, where they are still right.
 type Reusable = Option<Arc<Rendered>>;
 
+/// What kinds of source a rebuild's changed paths (named from the site root) are.
+#[derive(Debug, Clone, Copy)]
+struct Touched {
+    templates: bool,
+    /// Files under `content/` other than Markdown: colocated images, audio…
+    content_files: bool,
+}
+
+impl Touched {
+    fn of(names: &[String]) -> Touched {
+        let templates = names
+            .iter()
+            .any(|n| n.starts_with("templates/") || n == "templates");
+        let content_files = names
+            .iter()
+            .any(|n| n.starts_with("content/") && !n.ends_with(".md"));
+        Touched {
+            templates,
+            content_files,
+        }
+    }
+}
+
 /// The outputs of a site and the problems found planning them.
 type Planned = (Vec<Job>, Vec<Diagnostic>);
 
@@ -109,10 +132,7 @@ impl Rebuilder {
             self.inputs = None;
             self.memory = Memory::default();
         }
-        let templates_changed = names
-            .iter()
-            .any(|n| n.starts_with("templates/") || n == "templates");
-        let (output, fresh) = self.run(changed, templates_changed)?;
+        let (output, fresh) = self.run(changed, Touched::of(&names))?;
         let output = Arc::new(output);
         drop_later(self.last.replace(Arc::clone(&output)));
         let report = RebuildReport {
@@ -163,20 +183,20 @@ impl Rebuilder {
     fn run(
         &mut self,
         changed: &[PathBuf],
-        templates_changed: bool,
+        touched: Touched,
     ) -> Result<(SiteOutput, Vec<String>), BuildError> {
         let mut stages = Vec::new();
         let inputs = read(
             self.inputs.take(),
             &self.opts,
             changed,
-            templates_changed,
+            touched.templates,
             &mut stages,
         )?;
         let inputs = self.inputs.insert(inputs);
         let memory = &mut self.memory;
         let started = Instant::now();
-        let (site, planned) = link(memory, inputs, self.opts.drafts)?;
+        let (site, planned) = link(memory, inputs, self.opts.drafts, touched)?;
         stages.push(StageReport::since(
             "link",
             started,
@@ -322,13 +342,16 @@ fn link(
     memory: &mut Memory,
     inputs: &Inputs,
     drafts: bool,
+    touched: Touched,
 ) -> Result<(Site, Option<Planned>), BuildError> {
     let with_templates = |mut diagnostics: Vec<Diagnostic>| {
         diagnostics.extend(inputs.template_errors.iter().cloned());
         BuildError { diagnostics }
     };
     let loaded = &inputs.loaded;
-    if let Some(Linked { site, assets, jobs }) = memory.linked.take()
+    // A colocated file read by the link stage (artwork, audio) may have changed: link again.
+    let last = memory.linked.take().filter(|_| !touched.content_files);
+    if let Some(Linked { site, assets, jobs }) = last
         && let Some(patched) = patch::patch(site, &assets, loaded, &mut memory.markdown)
     {
         return Ok((patched.map_err(with_templates)?, Some((jobs, Vec::new()))));

@@ -420,3 +420,21 @@ fn image_edits_rebuild_the_pages_that_resize_them_and_equal_a_full_build() {
     let (last, _) = rebuilder.rebuild(&[]).unwrap();
     assert!(processed(&last).is_empty(), "no page asks for it any more");
 }
+
+#[test]
+fn replacing_colocated_artwork_is_checked_again_as_a_full_build_checks_it() {
+    let site = Site::new();
+    site.write("content/show/_index.md", "+++\ntitle = \"Show\"\npaginate_by = 5\n[extra.podcast]\nauthor = \"A\"\nimage = \"cover.png\"\ncategory = \"Technology\"\nexplicit = false\n+++\n");
+    png(&site.path("content/show/cover.png"), 1400, [10, 20, 30]);
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    png(&site.path("content/show/cover.png"), 500, [10, 20, 30]);
+    let error = rebuild_fails(&mut rebuilder, &site, "content/show/cover.png");
+    assert!(error.contains("500 × 500 pixels"), "{error}");
+    let full = crate::render_site(&site.opts()).unwrap_err().to_string();
+    assert_eq!(error, full);
+
+    png(&site.path("content/show/cover.png"), 1400, [10, 20, 30]);
+    rebuild_matches_full(&mut rebuilder, &site, &["content/show/cover.png"]);
+}

@@ -166,7 +166,9 @@ pub fn link(
     if !errors.is_empty() {
         return Err(errors);
     }
-    site.shows = shows::shows(&site)?;
+    let (shows, warnings) = shows::shows(&site)?;
+    site.shows = shows;
+    site.warnings.extend(warnings);
     Ok(site)
 }
 

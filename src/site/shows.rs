@@ -5,6 +5,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::config::Strictness;
 use crate::error::Diagnostic;
 use crate::site::{Page, Section, Site};
 
@@ -48,10 +49,12 @@ pub struct Show {
     pub episodes: Vec<Episode>,
 }
 
-/// Finds every show and episode of `site`, reporting each missing or wrong key.
-pub fn shows(site: &Site) -> Result<Vec<Show>, Vec<Diagnostic>> {
+/// Finds every show and episode of `site`, reporting each missing or wrong key; with them,
+/// the warnings about artwork that `[podcast] artwork = "warning"` lets through.
+pub fn shows(site: &Site) -> Result<(Vec<Show>, Vec<String>), Vec<Diagnostic>> {
     let mut shows = Vec::new();
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     for (s, section) in site.sections.iter().enumerate() {
         let Some(podcast) = section.front.extra.as_ref().and_then(|e| e.get("podcast")) else {
             continue;
@@ -61,6 +64,7 @@ pub fn shows(site: &Site) -> Result<Vec<Show>, Vec<Diagnostic>> {
             table: "extra.podcast",
             value: podcast,
             errors: &mut errors,
+            warnings: &mut warnings,
         };
         let meta = show_meta(site, section, &mut keys);
         let mut episodes = Vec::new();
@@ -74,6 +78,7 @@ pub fn shows(site: &Site) -> Result<Vec<Show>, Vec<Diagnostic>> {
                 table: "extra.episode",
                 value: episode,
                 errors: &mut errors,
+                warnings: &mut warnings,
             };
             if let Some(episode) = episode_of(site, p, page, &mut keys) {
                 episodes.push(episode);
@@ -94,7 +99,7 @@ pub fn shows(site: &Site) -> Result<Vec<Show>, Vec<Diagnostic>> {
         }
     }
     if errors.is_empty() {
-        Ok(shows)
+        Ok((shows, warnings))
     } else {
         Err(errors)
     }
@@ -106,6 +111,7 @@ struct Keys<'a> {
     table: &'static str,
     value: &'a Value,
     errors: &'a mut Vec<Diagnostic>,
+    warnings: &'a mut Vec<String>,
 }
 
 impl Keys<'_> {
@@ -181,14 +187,16 @@ fn show_meta(site: &Site, section: &Section, keys: &mut Keys<'_>) -> Option<Show
     }
     let image = image.and_then(|image| {
         let url = asset_url(site, &section.assets, &section.permalink, &image);
-        if url.is_none() {
-            keys.fail(
+        match &url {
+            None => keys.fail(
                 "image",
                 &format!(
                     "names `{image}`, which is not a file beside {}",
                     keys.file.display()
                 ),
-            );
+            ),
+            Some((_, Some(file))) => check_artwork(site, keys, &image, file),
+            Some((_, None)) => {}
         }
         url.map(|(url, _)| url)
     });
@@ -204,6 +212,24 @@ fn show_meta(site: &Site, section: &Section, keys: &mut Keys<'_>) -> Option<Show
         copyright,
         kind,
     })
+}
+
+/// Holds the show's artwork `file` (named `image`) to the directories' rules: an error, or
+/// with `[podcast] artwork = "warning"` a warning.
+fn check_artwork(site: &Site, keys: &mut Keys<'_>, image: &str, file: &Path) {
+    let Some(problem) = crate::images::artwork_problem(file) else {
+        return;
+    };
+    let message = format!("`{image}` {problem}: {}", crate::images::ARTWORK_RULE);
+    match site.config.podcast.artwork {
+        Strictness::Error => keys.fail(
+            "image",
+            &format!("{message} (or set `artwork = \"warning\"` under [podcast] in config.toml)"),
+        ),
+        Strictness::Warning => keys
+            .warnings
+            .push(format!("{}: {message}", keys.file.display())),
+    }
 }
 
 /// Resolves an audio or image reference: absolute URL, site path `/…`, or a colocated file name.

@@ -355,3 +355,61 @@ fn unreadable_duration_fails_naming_file_and_key() {
         "{err}"
     );
 }
+
+/// The podcast fixture with its show artwork replaced by a `width` × `height` picture,
+/// greyscale or in colour, saved as `format`.
+fn with_artwork(width: u32, height: u32, grey: bool, format: image::ImageFormat) -> Site {
+    let site = Site::fixture("podcast");
+    let path = site.root().join("static/images/night-owls.jpg");
+    let picture = if grey {
+        image::DynamicImage::ImageLuma8(image::GrayImage::new(width, height))
+    } else {
+        image::DynamicImage::ImageRgb8(image::RgbImage::new(width, height))
+    };
+    picture.save_with_format(&path, format).expect("artwork");
+    site
+}
+
+#[test]
+fn artwork_that_directories_would_refuse_fails_naming_the_file_what_and_the_rule() {
+    use image::ImageFormat::{Gif, Jpeg, Png};
+    for (width, height, grey, format, what) in [
+        (1000, 1000, false, Jpeg, "1000 × 1000 pixels"),
+        (3200, 3200, false, Png, "3200 × 3200 pixels"),
+        (1400, 1500, false, Jpeg, "not square"),
+        (1400, 1400, true, Png, "greyscale"),
+        (1400, 1400, false, Gif, "not JPEG or PNG"),
+    ] {
+        let site = with_artwork(width, height, grey, format);
+        let err = site.build(&[]).failed().stderr;
+        assert!(
+            err.contains("night-owls/_index.md"),
+            "{what}: names the show:\n{err}"
+        );
+        assert!(
+            err.contains("extra.podcast.image") && err.contains(what),
+            "{what}:\n{err}"
+        );
+        assert!(
+            err.contains("1400 to 3000 pixels"),
+            "{what}: states the rule:\n{err}"
+        );
+    }
+}
+
+#[test]
+fn a_site_may_lower_the_artwork_rules_to_a_warning() {
+    let site = with_artwork(600, 600, false, image::ImageFormat::Jpeg);
+    let config = site.read_source("config.toml");
+    site.write(
+        "config.toml",
+        &format!("{config}\n[podcast]\nartwork = \"warning\"\n"),
+    );
+    let run = site.build(&[]).succeeded();
+    assert!(
+        run.stderr.contains("warning:") && run.stderr.contains("600 × 600 pixels"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.exists("shows/night-owls/podcast.xml"));
+}
