@@ -4,8 +4,6 @@
 //! which later builds and `kiln serve` reuse. A processed image is named by a hash of its
 //! source's bytes and of the arguments, so a changed source or argument makes a new file.
 
-mod encode;
-mod resize;
 mod source;
 
 use std::collections::{BTreeMap, HashSet};
@@ -19,8 +17,7 @@ use serde::Serialize;
 
 use crate::content::PlainFile;
 use crate::error::{Diagnostic, io_error};
-pub use encode::Target;
-pub use resize::Op;
+pub use kiln_pixels::{Lossy, Op, Target, Variant};
 pub use source::{Facts, Format};
 
 /// Where processed images go in the output, as in Zola.
@@ -122,7 +119,8 @@ impl Images {
         }
         let op = Op::parse(args.op)?;
         let size = op.size((facts.width, facts.height), args.width, args.height)?;
-        let target = Target::parse(args.format, facts.format, args.quality, args.speed)?;
+        let lossy = Lossy(facts.format.is_lossy());
+        let target = Target::parse(args.format, lossy, args.quality, args.speed)?;
         let mut key = DefaultHasher::new();
         (facts.hash, op, size, target).hash(&mut key);
         let name = format!("{:016x}.{}", key.finish(), target.extension());
@@ -176,9 +174,20 @@ impl Images {
                 .filter_map(|n| Some((n.clone(), asked.get(n)?.clone())))
                 .collect()
         };
-        let errors: Vec<Diagnostic> = requests
-            .par_iter()
-            .filter_map(|(name, request)| make(&cache.join(name), request).err())
+        // Each source is decoded once, however many sizes of it are asked for.
+        let mut by_source: BTreeMap<&Path, Vec<(PathBuf, &Request)>> = BTreeMap::new();
+        for (name, request) in &requests {
+            let target = cache.join(name);
+            if !target.is_file() {
+                by_source
+                    .entry(&request.file)
+                    .or_default()
+                    .push((target, request));
+            }
+        }
+        let errors: Vec<Diagnostic> = by_source
+            .into_par_iter()
+            .flat_map_iter(|(file, wanted)| make_all(file, &wanted))
             .collect();
         if !errors.is_empty() {
             return (Vec::new(), errors);
@@ -263,27 +272,38 @@ pub fn referenced(bytes: &[u8]) -> Vec<String> {
     found
 }
 
-/// Writes the processed image of `request` at `target`, unless a previous build did.
-fn make(target: &Path, request: &Request) -> Result<(), Diagnostic> {
-    if target.is_file() {
-        return Ok(());
-    }
-    let fail = |why: String| {
-        Diagnostic::in_file(&request.file, format!("cannot resize this image: {why}"))
+/// Reads `file` once and writes each `(target, request)` of it.
+fn make_all(file: &Path, wanted: &[(PathBuf, &Request)]) -> Vec<Diagnostic> {
+    let fail = |why: String| Diagnostic::in_file(file, format!("cannot resize this image: {why}"));
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => return vec![io_error(file, "read this image", &e)],
     };
-    let decoded = ImageReader::open(&request.file)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| fail(e.to_string()))?
-        .decode()
-        .map_err(|e| fail(e.to_string()))?;
-    let upright = resize::upright(decoded, request.facts.orientation);
-    let resized = resize::apply(&upright, request.op, request.size).map_err(fail)?;
-    let bytes = request.target.encode(&resized).map_err(fail)?;
-    // Written aside, then renamed: a build stopped half-way leaves no truncated image behind.
-    let partial = target.with_extension("partial");
-    std::fs::write(&partial, &bytes)
-        .and_then(|()| std::fs::rename(&partial, target))
-        .map_err(|e| io_error(target, "write this processed image", &e))
+    let orientation = wanted.first().map_or(1, |(_, r)| r.facts.orientation);
+    let variants: Vec<Variant> = wanted
+        .iter()
+        .map(|(_, r)| Variant {
+            op: r.op,
+            size: r.size,
+            target: r.target,
+        })
+        .collect();
+    let made = match kiln_pixels::process(&bytes, orientation, &variants) {
+        Ok(made) => made,
+        Err(why) => return vec![fail(why)],
+    };
+    let mut errors = Vec::new();
+    for ((target, _), result) in wanted.iter().zip(made) {
+        let written = result.map_err(fail).and_then(|bytes| {
+            // Written aside, then renamed: a build stopped half-way leaves no truncated image.
+            let partial = target.with_extension("partial");
+            std::fs::write(&partial, &bytes)
+                .and_then(|()| std::fs::rename(&partial, target))
+                .map_err(|e| io_error(target, "write this processed image", &e))
+        });
+        errors.extend(written.err());
+    }
+    errors
 }
 
 /// Removes cached images that `keep` does not name.

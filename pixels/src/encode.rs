@@ -8,7 +8,9 @@ use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ExtendedColorType, ImageEncoder};
 
-use super::source::Format;
+/// Whether the source format loses detail: `auto` then writes JPEG, else PNG, as Zola does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lossy(pub bool);
 
 /// The format a processed image is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,11 +30,11 @@ pub enum Target {
 }
 
 impl Target {
-    /// The target of `format` for a source in `source`, with Zola's defaults: JPEG quality 75,
-    /// WebP lossless, AVIF quality 80 at speed 5; `auto` keeps lossy sources lossy.
+    /// The target of `format` for a source that is `lossy` or not, with Zola's defaults: JPEG
+    /// quality 75, WebP lossless, AVIF quality 80 at speed 5; `auto` keeps lossy sources lossy.
     pub fn parse(
         format: &str,
-        source: Format,
+        lossy: Lossy,
         quality: Option<u8>,
         speed: Option<u8>,
     ) -> Result<Target, String> {
@@ -49,7 +51,7 @@ impl Target {
             })
         };
         match format {
-            "auto" if source.is_lossy() => jpeg(),
+            "auto" if lossy.0 => jpeg(),
             "auto" | "png" => Ok(Target::Png),
             "jpg" | "jpeg" => jpeg(),
             "webp" => Ok(Target::WebP {
@@ -141,12 +143,11 @@ fn webp(image: &DynamicImage, quality: Option<u8>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::ImageFormat;
 
     #[test]
     fn auto_keeps_lossy_sources_lossy_and_defaults_are_zolas() {
-        let jpeg = Format::Raster(ImageFormat::Jpeg);
-        let png = Format::Raster(ImageFormat::Png);
+        let jpeg = Lossy(true);
+        let png = Lossy(false);
         assert_eq!(
             Target::parse("auto", jpeg, None, None),
             Ok(Target::Jpeg { quality: 75 })
@@ -180,7 +181,7 @@ mod tests {
         let picture = DynamicImage::ImageRgb8(image::RgbImage::from_fn(16, 8, |x, y| {
             image::Rgb([(x * 16) as u8, (y * 32) as u8, 128])
         }));
-        let png = Format::Raster(ImageFormat::Png);
+        let png = Lossy(false);
         for (name, quality) in [
             ("jpg", None),
             ("png", None),
