@@ -11,11 +11,11 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::json;
 
+use crate::body;
 use crate::client::Client;
-use crate::form::{self, Mode};
 use crate::handlers::{self, Call};
-use crate::reply::{Failure, Reply};
-use crate::sidecar::State;
+use crate::reply::{Failure, Mode, Reply};
+use crate::state::State;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Endpoint {
@@ -120,7 +120,7 @@ async fn post(
             .origins
             .back_to_form(referer.as_deref(), endpoint.form_page())
     };
-    let mode = match form::mode_of(&parts.headers) {
+    let mode = match body::mode_of(&parts.headers) {
         Ok(mode) => mode,
         Err(failure) => return failure.reply(Mode::Json, back),
     };
@@ -134,7 +134,7 @@ async fn post(
     if !origin_ok {
         return Failure::ForeignOrigin.reply(mode, back);
     }
-    let fields = match form::read(body, &parts.headers, mode, state.config.body_read_timeout).await
+    let fields = match body::read(body, &parts.headers, mode, state.config.body_read_timeout).await
     {
         Ok(fields) => fields,
         Err(failure) => return failure.reply(mode, back),

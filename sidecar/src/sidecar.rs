@@ -1,8 +1,6 @@
-//! The running sidecar: its shared state, startup, and the entry point for one request.
+//! The running sidecar: startup, housekeeping, and the entry points for a request and a server.
 
 use std::net::SocketAddr;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -14,23 +12,15 @@ use hyper::{Request, Response};
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::error::StartError;
-use crate::handlers::SignupsInFlight;
+use crate::http_server::{ServeOptions, serve_http};
 use crate::origin::Origins;
 use crate::password::Hasher;
+use crate::pending_signups::SignupsInFlight;
 use crate::rate_limit::Limiters;
 use crate::secrets;
+use crate::state::State;
 use crate::tokens::{self, Tokens};
-
-/// Everything a request may touch; built once by `Sidecar::start`.
-pub struct State {
-    pub config: Config,
-    pub db: Db,
-    pub hasher: Hasher,
-    pub tokens: Tokens,
-    pub limits: Limiters,
-    pub origins: Origins,
-    pub signups: SignupsInFlight,
-}
+use tokio::net::TcpListener;
 
 /// A started sidecar. Cheap to clone; the database closes when the last clone is dropped.
 #[derive(Clone)]
@@ -45,8 +35,8 @@ impl Sidecar {
     /// Opens the database (creating the folder), runs migrations, loads or creates secrets.
     pub async fn start(config: Config) -> Result<Sidecar, StartError> {
         let config = config.checked()?;
-        let folder = db_folder(&config.db_path);
-        create_private(&folder, &config.db_path).map_err(|problem| StartError::Database {
+        let folder = db::folder_of(&config.db_path);
+        db::create_private(&folder, &config.db_path).map_err(|problem| StartError::Database {
             path: config.db_path.clone(),
             problem,
         })?;
@@ -91,52 +81,26 @@ impl Sidecar {
     }
 }
 
-fn db_folder(db_path: &Path) -> std::path::PathBuf {
-    match db_path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => std::path::PathBuf::from("."),
-    }
-}
+/// In-flight requests get this long to finish after shutdown is asked for.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Creates the database folder (0700) and file (0600) when they are missing: they hold password
-/// hashes, emails and IPs. Existing ones are the operator's choice and only get a warning.
-/// SQLite gives the `-wal` and `-shm` files the database file's mode.
-fn create_private(folder: &Path, db_path: &Path) -> Result<(), String> {
-    if folder.exists() {
-        warn_if_shared(folder, "700");
-    } else {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(folder)
-            .map_err(|e| format!("cannot create the folder {}: {e}", folder.display()))?;
-    }
-    if db_path.exists() {
-        warn_if_shared(db_path, "600");
-        return Ok(());
-    }
-    let created = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(db_path);
-    match created {
-        // A second process starting at the same moment may have made it first.
-        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e.to_string()),
-        _ => Ok(()),
-    }
-}
-
-fn warn_if_shared(path: &Path, private_mode: &str) {
-    let mode = std::fs::metadata(path).map_or(0, |m| m.permissions().mode()) & 0o777;
-    if mode & 0o077 != 0 {
-        tracing::warn!(
-            path = %path.display(),
-            mode = format!("{mode:o}"),
-            "other users can read the sidecar's data (password hashes, emails, IPs); run: chmod {private_mode} {}",
-            path.display()
-        );
-    }
+/// Runs the sidecar alone on `listener` until `shutdown` resolves, then drains in-flight requests.
+pub async fn serve(
+    sidecar: Sidecar,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let options = ServeOptions {
+        header_read_timeout: sidecar.config().header_read_timeout,
+        drain_timeout: DRAIN_TIMEOUT,
+    };
+    let handler = move |request, peer| {
+        let sidecar = sidecar.clone();
+        async move { sidecar.handle(request, peer).await }
+    };
+    serve_http(listener, options, handler, shutdown).await;
+    tracing::info!("all connections closed");
+    Ok(())
 }
 
 /// Periodic housekeeping; stops by itself once the sidecar is dropped.

@@ -1,6 +1,7 @@
 //! The SQLite database: opening, migrations, and one function per query the handlers need.
 
 mod checkpoint;
+mod files;
 mod migrations;
 mod queries;
 mod readers;
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use files::{create_private, folder_of};
 pub use queries::{
     AuditEntry, NewUser, Rotation, User, delete_expired, email_exists, find_user_by_email,
     insert_user, record_audit, revoke_family_of, rotate, start_family,
@@ -76,7 +78,7 @@ impl Db {
         if !self.writer.is_alive() {
             return Err(DbError("the writer thread has stopped".into()));
         }
-        self.readers.quick(queries::schema_version).await.map(drop)
+        self.readers.quick(queries::ping).await.map(drop)
     }
 }
 

@@ -61,7 +61,8 @@ fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
+/// A one-row read that proves the connection and the file work.
+pub fn ping(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
 }
 

@@ -7,7 +7,7 @@ use crate::db;
 use crate::email::Email;
 use crate::password::Password;
 use crate::reply::{Failure, Reply};
-use crate::sidecar::State;
+use crate::state::State;
 
 pub async fn login(state: &State, mut call: Call) -> Result<Reply, Failure> {
     state

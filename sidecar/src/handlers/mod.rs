@@ -8,18 +8,18 @@ mod signup;
 pub use health::health;
 pub use login::login;
 pub use session::{logout, me, refresh};
-pub use signup::{SignupsInFlight, signup};
+pub use signup::signup;
 
 use hyper::HeaderMap;
 use hyper::StatusCode;
 use serde_json::json;
 
+use crate::body::Fields;
 use crate::client::Client;
 use crate::cookies;
 use crate::db::{self, User};
-use crate::form::{Fields, Mode};
-use crate::reply::{Failure, Reply};
-use crate::sidecar::State;
+use crate::reply::{Failure, Mode, Reply};
+use crate::state::State;
 use crate::tokens::{self, Kind};
 
 /// A POST that passed the origin and body checks.

@@ -8,9 +8,8 @@ use super::{Call, internal, session_reply, sign};
 use crate::audit;
 use crate::cookies;
 use crate::db::{self, Rotation};
-use crate::form::Mode;
-use crate::reply::{Failure, Reply};
-use crate::sidecar::State;
+use crate::reply::{Failure, Mode, Reply};
+use crate::state::State;
 use crate::tokens::{self, Kind};
 
 /// Rotates the presented refresh token: the old one is spent, a new pair is issued. A token
