@@ -29,6 +29,7 @@ mod routes;
 mod secrets;
 mod sidecar;
 mod state;
+mod text;
 mod tokens;
 
 pub use config::{Config, DEFAULT_DB, DEFAULT_LISTEN, DEFAULT_ORIGINS, DEFAULT_PREFIX, Limits};

@@ -59,6 +59,8 @@ impl Tokens {
         validation.set_audience(&[AUDIENCE]);
         validation.leeway = LEEWAY_SECS;
         validation.validate_exp = true;
+        // A token "not valid before" a future time is refused until then (with the leeway).
+        validation.validate_nbf = true;
         Tokens {
             access: keys(secrets.access.bytes()),
             refresh: keys(secrets.refresh.bytes()),
@@ -97,7 +99,8 @@ impl Tokens {
     pub fn verify(&self, kind: Kind, token: &str) -> Result<Claims, TokenError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.keys(kind).1, &self.validation)
             .map_err(|_| TokenError)?;
-        if data.claims.typ != kind {
+        // Issued in the future means a clock far off or a forged lifetime: never ours.
+        if data.claims.typ != kind || data.claims.iat > now() + LEEWAY_SECS {
             return Err(TokenError);
         }
         Ok(data.claims)

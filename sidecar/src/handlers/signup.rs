@@ -89,8 +89,8 @@ fn check_name(input: &str) -> Result<String, &'static str> {
     if name.chars().count() > MAX_NAME_CHARS {
         return Err("Full name must be at most 100 characters");
     }
-    if name.chars().any(char::is_control) {
-        return Err("Full name must not contain control characters");
+    if crate::text::has_invisible(name) {
+        return Err("Full name must not contain invisible or text-direction characters");
     }
     Ok(name.to_owned())
 }

@@ -11,10 +11,10 @@ use serde_json::{Value, json};
 use crate::sessions::{me, refresh};
 use crate::support::{Server, remember_secret};
 
-const ACCESS_SECRET: [u8; 32] = [0x11; 32];
-const REFRESH_SECRET: [u8; 32] = [0x22; 32];
+pub const ACCESS_SECRET: [u8; 32] = [0x11; 32];
+pub const REFRESH_SECRET: [u8; 32] = [0x22; 32];
 
-async fn server_with_known_secrets() -> Server {
+pub async fn server_with_known_secrets() -> Server {
     Server::start_with(|config| {
         let secret = |name, bytes: [u8; 32]| Secret::from_hex(name, &hex::encode(bytes)).ok();
         config.access_token_secret = secret("ACCESS_TOKEN_SECRET", ACCESS_SECRET);
@@ -23,13 +23,13 @@ async fn server_with_known_secrets() -> Server {
     .await
 }
 
-fn now() -> i64 {
+pub fn now() -> i64 {
     let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
     i64::try_from(since_epoch.as_secs()).unwrap()
 }
 
 /// Claims the server issues for an access token, valid for the next 15 minutes.
-fn access_claims() -> Value {
+pub fn access_claims() -> Value {
     json!({
         "sub": "1", "fullname": "Ada Lovelace", "email": "ada@example.com",
         "iat": now(), "exp": now() + 900, "iss": "kiln-sidecar", "aud": "kiln",
@@ -37,7 +37,7 @@ fn access_claims() -> Value {
     })
 }
 
-fn sign(claims: &Value, secret: [u8; 32]) -> String {
+pub fn sign(claims: &Value, secret: [u8; 32]) -> String {
     let token = jsonwebtoken::encode(
         &Header::default(),
         claims,
