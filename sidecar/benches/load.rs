@@ -157,8 +157,10 @@ async fn start_server(dir: &std::path::Path, cores: usize) -> Result<SocketAddr,
     config.limits = Limits {
         per_ip_per_minute: 1_000_000,
         per_ip_burst: 1_000_000,
-        per_account_per_minute: 1_000_000,
-        per_account_burst: 1_000_000,
+        account_ip_failures_burst: 1_000_000,
+        account_ip_failures_per_hour: 1_000_000,
+        account_failures_burst: 1_000_000,
+        account_failures_per_hour: 1_000_000,
     };
     // Likewise the cap on one IP's hash jobs at once: here every client shares 127.0.0.1.
     config.hash_jobs_per_ip = usize::MAX;

@@ -45,25 +45,33 @@ pub struct Config {
 /// Rate limits for the endpoints that cost a password hash.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Sustained signup + login attempts per client IP per minute.
+    /// Sustained signup + login attempts per client IP per minute (any outcome).
     pub per_ip_per_minute: u32,
     /// Attempts one client IP may make in a quick burst.
     pub per_ip_burst: u32,
-    /// Sustained login attempts per account (email) per minute, whatever the IP.
-    pub per_account_per_minute: u32,
-    /// Login attempts on one account in a quick burst.
-    pub per_account_burst: u32,
+    /// Failed logins on one account from one address (or one device) at once...
+    pub account_ip_failures_burst: u32,
+    /// ...and forgiven per hour after that.
+    pub account_ip_failures_per_hour: u32,
+    /// Failed logins on one account from all addresses together, for browsers without a
+    /// device cookie for it, at once...
+    pub account_failures_burst: u32,
+    /// ...and forgiven per hour after that.
+    pub account_failures_per_hour: u32,
 }
 
 impl Default for Limits {
-    /// One IP gets ~0.5 hash/s (under a tenth of two cores' bcrypt capacity); one account
-    /// about ten guesses a minute.
+    /// One IP gets ~0.5 hash/s (under a tenth of two cores' bcrypt capacity); one address 5
+    /// wrong guesses at an account, then one a minute; all addresses together 20, then 20 an
+    /// hour.
     fn default() -> Limits {
         Limits {
             per_ip_per_minute: 30,
             per_ip_burst: 10,
-            per_account_per_minute: 10,
-            per_account_burst: 5,
+            account_ip_failures_burst: 5,
+            account_ip_failures_per_hour: 60,
+            account_failures_burst: 20,
+            account_failures_per_hour: 20,
         }
     }
 }
@@ -128,8 +136,10 @@ impl Config {
         if [
             l.per_ip_per_minute,
             l.per_ip_burst,
-            l.per_account_per_minute,
-            l.per_account_burst,
+            l.account_ip_failures_burst,
+            l.account_ip_failures_per_hour,
+            l.account_failures_burst,
+            l.account_failures_per_hour,
         ]
         .contains(&0)
         {
@@ -140,6 +150,36 @@ impl Config {
         }
         Ok(self)
     }
+}
+
+impl Config {
+    /// Whether cookies get `Secure` (and the `__Host-` / `__Secure-` prefixes): always, unless
+    /// every allowed origin is plain `http://` on loopback or `localhost` (local development).
+    /// Decided by configuration, never by the peer, so a forgotten `--trusted-proxy` behind a
+    /// same-host HTTPS proxy cannot turn `Secure` off.
+    pub fn cookies_secure(&self) -> bool {
+        !self
+            .allowed_origins
+            .iter()
+            .all(|origin| is_local_http(origin))
+    }
+}
+
+/// `http://localhost:1111`, `http://127.0.0.1`, `http://[::1]:8080` (normalised origins).
+fn is_local_http(origin: &str) -> bool {
+    let Some(authority) = origin.strip_prefix("http://") else {
+        return false;
+    };
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _)| host),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `Scheme://Host:443/` → `scheme://host`, the form browsers send in `Origin`.
@@ -178,6 +218,25 @@ fn normalise_prefix(prefix: &str) -> Result<String, StartError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_are_secure_unless_every_origin_is_plain_http_on_loopback() {
+        let with = |origins: &[&str]| Config {
+            allowed_origins: origins.iter().map(|o| (*o).to_owned()).collect(),
+            ..Config::default()
+        };
+        assert!(
+            !with(&[
+                "http://127.0.0.1:1111",
+                "http://localhost:1111",
+                "http://[::1]:80"
+            ])
+            .cookies_secure()
+        );
+        assert!(with(&["https://example.com"]).cookies_secure());
+        assert!(with(&["http://localhost:1111", "http://example.com"]).cookies_secure());
+        assert!(with(&["https://127.0.0.1:1111"]).cookies_secure());
+    }
 
     #[test]
     fn zero_hash_jobs_per_ip_is_refused_naming_the_flag() {

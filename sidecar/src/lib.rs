@@ -20,6 +20,7 @@ mod email;
 mod error;
 mod handlers;
 mod http_server;
+mod login_limits;
 mod origin;
 mod password;
 mod pending_signups;

@@ -56,9 +56,13 @@ struct Settings {
     /// Signup and login attempts allowed per client IP per minute (bursts of up to 10).
     #[arg(long, env = "KILN_IP_ATTEMPTS_PER_MINUTE", default_value_t = Limits::default().per_ip_per_minute)]
     ip_attempts_per_minute: u32,
-    /// Login attempts allowed per account per minute (bursts of up to 5).
-    #[arg(long, env = "KILN_ACCOUNT_ATTEMPTS_PER_MINUTE", default_value_t = Limits::default().per_account_per_minute)]
-    account_attempts_per_minute: u32,
+    /// Failed logins forgiven per hour on one account from one address (after a burst of 5).
+    #[arg(long, env = "KILN_ACCOUNT_IP_FAILURES_PER_HOUR", default_value_t = Limits::default().account_ip_failures_per_hour)]
+    account_ip_failures_per_hour: u32,
+    /// Failed logins forgiven per hour on one account from all addresses together, for browsers
+    /// without a device cookie (after a burst of 20).
+    #[arg(long, env = "KILN_ACCOUNT_FAILURES_PER_HOUR", default_value_t = Limits::default().account_failures_per_hour)]
+    account_failures_per_hour: u32,
 }
 
 fn parse_network(text: &str) -> Result<IpNet, String> {
@@ -112,7 +116,8 @@ fn config(settings: Settings) -> Result<Config, Error> {
         refresh_token_secret: secret_from_env("REFRESH_TOKEN_SECRET")?,
         limits: Limits {
             per_ip_per_minute: settings.ip_attempts_per_minute,
-            per_account_per_minute: settings.account_attempts_per_minute,
+            account_ip_failures_per_hour: settings.account_ip_failures_per_hour,
+            account_failures_per_hour: settings.account_failures_per_hour,
             ..Limits::default()
         },
         hash_workers,

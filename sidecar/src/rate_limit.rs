@@ -1,4 +1,5 @@
-//! Attempt limits per client IP and per account (GCRA via `governor`), checked before hashing.
+//! Attempt limits per client IP (GCRA via `governor`, in memory), checked before hashing, and
+//! the cap on one IP's hash jobs at once. Login *failure* limits are in `login_limits.rs`.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -10,7 +11,6 @@ use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::config::Limits;
-use crate::email::Email;
 
 /// How long the client should wait before its next attempt would be allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,6 @@ const HASH_SLOT_RETRY: RetryAfter = RetryAfter(Duration::from_secs(1));
 
 pub struct Limiters {
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
-    per_account: DefaultKeyedRateLimiter<String>,
     /// One refusal per client per minute is worth recording; the rest of a flood is not.
     refusals_recorded: DefaultKeyedRateLimiter<IpAddr>,
     hash_jobs: HashJobs,
@@ -39,10 +38,6 @@ impl Limiters {
     pub fn new(limits: Limits, hash_jobs_per_ip: usize) -> Limiters {
         Limiters {
             per_ip: RateLimiter::keyed(quota(limits.per_ip_per_minute, limits.per_ip_burst)),
-            per_account: RateLimiter::keyed(quota(
-                limits.per_account_per_minute,
-                limits.per_account_burst,
-            )),
             refusals_recorded: RateLimiter::keyed(quota(1, 1)),
             hash_jobs: HashJobs {
                 per_ip: hash_jobs_per_ip,
@@ -72,11 +67,6 @@ impl Limiters {
         check(&self.per_ip, &ip_key(ip))
     }
 
-    /// Counts one login attempt on `email`, whichever IP it comes from.
-    pub fn check_account(&self, email: &Email) -> Result<(), RetryAfter> {
-        check(&self.per_account, &email.as_str().to_owned())
-    }
-
     /// Whether a refused attempt from `ip` should be logged and audited: the first in a
     /// minute is, so a flood of 429s costs one row a minute instead of one each.
     pub fn record_refusal(&self, ip: IpAddr) -> bool {
@@ -87,8 +77,6 @@ impl Limiters {
     pub fn forget_idle(&self) {
         self.per_ip.retain_recent();
         self.per_ip.shrink_to_fit();
-        self.per_account.retain_recent();
-        self.per_account.shrink_to_fit();
         self.refusals_recorded.retain_recent();
         self.refusals_recorded.shrink_to_fit();
     }
@@ -141,7 +129,8 @@ fn check<K: std::hash::Hash + Eq + Clone>(
         .map_err(|not_until| RetryAfter(not_until.wait_time_from(limiter.clock().now())))
 }
 
-fn ip_key(ip: IpAddr) -> IpAddr {
+/// The key one client is limited by: its IPv4 address, or its IPv6 /64 (what one host gets).
+pub fn ip_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

@@ -73,6 +73,7 @@ pub async fn route(
         .and_then(|o| o.to_str().ok())
         .map(str::to_owned);
     let allowed_origin = origin.clone().filter(|o| state.origins.allows(o));
+    let client = Client::identify(peer, req.headers(), &state.proxies);
     let endpoint = path
         .strip_prefix(state.config.public_url_prefix.as_str())
         .and_then(Endpoint::from_path);
@@ -91,7 +92,7 @@ pub async fn route(
                 | Endpoint::Logout),
             ),
             &Method::POST,
-        ) => post(state, endpoint, req, peer, origin.as_deref()).await,
+        ) => post(state, endpoint, req, client, origin.as_deref()).await,
         (Some(endpoint), _) => {
             Failure::MethodNotAllowed(endpoint.allow()).reply(Mode::Json, String::new)
         }
@@ -106,7 +107,7 @@ async fn post(
     state: &State,
     endpoint: Endpoint,
     req: Request<Incoming>,
-    peer: SocketAddr,
+    client: Client,
     origin: Option<&str>,
 ) -> Reply {
     let (parts, body) = req.into_parts();
@@ -139,7 +140,6 @@ async fn post(
         Ok(fields) => fields,
         Err(failure) => return failure.reply(mode, back),
     };
-    let client = Client::identify(peer, &parts.headers, &state.config.trusted_proxies);
     let call = Call {
         client,
         mode,

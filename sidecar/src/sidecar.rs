@@ -9,7 +9,9 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 
+use crate::client::Proxies;
 use crate::config::Config;
+use crate::cookies::Cookies;
 use crate::db::{self, Db};
 use crate::error::StartError;
 use crate::http_server::{ServeOptions, serve_http};
@@ -62,11 +64,14 @@ impl Sidecar {
             limits: Limiters::new(config.limits, config.hash_jobs_per_ip),
             origins: Origins::new(config.allowed_origins.clone()),
             signups: SignupsInFlight::default(),
+            cookies: Cookies::new(config.cookies_secure(), &config.public_url_prefix),
+            proxies: Proxies::new(config.trusted_proxies.clone(), &config.public_url_prefix),
             db,
             config,
         });
         tokio::spawn(maintain(Arc::downgrade(&state)));
-        tracing::info!(db = %state.config.db_path.display(), prefix = %state.config.public_url_prefix, "sidecar ready");
+        let secure = state.config.cookies_secure();
+        tracing::info!(db = %state.config.db_path.display(), prefix = %state.config.public_url_prefix, secure_cookies = secure, "sidecar ready");
         Ok(Sidecar { state })
     }
 
@@ -112,9 +117,10 @@ async fn maintain(state: Weak<State>) {
         let Some(state) = state.upgrade() else { return };
         state.limits.forget_idle();
         let now = tokens::now();
-        state
-            .db
-            .writer
-            .submit(move |conn| db::delete_expired(conn, now).map(drop));
+        state.db.writer.submit(move |conn| {
+            db::delete_expired(conn, now)?;
+            let now_ms = i64::try_from(now).unwrap_or(i64::MAX / 1000) * 1000;
+            db::forget_forgiven_failures(conn, now_ms).map(drop)
+        });
     }
 }

@@ -1,6 +1,8 @@
 //! What every request may touch, built once at startup and shared read-only.
 
+use crate::client::Proxies;
 use crate::config::Config;
+use crate::cookies::Cookies;
 use crate::db::Db;
 use crate::origin::Origins;
 use crate::password::Hasher;
@@ -17,4 +19,6 @@ pub struct State {
     pub limits: Limiters,
     pub origins: Origins,
     pub signups: SignupsInFlight,
+    pub cookies: Cookies,
+    pub proxies: Proxies,
 }

@@ -41,6 +41,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_email ON audit(email);",
     // 2: when a spent refresh token was re-issued inside the grace window; it gets one only.
     "ALTER TABLE refresh_tokens ADD COLUMN reissued_at INTEGER;",
+    // 3: login failure counters (GCRA arrival times, unix ms), shared by every sidecar on this
+    // database; keys are SHA-256 hashes of (scope, account, address or device).
+    "CREATE TABLE login_limits (
+        key BLOB PRIMARY KEY,
+        tat INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX login_limits_tat ON login_limits(tat);",
 ];
 
 /// Brings the schema up to date inside one immediate transaction, so two processes starting

@@ -2,6 +2,7 @@
 
 mod checkpoint;
 mod files;
+mod login_limits;
 mod migrations;
 mod queries;
 mod readers;
@@ -14,6 +15,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use files::{create_private, folder_of};
+pub use login_limits::{charge_login_failure, forget_forgiven_failures, login_failure_wait};
 pub use queries::{
     AuditEntry, NewUser, Rotation, User, delete_expired, email_exists, find_user_by_email,
     insert_user, record_audit, revoke_family_of, rotate, start_family,

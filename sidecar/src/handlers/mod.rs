@@ -16,7 +16,6 @@ use serde_json::json;
 
 use crate::body::Fields;
 use crate::client::Client;
-use crate::cookies;
 use crate::db::{self, User};
 use crate::reply::{Failure, Mode, Reply};
 use crate::state::State;
@@ -79,13 +78,7 @@ pub fn session_reply(
     json_status: StatusCode,
     json_body: Option<serde_json::Value>,
 ) -> Reply {
-    let prefix = &state.config.public_url_prefix;
-    let cookies = cookies::session(
-        &session.access,
-        &session.refresh,
-        prefix,
-        call.client.secure,
-    );
+    let cookies = state.cookies.session(&session.access, &session.refresh);
     let reply = match call.mode {
         Mode::Form => Reply::redirect(&state.origins.safe_next(call.fields.get("next"))),
         Mode::Json => {

@@ -6,7 +6,6 @@ use serde_json::json;
 
 use super::{Call, internal, session_reply, sign};
 use crate::audit;
-use crate::cookies;
 use crate::db::{self, Rotation};
 use crate::reply::{Failure, Mode, Reply};
 use crate::state::State;
@@ -15,7 +14,7 @@ use crate::tokens::{self, Kind};
 /// Rotates the presented refresh token: the old one is spent, a new pair is issued. A token
 /// spent earlier (outside the grace window) means it was copied: its whole family is revoked.
 pub async fn refresh(state: &State, call: Call) -> Result<Reply, Failure> {
-    let token = presented_refresh(&call).ok_or(Failure::Unauthorized)?;
+    let token = presented_refresh(state, &call).ok_or(Failure::Unauthorized)?;
     let claims = state
         .tokens
         .verify(Kind::Refresh, token)
@@ -55,8 +54,8 @@ pub async fn refresh(state: &State, call: Call) -> Result<Reply, Failure> {
 /// Revokes the session of the presented refresh token (if any) and clears the cookies. Always
 /// succeeds: signing out twice, or with an expired session, is still signing out.
 pub async fn logout(state: &State, call: Call) -> Result<Reply, Failure> {
-    let claims =
-        presented_refresh(&call).and_then(|token| state.tokens.verify(Kind::Refresh, token).ok());
+    let claims = presented_refresh(state, &call)
+        .and_then(|token| state.tokens.verify(Kind::Refresh, token).ok());
     if let Some(claims) = claims {
         let hash = tokens::id_hash(&claims.jti);
         let now = tokens::now();
@@ -74,16 +73,13 @@ pub async fn logout(state: &State, call: Call) -> Result<Reply, Failure> {
             &json!({ "success": true, "message": "Signed out" }),
         ),
     };
-    Ok(reply.cookies(cookies::cleared(
-        &state.config.public_url_prefix,
-        call.client.secure,
-    )))
+    Ok(reply.cookies(state.cookies.cleared()))
 }
 
 /// The user named by a valid access token, from `Authorization: Bearer` or the cookie. No
 /// database read: the signature vouches for the claims until they expire (15 minutes).
 pub fn me(state: &State, headers: &HeaderMap) -> Reply {
-    let token = bearer(headers).or_else(|| cookies::read(headers, cookies::ACCESS));
+    let token = bearer(headers).or_else(|| state.cookies.access_token(headers));
     let claims = token.and_then(|token| state.tokens.verify(Kind::Access, token).ok());
     let user = claims.and_then(|claims| Some((claims.sub.parse::<i64>().ok()?, claims)));
     match user {
@@ -95,10 +91,10 @@ pub fn me(state: &State, headers: &HeaderMap) -> Reply {
     }
 }
 
-fn presented_refresh(call: &Call) -> Option<&str> {
+fn presented_refresh<'a>(state: &State, call: &'a Call) -> Option<&'a str> {
     call.fields
         .get("refreshToken")
-        .or_else(|| cookies::read(&call.headers, cookies::REFRESH))
+        .or_else(|| state.cookies.refresh_token(&call.headers))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

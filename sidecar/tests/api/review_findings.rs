@@ -7,7 +7,6 @@ use serde_json::json;
 use crate::support::{PASSWORD, Server};
 
 /// Believes `X-Forwarded-For` from the test client, so a test can play several client IPs.
-#[allow(dead_code)] // used by the login-limit tests below
 pub fn behind_a_proxy(config: &mut kiln_sidecar::Config) {
     config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
 }
@@ -125,4 +124,193 @@ async fn tokens_issued_or_valid_only_in_the_future_are_refused() {
         crate::sessions::me(&server, &sign(within_leeway)).await,
         StatusCode::OK
     );
+}
+
+// Finding 3: cookies lost `Secure` behind a same-host HTTPS proxy when --trusted-proxy was
+// forgotten, because a loopback peer was taken for local development.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookies_stay_secure_and_prefixed_behind_a_same_host_proxy_without_trusted_proxy() {
+    let server = Server::start_with(|config| {
+        config.allowed_origins = vec!["https://example.com".into()];
+    })
+    .await;
+    server.signup("ada@example.com").await;
+    let login = server
+        .post("/api/login")
+        .json(&json!({"email": "ada@example.com", "password": PASSWORD}))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await;
+    let cookies = login.set_cookies();
+    assert!(
+        !cookies.is_empty() && cookies.iter().all(|c| c.ends_with("; Secure")),
+        "{cookies:?}"
+    );
+    assert!(cookies[0].starts_with("__Host-kiln_access="), "{cookies:?}");
+    assert!(
+        cookies[1].starts_with("__Secure-kiln_refresh="),
+        "{cookies:?}"
+    );
+    let access = login.json()["accessToken"].as_str().unwrap().to_owned();
+    let me = server
+        .get("/api/me")
+        .header("cookie", &format!("__Host-kiln_access={access}"))
+        .send()
+        .await;
+    assert_eq!(
+        me.status,
+        StatusCode::OK,
+        "the prefixed cookie is read back"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarding_headers_from_an_untrusted_peer_are_warned_of_once_not_per_request() {
+    let server = Server::start_with(|config| {
+        config.public_url_prefix = "/forwarded-warning".into();
+    })
+    .await;
+    for _ in 0..3 {
+        let reply = server
+            .get("/forwarded-warning/health")
+            .header("x-forwarded-for", "198.51.100.7")
+            .send()
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    let log = crate::support::log_text();
+    let warnings = log
+        .lines()
+        .filter(|line| line.contains("not a trusted proxy") && line.contains("/forwarded-warning"))
+        .count();
+    assert_eq!(warnings, 1, "{log}");
+}
+
+// Finding 1: anyone could lock anyone out; the per-account limit was charged before the
+// password was checked and shared by every address.
+
+async fn login_from(
+    server: &Server,
+    ip: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> crate::support::Reply {
+    let mut call = server
+        .post("/api/login")
+        .json(&json!({"email": "ada@example.com", "password": password}))
+        .header("x-forwarded-for", ip);
+    if let Some(cookie) = cookie {
+        call = call.header("cookie", cookie);
+    }
+    call.send().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_guesses_from_one_address_do_not_lock_the_owner_out_from_another() {
+    let server = Server::start_with(behind_a_proxy).await;
+    server.signup("ada@example.com").await;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(
+            login_from(&server, "198.51.100.66", "wrong password", None)
+                .await
+                .status
+                .as_u16(),
+        );
+    }
+    assert_eq!(
+        statuses,
+        [401, 401, 401, 401, 401, 429],
+        "that address is stopped"
+    );
+    let owner = login_from(&server, "203.0.113.5", PASSWORD, None).await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", owner.text());
+    let right_password = login_from(&server, "198.51.100.66", PASSWORD, None).await;
+    assert_eq!(
+        right_password.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even with the password"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_with_a_device_cookie_signs_in_while_strangers_exhaust_the_accounts_ceiling() {
+    let server = Server::start_with(|config| {
+        behind_a_proxy(config);
+        config.limits.account_failures_burst = 3;
+        config.limits.account_failures_per_hour = 1;
+    })
+    .await;
+    server.signup("ada@example.com").await;
+    let first = login_from(&server, "203.0.113.5", PASSWORD, None).await;
+    let device = first
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("kiln_device="))
+        .expect("a successful login sets a device cookie");
+    assert!(
+        device.contains("HttpOnly") && device.contains("Path=/api/login"),
+        "{device}"
+    );
+    let device = device.split(';').next().unwrap().to_owned();
+    for n in 1..=3 {
+        let guess = login_from(&server, &format!("198.51.100.{n}"), "wrong password", None).await;
+        assert_eq!(guess.status, StatusCode::UNAUTHORIZED);
+    }
+    let next_stranger = login_from(&server, "198.51.100.4", "wrong password", None).await;
+    assert_eq!(
+        next_stranger.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the ceiling holds"
+    );
+    let new_browser = login_from(&server, "203.0.113.9", PASSWORD, None).await;
+    assert_eq!(
+        new_browser.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a browser never used"
+    );
+    let known_browser = login_from(&server, "203.0.113.9", PASSWORD, Some(&device)).await;
+    assert_eq!(
+        known_browser.status,
+        StatusCode::OK,
+        "{}",
+        known_browser.text()
+    );
+    let forged = device.replace('.', ".x");
+    let forged = login_from(&server, "203.0.113.9", PASSWORD, Some(&forged)).await;
+    assert_eq!(
+        forged.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "only a genuine cookie"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_cookie_exempts_only_the_account_it_names() {
+    let server = Server::start_with(|config| {
+        behind_a_proxy(config);
+        config.limits.account_failures_burst = 1;
+        config.limits.account_failures_per_hour = 1;
+    })
+    .await;
+    server.signup("ada@example.com").await;
+    server.signup("bob@example.com").await;
+    let ada = login_from(&server, "203.0.113.5", PASSWORD, None).await;
+    let device = ada.cookie("kiln_device").expect("device cookie");
+    let wrong = json!({"email": "bob@example.com", "password": "wrong password"});
+    let guess = server
+        .post("/api/login")
+        .json(&wrong)
+        .header("x-forwarded-for", "198.51.100.1");
+    assert_eq!(guess.send().await.status, StatusCode::UNAUTHORIZED);
+    let bob = json!({"email": "bob@example.com", "password": PASSWORD});
+    let with_adas_cookie = server
+        .post("/api/login")
+        .json(&bob)
+        .header("x-forwarded-for", "203.0.113.5")
+        .header("cookie", &format!("kiln_device={device}"))
+        .send()
+        .await;
+    assert_eq!(with_adas_cookie.status, StatusCode::TOO_MANY_REQUESTS);
 }
