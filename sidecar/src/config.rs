@@ -36,6 +36,10 @@ pub struct Config {
     pub hash_jobs_per_ip: usize,
     /// How long after a rotation the old refresh token may still be used (two tabs at once).
     pub refresh_reuse_grace: Duration,
+    /// Refresh limits per session and per client IP, checked before any database work.
+    pub refresh_limits: RefreshLimits,
+    /// Live sessions (logins) one account may hold; a new login revokes the oldest beyond it.
+    pub max_sessions_per_account: usize,
     /// Time allowed for a client to send its request headers.
     pub header_read_timeout: Duration,
     /// Time allowed for a client to send its request body.
@@ -76,6 +80,27 @@ impl Default for Limits {
     }
 }
 
+/// How often a session may be refreshed. A browser refreshes once per access token (15
+/// minutes), a few tabs at once at most; the rest is a client stuck in a loop, or an attack.
+#[derive(Debug, Clone, Copy)]
+pub struct RefreshLimits {
+    pub per_session_per_minute: u32,
+    pub per_session_burst: u32,
+    pub per_ip_per_minute: u32,
+    pub per_ip_burst: u32,
+}
+
+impl Default for RefreshLimits {
+    fn default() -> RefreshLimits {
+        RefreshLimits {
+            per_session_per_minute: 6,
+            per_session_burst: 10,
+            per_ip_per_minute: 120,
+            per_ip_burst: 60,
+        }
+    }
+}
+
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 pub const DEFAULT_DB: &str = "./data/kiln.db";
 pub const DEFAULT_ORIGINS: &str = "http://127.0.0.1:1111,http://localhost:1111";
@@ -97,6 +122,8 @@ impl Default for Config {
             hash_queue: workers * 4,
             hash_jobs_per_ip: 2,
             refresh_reuse_grace: Duration::from_secs(5),
+            refresh_limits: RefreshLimits::default(),
+            max_sessions_per_account: 10,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
         }
@@ -124,6 +151,10 @@ impl Config {
                 "--hash-jobs-per-ip / KILN_HASH_JOBS_PER_IP",
                 self.hash_jobs_per_ip,
             ),
+            (
+                "--max-sessions-per-account / KILN_MAX_SESSIONS_PER_ACCOUNT",
+                self.max_sessions_per_account,
+            ),
         ] {
             if value == 0 {
                 return Err(StartError::Setting {
@@ -140,6 +171,10 @@ impl Config {
             l.account_ip_failures_per_hour,
             l.account_failures_burst,
             l.account_failures_per_hour,
+            self.refresh_limits.per_session_per_minute,
+            self.refresh_limits.per_session_burst,
+            self.refresh_limits.per_ip_per_minute,
+            self.refresh_limits.per_ip_burst,
         ]
         .contains(&0)
         {

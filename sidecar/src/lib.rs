@@ -33,7 +33,9 @@ mod state;
 mod text;
 mod tokens;
 
-pub use config::{Config, DEFAULT_DB, DEFAULT_LISTEN, DEFAULT_ORIGINS, DEFAULT_PREFIX, Limits};
+pub use config::{
+    Config, DEFAULT_DB, DEFAULT_LISTEN, DEFAULT_ORIGINS, DEFAULT_PREFIX, Limits, RefreshLimits,
+};
 pub use error::StartError;
 pub use http_server::{ServeOptions, serve_http};
 pub use secrets::Secret;

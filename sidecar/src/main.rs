@@ -63,6 +63,9 @@ struct Settings {
     /// without a device cookie (after a burst of 20).
     #[arg(long, env = "KILN_ACCOUNT_FAILURES_PER_HOUR", default_value_t = Limits::default().account_failures_per_hour)]
     account_failures_per_hour: u32,
+    /// Live sessions (logins) one account may hold; a new login revokes the oldest beyond it.
+    #[arg(long, env = "KILN_MAX_SESSIONS_PER_ACCOUNT", default_value_t = Config::default().max_sessions_per_account)]
+    max_sessions_per_account: usize,
 }
 
 fn parse_network(text: &str) -> Result<IpNet, String> {
@@ -123,6 +126,7 @@ fn config(settings: Settings) -> Result<Config, Error> {
         hash_workers,
         hash_queue: settings.hash_queue.unwrap_or(hash_workers * 4),
         hash_jobs_per_ip: settings.hash_jobs_per_ip,
+        max_sessions_per_account: settings.max_sessions_per_account,
         ..defaults
     })
 }

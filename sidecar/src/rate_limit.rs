@@ -10,7 +10,7 @@ use std::time::Duration;
 use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::config::Limits;
+use crate::config::{Limits, RefreshLimits};
 
 /// How long the client should wait before its next attempt would be allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +28,9 @@ const HASH_SLOT_RETRY: RetryAfter = RetryAfter(Duration::from_secs(1));
 
 pub struct Limiters {
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    /// Refreshes per session (token family; negative keys: per user, for tokens without one).
+    refresh_per_session: DefaultKeyedRateLimiter<i64>,
+    refresh_per_ip: DefaultKeyedRateLimiter<IpAddr>,
     /// One refusal per client per minute is worth recording; the rest of a flood is not.
     refusals_recorded: DefaultKeyedRateLimiter<IpAddr>,
     hash_jobs: HashJobs,
@@ -35,9 +38,17 @@ pub struct Limiters {
 
 impl Limiters {
     /// `hash_jobs_per_ip`: how many password hashes one client may have running or queued.
-    pub fn new(limits: Limits, hash_jobs_per_ip: usize) -> Limiters {
+    pub fn new(limits: Limits, refresh: RefreshLimits, hash_jobs_per_ip: usize) -> Limiters {
         Limiters {
             per_ip: RateLimiter::keyed(quota(limits.per_ip_per_minute, limits.per_ip_burst)),
+            refresh_per_session: RateLimiter::keyed(quota(
+                refresh.per_session_per_minute,
+                refresh.per_session_burst,
+            )),
+            refresh_per_ip: RateLimiter::keyed(quota(
+                refresh.per_ip_per_minute,
+                refresh.per_ip_burst,
+            )),
             refusals_recorded: RateLimiter::keyed(quota(1, 1)),
             hash_jobs: HashJobs {
                 per_ip: hash_jobs_per_ip,
@@ -67,6 +78,13 @@ impl Limiters {
         check(&self.per_ip, &ip_key(ip))
     }
 
+    /// Counts one refresh of `session` from `ip`; the session is charged only if the address
+    /// had room, so one session's flood cannot spend another session's share.
+    pub fn check_refresh(&self, session: i64, ip: IpAddr) -> Result<(), RetryAfter> {
+        check(&self.refresh_per_ip, &ip_key(ip))?;
+        check(&self.refresh_per_session, &session)
+    }
+
     /// Whether a refused attempt from `ip` should be logged and audited: the first in a
     /// minute is, so a flood of 429s costs one row a minute instead of one each.
     pub fn record_refusal(&self, ip: IpAddr) -> bool {
@@ -77,6 +95,10 @@ impl Limiters {
     pub fn forget_idle(&self) {
         self.per_ip.retain_recent();
         self.per_ip.shrink_to_fit();
+        self.refresh_per_session.retain_recent();
+        self.refresh_per_session.shrink_to_fit();
+        self.refresh_per_ip.retain_recent();
+        self.refresh_per_ip.shrink_to_fit();
         self.refusals_recorded.retain_recent();
         self.refusals_recorded.shrink_to_fit();
     }
@@ -153,7 +175,7 @@ mod tests {
 
     #[test]
     fn one_client_holds_at_most_its_share_of_hash_jobs_until_they_end() {
-        let limiters = Limiters::new(Limits::default(), 2);
+        let limiters = Limiters::new(Limits::default(), RefreshLimits::default(), 2);
         let (a, b): (IpAddr, IpAddr) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
         let first = limiters.hash_slot(a).unwrap();
         let _second = limiters.hash_slot(a).unwrap();

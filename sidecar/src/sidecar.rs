@@ -61,7 +61,11 @@ impl Sidecar {
         let state = Arc::new(State {
             hasher,
             tokens: Tokens::new(&secrets),
-            limits: Limiters::new(config.limits, config.hash_jobs_per_ip),
+            limits: Limiters::new(
+                config.limits,
+                config.refresh_limits,
+                config.hash_jobs_per_ip,
+            ),
             origins: Origins::new(config.allowed_origins.clone()),
             signups: SignupsInFlight::default(),
             cookies: Cookies::new(config.cookies_secure(), &config.public_url_prefix),

@@ -33,6 +33,10 @@ pub struct Claims {
     pub aud: String,
     pub typ: Kind,
     pub jti: String,
+    /// Refresh tokens only: the session (token family) the token belongs to, so a spent token
+    /// whose row was pruned is still recognised as a reuse, and refreshes are limited per session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<i64>,
 }
 
 /// A device cookie: the browser `jti` once signed in to the account `sub` (an email).
@@ -118,13 +122,15 @@ impl Tokens {
             .then_some(data.claims.jti)
     }
 
-    /// Signs a token of `kind` for `user` with id `jti` (from `new_id`), valid from `now`.
+    /// Signs a token of `kind` for `user` with id `jti` (from `new_id`), valid from `now`;
+    /// a refresh token names its session `sid`.
     pub fn issue(
         &self,
         kind: Kind,
         user: &User,
         jti: String,
         now: u64,
+        sid: Option<i64>,
     ) -> Result<String, TokenError> {
         let ttl = match kind {
             Kind::Access => ACCESS_TTL_SECS,
@@ -140,6 +146,7 @@ impl Tokens {
             aud: AUDIENCE.to_owned(),
             typ: kind,
             jti,
+            sid: sid.filter(|_| kind == Kind::Refresh),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.keys(kind).0)
             .map_err(|_| TokenError)

@@ -6,6 +6,7 @@ mod login_limits;
 mod migrations;
 mod queries;
 mod readers;
+mod sessions;
 mod writer;
 
 use std::fmt;
@@ -17,10 +18,11 @@ use rusqlite::{Connection, OpenFlags};
 pub use files::{create_private, folder_of};
 pub use login_limits::{charge_login_failure, forget_forgiven_failures, login_failure_wait};
 pub use queries::{
-    AuditEntry, NewUser, Rotation, User, delete_expired, email_exists, find_user_by_email,
-    insert_user, record_audit, revoke_family_of, rotate, start_family,
+    AuditEntry, NewUser, User, delete_expired, email_exists, find_user_by_email, insert_user,
+    record_audit,
 };
 pub use readers::Readers;
+pub use sessions::{Presented, Rotation, revoke_family_of, rotate, start_family};
 pub use writer::Writer;
 
 /// Read connections: enough for both cores to read while the writer commits.

@@ -43,27 +43,31 @@ pub async fn start_session(state: &State, user: &User) -> Result<Session, Failur
         return Err(Failure::Internal);
     };
     let refresh_hash = tokens::id_hash(&refresh_id);
-    let session = sign(state, user, access_id, refresh_id, now)?;
     let (user_id, expires_at) = (user.id, now + tokens::REFRESH_TTL_SECS);
-    state
+    let max_live = state.config.max_sessions_per_account;
+    let family = state
         .db
         .writer
-        .write(move |conn| db::start_family(conn, user_id, &refresh_hash, expires_at, now))
+        .write(move |conn| {
+            db::start_family(conn, user_id, &refresh_hash, expires_at, now, max_live)
+        })
         .await
         .map_err(internal("cannot record a new session"))?;
-    Ok(session)
+    sign(state, user, (access_id, refresh_id), family, now)
 }
 
-/// Signs an access token and a refresh token with the given ids.
+/// Signs an access token and a refresh token of session `family` with the given ids.
 pub fn sign(
     state: &State,
     user: &User,
-    access_id: String,
-    refresh_id: String,
+    (access_id, refresh_id): (String, String),
+    family: i64,
     now: u64,
 ) -> Result<Session, Failure> {
-    let access = state.tokens.issue(Kind::Access, user, access_id, now);
-    let refresh = state.tokens.issue(Kind::Refresh, user, refresh_id, now);
+    let access = state.tokens.issue(Kind::Access, user, access_id, now, None);
+    let refresh = state
+        .tokens
+        .issue(Kind::Refresh, user, refresh_id, now, Some(family));
     match (access, refresh) {
         (Ok(access), Ok(refresh)) => Ok(Session { access, refresh }),
         _ => Err(Failure::Internal),

@@ -19,6 +19,14 @@ pub async fn refresh(state: &State, call: Call) -> Result<Reply, Failure> {
         .tokens
         .verify(Kind::Refresh, token)
         .map_err(|_| Failure::Unauthorized)?;
+    // Before any database work: a flood of one session, or from one address, costs no write.
+    let session_key = claims
+        .sid
+        .unwrap_or_else(|| -claims.sub.parse::<i64>().unwrap_or(0));
+    state
+        .limits
+        .check_refresh(session_key, call.client.ip)
+        .map_err(Failure::TooManyAttempts)?;
     let (Ok(access_id), Ok(refresh_id)) = (tokens::new_id(), tokens::new_id()) else {
         return Err(Failure::Internal);
     };
@@ -26,14 +34,21 @@ pub async fn refresh(state: &State, call: Call) -> Result<Reply, Failure> {
     let (old, new) = (tokens::id_hash(&claims.jti), tokens::id_hash(&refresh_id));
     let expires_at = now + tokens::REFRESH_TTL_SECS;
     let grace = state.config.refresh_reuse_grace.as_secs();
+    let family = claims.sid;
     let rotation = state
         .db
         .writer
-        .write(move |conn| db::rotate(conn, &old, &new, expires_at, now, grace))
+        .write(move |conn| {
+            let old = db::Presented {
+                id_hash: &old,
+                family,
+            };
+            db::rotate(conn, &old, &new, expires_at, now, grace)
+        })
         .await;
     match rotation.map_err(internal("cannot rotate a refresh token"))? {
-        Rotation::Rotated(user) => {
-            let session = sign(state, &user, access_id, refresh_id, now)?;
+        Rotation::Rotated { user, family } => {
+            let session = sign(state, &user, (access_id, refresh_id), family, now)?;
             Ok(session_reply(state, &call, session, StatusCode::OK, None))
         }
         Rotation::Reused => {
@@ -57,12 +72,18 @@ pub async fn logout(state: &State, call: Call) -> Result<Reply, Failure> {
     let claims = presented_refresh(state, &call)
         .and_then(|token| state.tokens.verify(Kind::Refresh, token).ok());
     if let Some(claims) = claims {
-        let hash = tokens::id_hash(&claims.jti);
+        let (hash, family) = (tokens::id_hash(&claims.jti), claims.sid);
         let now = tokens::now();
         let revoked = state
             .db
             .writer
-            .write(move |conn| db::revoke_family_of(conn, &hash, now))
+            .write(move |conn| {
+                let presented = db::Presented {
+                    id_hash: &hash,
+                    family,
+                };
+                db::revoke_family_of(conn, &presented, now)
+            })
             .await;
         revoked.map_err(internal("cannot revoke a session"))?;
     }

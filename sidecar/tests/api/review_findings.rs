@@ -314,3 +314,82 @@ async fn a_device_cookie_exempts_only_the_account_it_names() {
         .await;
     assert_eq!(with_adas_cookie.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+// Finding 2: /refresh was unlimited and every rotation kept a row for 7 days.
+
+fn token_rows(server: &Server) -> i64 {
+    let db = rusqlite::Connection::open(server.db_path()).unwrap();
+    db.query_row("SELECT count(*) FROM refresh_tokens", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_flood_of_one_session_is_refused_and_keeps_no_row_per_rotation() {
+    let server = Server::start().await;
+    server.signup("ada@example.com").await;
+    let (_, mut token) = server.login("ada@example.com").await;
+    let mut statuses = Vec::new();
+    for _ in 0..20 {
+        let reply = crate::sessions::refresh(&server, &token).await;
+        statuses.push(reply.status.as_u16());
+        if reply.status == StatusCode::OK {
+            token = reply.json()["refreshToken"].as_str().unwrap().to_owned();
+        } else {
+            assert!(reply.header("retry-after").is_some());
+        }
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        10,
+        "{statuses:?}"
+    );
+    assert!(statuses[10..].iter().all(|s| *s == 429), "{statuses:?}");
+    assert_eq!(
+        token_rows(&server),
+        3,
+        "signup's session (1 token), and this one: the live token and the one spent last"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refreshes_from_one_address_are_limited_across_its_sessions() {
+    let server = Server::start_with(|config| {
+        config.refresh_limits.per_ip_burst = 3;
+        config.refresh_limits.per_ip_per_minute = 1;
+    })
+    .await;
+    server.signup("ada@example.com").await;
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let (_, token) = server.login("ada@example.com").await;
+        statuses.push(
+            crate::sessions::refresh(&server, &token)
+                .await
+                .status
+                .as_u16(),
+        );
+    }
+    assert_eq!(statuses, [200, 200, 200, 429]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_keeps_its_newest_sessions_and_a_new_login_revokes_the_oldest() {
+    let server = Server::start_with(|config| config.max_sessions_per_account = 3).await;
+    server.signup("ada@example.com").await;
+    let mut sessions = Vec::new();
+    for _ in 0..4 {
+        sessions.push(server.login("ada@example.com").await.1);
+    }
+    let oldest = crate::sessions::refresh(&server, &sessions[0]).await;
+    assert_eq!(
+        oldest.status,
+        StatusCode::UNAUTHORIZED,
+        "signup's session and this were the oldest of five"
+    );
+    for token in &sessions[1..] {
+        assert_eq!(
+            crate::sessions::refresh(&server, token).await.status,
+            StatusCode::OK
+        );
+    }
+}
