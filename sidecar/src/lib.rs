@@ -10,6 +10,7 @@
 //! # Ok(()) }
 //! ```
 
+mod accounts;
 mod audit;
 mod body;
 mod client;

@@ -82,7 +82,7 @@ pub async fn route(
         (Some(endpoint), &Method::OPTIONS) => preflight(endpoint, allowed_origin.is_some()),
         (Some(Endpoint::Signup), &Method::GET) => hint("Signup"),
         (Some(Endpoint::Login), &Method::GET) => hint("Login"),
-        (Some(Endpoint::Me), &Method::GET) => handlers::me(state, req.headers()),
+        (Some(Endpoint::Me), &Method::GET) => handlers::me(state, req.headers()).await,
         (Some(Endpoint::Health), &Method::GET) => handlers::health(state).await,
         (
             Some(

@@ -9,6 +9,7 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 
+use crate::accounts::Accounts;
 use crate::client::Proxies;
 use crate::config::Config;
 use crate::cookies::Cookies;
@@ -69,11 +70,20 @@ impl Sidecar {
             origins: Origins::new(config.allowed_origins.clone()),
             signups: SignupsInFlight::default(),
             cookies: Cookies::new(config.cookies_secure(), &config.public_url_prefix),
+            accounts: Accounts::default(),
             proxies: Proxies::new(config.trusted_proxies.clone(), &config.public_url_prefix),
             db,
             config,
         });
+        let latest = latest_change(&state)
+            .await
+            .map_err(|e| StartError::Database {
+                path: state.config.db_path.clone(),
+                problem: e.0,
+            })?;
+        state.accounts.start_at(latest);
         tokio::spawn(maintain(Arc::downgrade(&state)));
+        tokio::spawn(follow_account_changes(Arc::downgrade(&state)));
         let secure = state.config.cookies_secure();
         tracing::info!(db = %state.config.db_path.display(), prefix = %state.config.public_url_prefix, secure_cookies = secure, "sidecar ready");
         Ok(Sidecar { state })
@@ -110,6 +120,41 @@ pub async fn serve(
     serve_http(listener, options, handler, shutdown).await;
     tracing::info!("all connections closed");
     Ok(())
+}
+
+/// The number of the latest account change in the database.
+async fn latest_change(state: &State) -> Result<i64, db::DbError> {
+    let latest = state.db.readers.read(|conn| {
+        conn.query_row(
+            "SELECT coalesce(max(seq), 0) FROM account_changes",
+            [],
+            |row| row.get(0),
+        )
+    });
+    latest.await
+}
+
+/// How often deletions and password changes made anywhere reach the account cache.
+const FOLLOW_CHANGES_EVERY: Duration = Duration::from_secs(1);
+
+/// Applies the database's account changes to the cache; stops once the sidecar is dropped.
+async fn follow_account_changes(state: Weak<State>) {
+    let mut every = tokio::time::interval(FOLLOW_CHANGES_EVERY);
+    loop {
+        every.tick().await;
+        let Some(state) = state.upgrade() else { return };
+        let after = state.accounts.change_mark();
+        match state
+            .db
+            .readers
+            .quick(move |conn| db::account_changes(conn, after))
+            .await
+        {
+            Ok((latest, ids)) if latest != after => state.accounts.forget(&ids, latest),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot read account changes; will retry"),
+        }
+    }
 }
 
 /// Periodic housekeeping; stops by itself once the sidecar is dropped.

@@ -1,5 +1,6 @@
 //! What every request may touch, built once at startup and shared read-only.
 
+use crate::accounts::Accounts;
 use crate::client::Proxies;
 use crate::config::Config;
 use crate::cookies::Cookies;
@@ -21,4 +22,5 @@ pub struct State {
     pub signups: SignupsInFlight,
     pub cookies: Cookies,
     pub proxies: Proxies,
+    pub accounts: Accounts,
 }

@@ -37,6 +37,9 @@ pub struct Claims {
     /// whose row was pruned is still recognised as a reuse, and refreshes are limited per session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<i64>,
+    /// The account's generation when the token was issued (tokens from before it existed: 0).
+    #[serde(default, rename = "gen")]
+    pub generation: i64,
 }
 
 /// A device cookie: the browser `jti` once signed in to the account `sub` (an email).
@@ -147,6 +150,7 @@ impl Tokens {
             typ: kind,
             jti,
             sid: sid.filter(|_| kind == Kind::Refresh),
+            generation: user.generation,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.keys(kind).0)
             .map_err(|_| TokenError)

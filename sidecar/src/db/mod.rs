@@ -18,8 +18,8 @@ use rusqlite::{Connection, OpenFlags};
 pub use files::{create_private, folder_of};
 pub use login_limits::{charge_login_failure, forget_forgiven_failures, login_failure_wait};
 pub use queries::{
-    AuditEntry, NewUser, User, delete_expired, email_exists, find_user_by_email, insert_user,
-    record_audit,
+    AuditEntry, NewUser, User, account_changes, account_generation, delete_expired, email_exists,
+    find_user_by_email, insert_user, record_audit,
 };
 pub use readers::Readers;
 pub use sessions::{Presented, Rotation, revoke_family_of, rotate, start_family};

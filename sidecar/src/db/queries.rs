@@ -14,6 +14,9 @@ pub struct User {
     pub fullname: String,
     pub email: Email,
     pub created_at: String,
+    /// Bumped when the password changes: tokens carry it, and older ones stop working.
+    #[serde(skip)]
+    pub generation: i64,
 }
 
 /// An account with its hash, for checking a login.
@@ -39,8 +42,10 @@ pub struct AuditEntry {
 
 /// How long the audit trail keeps an attempt: long enough to investigate, bounded under a flood.
 pub const AUDIT_DAYS: u32 = 90;
+/// Every sidecar reads the account changes each second; an hour is plenty to catch up.
+const ACCOUNT_CHANGES_KEPT_SECS: i64 = 60 * 60;
 
-pub(super) const USER_COLUMNS: &str = "id, fullname, email, created_at";
+pub(super) const USER_COLUMNS: &str = "id, fullname, email, created_at, generation";
 
 pub(super) fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
@@ -48,6 +53,7 @@ pub(super) fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         fullname: row.get(1)?,
         email: Email::from_stored(row.get(2)?),
         created_at: row.get(3)?,
+        generation: row.get(4)?,
     })
 }
 
@@ -62,10 +68,31 @@ pub fn find_user_by_email(conn: &Connection, email: &str) -> rusqlite::Result<Op
         .query_row([email], |row| {
             Ok(StoredUser {
                 user: user_from_row(row)?,
-                hash: PasswordHash::from_stored(row.get(4)?),
+                hash: PasswordHash::from_stored(row.get(5)?),
             })
         })
         .optional()
+}
+
+/// The generation of account `id`, or `None` when there is no such account (deleted).
+pub fn account_generation(conn: &Connection, id: i64) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT generation FROM users WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()
+}
+
+/// Accounts deleted or given a new generation since change `after`: `(latest change, ids)`.
+pub fn account_changes(conn: &Connection, after: i64) -> rusqlite::Result<(i64, Vec<i64>)> {
+    let mut latest = after;
+    let mut ids = Vec::new();
+    let mut statement = conn
+        .prepare_cached("SELECT seq, user_id FROM account_changes WHERE seq > ?1 ORDER BY seq")?;
+    let mut rows = statement.query([after])?;
+    while let Some(row) = rows.next()? {
+        latest = row.get(0)?;
+        ids.push(row.get(1)?);
+    }
+    Ok((latest, ids))
 }
 
 pub fn email_exists(conn: &Connection, email: &str) -> rusqlite::Result<bool> {
@@ -105,6 +132,10 @@ pub fn delete_expired(conn: &Connection, now: u64) -> Result<usize, DbError> {
     conn.execute(
         "DELETE FROM audit WHERE at < strftime('%Y-%m-%dT%H:%M:%fZ', ?1, 'unixepoch', ?2)",
         params![now as i64, format!("-{AUDIT_DAYS} days")],
+    )?;
+    conn.execute(
+        "DELETE FROM account_changes WHERE at < ?1",
+        [now as i64 - ACCOUNT_CHANGES_KEPT_SECS],
     )?;
     conn.execute(
         "DELETE FROM token_families WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = token_families.id)",

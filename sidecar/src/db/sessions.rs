@@ -21,8 +21,11 @@ pub enum Rotation {
 /// A presented refresh token, as the caller knows it.
 pub struct Presented<'a> {
     pub id_hash: &'a [u8],
-    /// The family named in the token's signed claims (tokens from before version 4 have none).
+    /// The family named in the token's signed claims (older tokens have none).
     pub family: Option<i64>,
+    /// The account generation in the token's claims: an older one than the account's is
+    /// from before a password change, and its session is revoked.
+    pub generation: i64,
 }
 
 /// Starts a refresh-token family (one login session) with its first token, and revokes the
@@ -69,6 +72,7 @@ fn insert_token(
 struct Stored {
     family: i64,
     user_id: i64,
+    generation: i64,
     expires_at: i64,
     spent_at: Option<i64>,
     reissued_at: Option<i64>,
@@ -76,18 +80,21 @@ struct Stored {
 }
 
 fn stored(conn: &Connection, id_hash: &[u8]) -> Result<Option<Stored>, DbError> {
-    let sql = "SELECT t.family_id, f.user_id, t.expires_at, t.spent_at, t.reissued_at, f.revoked_at
-        FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id WHERE t.id_hash = ?1";
+    let sql = "SELECT t.family_id, f.user_id, u.generation, t.expires_at, t.spent_at,
+        t.reissued_at, f.revoked_at FROM refresh_tokens t
+        JOIN token_families f ON f.id = t.family_id JOIN users u ON u.id = f.user_id
+        WHERE t.id_hash = ?1";
     let row = conn
         .prepare_cached(sql)?
         .query_row([id_hash], |row| {
             Ok(Stored {
                 family: row.get(0)?,
                 user_id: row.get(1)?,
-                expires_at: row.get(2)?,
-                spent_at: row.get(3)?,
-                reissued_at: row.get(4)?,
-                revoked: row.get::<_, Option<i64>>(5)?.is_some(),
+                generation: row.get(2)?,
+                expires_at: row.get(3)?,
+                spent_at: row.get(4)?,
+                reissued_at: row.get(5)?,
+                revoked: row.get::<_, Option<i64>>(6)?.is_some(),
             })
         })
         .optional()?;
@@ -112,6 +119,9 @@ pub fn rotate(
     let now_i = now as i64;
     if token.revoked || token.expires_at < now_i {
         return Ok(Rotation::Refused);
+    }
+    if token.generation != old.generation {
+        return revoke_family(conn, token.family, now).map(|()| Rotation::Refused);
     }
     // Each UPDATE also re-checks its condition, so a token can never be spent or re-issued twice.
     let mark = match (token.spent_at, token.reissued_at) {
@@ -203,6 +213,7 @@ mod tests {
         let old = Presented {
             id_hash: old,
             family: Some(1),
+            generation: 0,
         };
         match rotate(conn, &old, new, now + 1_000, now, 5).unwrap() {
             Rotation::Rotated { .. } => "rotated",

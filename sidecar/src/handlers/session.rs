@@ -5,6 +5,7 @@ use hyper::{HeaderMap, StatusCode};
 use serde_json::json;
 
 use super::{Call, internal, session_reply, sign};
+use crate::accounts::Known;
 use crate::audit;
 use crate::db::{self, Rotation};
 use crate::reply::{Failure, Mode, Reply};
@@ -34,7 +35,7 @@ pub async fn refresh(state: &State, call: Call) -> Result<Reply, Failure> {
     let (old, new) = (tokens::id_hash(&claims.jti), tokens::id_hash(&refresh_id));
     let expires_at = now + tokens::REFRESH_TTL_SECS;
     let grace = state.config.refresh_reuse_grace.as_secs();
-    let family = claims.sid;
+    let (family, generation) = (claims.sid, claims.generation);
     let rotation = state
         .db
         .writer
@@ -42,6 +43,7 @@ pub async fn refresh(state: &State, call: Call) -> Result<Reply, Failure> {
             let old = db::Presented {
                 id_hash: &old,
                 family,
+                generation,
             };
             db::rotate(conn, &old, &new, expires_at, now, grace)
         })
@@ -81,6 +83,7 @@ pub async fn logout(state: &State, call: Call) -> Result<Reply, Failure> {
                 let presented = db::Presented {
                     id_hash: &hash,
                     family,
+                    generation: 0,
                 };
                 db::revoke_family_of(conn, &presented, now)
             })
@@ -97,19 +100,40 @@ pub async fn logout(state: &State, call: Call) -> Result<Reply, Failure> {
     Ok(reply.cookies(state.cookies.cleared()))
 }
 
-/// The user named by a valid access token, from `Authorization: Bearer` or the cookie. No
-/// database read: the signature vouches for the claims until they expire (15 minutes).
-pub fn me(state: &State, headers: &HeaderMap) -> Reply {
+/// The user named by a valid access token, from `Authorization: Bearer` or the cookie. The
+/// signature vouches for the claims; the account cache (no database read once an account is
+/// cached) says whether the account still exists with the token's generation.
+pub async fn me(state: &State, headers: &HeaderMap) -> Reply {
     let token = bearer(headers).or_else(|| state.cookies.access_token(headers));
     let claims = token.and_then(|token| state.tokens.verify(Kind::Access, token).ok());
     let user = claims.and_then(|claims| Some((claims.sub.parse::<i64>().ok()?, claims)));
-    match user {
-        Some((id, claims)) => Reply::json(
+    let Some((id, claims)) = user else {
+        return Failure::Unauthorized.reply(Mode::Json, String::new);
+    };
+    match generation_of(state, id).await {
+        Ok(Some(generation)) if generation == claims.generation => Reply::json(
             StatusCode::OK,
             &json!({ "success": true, "user": { "id": id, "fullname": claims.fullname, "email": claims.email } }),
         ),
-        None => Failure::Unauthorized.reply(Mode::Json, String::new),
+        Ok(_) => Failure::Unauthorized.reply(Mode::Json, String::new),
+        Err(failure) => failure.reply(Mode::Json, String::new),
     }
+}
+
+/// The account's current generation (`None`: deleted), from the cache or read once.
+async fn generation_of(state: &State, id: i64) -> Result<Option<i64>, Failure> {
+    if let Known::Generation(generation) = state.accounts.lookup(id) {
+        return Ok(generation);
+    }
+    let mark = state.accounts.change_mark();
+    let read = state
+        .db
+        .readers
+        .read(move |conn| db::account_generation(conn, id))
+        .await;
+    let generation = read.map_err(internal("cannot read an account's generation"))?;
+    state.accounts.remember(id, generation, mark);
+    Ok(generation)
 }
 
 fn presented_refresh<'a>(state: &State, call: &'a Call) -> Option<&'a str> {

@@ -103,7 +103,6 @@ async fn the_password_minimum_counts_characters_not_bytes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_issued_or_valid_only_in_the_future_are_refused() {
     let server = crate::token_claims::server_with_known_secrets().await;
-    server.signup("ada@example.com").await;
     let now = crate::token_claims::now();
     let valid = crate::token_claims::access_claims();
     let sign = |claims| crate::token_claims::sign(&claims, crate::token_claims::ACCESS_SECRET);
@@ -392,4 +391,60 @@ async fn an_account_keeps_its_newest_sessions_and_a_new_login_revokes_the_oldest
             StatusCode::OK
         );
     }
+}
+
+// Finding 5: user ids were reused after a deletion, and /me trusted the token alone, so a
+// deleted user's token answered as the new owner of that id.
+
+fn sql(server: &Server, statement: &str) {
+    let db = rusqlite::Connection::open(server.db_path()).unwrap();
+    db.execute_batch(statement).unwrap();
+}
+
+/// `/me` for `access` until it answers `want`, for up to 3 s (changes made outside this
+/// sidecar reach its cache within a second); the last status.
+async fn me_until(server: &Server, access: &str, want: StatusCode) -> StatusCode {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        let status = crate::sessions::me(server, access).await;
+        if status == want || std::time::Instant::now() > deadline {
+            return status;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_accounts_id_is_never_given_again_and_its_tokens_stop_working() {
+    let server = Server::start().await;
+    let ada = server.signup("ada@example.com").await.json()["user"]["id"].as_i64();
+    let (access, refresh) = server.login("ada@example.com").await;
+    assert_eq!(crate::sessions::me(&server, &access).await, StatusCode::OK);
+    sql(&server, "DELETE FROM users WHERE email = 'ada@example.com'");
+    let eve = server.signup("eve@example.com").await.json()["user"]["id"].as_i64();
+    assert_ne!(eve, ada, "the id is not reused");
+    let status = me_until(&server, &access, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a deleted account's token is refused"
+    );
+    let refreshed = crate::sessions::refresh(&server, &refresh).await;
+    assert_eq!(refreshed.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_change_ends_the_accounts_earlier_tokens() {
+    let server = Server::start().await;
+    server.signup("ada@example.com").await;
+    let (access, refresh) = server.login("ada@example.com").await;
+    assert_eq!(crate::sessions::me(&server, &access).await, StatusCode::OK);
+    sql(
+        &server,
+        "UPDATE users SET password_hash = '$2b$12$changed' WHERE email = 'ada@example.com'",
+    );
+    let status = me_until(&server, &access, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let refreshed = crate::sessions::refresh(&server, &refresh).await;
+    assert_eq!(refreshed.status, StatusCode::UNAUTHORIZED);
 }

@@ -14,13 +14,16 @@ use crate::support::{Server, remember_secret};
 pub const ACCESS_SECRET: [u8; 32] = [0x11; 32];
 pub const REFRESH_SECRET: [u8; 32] = [0x22; 32];
 
+/// A server whose secrets the tests know, with the account the test tokens name (id 1).
 pub async fn server_with_known_secrets() -> Server {
-    Server::start_with(|config| {
+    let server = Server::start_with(|config| {
         let secret = |name, bytes: [u8; 32]| Secret::from_hex(name, &hex::encode(bytes)).ok();
         config.access_token_secret = secret("ACCESS_TOKEN_SECRET", ACCESS_SECRET);
         config.refresh_token_secret = secret("REFRESH_TOKEN_SECRET", REFRESH_SECRET);
     })
-    .await
+    .await;
+    server.signup("ada@example.com").await;
+    server
 }
 
 pub fn now() -> i64 {
@@ -129,7 +132,6 @@ async fn an_access_typ_signed_with_the_refresh_secret_is_refused_at_me() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_refresh_an_access_typ_or_the_access_secret_is_refused() {
     let server = server_with_known_secrets().await;
-    server.signup("ada@example.com").await;
     let (_, token) = server.login("ada@example.com").await;
     let claims = crate::sessions::claims_of(&token);
     let as_access = with(claims.clone(), "typ", json!("access"));
