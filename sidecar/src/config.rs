@@ -44,6 +44,9 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// Time allowed for a client to send its request body.
     pub body_read_timeout: Duration,
+    /// Open connections at most (lowered to the descriptor limit minus 64 at start); past it
+    /// a new connection closes the oldest idle one, or is refused when all are busy.
+    pub max_connections: usize,
 }
 
 /// Rate limits for the endpoints that cost a password hash.
@@ -126,6 +129,7 @@ impl Default for Config {
             max_sessions_per_account: 10,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
+            max_connections: crate::http_server::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -150,6 +154,10 @@ impl Config {
             (
                 "--hash-jobs-per-ip / KILN_HASH_JOBS_PER_IP",
                 self.hash_jobs_per_ip,
+            ),
+            (
+                "--max-connections / KILN_MAX_CONNECTIONS",
+                self.max_connections,
             ),
             (
                 "--max-sessions-per-account / KILN_MAX_SESSIONS_PER_ACCOUNT",

@@ -66,6 +66,10 @@ struct Settings {
     /// Live sessions (logins) one account may hold; a new login revokes the oldest beyond it.
     #[arg(long, env = "KILN_MAX_SESSIONS_PER_ACCOUNT", default_value_t = Config::default().max_sessions_per_account)]
     max_sessions_per_account: usize,
+    /// Open connections at most (lowered to the descriptor limit, ulimit -n, minus 64); past it
+    /// a new connection closes the oldest idle one, or is refused when all are busy.
+    #[arg(long, env = "KILN_MAX_CONNECTIONS", default_value_t = Config::default().max_connections)]
+    max_connections: usize,
 }
 
 fn parse_network(text: &str) -> Result<IpNet, String> {
@@ -127,6 +131,7 @@ fn config(settings: Settings) -> Result<Config, Error> {
         hash_queue: settings.hash_queue.unwrap_or(hash_workers * 4),
         hash_jobs_per_ip: settings.hash_jobs_per_ip,
         max_sessions_per_account: settings.max_sessions_per_account,
+        max_connections: settings.max_connections,
         ..defaults
     })
 }

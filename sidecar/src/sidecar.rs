@@ -112,6 +112,7 @@ pub async fn serve(
     let options = ServeOptions {
         header_read_timeout: sidecar.config().header_read_timeout,
         drain_timeout: DRAIN_TIMEOUT,
+        max_connections: sidecar.config().max_connections,
     };
     let handler = move |request, peer| {
         let sidecar = sidecar.clone();

@@ -19,6 +19,7 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: watch::Sender
     let options = ServeOptions {
         header_read_timeout: Duration::from_secs(10),
         drain_timeout: DRAIN_TIMEOUT,
+        ..ServeOptions::default()
     };
     let handler = move |request, peer| {
         let app = app.clone();

@@ -448,3 +448,101 @@ async fn a_password_change_ends_the_accounts_earlier_tokens() {
     let refreshed = crate::sessions::refresh(&server, &refresh).await;
     assert_eq!(refreshed.status, StatusCode::UNAUTHORIZED);
 }
+
+// Finding 6: no connection cap; 360 idle sockets against a process limited to 256 descriptors
+// kept /health waiting 7 s, and the accept loop logged a warning every 50 ms meanwhile.
+
+/// The real binary under `ulimit -n 256`, on a free loopback port, logging to a file.
+struct LimitedBinary {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+    log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl LimitedBinary {
+    async fn start() -> LimitedBinary {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let log = dir.path().join("sidecar.log");
+        let script = format!(
+            "ulimit -n 256 && exec {} --listen {addr} --db {} 2> {}",
+            env!("CARGO_BIN_EXE_kiln-sidecar"),
+            dir.path().join("kiln.db").display(),
+            log.display()
+        );
+        let child = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .spawn()
+            .unwrap();
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(addr).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        LimitedBinary {
+            child,
+            addr,
+            log,
+            _dir: dir,
+        }
+    }
+
+    /// Milliseconds for `GET /api/health` on a new connection to answer 200.
+    async fn health_ms(&self) -> f64 {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let started = std::time::Instant::now();
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let request = "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        let read = stream.read_to_string(&mut answer);
+        tokio::time::timeout(std::time::Duration::from_secs(15), read)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        started.elapsed().as_secs_f64() * 1000.0
+    }
+}
+
+impl Drop for LimitedBinary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_sockets_beyond_the_descriptor_limit_cannot_delay_health_or_flood_the_log() {
+    let sidecar = LimitedBinary::start().await;
+    let mut idle = Vec::new();
+    for _ in 0..360 {
+        idle.push(tokio::net::TcpStream::connect(sidecar.addr).await.unwrap());
+    }
+    let flooded = std::time::Instant::now();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        times.push(sidecar.health_ms().await);
+        idle.push(tokio::net::TcpStream::connect(sidecar.addr).await.unwrap());
+    }
+    times.sort_by(f64::total_cmp);
+    assert!(
+        times[2] < 10.0,
+        "/health took {times:?} ms with the descriptors in use"
+    );
+    let seconds = flooded.elapsed().as_secs() + 1;
+    let log = std::fs::read_to_string(&sidecar.log).unwrap();
+    let warnings = log.lines().filter(|line| line.contains("WARN")).count() as u64;
+    assert!(
+        warnings <= seconds + 1,
+        "{warnings} warnings in {seconds} s:\n{log}"
+    );
+}
