@@ -110,9 +110,20 @@ async fn run(cores: usize, phase: Duration, phases: &[&str]) -> Result<(), Error
     }
     if phases.contains(&"refresh") {
         let chains = sessions(addr, &emails[0], CONNECTIONS, cores).await?;
+        let before = db_bytes(dir.path());
         let rate = refresh_throughput(addr, phase, chains).await?;
         println!(
             "/refresh                {rate:>9.0} req/s    ({CONNECTIONS} sessions rotating, each rotation committed with synchronous=FULL)"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let after = db_bytes(dir.path());
+        println!(
+            "  database growth       {:>9.1} KiB      (limits lifted; kiln.db {} -> {} bytes, WAL {} -> {} bytes)",
+            growth_kib(before, after),
+            before.0,
+            after.0,
+            before.1,
+            after.1
         );
     }
     Ok(())
@@ -426,13 +437,17 @@ async fn flood_phase() -> Result<(), Error> {
     );
     println!(
         "  database growth       {:>9.1} KiB      (kiln.db {} -> {} bytes, WAL {} -> {} bytes)",
-        (after.0 + after.1) as f64 / 1024.0 - (before.0 + before.1) as f64 / 1024.0,
+        growth_kib(before, after),
         before.0,
         after.0,
         before.1,
         after.1
     );
     Ok(())
+}
+
+fn growth_kib(before: (u64, u64), after: (u64, u64)) -> f64 {
+    (after.0 + after.1) as f64 / 1024.0 - (before.0 + before.1) as f64 / 1024.0
 }
 
 /// Sizes of the database file and its WAL.

@@ -84,6 +84,7 @@ impl Sidecar {
         state.accounts.start_at(latest);
         tokio::spawn(maintain(Arc::downgrade(&state)));
         tokio::spawn(follow_account_changes(Arc::downgrade(&state)));
+        warn_if_no_proxy_is_trusted(&state.config);
         let secure = state.config.cookies_secure();
         tracing::info!(db = %state.config.db_path.display(), prefix = %state.config.public_url_prefix, secure_cookies = secure, "sidecar ready");
         Ok(Sidecar { state })
@@ -121,6 +122,20 @@ pub async fn serve(
     serve_http(listener, options, handler, shutdown).await;
     tracing::info!("all connections closed");
     Ok(())
+}
+
+/// Listening on loopback for an HTTPS site is the shape of a same-host proxy; without a trusted
+/// proxy every visitor would share its address and limits. Said once, at startup.
+fn warn_if_no_proxy_is_trusted(config: &Config) {
+    if config.trusted_proxies.is_empty()
+        && config.listen.ip().is_loopback()
+        && config.cookies_secure()
+    {
+        tracing::warn!(
+            listen = %config.listen,
+            "the allowed origins are HTTPS but no proxy is trusted: if a proxy forwards to this sidecar, set --trusted-proxy / KILN_TRUSTED_PROXIES to its address, or every visitor shares its address and rate limits"
+        );
+    }
 }
 
 /// The number of the latest account change in the database.

@@ -27,6 +27,8 @@ pub use writer::Writer;
 
 /// Read connections: enough for both cores to read while the writer commits.
 const READERS: usize = 4;
+/// Bytes the WAL file is cut back to after a burst (4 MiB).
+const WAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -64,6 +66,9 @@ impl Db {
         writer.pragma_update(None, "journal_mode", "WAL")?;
         // Checkpoints run on their own thread (below), not inside the writer's commits.
         writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // When a checkpoint lets the WAL start over, cut it back to this: a burst of writes
+        // must not leave the file at its high-water mark for good.
+        writer.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
         migrations::apply(&mut writer)?;
         let readers = (0..READERS)
             .map(|_| connect_reader(path))
