@@ -47,7 +47,10 @@ pub fn start_family(
             "SELECT id FROM token_families WHERE user_id = ?1 AND revoked_at IS NULL
              ORDER BY id DESC LIMIT -1 OFFSET ?2",
         )?
-        .query_map(params![user_id, max_live as i64], |row| row.get(0))?
+        .query_map(
+            params![user_id, i64::try_from(max_live).unwrap_or(i64::MAX)],
+            |row| row.get(0),
+        )?
         .collect::<rusqlite::Result<_>>()?;
     for old in oldest {
         revoke_family(conn, old, now)?;
@@ -306,5 +309,11 @@ mod tests {
         );
         assert_eq!(kept, 3, "families 1 and 2 went first");
         assert_eq!(count(&conn, "SELECT count(*) FROM refresh_tokens"), 3);
+        start_family(&conn, 1, b"unbounded", 1_000, 200, usize::MAX).unwrap();
+        let live = count(
+            &conn,
+            "SELECT count(*) FROM token_families WHERE revoked_at IS NULL",
+        );
+        assert_eq!(live, 4, "no cap revokes nothing");
     }
 }
