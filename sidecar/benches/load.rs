@@ -4,13 +4,17 @@
 //! `cargo bench -p kiln-sidecar --bench load`; `KILN_BENCH_SECONDS` sets each phase's length
 //! (default 9) and `KILN_BENCH_PHASES` picks phases (default `logins,me,refresh`, e.g. to profile
 //! one). Every phase stops at its deadline or after `MAX_REQUESTS`, whichever is first.
+//!
+//! The `flood` phase (not run by default; `KILN_BENCH_FLOOD_SECONDS`, default 60) is the
+//! review's attack on a sidecar with default limits: one session refreshed back to back on one
+//! connection, and how much bigger the database and its WAL are afterwards.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use kiln_sidecar::{Config, Limits, Sidecar};
+use kiln_sidecar::{Config, Limits, RefreshLimits, Sidecar};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -101,11 +105,25 @@ async fn run(cores: usize, phase: Duration, phases: &[&str]) -> Result<(), Error
             "/me                     {rate:>9.0} req/s    ({CONNECTIONS} keep-alive connections)"
         );
     }
+    if phases.contains(&"flood") {
+        flood_phase().await?;
+    }
     if phases.contains(&"refresh") {
         let chains = sessions(addr, &emails[0], CONNECTIONS, cores).await?;
+        let before = db_bytes(dir.path());
         let rate = refresh_throughput(addr, phase, chains).await?;
         println!(
             "/refresh                {rate:>9.0} req/s    ({CONNECTIONS} sessions rotating, each rotation committed with synchronous=FULL)"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let after = db_bytes(dir.path());
+        println!(
+            "  database growth       {:>9.1} KiB      (limits lifted; kiln.db {} -> {} bytes, WAL {} -> {} bytes)",
+            growth_kib(before, after),
+            before.0,
+            after.0,
+            before.1,
+            after.1
         );
     }
     Ok(())
@@ -157,11 +175,21 @@ async fn start_server(dir: &std::path::Path, cores: usize) -> Result<SocketAddr,
     config.limits = Limits {
         per_ip_per_minute: 1_000_000,
         per_ip_burst: 1_000_000,
-        per_account_per_minute: 1_000_000,
-        per_account_burst: 1_000_000,
+        account_ip_failures_burst: 1_000_000,
+        account_ip_failures_per_hour: 1_000_000,
+        account_failures_burst: 1_000_000,
+        account_failures_per_hour: 1_000_000,
     };
-    // Likewise the cap on one IP's hash jobs at once: here every client shares 127.0.0.1.
+    // Likewise the cap on one IP's hash jobs at once: here every client shares 127.0.0.1, and
+    // the refresh limits and the cap on one account's sessions (64 sessions of one user rotate).
     config.hash_jobs_per_ip = usize::MAX;
+    config.refresh_limits = RefreshLimits {
+        per_session_per_minute: 1_000_000,
+        per_session_burst: 1_000_000,
+        per_ip_per_minute: 1_000_000,
+        per_ip_burst: 1_000_000,
+    };
+    config.max_sessions_per_account = usize::MAX;
     config.hash_workers = cores;
     let sidecar = Sidecar::start(config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -362,6 +390,70 @@ async fn refresh_throughput(
         total += task.await??;
     }
     Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+/// One session refreshed back to back for `KILN_BENCH_FLOOD_SECONDS` against a sidecar with
+/// the default limits; prints the answers and how much the database files grew.
+async fn flood_phase() -> Result<(), Error> {
+    let seconds = std::env::var("KILN_BENCH_FLOOD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::default();
+    config.db_path = dir.path().join("kiln.db");
+    let sidecar = Sidecar::start(config).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(kiln_sidecar::serve(
+        sidecar,
+        listener,
+        std::future::pending(),
+    ));
+    let body =
+        format!(r#"{{"fullname":"Flood","email":"flood@example.com","password":"{PASSWORD}"}}"#);
+    let mut conn = Conn::open(addr).await?;
+    conn.send(&post("/api/signup", &body, "")).await?;
+    let (_, answer) = conn.send(&login_request("flood@example.com")).await?;
+    let mut token = field(&answer, "refreshToken").ok_or("login gave no refresh token")?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = db_bytes(dir.path());
+    let started = Instant::now();
+    let (mut rotated, mut refused) = (0u64, 0u64);
+    while started.elapsed() < Duration::from_secs(seconds) {
+        let body = format!(r#"{{"refreshToken":"{token}"}}"#);
+        let (status, answer) = conn.send(&post("/api/refresh", &body, "")).await?;
+        match (status, field(&answer, "refreshToken")) {
+            (200, Some(next)) => (token, rotated) = (next, rotated + 1),
+            (429, _) => refused += 1,
+            _ => return Err(format!("refresh answered {status}").into()),
+        }
+    }
+    let rate = (rotated + refused) as f64 / started.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = db_bytes(dir.path());
+    println!(
+        "refresh flood           {rate:>9.0} req/s    ({seconds} s, one session: {rotated} rotated, {refused} refused with 429)"
+    );
+    println!(
+        "  database growth       {:>9.1} KiB      (kiln.db {} -> {} bytes, WAL {} -> {} bytes)",
+        growth_kib(before, after),
+        before.0,
+        after.0,
+        before.1,
+        after.1
+    );
+    Ok(())
+}
+
+fn growth_kib(before: (u64, u64), after: (u64, u64)) -> f64 {
+    (after.0 + after.1) as f64 / 1024.0 - (before.0 + before.1) as f64 / 1024.0
+}
+
+/// Sizes of the database file and its WAL.
+fn db_bytes(dir: &std::path::Path) -> (u64, u64) {
+    let size = |name: &str| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
+    (size("kiln.db"), size("kiln.db-wal"))
 }
 
 fn get(path: &str, headers: &str) -> Vec<u8> {

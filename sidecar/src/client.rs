@@ -1,7 +1,9 @@
-//! Who is calling: the client IP (believing `X-Forwarded-For` only from trusted proxies) and
-//! whether the connection may carry non-`Secure` cookies.
+//! Who is calling: the client IP, believing `X-Forwarded-For` only from trusted proxies, and a
+//! warning when forwarding headers arrive from a peer that is not one.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use hyper::HeaderMap;
 use ipnet::IpNet;
@@ -9,29 +11,77 @@ use ipnet::IpNet;
 #[derive(Debug, Clone, Copy)]
 pub struct Client {
     pub ip: IpAddr,
-    /// Cookies get `Secure` unless this is plain HTTP from loopback (local development).
-    pub secure: bool,
+}
+
+/// The proxies whose forwarding headers are believed, and when we last warned of others.
+#[derive(Debug)]
+pub struct Proxies {
+    trusted: Vec<IpNet>,
+    /// The sidecar's path prefix, to tell in the log which sidecar warns.
+    prefix: String,
+    /// Unix seconds of the last warning plus one; 0 before the first.
+    warned: AtomicU64,
+}
+
+/// Forwarding headers from an untrusted peer are worth one warning an hour, not one a request.
+const WARN_EVERY_SECS: u64 = 60 * 60;
+const FORWARDING_HEADERS: [&str; 4] = [
+    "x-forwarded-for",
+    "x-forwarded-proto",
+    "x-forwarded-host",
+    "forwarded",
+];
+
+impl Proxies {
+    pub fn new(trusted: Vec<IpNet>, prefix: &str) -> Proxies {
+        Proxies {
+            trusted,
+            prefix: prefix.to_owned(),
+            warned: AtomicU64::new(0),
+        }
+    }
+
+    fn trusts(&self, ip: &IpAddr) -> bool {
+        self.trusted.iter().any(|net| net.contains(ip))
+    }
+
+    /// A proxy we were not told to trust: most likely `--trusted-proxy` was forgotten, and
+    /// every visitor shares that proxy's address and rate limits.
+    fn warn_untrusted(&self, peer: IpAddr) {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let last = self.warned.load(Ordering::Relaxed);
+        let due = last == 0 || now + 1 >= last + WARN_EVERY_SECS;
+        if due
+            && self
+                .warned
+                .compare_exchange(last, now + 1, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            tracing::warn!(
+                %peer,
+                sidecar = %self.prefix,
+                "X-Forwarded-* headers arrived from a peer that is not a trusted proxy and were ignored; if a proxy or CDN forwards to this sidecar, set --trusted-proxy / KILN_TRUSTED_PROXIES to its address (warned at most once an hour)"
+            );
+        }
+    }
 }
 
 impl Client {
-    pub fn identify(peer: SocketAddr, headers: &HeaderMap, trusted: &[IpNet]) -> Client {
+    pub fn identify(peer: SocketAddr, headers: &HeaderMap, proxies: &Proxies) -> Client {
         let peer_ip = canonical(peer.ip());
-        let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
-        if !is_trusted(&peer_ip) {
-            return Client {
-                ip: peer_ip,
-                secure: !peer_ip.is_loopback(),
-            };
+        if !proxies.trusts(&peer_ip) {
+            if FORWARDING_HEADERS
+                .iter()
+                .any(|name| headers.contains_key(*name))
+            {
+                proxies.warn_untrusted(peer_ip);
+            }
+            return Client { ip: peer_ip };
         }
-        let ip = forwarded_client(headers, &is_trusted).unwrap_or(peer_ip);
-        let https = headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
-        Client {
-            ip,
-            secure: https || !ip.is_loopback(),
-        }
+        let ip = forwarded_client(headers, &|ip| proxies.trusts(ip)).unwrap_or(peer_ip);
+        Client { ip }
     }
 }
 
@@ -80,37 +130,30 @@ mod tests {
         let client = Client::identify(
             "203.0.113.7:4000".parse().unwrap(),
             &headers("1.2.3.4"),
-            &[],
+            &Proxies::new(Vec::new(), "/api"),
         );
         assert_eq!(client.ip, "203.0.113.7".parse::<IpAddr>().unwrap());
-        assert!(client.secure);
     }
 
     #[test]
     fn forwarded_for_from_a_trusted_proxy_names_the_first_untrusted_hop() {
-        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let proxies = Proxies::new(vec!["10.0.0.0/8".parse().unwrap()], "/api");
         let client = Client::identify(
             "10.0.0.2:4000".parse().unwrap(),
             &headers("6.6.6.6, 198.51.100.9, 10.0.0.5"),
-            &trusted,
+            &proxies,
         );
         assert_eq!(client.ip, "198.51.100.9".parse::<IpAddr>().unwrap());
     }
 
     #[test]
     fn junk_a_client_puts_in_forwarded_for_does_not_hide_its_address() {
-        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let proxies = Proxies::new(vec!["10.0.0.0/8".parse().unwrap()], "/api");
         let client = Client::identify(
             "10.0.0.2:4000".parse().unwrap(),
             &headers("junk, 198.51.100.9"),
-            &trusted,
+            &proxies,
         );
         assert_eq!(client.ip, "198.51.100.9".parse::<IpAddr>().unwrap());
-    }
-
-    #[test]
-    fn plain_loopback_is_the_only_insecure_case() {
-        let client = Client::identify("127.0.0.1:4000".parse().unwrap(), &HeaderMap::new(), &[]);
-        assert!(!client.secure);
     }
 }

@@ -36,34 +36,70 @@ pub struct Config {
     pub hash_jobs_per_ip: usize,
     /// How long after a rotation the old refresh token may still be used (two tabs at once).
     pub refresh_reuse_grace: Duration,
+    /// Refresh limits per session and per client IP, checked before any database work.
+    pub refresh_limits: RefreshLimits,
+    /// Live sessions (logins) one account may hold; a new login revokes the oldest beyond it.
+    pub max_sessions_per_account: usize,
     /// Time allowed for a client to send its request headers.
     pub header_read_timeout: Duration,
     /// Time allowed for a client to send its request body.
     pub body_read_timeout: Duration,
+    /// Open connections at most (lowered to the descriptor limit minus 64 at start); past it
+    /// a new connection closes the oldest idle one, or is refused when all are busy.
+    pub max_connections: usize,
 }
 
 /// Rate limits for the endpoints that cost a password hash.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Sustained signup + login attempts per client IP per minute.
+    /// Sustained signup + login attempts per client IP per minute (any outcome).
     pub per_ip_per_minute: u32,
     /// Attempts one client IP may make in a quick burst.
     pub per_ip_burst: u32,
-    /// Sustained login attempts per account (email) per minute, whatever the IP.
-    pub per_account_per_minute: u32,
-    /// Login attempts on one account in a quick burst.
-    pub per_account_burst: u32,
+    /// Failed logins on one account from one address (or one device) at once...
+    pub account_ip_failures_burst: u32,
+    /// ...and forgiven per hour after that.
+    pub account_ip_failures_per_hour: u32,
+    /// Failed logins on one account from all addresses together, for browsers without a
+    /// device cookie for it, at once...
+    pub account_failures_burst: u32,
+    /// ...and forgiven per hour after that.
+    pub account_failures_per_hour: u32,
 }
 
 impl Default for Limits {
-    /// One IP gets ~0.5 hash/s (under a tenth of two cores' bcrypt capacity); one account
-    /// about ten guesses a minute.
+    /// One IP gets ~0.5 hash/s (under a tenth of two cores' bcrypt capacity); one address 5
+    /// wrong guesses at an account, then one a minute; all addresses together 20, then 20 an
+    /// hour.
     fn default() -> Limits {
         Limits {
             per_ip_per_minute: 30,
             per_ip_burst: 10,
-            per_account_per_minute: 10,
-            per_account_burst: 5,
+            account_ip_failures_burst: 5,
+            account_ip_failures_per_hour: 60,
+            account_failures_burst: 20,
+            account_failures_per_hour: 20,
+        }
+    }
+}
+
+/// How often a session may be refreshed. A browser refreshes once per access token (15
+/// minutes), a few tabs at once at most; the rest is a client stuck in a loop, or an attack.
+#[derive(Debug, Clone, Copy)]
+pub struct RefreshLimits {
+    pub per_session_per_minute: u32,
+    pub per_session_burst: u32,
+    pub per_ip_per_minute: u32,
+    pub per_ip_burst: u32,
+}
+
+impl Default for RefreshLimits {
+    fn default() -> RefreshLimits {
+        RefreshLimits {
+            per_session_per_minute: 6,
+            per_session_burst: 10,
+            per_ip_per_minute: 120,
+            per_ip_burst: 60,
         }
     }
 }
@@ -89,8 +125,11 @@ impl Default for Config {
             hash_queue: workers * 4,
             hash_jobs_per_ip: 2,
             refresh_reuse_grace: Duration::from_secs(5),
+            refresh_limits: RefreshLimits::default(),
+            max_sessions_per_account: 10,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
+            max_connections: crate::http_server::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -116,6 +155,14 @@ impl Config {
                 "--hash-jobs-per-ip / KILN_HASH_JOBS_PER_IP",
                 self.hash_jobs_per_ip,
             ),
+            (
+                "--max-connections / KILN_MAX_CONNECTIONS",
+                self.max_connections,
+            ),
+            (
+                "--max-sessions-per-account / KILN_MAX_SESSIONS_PER_ACCOUNT",
+                self.max_sessions_per_account,
+            ),
         ] {
             if value == 0 {
                 return Err(StartError::Setting {
@@ -128,8 +175,14 @@ impl Config {
         if [
             l.per_ip_per_minute,
             l.per_ip_burst,
-            l.per_account_per_minute,
-            l.per_account_burst,
+            l.account_ip_failures_burst,
+            l.account_ip_failures_per_hour,
+            l.account_failures_burst,
+            l.account_failures_per_hour,
+            self.refresh_limits.per_session_per_minute,
+            self.refresh_limits.per_session_burst,
+            self.refresh_limits.per_ip_per_minute,
+            self.refresh_limits.per_ip_burst,
         ]
         .contains(&0)
         {
@@ -140,6 +193,36 @@ impl Config {
         }
         Ok(self)
     }
+}
+
+impl Config {
+    /// Whether cookies get `Secure` (and the `__Host-` / `__Secure-` prefixes): always, unless
+    /// every allowed origin is plain `http://` on loopback or `localhost` (local development).
+    /// Decided by configuration, never by the peer, so a forgotten `--trusted-proxy` behind a
+    /// same-host HTTPS proxy cannot turn `Secure` off.
+    pub fn cookies_secure(&self) -> bool {
+        !self
+            .allowed_origins
+            .iter()
+            .all(|origin| is_local_http(origin))
+    }
+}
+
+/// `http://localhost:1111`, `http://127.0.0.1`, `http://[::1]:8080` (normalised origins).
+fn is_local_http(origin: &str) -> bool {
+    let Some(authority) = origin.strip_prefix("http://") else {
+        return false;
+    };
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _)| host),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `Scheme://Host:443/` → `scheme://host`, the form browsers send in `Origin`.
@@ -178,6 +261,25 @@ fn normalise_prefix(prefix: &str) -> Result<String, StartError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_are_secure_unless_every_origin_is_plain_http_on_loopback() {
+        let with = |origins: &[&str]| Config {
+            allowed_origins: origins.iter().map(|o| (*o).to_owned()).collect(),
+            ..Config::default()
+        };
+        assert!(
+            !with(&[
+                "http://127.0.0.1:1111",
+                "http://localhost:1111",
+                "http://[::1]:80"
+            ])
+            .cookies_secure()
+        );
+        assert!(with(&["https://example.com"]).cookies_secure());
+        assert!(with(&["http://localhost:1111", "http://example.com"]).cookies_secure());
+        assert!(with(&["https://127.0.0.1:1111"]).cookies_secure());
+    }
 
     #[test]
     fn zero_hash_jobs_per_ip_is_refused_naming_the_flag() {

@@ -1,59 +1,102 @@
-//! The session cookies: what they are called, how they are scoped, how they are read back.
+//! The cookies: what they are called, how they are scoped and secured, how they are read back.
+//!
+//! Whether they are `Secure` is decided once from the allowed origins, never from the peer:
+//! only a site served entirely over plain HTTP on loopback (`kiln serve`) gets cookies without
+//! it. Secure cookies also carry the `__Host-` / `__Secure-` prefixes, which browsers only
+//! accept from HTTPS and which a subdomain cannot overwrite.
 
 use hyper::HeaderMap;
 
 use crate::tokens::{ACCESS_TTL_SECS, REFRESH_TTL_SECS};
 
-pub const ACCESS: &str = "kiln_access";
-pub const REFRESH: &str = "kiln_refresh";
+/// How long a device cookie exempts a browser from the per-account login ceiling.
+pub const DEVICE_TTL_SECS: u64 = 90 * 24 * 60 * 60;
 
-/// Where the refresh cookie is sent: only the two endpoints that consume it, so page loads and
-/// `/me` never carry it. (A path-scoped cookie is only sent to its path, hence two.)
-fn refresh_paths(prefix: &str) -> [String; 2] {
-    [format!("{prefix}/refresh"), format!("{prefix}/logout")]
-}
-
-/// `Set-Cookie` values for a new session.
-pub fn session(access: &str, refresh: &str, prefix: &str, secure: bool) -> Vec<String> {
-    let mut cookies = vec![cookie(ACCESS, access, "/", "Lax", ACCESS_TTL_SECS, secure)];
-    for path in refresh_paths(prefix) {
-        cookies.push(cookie(
-            REFRESH,
-            refresh,
-            &path,
-            "Strict",
-            REFRESH_TTL_SECS,
-            secure,
-        ));
-    }
-    cookies
-}
-
-/// `Set-Cookie` values that delete the session cookies.
-pub fn cleared(prefix: &str, secure: bool) -> Vec<String> {
-    let mut cookies = vec![cookie(ACCESS, "", "/", "Lax", 0, secure)];
-    for path in refresh_paths(prefix) {
-        cookies.push(cookie(REFRESH, "", &path, "Strict", 0, secure));
-    }
-    cookies
-}
-
-fn cookie(
-    name: &str,
-    value: &str,
-    path: &str,
-    same_site: &str,
-    max_age: u64,
+/// The cookie names and attributes of one sidecar, fixed at startup.
+#[derive(Debug, Clone)]
+pub struct Cookies {
     secure: bool,
-) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite={same_site}{secure}"
-    )
+    access: &'static str,
+    refresh: &'static str,
+    device: &'static str,
+    /// The refresh cookie goes only to the two endpoints that consume it, so page loads and
+    /// `/me` never carry it (a path-scoped cookie is only sent to its path, hence two).
+    refresh_paths: [String; 2],
+    login_path: String,
+}
+
+impl Cookies {
+    pub fn new(secure: bool, prefix: &str) -> Cookies {
+        let (access, refresh, device) = if secure {
+            (
+                "__Host-kiln_access",
+                "__Secure-kiln_refresh",
+                "__Secure-kiln_device",
+            )
+        } else {
+            ("kiln_access", "kiln_refresh", "kiln_device")
+        };
+        Cookies {
+            secure,
+            access,
+            refresh,
+            device,
+            refresh_paths: [format!("{prefix}/refresh"), format!("{prefix}/logout")],
+            login_path: format!("{prefix}/login"),
+        }
+    }
+
+    /// `Set-Cookie` values for a new session.
+    pub fn session(&self, access: &str, refresh: &str) -> Vec<String> {
+        let mut cookies = vec![self.cookie(self.access, access, "/", "Lax", ACCESS_TTL_SECS)];
+        for path in &self.refresh_paths {
+            cookies.push(self.cookie(self.refresh, refresh, path, "Strict", REFRESH_TTL_SECS));
+        }
+        cookies
+    }
+
+    /// `Set-Cookie` values that delete the session cookies (the device cookie stays).
+    pub fn cleared(&self) -> Vec<String> {
+        let mut cookies = vec![self.cookie(self.access, "", "/", "Lax", 0)];
+        for path in &self.refresh_paths {
+            cookies.push(self.cookie(self.refresh, "", path, "Strict", 0));
+        }
+        cookies
+    }
+
+    /// `Set-Cookie` for a device cookie: sent back to the login endpoint only.
+    pub fn device(&self, value: &str) -> String {
+        self.cookie(
+            self.device,
+            value,
+            &self.login_path,
+            "Strict",
+            DEVICE_TTL_SECS,
+        )
+    }
+
+    pub fn access_token<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
+        read(headers, self.access)
+    }
+
+    pub fn refresh_token<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
+        read(headers, self.refresh)
+    }
+
+    pub fn device_token<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
+        read(headers, self.device)
+    }
+
+    fn cookie(&self, name: &str, value: &str, path: &str, same_site: &str, max_age: u64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!(
+            "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite={same_site}{secure}"
+        )
+    }
 }
 
 /// The value of cookie `name` from the request's `Cookie` headers.
-pub fn read<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn read<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(hyper::header::COOKIE)
         .iter()
@@ -69,21 +112,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refresh_cookie_is_strict_and_scoped_to_its_endpoints() {
-        let cookies = session("a.b.c", "d.e.f", "/api", true);
+    fn secure_cookies_are_prefixed_and_the_refresh_cookie_is_strict_and_scoped() {
+        let cookies = Cookies::new(true, "/api").session("a.b.c", "d.e.f");
         assert_eq!(
             cookies[0],
-            "kiln_access=a.b.c; Path=/; Max-Age=900; HttpOnly; SameSite=Lax; Secure"
+            "__Host-kiln_access=a.b.c; Path=/; Max-Age=900; HttpOnly; SameSite=Lax; Secure"
         );
+        assert!(cookies[1].starts_with("__Secure-kiln_refresh="));
         assert!(cookies[1].contains("Path=/api/refresh") && cookies[1].contains("SameSite=Strict"));
         assert!(cookies[2].contains("Path=/api/logout"));
+        let plain = Cookies::new(false, "/api").session("a.b.c", "d.e.f");
+        assert!(plain[0].starts_with("kiln_access=") && !plain[0].contains("Secure"));
     }
 
     #[test]
-    fn cookies_are_read_from_any_cookie_header() {
+    fn cookies_are_read_from_any_cookie_header_under_their_configured_name() {
         let mut headers = HeaderMap::new();
         headers.append("cookie", "theme=dark; kiln_access=tok".parse().unwrap());
-        assert_eq!(read(&headers, ACCESS), Some("tok"));
-        assert_eq!(read(&headers, REFRESH), None);
+        assert_eq!(
+            Cookies::new(false, "/api").access_token(&headers),
+            Some("tok")
+        );
+        assert_eq!(Cookies::new(false, "/api").refresh_token(&headers), None);
+        assert_eq!(Cookies::new(true, "/api").access_token(&headers), None);
     }
 }

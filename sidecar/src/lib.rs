@@ -10,27 +10,34 @@
 //! # Ok(()) }
 //! ```
 
+mod accounts;
 mod audit;
+mod body;
 mod client;
 mod config;
 mod cookies;
 mod db;
 mod email;
 mod error;
-mod form;
 mod handlers;
+mod http_server;
+mod login_limits;
 mod origin;
 mod password;
+mod pending_signups;
 mod rate_limit;
 mod reply;
 mod routes;
 mod secrets;
-mod server;
 mod sidecar;
+mod state;
+mod text;
 mod tokens;
 
-pub use config::{Config, DEFAULT_DB, DEFAULT_LISTEN, DEFAULT_ORIGINS, DEFAULT_PREFIX, Limits};
+pub use config::{
+    Config, DEFAULT_DB, DEFAULT_LISTEN, DEFAULT_ORIGINS, DEFAULT_PREFIX, Limits, RefreshLimits,
+};
 pub use error::StartError;
+pub use http_server::{ServeOptions, serve_http};
 pub use secrets::Secret;
-pub use server::serve;
-pub use sidecar::Sidecar;
+pub use sidecar::{Sidecar, serve};

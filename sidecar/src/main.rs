@@ -56,9 +56,20 @@ struct Settings {
     /// Signup and login attempts allowed per client IP per minute (bursts of up to 10).
     #[arg(long, env = "KILN_IP_ATTEMPTS_PER_MINUTE", default_value_t = Limits::default().per_ip_per_minute)]
     ip_attempts_per_minute: u32,
-    /// Login attempts allowed per account per minute (bursts of up to 5).
-    #[arg(long, env = "KILN_ACCOUNT_ATTEMPTS_PER_MINUTE", default_value_t = Limits::default().per_account_per_minute)]
-    account_attempts_per_minute: u32,
+    /// Failed logins forgiven per hour on one account from one address (after a burst of 5).
+    #[arg(long, env = "KILN_ACCOUNT_IP_FAILURES_PER_HOUR", default_value_t = Limits::default().account_ip_failures_per_hour)]
+    account_ip_failures_per_hour: u32,
+    /// Failed logins forgiven per hour on one account from all addresses together, for browsers
+    /// without a device cookie (after a burst of 20).
+    #[arg(long, env = "KILN_ACCOUNT_FAILURES_PER_HOUR", default_value_t = Limits::default().account_failures_per_hour)]
+    account_failures_per_hour: u32,
+    /// Live sessions (logins) one account may hold; a new login revokes the oldest beyond it.
+    #[arg(long, env = "KILN_MAX_SESSIONS_PER_ACCOUNT", default_value_t = Config::default().max_sessions_per_account)]
+    max_sessions_per_account: usize,
+    /// Open connections at most (lowered to the descriptor limit, ulimit -n, minus 64); past it
+    /// a new connection closes the oldest idle one, or is refused when all are busy.
+    #[arg(long, env = "KILN_MAX_CONNECTIONS", default_value_t = Config::default().max_connections)]
+    max_connections: usize,
 }
 
 fn parse_network(text: &str) -> Result<IpNet, String> {
@@ -112,12 +123,15 @@ fn config(settings: Settings) -> Result<Config, Error> {
         refresh_token_secret: secret_from_env("REFRESH_TOKEN_SECRET")?,
         limits: Limits {
             per_ip_per_minute: settings.ip_attempts_per_minute,
-            per_account_per_minute: settings.account_attempts_per_minute,
+            account_ip_failures_per_hour: settings.account_ip_failures_per_hour,
+            account_failures_per_hour: settings.account_failures_per_hour,
             ..Limits::default()
         },
         hash_workers,
         hash_queue: settings.hash_queue.unwrap_or(hash_workers * 4),
         hash_jobs_per_ip: settings.hash_jobs_per_ip,
+        max_sessions_per_account: settings.max_sessions_per_account,
+        max_connections: settings.max_connections,
         ..defaults
     })
 }

@@ -9,11 +9,12 @@ use tokio::sync::{Semaphore, oneshot};
 
 /// The cost every stored hash uses (~0.3 s per hash on one core of a small server).
 pub const COST: u32 = 12;
-const MIN_BYTES: usize = 8;
+/// Counted in characters, as people count: "naïveté!" is long enough.
+const MIN_CHARS: usize = 8;
 /// bcrypt ignores everything past 72 bytes; longer passwords are refused, never truncated.
 const MAX_BYTES: usize = 72;
 
-/// A password a person chose: 8 to 72 bytes of UTF-8 with no NUL. `Debug` hides it.
+/// A password a person chose: at least 8 characters, at most 72 bytes of UTF-8, no NUL. `Debug` hides it.
 pub struct Password(String);
 
 impl fmt::Debug for Password {
@@ -28,7 +29,7 @@ impl Password {
         if input.is_empty() {
             return Err("Password is required");
         }
-        if input.len() < MIN_BYTES {
+        if input.chars().count() < MIN_CHARS {
             return Err("Password must be at least 8 characters");
         }
         if input.len() > MAX_BYTES {
@@ -175,6 +176,11 @@ mod tests {
     #[test]
     fn passwords_outside_bcrypt_limits_are_refused() {
         assert!(Password::parse("short".into()).is_err());
+        assert!(
+            Password::parse("éééé".into()).is_err(),
+            "8 bytes but 4 characters"
+        );
+        assert!(Password::parse("éééééééé".into()).is_ok());
         assert!(Password::parse("a".repeat(73)).is_err());
         assert!(Password::parse("with\0nul-inside".into()).is_err());
         assert!(

@@ -1,4 +1,5 @@
-//! Attempt limits per client IP and per account (GCRA via `governor`), checked before hashing.
+//! Attempt limits per client IP (GCRA via `governor`, in memory), checked before hashing, and
+//! the cap on one IP's hash jobs at once. Login *failure* limits are in `login_limits.rs`.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -9,8 +10,7 @@ use std::time::Duration;
 use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::config::Limits;
-use crate::email::Email;
+use crate::config::{Limits, RefreshLimits};
 
 /// How long the client should wait before its next attempt would be allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,9 @@ const HASH_SLOT_RETRY: RetryAfter = RetryAfter(Duration::from_secs(1));
 
 pub struct Limiters {
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
-    per_account: DefaultKeyedRateLimiter<String>,
+    /// Refreshes per session (token family; negative keys: per user, for tokens without one).
+    refresh_per_session: DefaultKeyedRateLimiter<i64>,
+    refresh_per_ip: DefaultKeyedRateLimiter<IpAddr>,
     /// One refusal per client per minute is worth recording; the rest of a flood is not.
     refusals_recorded: DefaultKeyedRateLimiter<IpAddr>,
     hash_jobs: HashJobs,
@@ -36,12 +38,16 @@ pub struct Limiters {
 
 impl Limiters {
     /// `hash_jobs_per_ip`: how many password hashes one client may have running or queued.
-    pub fn new(limits: Limits, hash_jobs_per_ip: usize) -> Limiters {
+    pub fn new(limits: Limits, refresh: RefreshLimits, hash_jobs_per_ip: usize) -> Limiters {
         Limiters {
             per_ip: RateLimiter::keyed(quota(limits.per_ip_per_minute, limits.per_ip_burst)),
-            per_account: RateLimiter::keyed(quota(
-                limits.per_account_per_minute,
-                limits.per_account_burst,
+            refresh_per_session: RateLimiter::keyed(quota(
+                refresh.per_session_per_minute,
+                refresh.per_session_burst,
+            )),
+            refresh_per_ip: RateLimiter::keyed(quota(
+                refresh.per_ip_per_minute,
+                refresh.per_ip_burst,
             )),
             refusals_recorded: RateLimiter::keyed(quota(1, 1)),
             hash_jobs: HashJobs {
@@ -72,9 +78,11 @@ impl Limiters {
         check(&self.per_ip, &ip_key(ip))
     }
 
-    /// Counts one login attempt on `email`, whichever IP it comes from.
-    pub fn check_account(&self, email: &Email) -> Result<(), RetryAfter> {
-        check(&self.per_account, &email.as_str().to_owned())
+    /// Counts one refresh of `session` from `ip`; the session is charged only if the address
+    /// had room, so one session's flood cannot spend another session's share.
+    pub fn check_refresh(&self, session: i64, ip: IpAddr) -> Result<(), RetryAfter> {
+        check(&self.refresh_per_ip, &ip_key(ip))?;
+        check(&self.refresh_per_session, &session)
     }
 
     /// Whether a refused attempt from `ip` should be logged and audited: the first in a
@@ -87,8 +95,10 @@ impl Limiters {
     pub fn forget_idle(&self) {
         self.per_ip.retain_recent();
         self.per_ip.shrink_to_fit();
-        self.per_account.retain_recent();
-        self.per_account.shrink_to_fit();
+        self.refresh_per_session.retain_recent();
+        self.refresh_per_session.shrink_to_fit();
+        self.refresh_per_ip.retain_recent();
+        self.refresh_per_ip.shrink_to_fit();
         self.refusals_recorded.retain_recent();
         self.refusals_recorded.shrink_to_fit();
     }
@@ -141,7 +151,8 @@ fn check<K: std::hash::Hash + Eq + Clone>(
         .map_err(|not_until| RetryAfter(not_until.wait_time_from(limiter.clock().now())))
 }
 
-fn ip_key(ip: IpAddr) -> IpAddr {
+/// The key one client is limited by: its IPv4 address, or its IPv6 /64 (what one host gets).
+pub fn ip_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -164,7 +175,7 @@ mod tests {
 
     #[test]
     fn one_client_holds_at_most_its_share_of_hash_jobs_until_they_end() {
-        let limiters = Limiters::new(Limits::default(), 2);
+        let limiters = Limiters::new(Limits::default(), RefreshLimits::default(), 2);
         let (a, b): (IpAddr, IpAddr) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
         let first = limiters.hash_slot(a).unwrap();
         let _second = limiters.hash_slot(a).unwrap();

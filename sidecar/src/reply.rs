@@ -9,9 +9,15 @@ use hyper::header::{
 use hyper::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::form::Mode;
 use crate::password::HashError;
 use crate::rate_limit::RetryAfter;
+
+/// How the caller speaks, which decides how we answer: JSON, or redirects for an HTML form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Json,
+    Form,
+}
 
 /// Everything that can go wrong in a request, in the terms the caller needs.
 #[derive(Debug)]

@@ -11,11 +11,11 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::json;
 
+use crate::body;
 use crate::client::Client;
-use crate::form::{self, Mode};
 use crate::handlers::{self, Call};
-use crate::reply::{Failure, Reply};
-use crate::sidecar::State;
+use crate::reply::{Failure, Mode, Reply};
+use crate::state::State;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Endpoint {
@@ -73,6 +73,7 @@ pub async fn route(
         .and_then(|o| o.to_str().ok())
         .map(str::to_owned);
     let allowed_origin = origin.clone().filter(|o| state.origins.allows(o));
+    let client = Client::identify(peer, req.headers(), &state.proxies);
     let endpoint = path
         .strip_prefix(state.config.public_url_prefix.as_str())
         .and_then(Endpoint::from_path);
@@ -81,7 +82,7 @@ pub async fn route(
         (Some(endpoint), &Method::OPTIONS) => preflight(endpoint, allowed_origin.is_some()),
         (Some(Endpoint::Signup), &Method::GET) => hint("Signup"),
         (Some(Endpoint::Login), &Method::GET) => hint("Login"),
-        (Some(Endpoint::Me), &Method::GET) => handlers::me(state, req.headers()),
+        (Some(Endpoint::Me), &Method::GET) => handlers::me(state, req.headers()).await,
         (Some(Endpoint::Health), &Method::GET) => handlers::health(state).await,
         (
             Some(
@@ -91,7 +92,7 @@ pub async fn route(
                 | Endpoint::Logout),
             ),
             &Method::POST,
-        ) => post(state, endpoint, req, peer, origin.as_deref()).await,
+        ) => post(state, endpoint, req, client, origin.as_deref()).await,
         (Some(endpoint), _) => {
             Failure::MethodNotAllowed(endpoint.allow()).reply(Mode::Json, String::new)
         }
@@ -106,7 +107,7 @@ async fn post(
     state: &State,
     endpoint: Endpoint,
     req: Request<Incoming>,
-    peer: SocketAddr,
+    client: Client,
     origin: Option<&str>,
 ) -> Reply {
     let (parts, body) = req.into_parts();
@@ -120,7 +121,7 @@ async fn post(
             .origins
             .back_to_form(referer.as_deref(), endpoint.form_page())
     };
-    let mode = match form::mode_of(&parts.headers) {
+    let mode = match body::mode_of(&parts.headers) {
         Ok(mode) => mode,
         Err(failure) => return failure.reply(Mode::Json, back),
     };
@@ -134,12 +135,11 @@ async fn post(
     if !origin_ok {
         return Failure::ForeignOrigin.reply(mode, back);
     }
-    let fields = match form::read(body, &parts.headers, mode, state.config.body_read_timeout).await
+    let fields = match body::read(body, &parts.headers, mode, state.config.body_read_timeout).await
     {
         Ok(fields) => fields,
         Err(failure) => return failure.reply(mode, back),
     };
-    let client = Client::identify(peer, &parts.headers, &state.config.trusted_proxies);
     let call = Call {
         client,
         mode,

@@ -1,8 +1,6 @@
-//! The running sidecar: its shared state, startup, and the entry point for one request.
+//! The running sidecar: startup, housekeeping, and the entry points for a request and a server.
 
 use std::net::SocketAddr;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -11,26 +9,21 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 
+use crate::accounts::Accounts;
+use crate::client::Proxies;
 use crate::config::Config;
+use crate::cookies::Cookies;
 use crate::db::{self, Db};
 use crate::error::StartError;
-use crate::handlers::SignupsInFlight;
+use crate::http_server::{ServeOptions, serve_http};
 use crate::origin::Origins;
 use crate::password::Hasher;
+use crate::pending_signups::SignupsInFlight;
 use crate::rate_limit::Limiters;
 use crate::secrets;
+use crate::state::State;
 use crate::tokens::{self, Tokens};
-
-/// Everything a request may touch; built once by `Sidecar::start`.
-pub struct State {
-    pub config: Config,
-    pub db: Db,
-    pub hasher: Hasher,
-    pub tokens: Tokens,
-    pub limits: Limiters,
-    pub origins: Origins,
-    pub signups: SignupsInFlight,
-}
+use tokio::net::TcpListener;
 
 /// A started sidecar. Cheap to clone; the database closes when the last clone is dropped.
 #[derive(Clone)]
@@ -45,8 +38,8 @@ impl Sidecar {
     /// Opens the database (creating the folder), runs migrations, loads or creates secrets.
     pub async fn start(config: Config) -> Result<Sidecar, StartError> {
         let config = config.checked()?;
-        let folder = db_folder(&config.db_path);
-        create_private(&folder, &config.db_path).map_err(|problem| StartError::Database {
+        let folder = db::folder_of(&config.db_path);
+        db::create_private(&folder, &config.db_path).map_err(|problem| StartError::Database {
             path: config.db_path.clone(),
             problem,
         })?;
@@ -69,14 +62,31 @@ impl Sidecar {
         let state = Arc::new(State {
             hasher,
             tokens: Tokens::new(&secrets),
-            limits: Limiters::new(config.limits, config.hash_jobs_per_ip),
+            limits: Limiters::new(
+                config.limits,
+                config.refresh_limits,
+                config.hash_jobs_per_ip,
+            ),
             origins: Origins::new(config.allowed_origins.clone()),
             signups: SignupsInFlight::default(),
+            cookies: Cookies::new(config.cookies_secure(), &config.public_url_prefix),
+            accounts: Accounts::default(),
+            proxies: Proxies::new(config.trusted_proxies.clone(), &config.public_url_prefix),
             db,
             config,
         });
+        let latest = latest_change(&state)
+            .await
+            .map_err(|e| StartError::Database {
+                path: state.config.db_path.clone(),
+                problem: e.0,
+            })?;
+        state.accounts.start_at(latest);
         tokio::spawn(maintain(Arc::downgrade(&state)));
-        tracing::info!(db = %state.config.db_path.display(), prefix = %state.config.public_url_prefix, "sidecar ready");
+        tokio::spawn(follow_account_changes(Arc::downgrade(&state)));
+        warn_if_no_proxy_is_trusted(&state.config);
+        let secure = state.config.cookies_secure();
+        tracing::info!(db = %state.config.db_path.display(), prefix = %state.config.public_url_prefix, secure_cookies = secure, "sidecar ready");
         Ok(Sidecar { state })
     }
 
@@ -91,51 +101,75 @@ impl Sidecar {
     }
 }
 
-fn db_folder(db_path: &Path) -> std::path::PathBuf {
-    match db_path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => std::path::PathBuf::from("."),
-    }
+/// In-flight requests get this long to finish after shutdown is asked for.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Runs the sidecar alone on `listener` until `shutdown` resolves, then drains in-flight requests.
+pub async fn serve(
+    sidecar: Sidecar,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let options = ServeOptions {
+        header_read_timeout: sidecar.config().header_read_timeout,
+        drain_timeout: DRAIN_TIMEOUT,
+        max_connections: sidecar.config().max_connections,
+    };
+    let handler = move |request, peer| {
+        let sidecar = sidecar.clone();
+        async move { sidecar.handle(request, peer).await }
+    };
+    serve_http(listener, options, handler, shutdown).await;
+    tracing::info!("all connections closed");
+    Ok(())
 }
 
-/// Creates the database folder (0700) and file (0600) when they are missing: they hold password
-/// hashes, emails and IPs. Existing ones are the operator's choice and only get a warning.
-/// SQLite gives the `-wal` and `-shm` files the database file's mode.
-fn create_private(folder: &Path, db_path: &Path) -> Result<(), String> {
-    if folder.exists() {
-        warn_if_shared(folder, "700");
-    } else {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(folder)
-            .map_err(|e| format!("cannot create the folder {}: {e}", folder.display()))?;
-    }
-    if db_path.exists() {
-        warn_if_shared(db_path, "600");
-        return Ok(());
-    }
-    let created = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(db_path);
-    match created {
-        // A second process starting at the same moment may have made it first.
-        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e.to_string()),
-        _ => Ok(()),
-    }
-}
-
-fn warn_if_shared(path: &Path, private_mode: &str) {
-    let mode = std::fs::metadata(path).map_or(0, |m| m.permissions().mode()) & 0o777;
-    if mode & 0o077 != 0 {
+/// Listening on loopback for an HTTPS site is the shape of a same-host proxy; without a trusted
+/// proxy every visitor would share its address and limits. Said once, at startup.
+fn warn_if_no_proxy_is_trusted(config: &Config) {
+    if config.trusted_proxies.is_empty()
+        && config.listen.ip().is_loopback()
+        && config.cookies_secure()
+    {
         tracing::warn!(
-            path = %path.display(),
-            mode = format!("{mode:o}"),
-            "other users can read the sidecar's data (password hashes, emails, IPs); run: chmod {private_mode} {}",
-            path.display()
+            listen = %config.listen,
+            "the allowed origins are HTTPS but no proxy is trusted: if a proxy forwards to this sidecar, set --trusted-proxy / KILN_TRUSTED_PROXIES to its address, or every visitor shares its address and rate limits"
         );
+    }
+}
+
+/// The number of the latest account change in the database.
+async fn latest_change(state: &State) -> Result<i64, db::DbError> {
+    let latest = state.db.readers.read(|conn| {
+        conn.query_row(
+            "SELECT coalesce(max(seq), 0) FROM account_changes",
+            [],
+            |row| row.get(0),
+        )
+    });
+    latest.await
+}
+
+/// How often deletions and password changes made anywhere reach the account cache.
+const FOLLOW_CHANGES_EVERY: Duration = Duration::from_secs(1);
+
+/// Applies the database's account changes to the cache; stops once the sidecar is dropped.
+async fn follow_account_changes(state: Weak<State>) {
+    let mut every = tokio::time::interval(FOLLOW_CHANGES_EVERY);
+    loop {
+        every.tick().await;
+        let Some(state) = state.upgrade() else { return };
+        let after = state.accounts.change_mark();
+        match state
+            .db
+            .readers
+            .quick(move |conn| db::account_changes(conn, after))
+            .await
+        {
+            Ok((latest, ids)) if latest != after => state.accounts.forget(&ids, latest),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot read account changes; will retry"),
+        }
     }
 }
 
@@ -148,9 +182,10 @@ async fn maintain(state: Weak<State>) {
         let Some(state) = state.upgrade() else { return };
         state.limits.forget_idle();
         let now = tokens::now();
-        state
-            .db
-            .writer
-            .submit(move |conn| db::delete_expired(conn, now).map(drop));
+        state.db.writer.submit(move |conn| {
+            db::delete_expired(conn, now)?;
+            let now_ms = i64::try_from(now).unwrap_or(i64::MAX / 1000) * 1000;
+            db::forget_forgiven_failures(conn, now_ms).map(drop)
+        });
     }
 }

@@ -4,6 +4,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::db::User;
+use crate::email::Email;
 use crate::secrets::SecretPair;
 
 pub const ISSUER: &str = "kiln-sidecar";
@@ -32,13 +33,36 @@ pub struct Claims {
     pub aud: String,
     pub typ: Kind,
     pub jti: String,
+    /// Refresh tokens only: the session (token family) the token belongs to, so a spent token
+    /// whose row was pruned is still recognised as a reuse, and refreshes are limited per session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<i64>,
+    /// The account's generation when the token was issued (tokens from before it existed: 0).
+    #[serde(default, rename = "gen")]
+    pub generation: i64,
 }
+
+/// A device cookie: the browser `jti` once signed in to the account `sub` (an email).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct DeviceClaims {
+    sub: String,
+    jti: String,
+    iat: u64,
+    exp: u64,
+    iss: String,
+    aud: String,
+}
+
+/// Device cookies have an audience of their own, so no other token can pass for one.
+const DEVICE_AUDIENCE: &str = "kiln-device";
 
 /// Signs and checks tokens; built once from the secrets.
 pub struct Tokens {
     access: (EncodingKey, DecodingKey),
     refresh: (EncodingKey, DecodingKey),
+    device: (EncodingKey, DecodingKey),
     validation: Validation,
+    device_validation: Validation,
 }
 
 #[derive(Debug)]
@@ -59,20 +83,57 @@ impl Tokens {
         validation.set_audience(&[AUDIENCE]);
         validation.leeway = LEEWAY_SECS;
         validation.validate_exp = true;
+        // A token "not valid before" a future time is refused until then (with the leeway).
+        validation.validate_nbf = true;
+        let mut device_validation = validation.clone();
+        device_validation.set_audience(&[DEVICE_AUDIENCE]);
         Tokens {
             access: keys(secrets.access.bytes()),
             refresh: keys(secrets.refresh.bytes()),
+            device: keys(&device_key(secrets.refresh.bytes())),
             validation,
+            device_validation,
         }
     }
 
-    /// Signs a token of `kind` for `user` with id `jti` (from `new_id`), valid from `now`.
+    /// Signs a device cookie naming `email` for the browser `device_id`.
+    pub fn issue_device(
+        &self,
+        email: &Email,
+        device_id: String,
+        now: u64,
+        ttl: u64,
+    ) -> Result<String, TokenError> {
+        let claims = DeviceClaims {
+            sub: email.to_string(),
+            jti: device_id,
+            iat: now,
+            exp: now + ttl,
+            iss: ISSUER.to_owned(),
+            aud: DEVICE_AUDIENCE.to_owned(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.device.0)
+            .map_err(|_| TokenError)
+    }
+
+    /// The device id of a genuine, unexpired device cookie naming `email`.
+    pub fn verify_device(&self, token: &str, email: &Email) -> Option<String> {
+        let data =
+            jsonwebtoken::decode::<DeviceClaims>(token, &self.device.1, &self.device_validation)
+                .ok()?;
+        (data.claims.sub == email.as_str() && data.claims.iat <= now() + LEEWAY_SECS)
+            .then_some(data.claims.jti)
+    }
+
+    /// Signs a token of `kind` for `user` with id `jti` (from `new_id`), valid from `now`;
+    /// a refresh token names its session `sid`.
     pub fn issue(
         &self,
         kind: Kind,
         user: &User,
         jti: String,
         now: u64,
+        sid: Option<i64>,
     ) -> Result<String, TokenError> {
         let ttl = match kind {
             Kind::Access => ACCESS_TTL_SECS,
@@ -88,6 +149,8 @@ impl Tokens {
             aud: AUDIENCE.to_owned(),
             typ: kind,
             jti,
+            sid: sid.filter(|_| kind == Kind::Refresh),
+            generation: user.generation,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.keys(kind).0)
             .map_err(|_| TokenError)
@@ -97,7 +160,8 @@ impl Tokens {
     pub fn verify(&self, kind: Kind, token: &str) -> Result<Claims, TokenError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.keys(kind).1, &self.validation)
             .map_err(|_| TokenError)?;
-        if data.claims.typ != kind {
+        // Issued in the future means a clock far off or a forged lifetime: never ours.
+        if data.claims.typ != kind || data.claims.iat > now() + LEEWAY_SECS {
             return Err(TokenError);
         }
         Ok(data.claims)
@@ -109,6 +173,16 @@ impl Tokens {
             Kind::Refresh => &self.refresh,
         }
     }
+}
+
+/// The device cookies' HMAC key, derived from the refresh secret under a label of its own, so
+/// no refresh token can be replayed as a device cookie, and rotating that secret resets both.
+fn device_key(refresh_secret: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(b"kiln-sidecar device cookie\0");
+    hasher.update(refresh_secret);
+    hasher.finalize().to_vec()
 }
 
 /// A fresh random token id (128 bits).

@@ -1,12 +1,10 @@
-//! Accepts connections on the dev server's one origin until Ctrl-C, then drains them.
+//! Accepts connections on the dev server's one origin until Ctrl-C, then drains them, with the
+//! accept loop the sidecar crate exports (one loop for both servers).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use kiln_sidecar::{ServeOptions, serve_http};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -18,50 +16,22 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(3);
 /// Serves `app` on `listener` until Ctrl-C; then ends event streams, lets in-flight requests
 /// finish (a sign-up in progress completes) and returns.
 pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: watch::Sender<bool>) {
-    let graceful = GracefulShutdown::new();
-    let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
-    loop {
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                // Out of file descriptors and the like: the next accept may well work.
-                Err(error) => {
-                    eprintln!("warning: cannot accept a connection: {error}");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            signal = &mut ctrl_c => {
-                if let Err(error) = signal {
-                    eprintln!("error: cannot listen for Ctrl-C ({error}); stopping");
-                }
-                break;
-            }
-        };
+    let options = ServeOptions {
+        header_read_timeout: Duration::from_secs(10),
+        drain_timeout: DRAIN_TIMEOUT,
+        ..ServeOptions::default()
+    };
+    let handler = move |request, peer| {
         let app = app.clone();
-        let service = service_fn(move |request| {
-            let app = app.clone();
-            async move { Ok::<_, std::convert::Infallible>(app.handle(request, peer).await) }
-        });
-        let connection = http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(Duration::from_secs(10))
-            .serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            // A browser dropping a connection is routine, not worth a line in the log.
-            let _ = connection.await;
-        });
-    }
-    println!("Stopping: finishing in-flight requests…");
-    drop(listener);
-    let _ = shutdown.send(true);
-    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        eprintln!(
-            "warning: some requests did not finish within {DRAIN_TIMEOUT:?}; stopping anyway"
-        );
-    }
+        async move { app.handle(request, peer).await }
+    };
+    let ctrl_c = async move {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            eprintln!("error: cannot listen for Ctrl-C ({error}); stopping");
+        }
+        println!("Stopping: finishing in-flight requests…");
+        // Live-reload event streams never end by themselves: tell them to, so the drain can.
+        let _ = shutdown.send(true);
+    };
+    serve_http(listener, options, handler, ctrl_c).await;
 }

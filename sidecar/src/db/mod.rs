@@ -1,9 +1,12 @@
 //! The SQLite database: opening, migrations, and one function per query the handlers need.
 
 mod checkpoint;
+mod files;
+mod login_limits;
 mod migrations;
 mod queries;
 mod readers;
+mod sessions;
 mod writer;
 
 use std::fmt;
@@ -12,15 +15,20 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use files::{create_private, folder_of};
+pub use login_limits::{charge_login_failure, forget_forgiven_failures, login_failure_wait};
 pub use queries::{
-    AuditEntry, NewUser, Rotation, User, delete_expired, email_exists, find_user_by_email,
-    insert_user, record_audit, revoke_family_of, rotate, start_family,
+    AuditEntry, NewUser, User, account_changes, account_generation, delete_expired, email_exists,
+    find_user_by_email, insert_user, record_audit,
 };
 pub use readers::Readers;
+pub use sessions::{Presented, Rotation, revoke_family_of, rotate, start_family};
 pub use writer::Writer;
 
 /// Read connections: enough for both cores to read while the writer commits.
 const READERS: usize = 4;
+/// Bytes the WAL file is cut back to after a burst (4 MiB).
+const WAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -58,6 +66,9 @@ impl Db {
         writer.pragma_update(None, "journal_mode", "WAL")?;
         // Checkpoints run on their own thread (below), not inside the writer's commits.
         writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // When a checkpoint lets the WAL start over, cut it back to this: a burst of writes
+        // must not leave the file at its high-water mark for good.
+        writer.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
         migrations::apply(&mut writer)?;
         let readers = (0..READERS)
             .map(|_| connect_reader(path))
@@ -76,7 +87,7 @@ impl Db {
         if !self.writer.is_alive() {
             return Err(DbError("the writer thread has stopped".into()));
         }
-        self.readers.quick(queries::schema_version).await.map(drop)
+        self.readers.quick(queries::ping).await.map(drop)
     }
 }
 

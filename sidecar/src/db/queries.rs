@@ -14,6 +14,9 @@ pub struct User {
     pub fullname: String,
     pub email: Email,
     pub created_at: String,
+    /// Bumped when the password changes: tokens carry it, and older ones stop working.
+    #[serde(skip)]
+    pub generation: i64,
 }
 
 /// An account with its hash, for checking a login.
@@ -37,31 +40,25 @@ pub struct AuditEntry {
     pub email: Option<String>,
 }
 
-/// What presenting a refresh token did.
-pub enum Rotation {
-    /// The token was live, or spent within the grace window and not yet re-issued: its user.
-    Rotated(User),
-    /// The token was spent before (and re-issued, or outside the window): its family is revoked.
-    Reused,
-    /// Unknown, expired or already revoked.
-    Refused,
-}
-
 /// How long the audit trail keeps an attempt: long enough to investigate, bounded under a flood.
 pub const AUDIT_DAYS: u32 = 90;
+/// Every sidecar reads the account changes each second; an hour is plenty to catch up.
+const ACCOUNT_CHANGES_KEPT_SECS: i64 = 60 * 60;
 
-const USER_COLUMNS: &str = "id, fullname, email, created_at";
+pub(super) const USER_COLUMNS: &str = "id, fullname, email, created_at, generation";
 
-fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+pub(super) fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
         id: row.get(0)?,
         fullname: row.get(1)?,
         email: Email::from_stored(row.get(2)?),
         created_at: row.get(3)?,
+        generation: row.get(4)?,
     })
 }
 
-pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
+/// A one-row read that proves the connection and the file work.
+pub fn ping(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
 }
 
@@ -71,10 +68,31 @@ pub fn find_user_by_email(conn: &Connection, email: &str) -> rusqlite::Result<Op
         .query_row([email], |row| {
             Ok(StoredUser {
                 user: user_from_row(row)?,
-                hash: PasswordHash::from_stored(row.get(4)?),
+                hash: PasswordHash::from_stored(row.get(5)?),
             })
         })
         .optional()
+}
+
+/// The generation of account `id`, or `None` when there is no such account (deleted).
+pub fn account_generation(conn: &Connection, id: i64) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT generation FROM users WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()
+}
+
+/// Accounts deleted or given a new generation since change `after`: `(latest change, ids)`.
+pub fn account_changes(conn: &Connection, after: i64) -> rusqlite::Result<(i64, Vec<i64>)> {
+    let mut latest = after;
+    let mut ids = Vec::new();
+    let mut statement = conn
+        .prepare_cached("SELECT seq, user_id FROM account_changes WHERE seq > ?1 ORDER BY seq")?;
+    let mut rows = statement.query([after])?;
+    while let Some(row) = rows.next()? {
+        latest = row.get(0)?;
+        ids.push(row.get(1)?);
+    }
+    Ok((latest, ids))
 }
 
 pub fn email_exists(conn: &Connection, email: &str) -> rusqlite::Result<bool> {
@@ -98,121 +116,6 @@ pub fn insert_user(conn: &Connection, new: &NewUser) -> Result<Option<User>, DbE
     Ok(row)
 }
 
-/// Starts a refresh-token family (one login session) with its first token.
-pub fn start_family(
-    conn: &Connection,
-    user_id: i64,
-    id_hash: &[u8],
-    expires_at: u64,
-    now: u64,
-) -> Result<(), DbError> {
-    conn.prepare_cached("INSERT INTO token_families (user_id, created_at) VALUES (?1, ?2)")?
-        .execute(params![user_id, now as i64])?;
-    let family = conn.last_insert_rowid();
-    insert_token(conn, family, id_hash, expires_at)
-}
-
-fn insert_token(
-    conn: &Connection,
-    family: i64,
-    id_hash: &[u8],
-    expires_at: u64,
-) -> Result<(), DbError> {
-    conn.prepare_cached(
-        "INSERT INTO refresh_tokens (id_hash, family_id, expires_at) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![id_hash, family, expires_at as i64])?;
-    Ok(())
-}
-
-/// A presented refresh token as stored, with its family's state.
-struct Presented {
-    family: i64,
-    user_id: i64,
-    expires_at: i64,
-    spent_at: Option<i64>,
-    reissued_at: Option<i64>,
-    revoked: bool,
-}
-
-fn presented(conn: &Connection, id_hash: &[u8]) -> Result<Option<Presented>, DbError> {
-    let sql = "SELECT t.family_id, f.user_id, t.expires_at, t.spent_at, t.reissued_at, f.revoked_at
-        FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id WHERE t.id_hash = ?1";
-    let row = conn
-        .prepare_cached(sql)?
-        .query_row([id_hash], |row| {
-            Ok(Presented {
-                family: row.get(0)?,
-                user_id: row.get(1)?,
-                expires_at: row.get(2)?,
-                spent_at: row.get(3)?,
-                reissued_at: row.get(4)?,
-                revoked: row.get::<_, Option<i64>>(5)?.is_some(),
-            })
-        })
-        .optional()?;
-    Ok(row)
-}
-
-/// Spends the token `old` and records `new` in its family. A spent token gets one more `new`
-/// if presented again within `grace_secs` (two tabs refreshing at once); any other reuse means
-/// it was copied, and revokes the whole family.
-pub fn rotate(
-    conn: &Connection,
-    old: &[u8],
-    new: &[u8],
-    new_expires_at: u64,
-    now: u64,
-    grace_secs: u64,
-) -> Result<Rotation, DbError> {
-    let Some(token) = presented(conn, old)? else {
-        return Ok(Rotation::Refused);
-    };
-    let now_i = now as i64;
-    if token.revoked || token.expires_at < now_i {
-        return Ok(Rotation::Refused);
-    }
-    // Each UPDATE also re-checks its condition, so a token can never be spent or re-issued twice.
-    let mark = match (token.spent_at, token.reissued_at) {
-        (None, _) => {
-            "UPDATE refresh_tokens SET spent_at = ?2 WHERE id_hash = ?1 AND spent_at IS NULL"
-        }
-        (Some(spent), None) if now_i - spent <= grace_secs as i64 => {
-            "UPDATE refresh_tokens SET reissued_at = ?2 WHERE id_hash = ?1 AND reissued_at IS NULL"
-        }
-        (Some(_), _) => return revoke_family(conn, token.family, now).map(|()| Rotation::Reused),
-    };
-    if conn.prepare_cached(mark)?.execute(params![old, now_i])? != 1 {
-        return revoke_family(conn, token.family, now).map(|()| Rotation::Reused);
-    }
-    insert_token(conn, token.family, new, new_expires_at)?;
-    let user = conn
-        .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
-        .query_row([token.user_id], user_from_row)
-        .optional()?;
-    Ok(user.map_or(Rotation::Refused, Rotation::Rotated))
-}
-
-fn revoke_family(conn: &Connection, family: i64, now: u64) -> Result<(), DbError> {
-    conn.prepare_cached(
-        "UPDATE token_families SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-    )?
-    .execute(params![family, now as i64])?;
-    Ok(())
-}
-
-/// Revokes the family of the token `id_hash` (logout); `false` if the token is unknown.
-pub fn revoke_family_of(conn: &Connection, id_hash: &[u8], now: u64) -> Result<bool, DbError> {
-    let family: Option<i64> = conn
-        .prepare_cached("SELECT family_id FROM refresh_tokens WHERE id_hash = ?1")?
-        .query_row([id_hash], |row| row.get(0))
-        .optional()?;
-    match family {
-        Some(family) => revoke_family(conn, family, now).map(|()| true),
-        None => Ok(false),
-    }
-}
-
 pub fn record_audit(conn: &Connection, entry: &AuditEntry) -> Result<(), DbError> {
     conn.prepare_cached("INSERT INTO audit (action, outcome, ip, email) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![entry.action, entry.outcome, entry.ip, entry.email])?;
@@ -229,6 +132,10 @@ pub fn delete_expired(conn: &Connection, now: u64) -> Result<usize, DbError> {
     conn.execute(
         "DELETE FROM audit WHERE at < strftime('%Y-%m-%dT%H:%M:%fZ', ?1, 'unixepoch', ?2)",
         params![now as i64, format!("-{AUDIT_DAYS} days")],
+    )?;
+    conn.execute(
+        "DELETE FROM account_changes WHERE at < ?1",
+        [now as i64 - ACCOUNT_CHANGES_KEPT_SECS],
     )?;
     conn.execute(
         "DELETE FROM token_families WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = token_families.id)",
@@ -252,68 +159,13 @@ mod tests {
         conn
     }
 
-    fn outcome(conn: &Connection, old: &[u8], new: &[u8], now: u64) -> &'static str {
-        match rotate(conn, old, new, now + 1_000, now, 5).unwrap() {
-            Rotation::Rotated(_) => "rotated",
-            Rotation::Reused => "reused",
-            Rotation::Refused => "refused",
-        }
-    }
-
-    #[test]
-    fn a_spent_token_is_reissued_once_in_the_grace_window_and_a_second_replay_revokes_all() {
-        let conn = migrated_with_user();
-        start_family(&conn, 1, b"r0", 1_000, 100).unwrap();
-        assert_eq!(outcome(&conn, b"r0", b"r1", 100), "rotated");
-        assert_eq!(
-            outcome(&conn, b"r0", b"tab", 102),
-            "rotated",
-            "the other tab"
-        );
-        assert_eq!(outcome(&conn, b"r0", b"thief", 103), "reused");
-        assert_eq!(outcome(&conn, b"r0", b"thief2", 103), "refused");
-        for live in [&b"r1"[..], b"tab"] {
-            assert_eq!(outcome(&conn, live, b"x", 104), "refused", "family revoked");
-        }
-        let stored: i64 = conn
-            .query_row("SELECT count(*) FROM refresh_tokens", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(
-            stored, 3,
-            "no token was minted for the replays: r0, r1, tab"
-        );
-    }
-
-    #[test]
-    fn a_token_issued_in_the_grace_window_rotates_like_any_other() {
-        let conn = migrated_with_user();
-        start_family(&conn, 1, b"r0", 1_000, 100).unwrap();
-        assert_eq!(outcome(&conn, b"r0", b"r1", 100), "rotated");
-        assert_eq!(outcome(&conn, b"r0", b"tab1", 101), "rotated");
-        assert_eq!(outcome(&conn, b"tab1", b"tab2", 101), "rotated");
-        assert_eq!(
-            outcome(&conn, b"tab1", b"tab2b", 102),
-            "rotated",
-            "its own grace"
-        );
-        assert_eq!(outcome(&conn, b"tab2", b"tab3", 200), "rotated");
-        assert_eq!(
-            outcome(&conn, b"r1", b"r2", 200),
-            "rotated",
-            "the first tab too"
-        );
-        assert_eq!(
-            outcome(&conn, b"tab1", b"x", 300),
-            "reused",
-            "late reuse still caught"
-        );
-    }
+    use super::super::sessions::start_family;
 
     #[test]
     fn housekeeping_drops_expired_tokens_and_old_audit_rows_only() {
         let conn = migrated_with_user();
-        start_family(&conn, 1, b"old", 1_000, 0).unwrap();
-        start_family(&conn, 1, b"live", 9_000_000_000, 0).unwrap();
+        start_family(&conn, 1, b"old", 1_000, 0, 10).unwrap();
+        start_family(&conn, 1, b"live", 9_000_000_000, 0, 10).unwrap();
         conn.execute("INSERT INTO audit (at, action, outcome, ip) VALUES ('2000-01-01T00:00:00.000Z', 'login', 'ok', '::1')", []).unwrap();
         let now = 1_800_000_000; // 2027
         record_audit(

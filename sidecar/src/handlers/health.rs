@@ -4,7 +4,7 @@ use hyper::StatusCode;
 use serde_json::json;
 
 use crate::reply::Reply;
-use crate::sidecar::State;
+use crate::state::State;
 
 pub async fn health(state: &State) -> Reply {
     match state.db.healthy().await {

@@ -8,18 +8,17 @@ mod signup;
 pub use health::health;
 pub use login::login;
 pub use session::{logout, me, refresh};
-pub use signup::{SignupsInFlight, signup};
+pub use signup::signup;
 
 use hyper::HeaderMap;
 use hyper::StatusCode;
 use serde_json::json;
 
+use crate::body::Fields;
 use crate::client::Client;
-use crate::cookies;
 use crate::db::{self, User};
-use crate::form::{Fields, Mode};
-use crate::reply::{Failure, Reply};
-use crate::sidecar::State;
+use crate::reply::{Failure, Mode, Reply};
+use crate::state::State;
 use crate::tokens::{self, Kind};
 
 /// A POST that passed the origin and body checks.
@@ -44,27 +43,31 @@ pub async fn start_session(state: &State, user: &User) -> Result<Session, Failur
         return Err(Failure::Internal);
     };
     let refresh_hash = tokens::id_hash(&refresh_id);
-    let session = sign(state, user, access_id, refresh_id, now)?;
     let (user_id, expires_at) = (user.id, now + tokens::REFRESH_TTL_SECS);
-    state
+    let max_live = state.config.max_sessions_per_account;
+    let family = state
         .db
         .writer
-        .write(move |conn| db::start_family(conn, user_id, &refresh_hash, expires_at, now))
+        .write(move |conn| {
+            db::start_family(conn, user_id, &refresh_hash, expires_at, now, max_live)
+        })
         .await
         .map_err(internal("cannot record a new session"))?;
-    Ok(session)
+    sign(state, user, (access_id, refresh_id), family, now)
 }
 
-/// Signs an access token and a refresh token with the given ids.
+/// Signs an access token and a refresh token of session `family` with the given ids.
 pub fn sign(
     state: &State,
     user: &User,
-    access_id: String,
-    refresh_id: String,
+    (access_id, refresh_id): (String, String),
+    family: i64,
     now: u64,
 ) -> Result<Session, Failure> {
-    let access = state.tokens.issue(Kind::Access, user, access_id, now);
-    let refresh = state.tokens.issue(Kind::Refresh, user, refresh_id, now);
+    let access = state.tokens.issue(Kind::Access, user, access_id, now, None);
+    let refresh = state
+        .tokens
+        .issue(Kind::Refresh, user, refresh_id, now, Some(family));
     match (access, refresh) {
         (Ok(access), Ok(refresh)) => Ok(Session { access, refresh }),
         _ => Err(Failure::Internal),
@@ -79,13 +82,7 @@ pub fn session_reply(
     json_status: StatusCode,
     json_body: Option<serde_json::Value>,
 ) -> Reply {
-    let prefix = &state.config.public_url_prefix;
-    let cookies = cookies::session(
-        &session.access,
-        &session.refresh,
-        prefix,
-        call.client.secure,
-    );
+    let cookies = state.cookies.session(&session.access, &session.refresh);
     let reply = match call.mode {
         Mode::Form => Reply::redirect(&state.origins.safe_next(call.fields.get("next"))),
         Mode::Json => {

@@ -5,22 +5,29 @@ use hyper::{HeaderMap, StatusCode};
 use serde_json::json;
 
 use super::{Call, internal, session_reply, sign};
+use crate::accounts::Known;
 use crate::audit;
-use crate::cookies;
 use crate::db::{self, Rotation};
-use crate::form::Mode;
-use crate::reply::{Failure, Reply};
-use crate::sidecar::State;
+use crate::reply::{Failure, Mode, Reply};
+use crate::state::State;
 use crate::tokens::{self, Kind};
 
 /// Rotates the presented refresh token: the old one is spent, a new pair is issued. A token
 /// spent earlier (outside the grace window) means it was copied: its whole family is revoked.
 pub async fn refresh(state: &State, call: Call) -> Result<Reply, Failure> {
-    let token = presented_refresh(&call).ok_or(Failure::Unauthorized)?;
+    let token = presented_refresh(state, &call).ok_or(Failure::Unauthorized)?;
     let claims = state
         .tokens
         .verify(Kind::Refresh, token)
         .map_err(|_| Failure::Unauthorized)?;
+    // Before any database work: a flood of one session, or from one address, costs no write.
+    let session_key = claims
+        .sid
+        .unwrap_or_else(|| -claims.sub.parse::<i64>().unwrap_or(0));
+    state
+        .limits
+        .check_refresh(session_key, call.client.ip)
+        .map_err(Failure::TooManyAttempts)?;
     let (Ok(access_id), Ok(refresh_id)) = (tokens::new_id(), tokens::new_id()) else {
         return Err(Failure::Internal);
     };
@@ -28,14 +35,22 @@ pub async fn refresh(state: &State, call: Call) -> Result<Reply, Failure> {
     let (old, new) = (tokens::id_hash(&claims.jti), tokens::id_hash(&refresh_id));
     let expires_at = now + tokens::REFRESH_TTL_SECS;
     let grace = state.config.refresh_reuse_grace.as_secs();
+    let (family, generation) = (claims.sid, claims.generation);
     let rotation = state
         .db
         .writer
-        .write(move |conn| db::rotate(conn, &old, &new, expires_at, now, grace))
+        .write(move |conn| {
+            let old = db::Presented {
+                id_hash: &old,
+                family,
+                generation,
+            };
+            db::rotate(conn, &old, &new, expires_at, now, grace)
+        })
         .await;
     match rotation.map_err(internal("cannot rotate a refresh token"))? {
-        Rotation::Rotated(user) => {
-            let session = sign(state, &user, access_id, refresh_id, now)?;
+        Rotation::Rotated { user, family } => {
+            let session = sign(state, &user, (access_id, refresh_id), family, now)?;
             Ok(session_reply(state, &call, session, StatusCode::OK, None))
         }
         Rotation::Reused => {
@@ -56,15 +71,22 @@ pub async fn refresh(state: &State, call: Call) -> Result<Reply, Failure> {
 /// Revokes the session of the presented refresh token (if any) and clears the cookies. Always
 /// succeeds: signing out twice, or with an expired session, is still signing out.
 pub async fn logout(state: &State, call: Call) -> Result<Reply, Failure> {
-    let claims =
-        presented_refresh(&call).and_then(|token| state.tokens.verify(Kind::Refresh, token).ok());
+    let claims = presented_refresh(state, &call)
+        .and_then(|token| state.tokens.verify(Kind::Refresh, token).ok());
     if let Some(claims) = claims {
-        let hash = tokens::id_hash(&claims.jti);
+        let (hash, family) = (tokens::id_hash(&claims.jti), claims.sid);
         let now = tokens::now();
         let revoked = state
             .db
             .writer
-            .write(move |conn| db::revoke_family_of(conn, &hash, now))
+            .write(move |conn| {
+                let presented = db::Presented {
+                    id_hash: &hash,
+                    family,
+                    generation: 0,
+                };
+                db::revoke_family_of(conn, &presented, now)
+            })
             .await;
         revoked.map_err(internal("cannot revoke a session"))?;
     }
@@ -75,31 +97,49 @@ pub async fn logout(state: &State, call: Call) -> Result<Reply, Failure> {
             &json!({ "success": true, "message": "Signed out" }),
         ),
     };
-    Ok(reply.cookies(cookies::cleared(
-        &state.config.public_url_prefix,
-        call.client.secure,
-    )))
+    Ok(reply.cookies(state.cookies.cleared()))
 }
 
-/// The user named by a valid access token, from `Authorization: Bearer` or the cookie. No
-/// database read: the signature vouches for the claims until they expire (15 minutes).
-pub fn me(state: &State, headers: &HeaderMap) -> Reply {
-    let token = bearer(headers).or_else(|| cookies::read(headers, cookies::ACCESS));
+/// The user named by a valid access token, from `Authorization: Bearer` or the cookie. The
+/// signature vouches for the claims; the account cache (no database read once an account is
+/// cached) says whether the account still exists with the token's generation.
+pub async fn me(state: &State, headers: &HeaderMap) -> Reply {
+    let token = bearer(headers).or_else(|| state.cookies.access_token(headers));
     let claims = token.and_then(|token| state.tokens.verify(Kind::Access, token).ok());
     let user = claims.and_then(|claims| Some((claims.sub.parse::<i64>().ok()?, claims)));
-    match user {
-        Some((id, claims)) => Reply::json(
+    let Some((id, claims)) = user else {
+        return Failure::Unauthorized.reply(Mode::Json, String::new);
+    };
+    match generation_of(state, id).await {
+        Ok(Some(generation)) if generation == claims.generation => Reply::json(
             StatusCode::OK,
             &json!({ "success": true, "user": { "id": id, "fullname": claims.fullname, "email": claims.email } }),
         ),
-        None => Failure::Unauthorized.reply(Mode::Json, String::new),
+        Ok(_) => Failure::Unauthorized.reply(Mode::Json, String::new),
+        Err(failure) => failure.reply(Mode::Json, String::new),
     }
 }
 
-fn presented_refresh(call: &Call) -> Option<&str> {
+/// The account's current generation (`None`: deleted), from the cache or read once.
+async fn generation_of(state: &State, id: i64) -> Result<Option<i64>, Failure> {
+    if let Known::Generation(generation) = state.accounts.lookup(id) {
+        return Ok(generation);
+    }
+    let mark = state.accounts.change_mark();
+    let read = state
+        .db
+        .readers
+        .read(move |conn| db::account_generation(conn, id))
+        .await;
+    let generation = read.map_err(internal("cannot read an account's generation"))?;
+    state.accounts.remember(id, generation, mark);
+    Ok(generation)
+}
+
+fn presented_refresh<'a>(state: &State, call: &'a Call) -> Option<&'a str> {
     call.fields
         .get("refreshToken")
-        .or_else(|| cookies::read(&call.headers, cookies::REFRESH))
+        .or_else(|| state.cookies.refresh_token(&call.headers))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

@@ -1,8 +1,5 @@
 //! `POST /signup`: validate, hash on the pool, insert; the email stays unique under any race.
 
-use std::collections::HashSet;
-use std::sync::Mutex;
-
 use hyper::StatusCode;
 use serde_json::json;
 
@@ -11,7 +8,7 @@ use crate::db::{self, NewUser};
 use crate::email::Email;
 use crate::password::Password;
 use crate::reply::{Failure, Reply};
-use crate::sidecar::State;
+use crate::state::State;
 
 const MAX_NAME_CHARS: usize = 100;
 
@@ -92,43 +89,8 @@ fn check_name(input: &str) -> Result<String, &'static str> {
     if name.chars().count() > MAX_NAME_CHARS {
         return Err("Full name must be at most 100 characters");
     }
-    if name.chars().any(char::is_control) {
-        return Err("Full name must not contain control characters");
+    if crate::text::has_invisible(name) {
+        return Err("Full name must not contain invisible or text-direction characters");
     }
     Ok(name.to_owned())
-}
-
-/// Emails with a signup being processed. A second signup for the same email while the first
-/// is hashing is answered 409 at once instead of spending a second hash on a sure conflict.
-#[derive(Default)]
-pub struct SignupsInFlight(Mutex<HashSet<Email>>);
-
-/// Releases the email when the signup finishes, whichever way.
-pub struct Claim<'a> {
-    set: &'a SignupsInFlight,
-    email: Email,
-}
-
-impl SignupsInFlight {
-    pub fn claim(&self, email: &Email) -> Option<Claim<'_>> {
-        let mut set = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        set.insert(email.clone()).then(|| Claim {
-            set: self,
-            email: email.clone(),
-        })
-    }
-}
-
-impl Drop for Claim<'_> {
-    fn drop(&mut self) {
-        let mut set = self
-            .set
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        set.remove(&self.email);
-    }
 }

@@ -179,8 +179,9 @@ async fn too_many_attempts_from_one_ip_get_429_with_retry_after_before_any_hashi
 async fn one_account_cannot_be_guessed_quickly_from_many_ips() {
     let server = Server::start_with(|config| {
         config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
-        // One new guess a minute after the burst of five, so a slow machine cannot refill it.
-        config.limits.per_account_per_minute = 1;
+        // A ceiling of five failures, then one an hour, so a slow machine cannot refill it.
+        config.limits.account_failures_burst = 5;
+        config.limits.account_failures_per_hour = 1;
     })
     .await;
     let guess = json!({"email": "victim@example.com", "password": "guess-number-n"});

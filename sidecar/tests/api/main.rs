@@ -7,5 +7,6 @@ mod accounts;
 mod defences;
 mod hardening;
 mod lifecycle;
+mod review_findings;
 mod sessions;
 mod token_claims;

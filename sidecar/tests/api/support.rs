@@ -204,6 +204,13 @@ impl Call {
         self
     }
 
+    /// Sets `name` to `value`, replacing what was set before (e.g. a form's `Origin`).
+    pub fn replace_header(mut self, name: &str, value: &str) -> Call {
+        self.headers
+            .retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
+        self.header(name, value)
+    }
+
     pub fn json(mut self, value: &Value) -> Call {
         if let Some(password) = value.get("password").and_then(Value::as_str) {
             remember_secret(password);
@@ -312,9 +319,13 @@ impl Reply {
                 }
             }
         }
-        for name in ["kiln_access", "kiln_refresh"] {
-            if let Some(token) = self.cookie(name) {
-                remember_secret(&token);
+        for cookie in self.set_cookies() {
+            let value = cookie
+                .split(';')
+                .next()
+                .and_then(|pair| pair.split_once('='));
+            if let Some((_, token)) = value {
+                remember_secret(token);
             }
         }
     }

@@ -11,25 +11,28 @@ use serde_json::{Value, json};
 use crate::sessions::{me, refresh};
 use crate::support::{Server, remember_secret};
 
-const ACCESS_SECRET: [u8; 32] = [0x11; 32];
-const REFRESH_SECRET: [u8; 32] = [0x22; 32];
+pub const ACCESS_SECRET: [u8; 32] = [0x11; 32];
+pub const REFRESH_SECRET: [u8; 32] = [0x22; 32];
 
-async fn server_with_known_secrets() -> Server {
-    Server::start_with(|config| {
+/// A server whose secrets the tests know, with the account the test tokens name (id 1).
+pub async fn server_with_known_secrets() -> Server {
+    let server = Server::start_with(|config| {
         let secret = |name, bytes: [u8; 32]| Secret::from_hex(name, &hex::encode(bytes)).ok();
         config.access_token_secret = secret("ACCESS_TOKEN_SECRET", ACCESS_SECRET);
         config.refresh_token_secret = secret("REFRESH_TOKEN_SECRET", REFRESH_SECRET);
     })
-    .await
+    .await;
+    server.signup("ada@example.com").await;
+    server
 }
 
-fn now() -> i64 {
+pub fn now() -> i64 {
     let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
     i64::try_from(since_epoch.as_secs()).unwrap()
 }
 
 /// Claims the server issues for an access token, valid for the next 15 minutes.
-fn access_claims() -> Value {
+pub fn access_claims() -> Value {
     json!({
         "sub": "1", "fullname": "Ada Lovelace", "email": "ada@example.com",
         "iat": now(), "exp": now() + 900, "iss": "kiln-sidecar", "aud": "kiln",
@@ -37,7 +40,7 @@ fn access_claims() -> Value {
     })
 }
 
-fn sign(claims: &Value, secret: [u8; 32]) -> String {
+pub fn sign(claims: &Value, secret: [u8; 32]) -> String {
     let token = jsonwebtoken::encode(
         &Header::default(),
         claims,
@@ -129,7 +132,6 @@ async fn an_access_typ_signed_with_the_refresh_secret_is_refused_at_me() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_refresh_an_access_typ_or_the_access_secret_is_refused() {
     let server = server_with_known_secrets().await;
-    server.signup("ada@example.com").await;
     let (_, token) = server.login("ada@example.com").await;
     let claims = crate::sessions::claims_of(&token);
     let as_access = with(claims.clone(), "typ", json!("access"));

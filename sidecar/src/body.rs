@@ -8,17 +8,10 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
 
-use crate::reply::Failure;
+use crate::reply::{Failure, Mode};
 
 /// Larger bodies are refused with 413: every real request here is a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
-
-/// How the caller speaks, which decides how we answer: JSON, or redirects for an HTML form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Json,
-    Form,
-}
 
 /// The string fields of a request body, whichever encoding it came in.
 #[derive(Debug, Default)]
