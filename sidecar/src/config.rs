@@ -47,6 +47,10 @@ pub struct Config {
     /// Open connections at most (lowered to the descriptor limit minus 64 at start); past it
     /// a new connection closes the oldest idle one, or is refused when all are busy.
     pub max_connections: usize,
+    /// Set by `kiln serve` alone: a development server on plain HTTP, reached from this
+    /// machine or (with `--allow-host`) from a phone on the local network, where a browser
+    /// would drop `Secure` cookies. Never set by the `kiln-sidecar` binary.
+    pub development: bool,
 }
 
 /// Rate limits for the endpoints that cost a password hash.
@@ -130,6 +134,7 @@ impl Default for Config {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
             max_connections: crate::http_server::DEFAULT_MAX_CONNECTIONS,
+            development: false,
         }
     }
 }
@@ -201,10 +206,16 @@ impl Config {
     /// Decided by configuration, never by the peer, so a forgotten `--trusted-proxy` behind a
     /// same-host HTTPS proxy cannot turn `Secure` off.
     pub fn cookies_secure(&self) -> bool {
-        !self
+        let local = self
             .allowed_origins
             .iter()
-            .all(|origin| is_local_http(origin))
+            .all(|origin| is_local_http(origin));
+        !(local
+            || self.development
+                && self
+                    .allowed_origins
+                    .iter()
+                    .all(|o| o.starts_with("http://")))
     }
 }
 
@@ -279,6 +290,15 @@ mod tests {
         assert!(with(&["https://example.com"]).cookies_secure());
         assert!(with(&["http://localhost:1111", "http://example.com"]).cookies_secure());
         assert!(with(&["https://127.0.0.1:1111"]).cookies_secure());
+        let serve = |origins: &[&str]| Config {
+            development: true,
+            ..with(origins)
+        };
+        assert!(!serve(&["http://localhost:1111", "http://laptop.lan:1111"]).cookies_secure());
+        assert!(
+            serve(&["https://laptop.lan"]).cookies_secure(),
+            "HTTPS is Secure, even in development"
+        );
     }
 
     #[test]

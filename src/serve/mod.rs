@@ -175,6 +175,7 @@ async fn start_sidecar(
         db_path: state_dir.join("kiln.db"),
         allowed_origins: origins,
         public_url_prefix: prefix,
+        development: true,
         ..kiln_sidecar::Config::default()
     };
     Sidecar::start(config)
