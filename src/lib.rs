@@ -58,10 +58,13 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     let detail = loaded.summary();
     let templates = std::mem::take(&mut loaded.templates);
     let (mut tera, template_errors) = render::templates::compile(&templates);
+    let shortcodes = render::shortcodes::SiteShortcodes::new(&tera, &templates);
     stages.push(StageReport::since("load", started, detail));
 
     let started = Instant::now();
-    let linked = site::link(config.config, loaded, opts.drafts, Bodies::RenderOnce);
+    let bodies = Bodies::RenderOnce;
+    let linked = site::link(config.config, loaded, opts.drafts, bodies, &shortcodes);
+    drop(shortcodes);
     let site = linked.map_err(|e| [e, template_errors.clone()].concat())?;
     stages.push(StageReport::since("link", started, site::summary(&site)));
 

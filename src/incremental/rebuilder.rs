@@ -16,6 +16,7 @@ use crate::content::{Loaded, PlainFile};
 use crate::error::{BuildError, Diagnostic};
 use crate::markdown::cache::MarkdownCache;
 use crate::output::{SiteOutput, drop_later};
+use crate::render::shortcodes::SiteShortcodes;
 use crate::render::values::Values;
 use crate::render::{Job, Reads, Rendered};
 use crate::report::StageReport;
@@ -40,6 +41,8 @@ struct Inputs {
     config: LoadedConfig,
     loaded: Loaded,
     tera: Tera,
+    /// The shortcode templates, compiled with `tera`.
+    shortcodes: SiteShortcodes,
     template_errors: Vec<Diagnostic>,
 }
 
@@ -237,9 +240,10 @@ fn read(
             config,
             loaded,
             tera,
+            shortcodes,
             template_errors,
         }) => {
-            let kept = (!templates_changed).then_some((tera, template_errors));
+            let kept = (!templates_changed).then_some((tera, shortcodes, template_errors));
             (config, Some(loaded), kept)
         }
         None => (
@@ -254,13 +258,17 @@ fn read(
         Some(loaded) => crate::content::reload(loaded, &opts.root, Some(changed))?,
         None => crate::content::load(&opts.root)?,
     };
-    let (tera, template_errors) =
-        templates.unwrap_or_else(|| crate::render::templates::compile(&loaded.templates));
+    let (tera, shortcodes, template_errors) = templates.unwrap_or_else(|| {
+        let (tera, errors) = crate::render::templates::compile(&loaded.templates);
+        let shortcodes = SiteShortcodes::new(&tera, &loaded.templates);
+        (tera, shortcodes, errors)
+    });
     stages.push(StageReport::since("load", started, loaded.summary()));
     Ok(Inputs {
         config,
         loaded,
         tera,
+        shortcodes,
         template_errors,
     })
 }
@@ -279,12 +287,18 @@ fn link(
     };
     let loaded = &inputs.loaded;
     if let Some(Linked { site, assets, jobs }) = memory.linked.take()
-        && let Some(patched) = patch::patch(site, &assets, loaded, &mut memory.markdown)
+        && let Some(patched) = patch::patch(
+            site,
+            &assets,
+            loaded,
+            &mut memory.markdown,
+            &inputs.shortcodes,
+        )
     {
         return Ok((patched.map_err(with_templates)?, Some((jobs, Vec::new()))));
     }
     let bodies = Bodies::Cached(&mut memory.markdown);
     let config = inputs.config.config.clone();
-    let site = crate::site::link(config, loaded.clone(), drafts, bodies);
+    let site = crate::site::link(config, loaded.clone(), drafts, bodies, &inputs.shortcodes);
     Ok((site.map_err(with_templates)?, None))
 }

@@ -151,6 +151,77 @@ fn edits_rebuild_only_what_they_touch_and_equal_a_full_build() {
     assert!(config.full, "{config}");
 }
 
+#[test]
+fn editing_a_shortcode_template_re_renders_exactly_the_pages_that_call_it() {
+    let site = Site::new();
+    site.write(
+        "templates/shortcodes/note.html",
+        "<aside>{{ body }}</aside>",
+    );
+    site.write("templates/shortcodes/cover.md", "**{{ page.title }}**");
+    site.write("templates/shortcodes/unused.html", "never called");
+    site.write("templates/macros.html", "{% macro star() %}*{% endmacro %}");
+    site.write(
+        "content/blog/p1.md",
+        "+++\ntitle = \"Post 1\"\ndate = 2024-01-01\n+++\n# Head\n{% note() %}\nHi\n{% end %}\n",
+    );
+    site.write(
+        "content/blog/p2.md",
+        "+++\ntitle = \"Post 2\"\ndate = 2024-02-01\n+++\n{{ cover() }} and {{ youtube(id=\"x\") }}\n",
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    site.write(
+        "templates/shortcodes/note.html",
+        "<aside class=\"n\">{{ body }}</aside>",
+    );
+    let note = rebuild_matches_full(&mut rebuilder, &site, &["templates/shortcodes/note.html"]);
+    // The page and the feed that shows its body; nothing that does not call `note`.
+    assert_eq!(note.rendered, ["/blog/p1/", "/atom.xml"], "{note}");
+
+    site.write("templates/shortcodes/unused.html", "still never called");
+    let unused = rebuild_matches_full(&mut rebuilder, &site, &["templates/shortcodes/unused.html"]);
+    assert!(unused.rendered.is_empty(), "{unused}");
+
+    // A site template replacing a built-in re-renders its callers.
+    site.write("templates/shortcodes/youtube.html", "[video {{ id }}]");
+    let youtube = rebuild_matches_full(
+        &mut rebuilder,
+        &site,
+        &["templates/shortcodes/youtube.html"],
+    );
+    assert_eq!(youtube.rendered, ["/blog/p2/", "/atom.xml"], "{youtube}");
+
+    // A shortcode that imports a macro changes with it.
+    site.write(
+        "templates/shortcodes/cover.md",
+        "{% import \"macros.html\" as m %}{{ m::star() }}{{ page.title }}",
+    );
+    rebuild_matches_full(&mut rebuilder, &site, &["templates/shortcodes/cover.md"]);
+    site.write("templates/macros.html", "{% macro star() %}+{% endmacro %}");
+    let macros = rebuild_matches_full(&mut rebuilder, &site, &["templates/macros.html"]);
+    assert!(
+        macros.rendered.contains(&"/blog/p2/".to_string()),
+        "{macros}"
+    );
+
+    std::fs::remove_file(site.path("templates/shortcodes/youtube.html")).unwrap();
+    rebuild_matches_full(
+        &mut rebuilder,
+        &site,
+        &["templates/shortcodes/youtube.html"],
+    );
+    site.write(
+        "content/blog/p3.md",
+        "+++\ntitle = \"Post 3\"\n+++\n{{ gone() }}\n",
+    );
+    let error = rebuild_fails(&mut rebuilder, &site, "content/blog/p3.md");
+    assert!(error.contains("unknown shortcode `gone`"), "{error}");
+    site.write("templates/shortcodes/gone.html", "back");
+    rebuild_matches_full(&mut rebuilder, &site, &["templates/shortcodes/gone.html"]);
+}
+
 /// Rebuilds after a change to `rel` that must fail, and returns the error's text.
 fn rebuild_fails(rebuilder: &mut Rebuilder, site: &Site, rel: &str) -> String {
     rebuilder
@@ -284,6 +355,7 @@ fn page_values_have_exactly_the_keys_listings_know() {
         loaded,
         false,
         Bodies::Cached(&mut MarkdownCache::default()),
+        &crate::markdown::shortcodes::NoShortcodes,
     )
     .unwrap();
     let values = Values::new(&linked, None);

@@ -1,11 +1,12 @@
 //! Rendered Markdown kept between rebuilds: a file is rendered again only when its text,
-//! its own permalink or the permalink of a page it links to (`@/…`) changed.
+//! its own permalink, the permalink of a page it links to (`@/…`) or the template of a
+//! shortcode it calls changed.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::content::Source;
-use crate::markdown::{LinkResolver, RenderedMarkdown};
+use crate::markdown::{LinkResolver, RenderedMarkdown, ShortcodeTemplates};
 
 /// One file's rendered Markdown and what it was made from.
 #[derive(Debug, Clone)]
@@ -45,6 +46,13 @@ impl std::ops::Deref for Body {
     }
 }
 
+/// Whether every shortcode `html`'s body called still has the template it was rendered with.
+pub fn calls_unchanged(html: &RenderedMarkdown, shortcodes: &dyn ShortcodeTemplates) -> bool {
+    html.shortcodes.iter().all(|(name, version)| {
+        shortcodes.kind(name).is_some() && shortcodes.version(name) == *version
+    })
+}
+
 impl MarkdownCache {
     /// The cached render of `source`, if nothing it was made from has changed.
     pub fn lookup(
@@ -54,8 +62,12 @@ impl MarkdownCache {
         smart: bool,
         links: &dyn LinkResolver,
         urls: u64,
+        shortcodes: &dyn ShortcodeTemplates,
     ) -> Option<Body> {
         let entry = self.entries.get(&source.rel)?;
+        if !calls_unchanged(&entry.html, shortcodes) {
+            return None;
+        }
         let same_text = Arc::ptr_eq(&entry.text, &source.text) || entry.text == source.text;
         let targets_kept = self.urls == Some(urls)
             || entry

@@ -6,20 +6,24 @@ use pulldown_cmark::{
     TagEnd,
 };
 
+use super::shortcodes::{OffsetMap, Splice};
 use super::{AnchorLink, Heading, LinkResolver};
 use crate::content::Source;
 use crate::error::{Diagnostic, line_col};
 
 pub(super) struct Events<'a> {
-    parser: OffsetIter<'a, DefaultBrokenLinkCallback>,
+    parser: Splice<'a, OffsetIter<'a, DefaultBrokenLinkCallback>>,
     pub(super) state: State<'a>,
     /// A closed heading's events, handed out before the parser is read again.
     pending: std::vec::IntoIter<Event<'a>>,
 }
 
 impl<'a> Events<'a> {
+    /// The events of `body` (`source`'s body, or it with its shortcodes expanded: then
+    /// `html` holds the outputs its placeholders stand for and `offsets` maps it back).
     pub(super) fn new(
         source: &'a Source,
+        body: Body<'a>,
         permalink: &'a str,
         smart_punctuation: bool,
         links: &'a dyn LinkResolver,
@@ -32,9 +36,12 @@ impl<'a> Events<'a> {
         if smart_punctuation {
             options |= Options::ENABLE_SMART_PUNCTUATION;
         }
+        let parser = Parser::new_ext(body.text, options).into_offset_iter();
+        let mut state = State::new(source, permalink, links);
+        state.offsets = body.offsets;
         Events {
-            parser: Parser::new_ext(source.body(), options).into_offset_iter(),
-            state: State::new(source, permalink, links),
+            parser: Splice::new(parser, body.html),
+            state,
             pending: Vec::new().into_iter(),
         }
     }
@@ -55,7 +62,11 @@ impl<'a> Iterator for Events<'a> {
                 self.state.emitted += 1;
                 return Some(event);
             }
-            let offset = self.state.source.body_offset + range.start;
+            let start = match self.state.offsets {
+                Some(offsets) => offsets.original(range.start),
+                None => range.start,
+            };
+            let offset = self.state.source.body_offset + start;
             match self.state.event(event, offset) {
                 Mapped::Event(event) => {
                     self.state.emitted += 1;
@@ -64,6 +75,24 @@ impl<'a> Iterator for Events<'a> {
                 Mapped::Heading(events) => self.pending = events.into_iter(),
                 Mapped::Held => {}
             }
+        }
+    }
+}
+
+/// The Markdown text events are made from.
+pub(super) struct Body<'a> {
+    pub(super) text: &'a str,
+    pub(super) html: Vec<String>,
+    pub(super) offsets: Option<&'a OffsetMap>,
+}
+
+impl<'a> Body<'a> {
+    /// A source's body as written.
+    pub(super) fn of(source: &'a Source) -> Self {
+        Body {
+            text: source.body(),
+            html: Vec::new(),
+            offsets: None,
         }
     }
 }
@@ -99,6 +128,7 @@ struct OpenHeading<'a> {
 
 pub(super) struct State<'a> {
     pub(super) source: &'a Source,
+    offsets: Option<&'a OffsetMap>,
     permalink: &'a str,
     links: &'a dyn LinkResolver,
     heading: Option<OpenHeading<'a>>,
@@ -117,6 +147,7 @@ impl<'a> State<'a> {
     fn new(source: &'a Source, permalink: &'a str, links: &'a dyn LinkResolver) -> Self {
         State {
             source,
+            offsets: None,
             permalink,
             links,
             heading: None,

@@ -2,9 +2,11 @@
 
 pub mod cache;
 mod events;
+pub mod shortcodes;
 mod words;
 
 pub use cache::Body;
+pub use shortcodes::{Embeds, ShortcodeTemplates};
 
 use pulldown_cmark::Event;
 use serde::Serialize;
@@ -12,6 +14,7 @@ use serde::Serialize;
 use crate::content::Source;
 use crate::error::Diagnostic;
 use events::Events;
+use shortcodes::scan::may_hold_calls;
 
 /// One heading of the table of contents, nested as in Zola's `toc`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,6 +47,8 @@ pub struct RenderedMarkdown {
     /// Content paths of every `@/` link target, so a rebuild knows what this HTML depends on.
     pub links: Vec<String>,
     pub word_count: usize,
+    /// Each shortcode the body calls, with the version of its template when rendered.
+    pub shortcodes: Vec<(String, u64)>,
 }
 
 /// Resolves `@/…` content paths (without the anchor) to permalinks.
@@ -51,15 +56,30 @@ pub trait LinkResolver {
     fn permalink(&self, rel: &str) -> Option<&str>;
 }
 
-/// Renders `source`'s body; `permalink` is the page's own, for heading links in the `toc`.
+/// Renders `source`'s body, its shortcode calls with `embeds`; `permalink` is the page's
+/// own, for heading links in the `toc`.
 pub fn render(
     source: &Source,
     permalink: &str,
     smart_punctuation: bool,
     links: &dyn LinkResolver,
+    embeds: &Embeds<'_>,
 ) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
-    let mut events = Events::new(source, permalink, smart_punctuation, links);
-    let (content, summary) = write_html(&mut events, may_have_more_marker(source.body()));
+    let mut expanded = may_hold_calls(source.body())
+        .then(|| shortcodes::expand(source, embeds))
+        .transpose()?;
+    let html = expanded.as_mut().map(|e| std::mem::take(&mut e.html));
+    let body = match (&expanded, html) {
+        (Some(expanded), Some(html)) => events::Body {
+            text: &expanded.text,
+            html,
+            offsets: Some(&expanded.offsets),
+        },
+        _ => events::Body::of(source),
+    };
+    let more = may_have_more_marker(body.text);
+    let mut events = Events::new(source, body, permalink, smart_punctuation, links);
+    let (content, summary) = write_html(&mut events, more);
     let state = events.state;
     if !state.errors.is_empty() {
         return Err(state.errors);
@@ -72,6 +92,10 @@ pub fn render(
         anchor_links: state.anchor_links,
         links: state.targets,
         word_count: count_words(source.body()),
+        shortcodes: expanded
+            .as_ref()
+            .map(|e| e.used.clone())
+            .unwrap_or_default(),
     })
 }
 
@@ -118,6 +142,7 @@ pub fn count_words(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Map;
     use std::path::PathBuf;
 
     struct Links;
@@ -138,7 +163,20 @@ mod tests {
     }
 
     fn md(body: &str) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
-        render(&source(body), "https://x.org/a/", false, &Links)
+        render(
+            &source(body),
+            "https://x.org/a/",
+            false,
+            &Links,
+            &no_embeds(),
+        )
+    }
+
+    fn no_embeds() -> Embeds<'static> {
+        Embeds {
+            templates: &shortcodes::NoShortcodes,
+            context: &Map::new,
+        }
     }
 
     #[test]
@@ -229,7 +267,14 @@ mod tests {
 
     #[test]
     fn smart_punctuation_follows_the_config() {
-        let out = render(&source("\"Hi\" -- there..."), "/", true, &Links).unwrap();
+        let out = render(
+            &source("\"Hi\" -- there..."),
+            "/",
+            true,
+            &Links,
+            &no_embeds(),
+        )
+        .unwrap();
         assert!(
             out.content.contains('“') && out.content.contains('–') && out.content.contains('…')
         );
@@ -303,7 +348,8 @@ mod tests {
                     [^1]: The [note](@/shows/foo.md).\n\n> quote <b>html</b>\n\n```rust\nfn x() {}\n```\n";
         let source = source(body);
         let html = |buffered| {
-            let mut events = Events::new(&source, "https://x.org/a/", true, &Links);
+            let body = events::Body::of(&source);
+            let mut events = Events::new(&source, body, "https://x.org/a/", true, &Links);
             write_html(&mut events, buffered)
         };
         let (streamed, buffered) = (html(false), html(true));

@@ -17,6 +17,22 @@ const BUILTINS: &[(&str, &str)] = &[
         include_str!("builtin_templates/alias.html"),
     ),
     ("podcast.xml", include_str!("builtin_templates/podcast.xml")),
+    (
+        "shortcodes/audio.html",
+        include_str!("builtin_templates/shortcodes/audio.html"),
+    ),
+    (
+        "shortcodes/figure.html",
+        include_str!("builtin_templates/shortcodes/figure.html"),
+    ),
+    (
+        "shortcodes/vimeo.html",
+        include_str!("builtin_templates/shortcodes/vimeo.html"),
+    ),
+    (
+        "shortcodes/youtube.html",
+        include_str!("builtin_templates/shortcodes/youtube.html"),
+    ),
 ];
 
 /// Every template as Tera sees it: the site's own, then the built-ins they do not replace.

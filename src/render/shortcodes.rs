@@ -1,0 +1,157 @@
+//! The site's shortcode templates (`templates/shortcodes/NAME.html` or `NAME.md`, the site's
+//! own or Kiln's built-ins) as the Markdown stage renders them: the driver makes one after
+//! compiling the templates and hands it to the link stage.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use serde_json::{Map, Value};
+use tera::{Context, Tera};
+
+use crate::content::TemplateSource;
+use crate::error::Diagnostic;
+use crate::markdown::shortcodes::{Kind, ShortcodeTemplates};
+use crate::render::templates::all_texts;
+
+/// One shortcode: its kind, its template's name and its version.
+struct Shortcode {
+    kind: Kind,
+    template: String,
+    version: u64,
+}
+
+/// Every shortcode of a site, rendered with its own copy of the templates: the render
+/// stage registers site functions on the main one, which a body must not see (Zola's
+/// shortcodes cannot call `get_page` and the like either).
+pub struct SiteShortcodes {
+    tera: Tera,
+    sources: Vec<TemplateSource>,
+    shortcodes: HashMap<String, Shortcode>,
+}
+
+impl SiteShortcodes {
+    /// The shortcodes among `sources` and the built-ins, from the compiled `tera`; a site's
+    /// own template wins over a built-in of the same name, whatever its extension.
+    pub fn new(tera: &Tera, sources: &[TemplateSource]) -> SiteShortcodes {
+        let texts = all_texts(sources);
+        let mut everything = DefaultHasher::new();
+        texts.hash(&mut everything);
+        let everything = everything.finish();
+        let mut shortcodes: HashMap<String, Shortcode> = HashMap::new();
+        for (name, text) in &texts {
+            let Some((stem, kind)) = shortcode_name(name) else {
+                continue;
+            };
+            // The site's own templates come first: the first of a name wins.
+            if tera.get_template(name).is_err() || shortcodes.contains_key(stem) {
+                continue;
+            }
+            let mut hasher = DefaultHasher::new();
+            (name, text).hash(&mut hasher);
+            // A template that pulls in others changes with them: count every template.
+            if ["include", "import", "extends"]
+                .iter()
+                .any(|w| text.contains(w))
+            {
+                everything.hash(&mut hasher);
+            }
+            let shortcode = Shortcode {
+                kind,
+                template: name.to_string(),
+                version: hasher.finish(),
+            };
+            shortcodes.insert(stem.to_string(), shortcode);
+        }
+        SiteShortcodes {
+            tera: tera.clone(),
+            sources: sources.to_vec(),
+            shortcodes,
+        }
+    }
+}
+
+/// `shortcodes/NAME.html` or `shortcodes/NAME.md` as (NAME, kind).
+fn shortcode_name(template: &str) -> Option<(&str, Kind)> {
+    let file = template.strip_prefix("shortcodes/")?;
+    if let Some(stem) = file.strip_suffix(".html") {
+        return Some((stem, Kind::Html));
+    }
+    file.strip_suffix(".md").map(|stem| (stem, Kind::Markdown))
+}
+
+impl ShortcodeTemplates for SiteShortcodes {
+    fn kind(&self, name: &str) -> Option<Kind> {
+        self.shortcodes.get(name).map(|s| s.kind)
+    }
+
+    fn version(&self, name: &str) -> u64 {
+        self.shortcodes.get(name).map_or(0, |s| s.version)
+    }
+
+    fn render(&self, name: &str, context: Map<String, Value>) -> Result<String, Diagnostic> {
+        let Some(shortcode) = self.shortcodes.get(name) else {
+            return Err(Diagnostic::new(format!("no shortcode `{name}`")));
+        };
+        let template = &shortcode.template;
+        let context = Context::from_value(Value::Object(context))
+            .map_err(|e| Diagnostic::new(e.to_string()))?;
+        self.tera.render(template, &context).map_err(|error| {
+            let origin = "a Markdown body";
+            crate::render::template_error::describe(
+                &self.sources,
+                &self.tera,
+                template,
+                origin,
+                &error,
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::templates;
+    use std::path::PathBuf;
+
+    fn source(name: &str, text: &str) -> TemplateSource {
+        TemplateSource {
+            name: name.into(),
+            file: PathBuf::from(format!("templates/{name}")),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_site_template_wins_over_a_builtin_of_the_same_name_whatever_its_kind() {
+        let sources = [
+            source("shortcodes/youtube.md", "# {{ id }}"),
+            source("shortcodes/quote.html", "<q>{{ body }}</q>"),
+        ];
+        let (tera, _) = templates::compile(&sources);
+        let shortcodes = SiteShortcodes::new(&tera, &sources);
+        assert_eq!(shortcodes.kind("youtube"), Some(Kind::Markdown));
+        assert_eq!(shortcodes.kind("quote"), Some(Kind::Html));
+        assert_eq!(shortcodes.kind("vimeo"), Some(Kind::Html));
+        let mut context = Map::new();
+        context.insert("id".into(), "x".into());
+        assert_eq!(shortcodes.render("youtube", context).unwrap(), "# x");
+    }
+
+    #[test]
+    fn versions_change_with_the_template_and_with_what_it_includes() {
+        let version = |sources: &[TemplateSource], name| {
+            let (tera, _) = templates::compile(sources);
+            SiteShortcodes::new(&tera, sources).version(name)
+        };
+        let plain = [
+            source("shortcodes/a.html", "a"),
+            source("shortcodes/b.html", "{% include \"part.html\" %}"),
+            source("part.html", "1"),
+        ];
+        let mut edited = plain.clone();
+        edited[2].text = "2".into();
+        assert_eq!(version(&plain, "a"), version(&edited, "a"));
+        assert_ne!(version(&plain, "b"), version(&edited, "b"));
+    }
+}
