@@ -58,18 +58,24 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     let detail = loaded.summary();
     let templates = std::mem::take(&mut loaded.templates);
     let (mut tera, template_errors) = render::templates::compile(&templates);
-    let shortcodes = render::shortcodes::SiteShortcodes::new(&tera, &templates);
+    let shortcodes = render::shortcodes::SiteShortcodes::new(&tera, &templates, &config.config);
     stages.push(StageReport::since("load", started, detail));
 
     let started = Instant::now();
     let bodies = Bodies::RenderOnce;
-    let linked = site::link(config.config, loaded, opts.drafts, bodies, &shortcodes);
-    drop(shortcodes);
+    let linked = site::link(config.config, loaded, opts.drafts, bodies, &*shortcodes);
     let site = linked.map_err(|e| [e, template_errors.clone()].concat())?;
     stages.push(StageReport::since("link", started, site::summary(&site)));
 
     let started = Instant::now();
-    let renderer = render::prepare(&site, &mut tera, &templates, None, Reads::Analysed);
+    let renderer = render::prepare(
+        &site,
+        &mut tera,
+        &templates,
+        &shortcodes,
+        None,
+        Reads::Analysed,
+    );
     let (jobs, plan_errors) = render::plan(&site);
     let pass = render::stream(&renderer, &jobs, &staging);
     let errors = [template_errors, plan_errors, pass.errors].concat();

@@ -42,7 +42,7 @@ struct Inputs {
     loaded: Loaded,
     tera: Tera,
     /// The shortcode templates, compiled with `tera`.
-    shortcodes: SiteShortcodes,
+    shortcodes: Arc<SiteShortcodes>,
     template_errors: Vec<Diagnostic>,
 }
 
@@ -181,7 +181,9 @@ impl Rebuilder {
         let started = Instant::now();
         let (tera, sources) = (&mut inputs.tera, &inputs.loaded.templates);
         let previous = memory.values.as_deref();
-        let renderer = crate::render::prepare(&site, tera, sources, previous, self.reads);
+        let shortcodes = &inputs.shortcodes;
+        let renderer =
+            crate::render::prepare(&site, tera, sources, shortcodes, previous, self.reads);
         let (jobs, plan_errors) = planned.unwrap_or_else(|| crate::render::plan(&site));
         let globals = fingerprint::Globals::new(&renderer);
         let prints: Vec<u64> = jobs
@@ -260,7 +262,7 @@ fn read(
     };
     let (tera, shortcodes, template_errors) = templates.unwrap_or_else(|| {
         let (tera, errors) = crate::render::templates::compile(&loaded.templates);
-        let shortcodes = SiteShortcodes::new(&tera, &loaded.templates);
+        let shortcodes = SiteShortcodes::new(&tera, &loaded.templates, &config.config);
         (tera, shortcodes, errors)
     });
     stages.push(StageReport::since("load", started, loaded.summary()));
@@ -292,13 +294,13 @@ fn link(
             &assets,
             loaded,
             &mut memory.markdown,
-            &inputs.shortcodes,
+            &*inputs.shortcodes,
         )
     {
         return Ok((patched.map_err(with_templates)?, Some((jobs, Vec::new()))));
     }
     let bodies = Bodies::Cached(&mut memory.markdown);
     let config = inputs.config.config.clone();
-    let site = crate::site::link(config, loaded.clone(), drafts, bodies, &inputs.shortcodes);
+    let site = crate::site::link(config, loaded.clone(), drafts, bodies, &*inputs.shortcodes);
     Ok((site.map_err(with_templates)?, None))
 }

@@ -220,6 +220,22 @@ fn editing_a_shortcode_template_re_renders_exactly_the_pages_that_call_it() {
     assert!(error.contains("unknown shortcode `gone`"), "{error}");
     site.write("templates/shortcodes/gone.html", "back");
     rebuild_matches_full(&mut rebuilder, &site, &["templates/shortcodes/gone.html"]);
+
+    // The `markdown` filter renders shortcodes in templates too.
+    site.write(
+        "templates/index.html",
+        "{{ \"{{ gone() }} [p2](@/blog/p2.md)\" | markdown | safe }}",
+    );
+    rebuild_matches_full(&mut rebuilder, &site, &["templates/index.html"]);
+    site.write("templates/shortcodes/gone.html", "back again");
+    let filter = rebuild_matches_full(&mut rebuilder, &site, &["templates/shortcodes/gone.html"]);
+    assert!(filter.rendered.contains(&"/".to_string()), "{filter}");
+    site.write(
+        "content/blog/p2.md",
+        "+++\ntitle = \"Post 2\"\nslug = \"moved\"\ndate = 2024-02-01\n+++\nMoved.\n",
+    );
+    let moved = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+    assert!(moved.rendered.contains(&"/".to_string()), "{moved}");
 }
 
 /// Rebuilds after a change to `rel` that must fail, and returns the error's text.

@@ -4,6 +4,7 @@
 
 mod functions;
 pub mod kinds;
+pub mod markdown_filter;
 mod renderer;
 pub mod shortcodes;
 pub mod template_error;
@@ -127,15 +128,24 @@ pub enum Reads {
 }
 
 /// The renderer of `site`: its template values (reusing `previous` values where nothing
-/// changed), what each template reads, and Zola's template functions registered on `tera`.
+/// changed), what each template reads, and Zola's template functions registered on `tera`
+/// (the `markdown` filter rendering calls of `shortcodes`).
 pub fn prepare<'a>(
     site: &'a Site,
     tera: &'a mut Tera,
     sources: &'a [TemplateSource],
+    shortcodes: &Arc<shortcodes::SiteShortcodes>,
     previous: Option<&Values>,
     reads: Reads,
 ) -> Renderer<'a> {
     let values = Arc::new(Values::new(site, previous));
+    let filter = markdown_filter::MarkdownFilter {
+        shortcodes: Arc::downgrade(shortcodes),
+        values: Some(Arc::clone(&values)),
+        config: serde_json::to_value(&site.config).unwrap_or_default(),
+        smart_punctuation: site.config.markdown.smart_punctuation,
+    };
+    tera.register_filter("markdown", filter);
     let texts = templates::all_texts(sources);
     #[cfg_attr(not(test), allow(unused_mut))]
     let mut uses = template_reads::analyse(texts.iter().copied());

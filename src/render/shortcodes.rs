@@ -4,13 +4,16 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 use tera::{Context, Tera};
 
+use crate::config::Config;
 use crate::content::TemplateSource;
 use crate::error::Diagnostic;
 use crate::markdown::shortcodes::{Kind, ShortcodeTemplates};
+use crate::render::markdown_filter::MarkdownFilter;
 use crate::render::templates::all_texts;
 
 /// One shortcode: its kind, its template's name and its version.
@@ -31,8 +34,9 @@ pub struct SiteShortcodes {
 
 impl SiteShortcodes {
     /// The shortcodes among `sources` and the built-ins, from the compiled `tera`; a site's
-    /// own template wins over a built-in of the same name, whatever its extension.
-    pub fn new(tera: &Tera, sources: &[TemplateSource]) -> SiteShortcodes {
+    /// own template wins over a built-in of the same name, whatever its extension. Their
+    /// templates get the `markdown` filter, which renders calls with these same shortcodes.
+    pub fn new(tera: &Tera, sources: &[TemplateSource], config: &Config) -> Arc<SiteShortcodes> {
         let texts = all_texts(sources);
         let mut everything = DefaultHasher::new();
         texts.hash(&mut everything);
@@ -62,11 +66,22 @@ impl SiteShortcodes {
             };
             shortcodes.insert(stem.to_string(), shortcode);
         }
-        SiteShortcodes {
-            tera: tera.clone(),
-            sources: sources.to_vec(),
-            shortcodes,
-        }
+        let config_value = serde_json::to_value(config).unwrap_or_default();
+        Arc::new_cyclic(|this| {
+            let mut tera = tera.clone();
+            let filter = MarkdownFilter {
+                shortcodes: this.clone(),
+                values: None,
+                config: config_value,
+                smart_punctuation: config.markdown.smart_punctuation,
+            };
+            tera.register_filter("markdown", filter);
+            SiteShortcodes {
+                tera,
+                sources: sources.to_vec(),
+                shortcodes,
+            }
+        })
     }
 }
 
@@ -114,6 +129,13 @@ mod tests {
     use crate::render::templates;
     use std::path::PathBuf;
 
+    fn config() -> Config {
+        let path = std::path::Path::new("config.toml");
+        crate::config::parse(path, "base_url = \"https://x.org\"", None)
+            .unwrap()
+            .config
+    }
+
     fn source(name: &str, text: &str) -> TemplateSource {
         TemplateSource {
             name: name.into(),
@@ -129,7 +151,7 @@ mod tests {
             source("shortcodes/quote.html", "<q>{{ body }}</q>"),
         ];
         let (tera, _) = templates::compile(&sources);
-        let shortcodes = SiteShortcodes::new(&tera, &sources);
+        let shortcodes = SiteShortcodes::new(&tera, &sources, &config());
         assert_eq!(shortcodes.kind("youtube"), Some(Kind::Markdown));
         assert_eq!(shortcodes.kind("quote"), Some(Kind::Html));
         assert_eq!(shortcodes.kind("vimeo"), Some(Kind::Html));
@@ -142,7 +164,7 @@ mod tests {
     fn versions_change_with_the_template_and_with_what_it_includes() {
         let version = |sources: &[TemplateSource], name| {
             let (tera, _) = templates::compile(sources);
-            SiteShortcodes::new(&tera, sources).version(name)
+            SiteShortcodes::new(&tera, sources, &config()).version(name)
         };
         let plain = [
             source("shortcodes/a.html", "a"),

@@ -196,3 +196,126 @@ fn a_failing_shortcode_template_names_its_line_and_the_call() {
     );
     assert!(output.contains("doc.md:6:1"), "{output}");
 }
+
+#[test]
+fn the_markdown_filter_renders_shortcodes_and_links_in_templates_and_shortcode_bodies() {
+    let site = site("{% note() %}\n**Bold** body\n{% end %}\n");
+    site.write(
+        "templates/shortcodes/note.html",
+        "<div class=\"note\">{{ body | markdown | safe }}</div>",
+    );
+    site.write(
+        "templates/page.html",
+        "{{ page.content | safe }}<nav>{{ page.extra.blurb | markdown(inline=true) | safe }}</nav>",
+    );
+    site.write(
+        "content/doc.md",
+        "+++\ntitle = \"Doc\"\n[extra]\nblurb = \"See [me](@/doc.md), {{ true_statement(value=3) }}\"\n+++\n{% note() %}\n**Bold** body\n{% end %}\n",
+    );
+    let run = site.build(&[]).succeeded();
+    let html = run.read("doc/index.html");
+    assert!(
+        html.starts_with("<div class=\"note\"><p><strong>Bold</strong> body</p>\n</div>"),
+        "{html}"
+    );
+    assert!(
+        html.ends_with("<nav>See <a href=\"https://example.org/doc/\">me</a>, <p id=\"number1\">3 is equal to 1.</p>\n</nav>"),
+        "{html}"
+    );
+}
+
+/// A site with Kiln's built-in shortcodes only, the page at `content/ep/index.md` with a
+/// colocated `clip.mp3`.
+fn builtins_site(body: &str) -> Site {
+    let site = Site::empty();
+    site.write("config.toml", "base_url = \"https://example.org\"\n");
+    site.write("templates/page.html", "{{ page.content | safe }}");
+    site.write("templates/index.html", "home");
+    site.write("content/ep/clip.mp3", "ID3");
+    site.write(
+        "content/ep/index.md",
+        &format!("+++\ntitle = \"Ep\"\n+++\n{body}"),
+    );
+    site
+}
+
+#[test]
+fn builtin_video_players_use_privacy_enhanced_urls_load_lazily_and_have_titles() {
+    let run = builtins_site(
+        "{{ youtube(id=\"dQw4w9WgXcQ\", title=\"The talk\") }}\n\n{{ vimeo(id=\"124313553\") }}\n",
+    )
+    .build(&[])
+    .succeeded();
+    let html = run.read("ep/index.html");
+    let frames = crate::markup::start_tags(&html, "iframe");
+    assert_eq!(frames.len(), 2, "{html}");
+    assert_eq!(
+        frames[0]["src"],
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    );
+    assert_eq!(frames[0]["title"], "The talk");
+    assert_eq!(
+        frames[1]["src"],
+        "https://player.vimeo.com/video/124313553?dnt=1"
+    );
+    assert_eq!(frames[1]["title"], "Vimeo video player");
+    assert!(frames.iter().all(|f| f["loading"] == "lazy"), "{html}");
+    assert!(
+        !html.contains("<p><div"),
+        "a call alone gets no paragraph: {html}"
+    );
+}
+
+#[test]
+fn builtin_audio_plays_a_colocated_file_with_a_download_link_inside() {
+    let run = builtins_site("{{ audio(src=\"clip.mp3\", title=\"A clip\") }}\n")
+        .build(&[])
+        .succeeded();
+    let html = run.read("ep/index.html");
+    let audio = &crate::markup::start_tags(&html, "audio")[0];
+    assert_eq!(audio["src"], "https://example.org/ep/clip.mp3");
+    assert!(audio.contains_key("controls"), "{html}");
+    let inside = html.split("<audio").nth(1).unwrap_or_default();
+    let link = &crate::markup::start_tags(inside, "a")[0];
+    assert_eq!(link["href"], "https://example.org/ep/clip.mp3");
+    assert!(link.contains_key("download"), "{html}");
+    assert!(run.exists("ep/clip.mp3"));
+}
+
+#[test]
+fn builtin_figure_has_its_image_alt_and_caption_and_a_site_template_replaces_it() {
+    let site = builtins_site(
+        "{{ figure(src=\"/img/a.png\", alt=\"A chart\", caption=\"Sales, 2026\") }}\n",
+    );
+    let html = site.build(&[]).succeeded().read("ep/index.html");
+    let img = &crate::markup::start_tags(&html, "img")[0];
+    assert_eq!(
+        (img["src"].as_str(), img["alt"].as_str()),
+        ("/img/a.png", "A chart")
+    );
+    assert!(
+        html.contains("<figcaption>Sales, 2026</figcaption>"),
+        "{html}"
+    );
+
+    site.write("templates/shortcodes/figure.md", "![{{ alt }}]({{ src }})");
+    let html = site.build(&[]).succeeded().read("ep/index.html");
+    assert_eq!(html, "<p><img src=\"/img/a.png\" alt=\"A chart\" /></p>\n");
+}
+
+#[test]
+fn the_example_site_embeds_with_builtin_shortcodes_and_leaves_no_call_text() {
+    let run = Site::example().build(&[]).succeeded();
+    let html = run.read("shows/field-notes/bees-on-the-balcony/index.html");
+    let figure = html.split("<figure>").nth(1).unwrap_or_default();
+    let img = &crate::markup::start_tags(figure, "img")[0];
+    assert_eq!(img["src"], "/shows/field-notes/cover.png");
+    assert!(run.exists("shows/field-notes/cover.png"));
+    for file in run.html_files() {
+        let html = run.read(&file);
+        assert!(
+            !html.contains("{{ figure(") && !html.contains('\u{E000}'),
+            "{file} shows a call"
+        );
+    }
+}
