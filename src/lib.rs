@@ -54,7 +54,7 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     stages.push(StageReport::since("config", started, "config.toml".into()));
 
     let started = Instant::now();
-    let mut loaded = content::load(&opts.root)?;
+    let mut loaded = content::load(&opts.root, config.config.theme.as_deref())?;
     let detail = loaded.summary();
     let templates = std::mem::take(&mut loaded.templates);
     let (mut tera, template_errors) = render::templates::compile(&templates);

@@ -7,6 +7,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::error::{Diagnostic, line_col};
 
+mod theme;
+
 /// What to build and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildOptions {
@@ -45,6 +47,9 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub auth: AuthConfig,
+    /// `themes/<theme>/` supplies templates and static files the site does not have.
+    #[serde(default)]
+    pub theme: Option<String>,
     #[serde(default = "crate::data::empty_object")]
     pub extra: serde_json::Value,
 }
@@ -104,9 +109,9 @@ const ROOT: Schema = Schema {
         "generate_sitemap",
         "generate_robots_txt",
         "extra",
+        "theme",
     ],
     unsupported: &[
-        "theme",
         "output_dir",
         "preserve_dotfiles_in_output",
         "compile_sass",
@@ -235,7 +240,12 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<LoadedConfig, Vec<Dia
             format!("could not read the site configuration: {e}"),
         )]
     })?;
-    parse(&path, &text, base_url)
+    let mut loaded = parse(&path, &text, base_url)?;
+    let config = &mut loaded.config;
+    if let Some(name) = &config.theme {
+        theme::apply(root, &path, name, &mut config.extra).map_err(|d| vec![d])?;
+    }
+    Ok(loaded)
 }
 
 /// Parses configuration `text` read from `path`.

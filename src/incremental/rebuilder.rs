@@ -99,7 +99,11 @@ impl Rebuilder {
             };
             return Ok((Arc::clone(last), report));
         }
-        let full = self.last.is_none() || names.iter().any(|n| n == "config.toml");
+        // A theme's files (and its `theme.toml`, merged into the config) are read again whole.
+        let full = self.last.is_none()
+            || names
+                .iter()
+                .any(|n| n == "config.toml" || n == "themes" || n.starts_with("themes/"));
         if full {
             self.inputs = None;
             self.memory = Memory::default();
@@ -256,9 +260,10 @@ fn read(
     };
     stages.push(StageReport::since("config", started, "config.toml".into()));
     let started = Instant::now();
+    let theme = config.config.theme.as_deref();
     let loaded = match loaded {
-        Some(loaded) => crate::content::reload(loaded, &opts.root, Some(changed))?,
-        None => crate::content::load(&opts.root)?,
+        Some(loaded) => crate::content::reload(loaded, &opts.root, theme, Some(changed))?,
+        None => crate::content::load(&opts.root, theme)?,
     };
     let (tera, shortcodes, template_errors) = templates.unwrap_or_else(|| {
         let (tera, errors) = crate::render::templates::compile(&loaded.templates);

@@ -238,6 +238,51 @@ fn editing_a_shortcode_template_re_renders_exactly_the_pages_that_call_it() {
     assert!(moved.rendered.contains(&"/".to_string()), "{moved}");
 }
 
+#[test]
+fn theme_edits_rebuild_to_what_a_full_build_gives() {
+    let site = Site::new();
+    site.write("config.toml", "base_url = \"https://x.org\"\ntitle = \"T\"\ntheme = \"t\"\ntaxonomies = [{ name = \"tags\" }]\n[extra]\nmine = 1\n");
+    site.write("themes/t/theme.toml", "[extra]\ncolour = \"blue\"\n");
+    site.write(
+        "themes/t/templates/base.html",
+        "<b>{{ config.extra.colour }}</b>{% block c %}{% endblock %}",
+    );
+    site.write("themes/t/templates/shortcodes/sig.html", "-- {{ who }}");
+    site.write("themes/t/static/theme.css", "a{}");
+    std::fs::remove_file(site.path("templates/base.html")).unwrap();
+    site.write(
+        "content/blog/p2.md",
+        "+++\ntitle = \"Post 2\"\ndate = 2024-02-01\n+++\n{{ sig(who=\"me\") }}\n",
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    site.write(
+        "themes/t/templates/base.html",
+        "<i>{{ config.extra.colour }}</i>{% block c %}{% endblock %}",
+    );
+    rebuild_matches_full(&mut rebuilder, &site, &["themes/t/templates/base.html"]);
+    site.write("themes/t/templates/shortcodes/sig.html", "— {{ who }}");
+    rebuild_matches_full(
+        &mut rebuilder,
+        &site,
+        &["themes/t/templates/shortcodes/sig.html"],
+    );
+    site.write("themes/t/theme.toml", "[extra]\ncolour = \"green\"\n");
+    rebuild_matches_full(&mut rebuilder, &site, &["themes/t/theme.toml"]);
+    site.write("themes/t/static/theme.css", "b{}");
+    rebuild_matches_full(&mut rebuilder, &site, &["themes/t/static/theme.css"]);
+    // The site's own file replaces the theme's, and removing it brings the theme's back.
+    site.write("templates/base.html", "site{% block c %}{% endblock %}");
+    rebuild_matches_full(&mut rebuilder, &site, &["templates/base.html"]);
+    std::fs::remove_file(site.path("templates/base.html")).unwrap();
+    rebuild_matches_full(&mut rebuilder, &site, &["templates/base.html"]);
+    site.write("static/theme.css", "site{}");
+    rebuild_matches_full(&mut rebuilder, &site, &["static/theme.css"]);
+    std::fs::remove_file(site.path("static/theme.css")).unwrap();
+    rebuild_matches_full(&mut rebuilder, &site, &["static/theme.css"]);
+}
+
 /// Rebuilds after a change to `rel` that must fail, and returns the error's text.
 fn rebuild_fails(rebuilder: &mut Rebuilder, site: &Site, rel: &str) -> String {
     rebuilder
@@ -364,7 +409,7 @@ fn the_example_site_renders_the_same_bytes_with_projected_or_full_values() {
 #[test]
 fn page_values_have_exactly_the_keys_listings_know() {
     let site = Site::new();
-    let loaded = crate::content::load(site.dir.path()).unwrap();
+    let loaded = crate::content::load(site.dir.path(), None).unwrap();
     let config = crate::config::load(site.dir.path(), None).unwrap().config;
     let linked = crate::site::link(
         config,

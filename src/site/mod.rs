@@ -218,7 +218,7 @@ mod tests {
     /// The site in `dir`, linked with or without a Markdown cache.
     fn linked(dir: &tempfile::TempDir, bodies: Bodies<'_>) -> Site {
         let config = crate::config::load(dir.path(), None).unwrap().config;
-        let loaded = crate::content::load(dir.path()).unwrap();
+        let loaded = crate::content::load(dir.path(), None).unwrap();
         let none = crate::markdown::shortcodes::NoShortcodes;
         link(config, loaded, false, bodies, &none).unwrap()
     }

@@ -11,5 +11,6 @@ mod podcast;
 mod safety;
 mod shortcodes;
 mod support;
+mod themes;
 mod xml;
 mod zola_basic;
