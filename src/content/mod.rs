@@ -389,6 +389,7 @@ fn read_document(file: PlainFile) -> Result<Document, Diagnostic> {
     if file.rel == "_index.md" || file.rel.ends_with("/_index.md") {
         let mut front: SectionFront = front_matter::parse(&file.file, &text, &split)?;
         front.extra.as_mut().map(crate::data::normalise_dates);
+        front.map_renamed();
         Ok(Document::Section(LoadedSection {
             source: Arc::new(Source::new(file, text, body_offset)),
             front: Arc::new(front),
@@ -403,12 +404,9 @@ fn read_document(file: PlainFile) -> Result<Document, Diagnostic> {
     }
 }
 
-fn warn_unsupported(warnings: &mut Vec<String>, source: &Source, keys: Vec<&'static str>) {
-    for key in keys {
-        warnings.push(format!(
-            "{}: `{key}` is a Zola front matter key Kiln does not support yet; it is ignored",
-            source.file.display()
-        ));
+fn warn_unsupported(warnings: &mut Vec<String>, source: &Source, found: Vec<String>) {
+    for warning in found {
+        warnings.push(format!("{}: {warning}", source.file.display()));
     }
 }
 

@@ -9,7 +9,7 @@ use crate::content::{Loaded, PlainFile};
 use crate::error::Diagnostic;
 use crate::markdown::cache::{MarkdownCache, calls_unchanged};
 use crate::markdown::{self, Body, Embeds, LinkResolver, RenderedMarkdown, ShortcodeTemplates};
-use crate::site::{PageOrSection, Permalinks, Site, check_anchors, embed_context};
+use crate::site::{PageOrSection, Permalinks, Site, check_anchors, embed_context, options};
 
 /// `previous` (linked from the files as last seen, with colocated files `assets_before`) with
 /// the Markdown of each re-read file rendered again, when that is all that changed: the same
@@ -62,7 +62,6 @@ pub fn patch(
             changed.push((item, Arc::clone(source)));
         }
     }
-    let smart = previous.config.markdown.smart_punctuation;
     let links = Permalinks(&previous);
     let config = serde_json::to_value(&previous.config).unwrap_or_default();
     let renders: Vec<_> = changed
@@ -74,7 +73,13 @@ pub fn patch(
                 templates: shortcodes,
                 context: &context,
             };
-            markdown::render(source, permalink, smart, &links, &embeds)
+            markdown::render(
+                source,
+                permalink,
+                &options(&previous, *item),
+                &links,
+                &embeds,
+            )
         })
         .collect();
     // A file that fails leaves a full link to report, as it would: its old headings must not
@@ -87,7 +92,7 @@ pub fn patch(
             generation: cache.take_generations(1),
         };
         let permalink = links.permalink(&source.rel).unwrap_or_default();
-        cache.put(&source, permalink, &body, smart, &links);
+        cache.put(&source, permalink, &body, &options(&previous, item), &links);
         fresh.push((item, source, body));
     }
     for (item, source, body) in fresh {

@@ -283,6 +283,40 @@ fn theme_edits_rebuild_to_what_a_full_build_gives() {
     rebuild_matches_full(&mut rebuilder, &site, &["static/theme.css"]);
 }
 
+#[test]
+fn anchor_links_transparency_and_unrendered_pages_rebuild_like_a_full_build() {
+    let site = Site::new();
+    site.write("config.toml", "base_url = \"https://x.org\"\ntitle = \"T\"\ngenerate_feeds = true\ntaxonomies = [{ name = \"tags\" }]\n[markdown]\ninsert_anchor_links = \"left\"\n");
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    site.write("templates/anchor-link.html", "<a href=\"#{{ id }}\">#</a>");
+    let anchor = rebuild_matches_full(&mut rebuilder, &site, &["templates/anchor-link.html"]);
+    assert!(
+        anchor.rendered.contains(&"/blog/p1/".to_string()),
+        "{anchor}"
+    );
+    site.write(
+        "content/blog/_index.md",
+        "+++\ntitle = \"Blog\"\nsort_by = \"date\"\npaginate_by = 2\ninsert_anchor_links = \"right\"\n+++\n",
+    );
+    rebuild_matches_full(&mut rebuilder, &site, &["content/blog/_index.md"]);
+    site.write(
+        "content/blog/deep/_index.md",
+        "+++\ntransparent = true\npaginate_by = 5\n+++\n",
+    );
+    site.write(
+        "content/blog/deep/p9.md",
+        "+++\ntitle = \"Post 9\"\ndate = 2024-09-01\nrender = false\n+++\n# Nine\n",
+    );
+    rebuild_matches_full(&mut rebuilder, &site, &["content/blog/deep"]);
+    site.write(
+        "content/blog/deep/p9.md",
+        "+++\ntitle = \"Post 9\"\ndate = 2024-09-01\n+++\n# Nine\n",
+    );
+    rebuild_matches_full(&mut rebuilder, &site, &["content/blog/deep/p9.md"]);
+}
+
 /// Rebuilds after a change to `rel` that must fail, and returns the error's text.
 fn rebuild_fails(rebuilder: &mut Rebuilder, site: &Site, rel: &str) -> String {
     rebuilder

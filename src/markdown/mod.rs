@@ -11,6 +11,7 @@ pub use shortcodes::{Embeds, ShortcodeTemplates};
 use pulldown_cmark::Event;
 use serde::Serialize;
 
+use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::content::Source;
 use crate::error::Diagnostic;
 use events::Events;
@@ -51,6 +52,45 @@ pub struct RenderedMarkdown {
     pub shortcodes: Vec<(String, u64)>,
 }
 
+/// How a body is rendered, from `[markdown]` in `config.toml` (and a section's
+/// `insert_anchor_links`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    pub smart_punctuation: bool,
+    pub external_links: ExternalLinks,
+    pub anchors: AnchorLinks,
+    /// The language anchor links are rendered for.
+    pub lang: String,
+}
+
+/// What links to other sites get: Zola's `external_links_*` settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExternalLinks {
+    pub class: Option<String>,
+    pub target_blank: bool,
+    pub no_follow: bool,
+    pub no_referrer: bool,
+    pub external: bool,
+}
+
+impl Options {
+    /// The options `config` sets, with `anchors` in place of its `insert_anchor_links`.
+    pub fn new(config: &MarkdownConfig, lang: &str, anchors: Option<AnchorLinks>) -> Options {
+        Options {
+            smart_punctuation: config.smart_punctuation,
+            external_links: ExternalLinks {
+                class: config.external_links_class.clone(),
+                target_blank: config.external_links_target_blank,
+                no_follow: config.external_links_no_follow,
+                no_referrer: config.external_links_no_referrer,
+                external: config.external_links_external,
+            },
+            anchors: anchors.unwrap_or(config.insert_anchor_links),
+            lang: lang.to_string(),
+        }
+    }
+}
+
 /// Resolves `@/…` content paths (without the anchor) to permalinks.
 pub trait LinkResolver {
     fn permalink(&self, rel: &str) -> Option<&str>;
@@ -61,7 +101,7 @@ pub trait LinkResolver {
 pub fn render(
     source: &Source,
     permalink: &str,
-    smart_punctuation: bool,
+    options: &Options,
     links: &dyn LinkResolver,
     embeds: &Embeds<'_>,
 ) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
@@ -78,12 +118,18 @@ pub fn render(
         _ => events::Body::of(source),
     };
     let more = may_have_more_marker(body.text);
-    let mut events = Events::new(source, body, permalink, smart_punctuation, links);
+    let mut events = Events::new(source, body, permalink, options, links);
+    events.state.embeds = Some(embeds);
     let (content, summary) = write_html(&mut events, more);
-    let state = events.state;
+    let mut state = events.state;
     if !state.errors.is_empty() {
         return Err(state.errors);
     }
+    let mut used = expanded
+        .as_ref()
+        .map(|e| e.used.clone())
+        .unwrap_or_default();
+    used.append(&mut state.templates_used);
     Ok(RenderedMarkdown {
         content,
         summary,
@@ -92,10 +138,7 @@ pub fn render(
         anchor_links: state.anchor_links,
         links: state.targets,
         word_count: count_words(source.body()),
-        shortcodes: expanded
-            .as_ref()
-            .map(|e| e.used.clone())
-            .unwrap_or_default(),
+        shortcodes: used,
     })
 }
 
@@ -166,10 +209,49 @@ mod tests {
         render(
             &source(body),
             "https://x.org/a/",
-            false,
+            &Options::default(),
             &Links,
             &no_embeds(),
         )
+    }
+
+    fn with_external(body: &str, external: ExternalLinks) -> String {
+        let options = Options {
+            external_links: external,
+            ..Options::default()
+        };
+        let source = source(body);
+        let out = render(&source, "/", &options, &Links, &no_embeds()).unwrap();
+        out.content
+    }
+
+    #[test]
+    fn external_links_get_class_rel_and_target_in_zolas_order() {
+        let all = ExternalLinks {
+            class: Some("ext".into()),
+            target_blank: true,
+            no_follow: true,
+            no_referrer: true,
+            external: true,
+        };
+        assert_eq!(
+            with_external("<https://google.com> [x](/local) [y](@/shows/foo.md)", all),
+            "<p><a class=\"ext\" rel=\"noopener nofollow noreferrer external\" target=\"_blank\" \
+             href=\"https://google.com\">https://google.com</a> <a href=\"/local\">x</a> \
+             <a href=\"https://x.org/shows/foo/\">y</a></p>\n"
+        );
+        let default = ExternalLinks {
+            external: true,
+            ..ExternalLinks::default()
+        };
+        assert_eq!(
+            with_external("[a](https://a.org \"T&\")", default),
+            "<p><a rel=\"external\" href=\"https://a.org\" title=\"T&amp;\">a</a></p>\n"
+        );
+        assert_eq!(
+            with_external("[a](https://a.org)", ExternalLinks::default()),
+            "<p><a href=\"https://a.org\">a</a></p>\n"
+        );
     }
 
     fn no_embeds() -> Embeds<'static> {
@@ -270,7 +352,10 @@ mod tests {
         let out = render(
             &source("\"Hi\" -- there..."),
             "/",
-            true,
+            &Options {
+                smart_punctuation: true,
+                ..Options::default()
+            },
             &Links,
             &no_embeds(),
         )
@@ -349,7 +434,11 @@ mod tests {
         let source = source(body);
         let html = |buffered| {
             let body = events::Body::of(&source);
-            let mut events = Events::new(&source, body, "https://x.org/a/", true, &Links);
+            let options = Options {
+                smart_punctuation: true,
+                ..Options::default()
+            };
+            let mut events = Events::new(&source, body, "https://x.org/a/", &options, &Links);
             write_html(&mut events, buffered)
         };
         let (streamed, buffered) = (html(false), html(true));

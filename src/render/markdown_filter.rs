@@ -19,7 +19,7 @@ pub struct MarkdownFilter {
     pub shortcodes: Weak<SiteShortcodes>,
     pub values: Option<Arc<Values>>,
     pub config: Value,
-    pub smart_punctuation: bool,
+    pub options: markdown::Options,
 }
 
 /// Resolves `@/` links through the template values, when there are any.
@@ -58,8 +58,8 @@ impl tera::Filter for MarkdownFilter {
             context: &context,
         };
         let links = Links(self.values.as_deref());
-        let rendered = markdown::render(&source, "", self.smart_punctuation, &links, &embeds)
-            .map_err(|errors| {
+        let rendered =
+            markdown::render(&source, "", &self.options, &links, &embeds).map_err(|errors| {
                 let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
                 tera::Error::msg(format!("markdown filter: {}", messages.join("; ")))
             })?;

@@ -143,7 +143,11 @@ pub fn prepare<'a>(
         shortcodes: Arc::downgrade(shortcodes),
         values: Some(Arc::clone(&values)),
         config: serde_json::to_value(&site.config).unwrap_or_default(),
-        smart_punctuation: site.config.markdown.smart_punctuation,
+        options: crate::markdown::Options::new(
+            &site.config.markdown,
+            &site.config.default_language,
+            None,
+        ),
     };
     tera.register_filter("markdown", filter);
     let texts = templates::all_texts(sources);

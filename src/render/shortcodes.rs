@@ -12,7 +12,7 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::content::TemplateSource;
 use crate::error::Diagnostic;
-use crate::markdown::shortcodes::{Kind, ShortcodeTemplates};
+use crate::markdown::shortcodes::{ANCHOR_TEMPLATE, Kind, ShortcodeTemplates};
 use crate::render::markdown_filter::MarkdownFilter;
 use crate::render::templates::all_texts;
 
@@ -30,6 +30,8 @@ pub struct SiteShortcodes {
     tera: Tera,
     sources: Vec<TemplateSource>,
     shortcodes: HashMap<String, Shortcode>,
+    /// The version of `anchor-link.html` (the site's or the built-in).
+    anchor_version: u64,
 }
 
 impl SiteShortcodes {
@@ -66,6 +68,8 @@ impl SiteShortcodes {
             };
             shortcodes.insert(stem.to_string(), shortcode);
         }
+        let anchor_text = texts.iter().find(|(name, _)| *name == ANCHOR_TEMPLATE);
+        let anchor_version = crate::render::hash_of(anchor_text);
         let config_value = serde_json::to_value(config).unwrap_or_default();
         Arc::new_cyclic(|this| {
             let mut tera = tera.clone();
@@ -73,13 +77,18 @@ impl SiteShortcodes {
                 shortcodes: this.clone(),
                 values: None,
                 config: config_value,
-                smart_punctuation: config.markdown.smart_punctuation,
+                options: crate::markdown::Options::new(
+                    &config.markdown,
+                    &config.default_language,
+                    None,
+                ),
             };
             tera.register_filter("markdown", filter);
             SiteShortcodes {
                 tera,
                 sources: sources.to_vec(),
                 shortcodes,
+                anchor_version,
             }
         })
     }
@@ -99,15 +108,32 @@ impl ShortcodeTemplates for SiteShortcodes {
         self.shortcodes.get(name).map(|s| s.kind)
     }
 
-    fn version(&self, name: &str) -> u64 {
-        self.shortcodes.get(name).map_or(0, |s| s.version)
+    fn version(&self, name: &str) -> Option<u64> {
+        if name == ANCHOR_TEMPLATE {
+            return Some(self.anchor_version);
+        }
+        self.shortcodes.get(name).map(|s| s.version)
+    }
+
+    fn anchor_link(&self, context: Map<String, Value>) -> Result<String, Diagnostic> {
+        self.render_template(ANCHOR_TEMPLATE, context)
     }
 
     fn render(&self, name: &str, context: Map<String, Value>) -> Result<String, Diagnostic> {
         let Some(shortcode) = self.shortcodes.get(name) else {
             return Err(Diagnostic::new(format!("no shortcode `{name}`")));
         };
-        let template = &shortcode.template;
+        self.render_template(&shortcode.template, context)
+    }
+}
+
+impl SiteShortcodes {
+    /// `template`'s output for `context`; a failure names the template and its line.
+    fn render_template(
+        &self,
+        template: &str,
+        context: Map<String, Value>,
+    ) -> Result<String, Diagnostic> {
         let context = Context::from_value(Value::Object(context))
             .map_err(|e| Diagnostic::new(e.to_string()))?;
         self.tera.render(template, &context).map_err(|error| {

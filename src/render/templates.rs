@@ -13,6 +13,10 @@ const BUILTINS: &[(&str, &str)] = &[
     ("robots.txt", include_str!("builtin_templates/robots.txt")),
     ("404.html", include_str!("builtin_templates/404.html")),
     (
+        "anchor-link.html",
+        include_str!("builtin_templates/anchor-link.html"),
+    ),
+    (
         "internal/alias.html",
         include_str!("builtin_templates/alias.html"),
     ),

@@ -426,7 +426,7 @@ fn light_page_value(site: &Site, page: &Page) -> Value {
         "date": page.date_text,
         "year": year, "month": month, "day": day,
         "taxonomies": taxonomies,
-        "authors": [],
+        "authors": page.front.authors,
         "extra": page.front.extra.clone().unwrap_or_else(crate::data::empty_object),
         "path": page.path,
         "components": components(&page.path),

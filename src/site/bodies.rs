@@ -11,7 +11,7 @@ use super::{Bodies, PageOrSection, Permalinks, Site};
 use crate::content::Source;
 use crate::error::Diagnostic;
 use crate::markdown::cache::MarkdownCache;
-use crate::markdown::{self, Body, Embeds, RenderedMarkdown, ShortcodeTemplates};
+use crate::markdown::{self, Body, Embeds, Options, RenderedMarkdown, ShortcodeTemplates};
 
 /// One file's Markdown: a body kept from the cache, or HTML rendered just now.
 enum Outcome {
@@ -31,7 +31,7 @@ pub(super) fn render_markdown(
     let once = matches!(bodies, Bodies::RenderOnce);
     let (pages, sections) = match bodies {
         Bodies::RenderOnce => {
-            let (pages, sections) = render_each(site, shortcodes, |_, _| None);
+            let (pages, sections) = render_each(site, shortcodes, |_, _, _| None);
             let after_pages = fresh(&pages) as u64;
             (
                 number(pages, 0, errors),
@@ -71,20 +71,23 @@ fn release_sources(site: &mut Site) {
 fn render_each(
     site: &Site,
     shortcodes: &dyn ShortcodeTemplates,
-    kept: impl Fn(&Source, &str) -> Option<Body> + Sync,
+    kept: impl Fn(&Source, &str, &Options) -> Option<Body> + Sync,
 ) -> (Results, Results) {
     let links = Permalinks(site);
-    let smart = site.config.markdown.smart_punctuation;
     let config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
-    let render = |source: &Source, permalink: &str, item| match kept(source, permalink) {
-        Some(body) => Ok(Outcome::Kept(body)),
-        None => {
-            let context = || embed_context(site, item, &config);
-            let embeds = Embeds {
-                templates: shortcodes,
-                context: &context,
-            };
-            markdown::render(source, permalink, smart, &links, &embeds).map(Outcome::Fresh)
+    let render = |source: &Source, permalink: &str, item| {
+        let options = options(site, item);
+        match kept(source, permalink, &options) {
+            Some(body) => Ok(Outcome::Kept(body)),
+            None => {
+                let context = || embed_context(site, item, &config);
+                let embeds = Embeds {
+                    templates: shortcodes,
+                    context: &context,
+                };
+                let rendered = markdown::render(source, permalink, &options, &links, &embeds);
+                rendered.map(Outcome::Fresh)
+            }
         }
     };
     let pages = site.pages.par_iter().enumerate();
@@ -96,6 +99,34 @@ fn render_each(
         .map(|(i, s)| render(&s.source, &s.permalink, PageOrSection::Section(i)))
         .collect();
     (pages, sections)
+}
+
+/// How `item`'s body is rendered: as `[markdown]` says, with the `insert_anchor_links` of a
+/// page's section (or the section's own) in place of the config's.
+pub(crate) fn options(site: &Site, item: PageOrSection) -> Options {
+    let section_of = |rel: &str| match site.by_rel.get(rel) {
+        Some(PageOrSection::Section(s)) => Some(*s),
+        _ => None,
+    };
+    let section = match item {
+        PageOrSection::Section(s) => Some(s),
+        PageOrSection::Page(i) => {
+            let source = &site.pages[i].source;
+            let dir = source.dir();
+            let dir = match source.file_name() {
+                "index.md" => dir.rsplit_once('/').map_or("", |(parent, _)| parent),
+                _ => dir,
+            };
+            section_of(&if dir.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{dir}/_index.md")
+            })
+        }
+    };
+    let anchors = section.and_then(|s| site.sections[s].front.insert_anchor_links);
+    let config = &site.config;
+    Options::new(&config.markdown, &config.default_language, anchors)
 }
 
 /// The variables a shortcode called in `item`'s body gets besides its arguments: `page` or
@@ -183,7 +214,6 @@ fn cached(
     errors: &mut Vec<Diagnostic>,
 ) -> (Vec<Option<Body>>, Vec<Option<Body>>) {
     let links = Permalinks(site);
-    let smart = site.config.markdown.smart_punctuation;
     // A number for every permalink, for the cache's reuse checks.
     let mut hasher = DefaultHasher::new();
     let sections = site.sections.iter().map(|s| (&s.source.rel, &s.permalink));
@@ -192,8 +222,8 @@ fn cached(
         .chain(pages)
         .for_each(|pair| pair.hash(&mut hasher));
     let urls = hasher.finish();
-    let kept = |source: &Source, permalink: &str| {
-        cache.lookup(source, permalink, smart, &links, urls, shortcodes)
+    let kept = |source: &Source, permalink: &str, options: &Options| {
+        cache.lookup(source, permalink, options, &links, urls, shortcodes)
     };
     let (page_results, section_results) = render_each(site, shortcodes, kept);
     let fresh_pages = fresh(&page_results);
@@ -202,17 +232,17 @@ fn cached(
     let sections = number(section_results, first + fresh_pages as u64, errors);
     // Only what rendered: a file that failed must render again next run, not come back from
     // the cache as the empty body it holds meanwhile.
-    let page_bodies = site
-        .pages
-        .iter()
-        .zip(&pages)
-        .filter_map(|(p, b)| Some((&*p.source, p.permalink.as_str(), b.as_ref()?)));
-    let section_bodies = site
-        .sections
-        .iter()
-        .zip(&sections)
-        .filter_map(|(s, b)| Some((&*s.source, s.permalink.as_str(), b.as_ref()?)));
-    cache.replace(page_bodies.chain(section_bodies), smart, &links, urls);
+    let page_bodies = site.pages.iter().zip(&pages).enumerate();
+    let page_bodies = page_bodies.filter_map(|(i, (p, b))| {
+        let options = options(site, PageOrSection::Page(i));
+        Some((&*p.source, p.permalink.as_str(), b.as_ref()?, options))
+    });
+    let section_bodies = site.sections.iter().zip(&sections).enumerate();
+    let section_bodies = section_bodies.filter_map(|(i, (s, b))| {
+        let options = options(site, PageOrSection::Section(i));
+        Some((&*s.source, s.permalink.as_str(), b.as_ref()?, options))
+    });
+    cache.replace(page_bodies.chain(section_bodies), &links, urls);
     (pages, sections)
 }
 

@@ -183,7 +183,7 @@ pub fn summary(site: &Site) -> String {
     )
 }
 
-pub(crate) use bodies::{check_anchors, embed_context};
+pub(crate) use bodies::{check_anchors, embed_context, options};
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ mod example_site;
 mod markup;
 mod podcast;
 mod safety;
+mod settings;
 mod shortcodes;
 mod support;
 mod themes;

@@ -31,12 +31,18 @@ pub enum Kind {
 pub trait ShortcodeTemplates: Sync {
     /// The kind of the template named `name`, if the site has one.
     fn kind(&self, name: &str) -> Option<Kind>;
-    /// A number standing for the template and all it pulls in: equal numbers, same output
-    /// for the same variables (the Markdown cache keeps bodies by it).
-    fn version(&self, name: &str) -> u64;
+    /// A number standing for the template of shortcode `name` (or for [`ANCHOR_TEMPLATE`])
+    /// and all it pulls in: equal numbers, same output for the same variables (the Markdown
+    /// cache keeps bodies by it); `None` when there is no such template.
+    fn version(&self, name: &str) -> Option<u64>;
     /// The template's output for `context`; a failure names the template and its line.
     fn render(&self, name: &str, context: Map<String, Value>) -> Result<String, Diagnostic>;
+    /// The link `insert_anchor_links` puts in a heading, for `id`, `level` and `lang`.
+    fn anchor_link(&self, context: Map<String, Value>) -> Result<String, Diagnostic>;
 }
+
+/// The template of heading anchor links, as the Markdown cache names it among a body's.
+pub const ANCHOR_TEMPLATE: &str = "anchor-link.html";
 
 /// No shortcode templates at all (for tests of what calls none).
 #[cfg(test)]
@@ -47,11 +53,14 @@ impl ShortcodeTemplates for NoShortcodes {
     fn kind(&self, _: &str) -> Option<Kind> {
         None
     }
-    fn version(&self, _: &str) -> u64 {
-        0
+    fn version(&self, _: &str) -> Option<u64> {
+        None
     }
     fn render(&self, name: &str, _: Map<String, Value>) -> Result<String, Diagnostic> {
         Err(Diagnostic::new(format!("no shortcode `{name}`")))
+    }
+    fn anchor_link(&self, _: Map<String, Value>) -> Result<String, Diagnostic> {
+        Err(Diagnostic::new("no anchor-link.html"))
     }
 }
 
@@ -174,8 +183,8 @@ impl Expander<'_, '_> {
             )));
             return None;
         };
-        self.used
-            .push((call.name.to_string(), templates.version(call.name)));
+        let version = templates.version(call.name).unwrap_or_default();
+        self.used.push((call.name.to_string(), version));
         let body = match &call.body {
             Some(pieces) => Some(self.body(pieces)?),
             None => None,
@@ -253,8 +262,11 @@ mod tests {
                 _ => None,
             }
         }
-        fn version(&self, name: &str) -> u64 {
-            name.len() as u64
+        fn version(&self, name: &str) -> Option<u64> {
+            Some(name.len() as u64)
+        }
+        fn anchor_link(&self, _: Map<String, Value>) -> Result<String, Diagnostic> {
+            Ok("#".into())
         }
         fn render(&self, name: &str, c: Map<String, Value>) -> Result<String, Diagnostic> {
             let body = c.get("body").and_then(Value::as_str).unwrap_or("");
