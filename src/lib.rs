@@ -32,7 +32,7 @@ mod url_path;
 use std::path::Path;
 use std::time::Instant;
 
-pub use config::BuildOptions;
+pub use config::{BuildOptions, Mode};
 pub use error::{BuildError, Diagnostic};
 pub use output::{OutputFile, SiteOutput};
 pub use report::StageReport;
@@ -50,7 +50,8 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     let staging = Staging::new(output_dir)?;
     let mut stages = Vec::new();
     let started = Instant::now();
-    let config = config::load(&opts.root, opts.base_url.as_deref())?;
+    let mut config = config::load(&opts.root, opts.base_url.as_deref())?;
+    config.config.mode = opts.mode;
     stages.push(StageReport::since("config", started, "config.toml".into()));
 
     let started = Instant::now();
@@ -58,7 +59,13 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     let detail = loaded.summary();
     let templates = std::mem::take(&mut loaded.templates);
     let (mut tera, template_errors) = render::templates::compile(&templates);
-    let shortcodes = render::shortcodes::SiteShortcodes::new(&tera, &templates, &config.config);
+    let files = render::files::Files {
+        root: opts.root.clone(),
+        theme: config.config.theme.clone(),
+        reads: render::files::FileReads::default(),
+    };
+    let shortcodes =
+        render::shortcodes::SiteShortcodes::new(&tera, &templates, &config.config, files);
     stages.push(StageReport::since("load", started, detail));
 
     let started = Instant::now();

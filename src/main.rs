@@ -82,6 +82,7 @@ fn build(args: BuildArgs) -> Result<(), String> {
         root: args.root,
         base_url: args.base_url,
         drafts: args.drafts,
+        mode: kiln::Mode::Build,
     };
     let output = kiln::build(&opts, &output_dir).map_err(|e| describe(&e))?;
     for warning in &output.warnings {

@@ -19,6 +19,17 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Also render pages and sections marked `draft = true`.
     pub drafts: bool,
+    /// Which command builds: templates read it as `config.mode`.
+    pub mode: Mode,
+}
+
+/// The command a build runs for, as Zola 0.22 tells templates (`config.mode`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Build,
+    Serve,
 }
 
 /// The site configuration, as templates see it under `config`.
@@ -51,6 +62,9 @@ pub struct Config {
     /// `themes/<theme>/` supplies templates and static files the site does not have.
     #[serde(default)]
     pub theme: Option<String>,
+    /// `build` or `serve`, from the command (never from the file).
+    #[serde(skip_deserializing, default)]
+    pub mode: Mode,
     /// A folder the taxonomies' pages go under (`/blog/tags/` for `blog`).
     #[serde(default)]
     pub taxonomy_root: Option<String>,

@@ -51,7 +51,6 @@ pub(super) const ROOT: Schema = Schema {
         "slugify",
         "search",
         "translations",
-        "mode",
         "exclude_paginated_pages_in_sitemap",
     ],
     renamed: &[

@@ -16,6 +16,7 @@ use crate::content::{Loaded, PlainFile};
 use crate::error::{BuildError, Diagnostic};
 use crate::markdown::cache::MarkdownCache;
 use crate::output::{SiteOutput, drop_later};
+use crate::render::files::{FileReads, Files};
 use crate::render::shortcodes::SiteShortcodes;
 use crate::render::values::Values;
 use crate::render::{Job, Reads, Rendered};
@@ -34,6 +35,8 @@ pub struct Rebuilder {
     last: Option<Arc<SiteOutput>>,
     /// Tests turn the page and config projections off to prove they change no byte.
     pub(super) reads: Reads,
+    /// The files templates read (`load_data`, `get_hash`…): a change to one rebuilds all.
+    file_reads: FileReads,
 }
 
 /// The config, files and compiled templates as last read.
@@ -78,6 +81,7 @@ impl Rebuilder {
             memory: Memory::default(),
             last: None,
             reads: Reads::Analysed,
+            file_reads: FileReads::default(),
         }
     }
 
@@ -101,6 +105,7 @@ impl Rebuilder {
         }
         // A theme's files (and its `theme.toml`, merged into the config) are read again whole.
         let full = self.last.is_none()
+            || self.file_reads.any_of(changed)
             || names
                 .iter()
                 .any(|n| n == "config.toml" || n == "themes" || n.starts_with("themes/"));
@@ -168,6 +173,7 @@ impl Rebuilder {
         let inputs = read(
             self.inputs.take(),
             &self.opts,
+            &self.file_reads,
             changed,
             templates_changed,
             &mut stages,
@@ -236,6 +242,7 @@ impl Rebuilder {
 fn read(
     previous: Option<Inputs>,
     opts: &BuildOptions,
+    file_reads: &FileReads,
     changed: &[PathBuf],
     templates_changed: bool,
     stages: &mut Vec<StageReport>,
@@ -252,11 +259,11 @@ fn read(
             let kept = (!templates_changed).then_some((tera, shortcodes, template_errors));
             (config, Some(loaded), kept)
         }
-        None => (
-            crate::config::load(&opts.root, opts.base_url.as_deref())?,
-            None,
-            None,
-        ),
+        None => {
+            let mut config = crate::config::load(&opts.root, opts.base_url.as_deref())?;
+            config.config.mode = opts.mode;
+            (config, None, None)
+        }
     };
     stages.push(StageReport::since("config", started, "config.toml".into()));
     let started = Instant::now();
@@ -267,7 +274,12 @@ fn read(
     };
     let (tera, shortcodes, template_errors) = templates.unwrap_or_else(|| {
         let (tera, errors) = crate::render::templates::compile(&loaded.templates);
-        let shortcodes = SiteShortcodes::new(&tera, &loaded.templates, &config.config);
+        let files = Files {
+            root: opts.root.clone(),
+            theme: config.config.theme.clone(),
+            reads: file_reads.clone(),
+        };
+        let shortcodes = SiteShortcodes::new(&tera, &loaded.templates, &config.config, files);
         (tera, shortcodes, errors)
     });
     stages.push(StageReport::since("load", started, loaded.summary()));

@@ -66,6 +66,7 @@ impl Site {
             root: self.dir.path().to_path_buf(),
             base_url: None,
             drafts: false,
+            mode: crate::config::Mode::Build,
         }
     }
 }
@@ -317,6 +318,37 @@ fn anchor_links_transparency_and_unrendered_pages_rebuild_like_a_full_build() {
     rebuild_matches_full(&mut rebuilder, &site, &["content/blog/deep/p9.md"]);
 }
 
+#[test]
+fn files_read_by_templates_rebuild_like_a_full_build_when_they_change() {
+    let site = Site::new();
+    site.write("data/people.toml", "name = \"Ann\"\n");
+    site.write("static/app.js", "1");
+    site.write("content/blog/table.csv", "a,b\n1,2\n");
+    site.write("templates/index.html", "{% set d = load_data(path=\"data/people.toml\") %}{{ d.name }} {{ get_url(path=\"app.js\", cachebust=true) }} {{ get_hash(path=\"app.js\") }}");
+    site.write(
+        "templates/shortcodes/table.html",
+        "{% set t = load_data(path=\"@/blog/table.csv\") %}{{ t.records.0.1 }}",
+    );
+    site.write(
+        "content/blog/p2.md",
+        "+++\ntitle = \"Post 2\"\ndate = 2024-02-01\n+++\n{{ table() }}\n",
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    site.write("data/people.toml", "name = \"Bo\"\n");
+    let data = rebuild_matches_full(&mut rebuilder, &site, &["data/people.toml"]);
+    assert!(data.full, "{data}");
+    site.write("static/app.js", "2");
+    rebuild_matches_full(&mut rebuilder, &site, &["static/app.js"]);
+    site.write("content/blog/table.csv", "a,b\n1,3\n");
+    rebuild_matches_full(&mut rebuilder, &site, &["content/blog/table.csv"]);
+    std::fs::remove_file(site.path("data/people.toml")).unwrap();
+    assert!(rebuilder.rebuild(&[site.path("data/people.toml")]).is_err());
+    site.write("data/people.toml", "name = \"Cy\"\n");
+    rebuild_matches_full(&mut rebuilder, &site, &["data/people.toml"]);
+}
+
 /// Rebuilds after a change to `rel` that must fail, and returns the error's text.
 fn rebuild_fails(rebuilder: &mut Rebuilder, site: &Site, rel: &str) -> String {
     rebuilder
@@ -429,6 +461,7 @@ fn the_example_site_renders_the_same_bytes_with_projected_or_full_values() {
         root,
         base_url: None,
         drafts: false,
+        mode: crate::config::Mode::Build,
     };
     let projected = crate::render_site(&opts).unwrap();
     let mut full = Rebuilder::new(opts);

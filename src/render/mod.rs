@@ -2,6 +2,8 @@
 //! sitemap…) in parallel with Tera: [`plan`] lists the outputs, [`stream`] or [`in_memory`]
 //! renders them.
 
+pub mod files;
+mod filters;
 mod functions;
 pub mod kinds;
 pub mod markdown_filter;
@@ -150,6 +152,8 @@ pub fn prepare<'a>(
         ),
     };
     tera.register_filter("markdown", filter);
+    filters::register(tera, &site.config.default_language);
+    files::register(tera, shortcodes.files());
     let texts = templates::all_texts(sources);
     #[cfg_attr(not(test), allow(unused_mut))]
     let mut uses = template_reads::analyse(texts.iter().copied());
@@ -167,7 +171,8 @@ pub fn prepare<'a>(
         }
     }
     let function_detail = template_reads::function_detail(&uses);
-    functions::register_functions(tera, Arc::clone(&values), function_detail);
+    let files = Arc::clone(shortcodes.files());
+    functions::register_functions(tera, Arc::clone(&values), function_detail, files);
     Renderer::new(site, tera, values, sources, uses, config_keys)
 }
 

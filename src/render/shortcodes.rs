@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::content::TemplateSource;
 use crate::error::Diagnostic;
 use crate::markdown::shortcodes::{ANCHOR_TEMPLATE, Kind, ShortcodeTemplates};
+use crate::render::files::Files;
 use crate::render::markdown_filter::MarkdownFilter;
 use crate::render::templates::all_texts;
 
@@ -32,13 +33,20 @@ pub struct SiteShortcodes {
     shortcodes: HashMap<String, Shortcode>,
     /// The version of `anchor-link.html` (the site's or the built-in).
     anchor_version: u64,
+    /// The files `load_data` and friends read, here and in the render stage.
+    files: Arc<Files>,
 }
 
 impl SiteShortcodes {
     /// The shortcodes among `sources` and the built-ins, from the compiled `tera`; a site's
     /// own template wins over a built-in of the same name, whatever its extension. Their
     /// templates get the `markdown` filter, which renders calls with these same shortcodes.
-    pub fn new(tera: &Tera, sources: &[TemplateSource], config: &Config) -> Arc<SiteShortcodes> {
+    pub fn new(
+        tera: &Tera,
+        sources: &[TemplateSource],
+        config: &Config,
+        files: Files,
+    ) -> Arc<SiteShortcodes> {
         let texts = all_texts(sources);
         let mut everything = DefaultHasher::new();
         texts.hash(&mut everything);
@@ -84,7 +92,11 @@ impl SiteShortcodes {
                 ),
             };
             tera.register_filter("markdown", filter);
+            let files = Arc::new(files);
+            crate::render::filters::register(&mut tera, &config.default_language);
+            crate::render::files::register(&mut tera, &files);
             SiteShortcodes {
+                files,
                 tera,
                 sources: sources.to_vec(),
                 shortcodes,
@@ -128,6 +140,11 @@ impl ShortcodeTemplates for SiteShortcodes {
 }
 
 impl SiteShortcodes {
+    /// Where templates find the files they read.
+    pub fn files(&self) -> &Arc<Files> {
+        &self.files
+    }
+
     /// `template`'s output for `context`; a failure names the template and its line.
     fn render_template(
         &self,
@@ -162,6 +179,14 @@ mod tests {
             .config
     }
 
+    fn files() -> Files {
+        Files {
+            root: PathBuf::from("."),
+            theme: None,
+            reads: crate::render::files::FileReads::default(),
+        }
+    }
+
     fn source(name: &str, text: &str) -> TemplateSource {
         TemplateSource {
             name: name.into(),
@@ -177,7 +202,7 @@ mod tests {
             source("shortcodes/quote.html", "<q>{{ body }}</q>"),
         ];
         let (tera, _) = templates::compile(&sources);
-        let shortcodes = SiteShortcodes::new(&tera, &sources, &config());
+        let shortcodes = SiteShortcodes::new(&tera, &sources, &config(), files());
         assert_eq!(shortcodes.kind("youtube"), Some(Kind::Markdown));
         assert_eq!(shortcodes.kind("quote"), Some(Kind::Html));
         assert_eq!(shortcodes.kind("vimeo"), Some(Kind::Html));
@@ -190,7 +215,7 @@ mod tests {
     fn versions_change_with_the_template_and_with_what_it_includes() {
         let version = |sources: &[TemplateSource], name| {
             let (tera, _) = templates::compile(sources);
-            SiteShortcodes::new(&tera, sources, &config()).version(name)
+            SiteShortcodes::new(&tera, sources, &config(), files()).version(name)
         };
         let plain = [
             source("shortcodes/a.html", "a"),
