@@ -46,16 +46,28 @@ use site::Bodies;
 /// written into a folder beside the output as soon as it is rendered (the site's HTML is never
 /// all in memory), and that folder replaces the output only if the whole build succeeded.
 pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, BuildError> {
+    let mut warnings = Vec::new();
+    build_once(opts, output_dir, &mut warnings).map_err(|e| e.warned(&warnings))
+}
+
+/// [`build`], gathering into `warnings` every warning given, so a failed build shows them too.
+fn build_once(
+    opts: &BuildOptions,
+    output_dir: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<SiteOutput, BuildError> {
     check_output_dir(&opts.root, output_dir)?;
     let staging = Staging::new(output_dir)?;
     let mut stages = Vec::new();
     let started = Instant::now();
     let mut config = config::load(&opts.root, opts.base_url.as_deref())?;
     config.config.mode = opts.mode;
+    warnings.append(&mut config.warnings);
     stages.push(StageReport::since("config", started, "config.toml".into()));
 
     let started = Instant::now();
     let mut loaded = content::load(&opts.root, config.config.theme.as_deref())?;
+    warnings.extend(loaded.warnings.iter().cloned());
     let detail = loaded.summary();
     let templates = std::mem::take(&mut loaded.templates);
     let (mut tera, template_errors) = render::templates::compile(&templates);
@@ -101,7 +113,7 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     );
     stages.push(StageReport::since("write", started, written));
     output.stages = stages;
-    output.warnings = [config.warnings, site.warnings.clone()].concat();
+    output.warnings = std::mem::take(warnings);
     output::drop_later((site, jobs));
     Ok(output)
 }

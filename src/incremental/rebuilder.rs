@@ -116,7 +116,13 @@ impl Rebuilder {
         let templates_changed = names
             .iter()
             .any(|n| n.starts_with("templates/") || n == "templates");
-        let (output, fresh) = self.run(changed, templates_changed)?;
+        let (output, fresh) = self.run(changed, templates_changed).map_err(|e| {
+            // The warnings of what was read, shown with the errors as a good build shows them.
+            let inputs = self.inputs.as_ref();
+            let config = inputs.map(|i| &i.config.warnings[..]).unwrap_or_default();
+            let loaded = inputs.map(|i| &i.loaded.warnings[..]).unwrap_or_default();
+            e.warned(&[config, loaded].concat())
+        })?;
         let output = Arc::new(output);
         drop_later(self.last.replace(Arc::clone(&output)));
         let report = RebuildReport {
@@ -302,7 +308,7 @@ fn link(
 ) -> Result<(Site, Option<Planned>), BuildError> {
     let with_templates = |mut diagnostics: Vec<Diagnostic>| {
         diagnostics.extend(inputs.template_errors.iter().cloned());
-        BuildError { diagnostics }
+        BuildError::from(diagnostics)
     };
     let loaded = &inputs.loaded;
     if let Some(Linked { site, assets, jobs }) = memory.linked.take()

@@ -96,6 +96,7 @@ fn run<T: Send>(
                 pass.outputs.push((i, output));
             }
             Err(Failure::Other(e)) => pass.errors.push(e),
+            Err(Failure::Broken) => {}
             Err(Failure::Missing {
                 template,
                 why,
