@@ -2,6 +2,8 @@
 //! with a theme, its `templates/` and `static/` under the site's (the site's files win).
 
 pub mod front_matter;
+#[cfg(test)]
+mod front_matter_properties;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

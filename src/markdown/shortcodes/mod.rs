@@ -6,6 +6,8 @@
 //! The templates themselves belong to the render stage: the build's driver hands them in as a
 //! [`ShortcodeTemplates`], so this stage imports nothing from a later one.
 
+#[cfg(test)]
+mod properties;
 pub mod scan;
 mod splice;
 
