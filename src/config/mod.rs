@@ -76,6 +76,9 @@ pub struct Config {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TaxonomyConfig {
     pub name: String,
+    /// The name as it appears in URLs (Zola's `taxonomy.slug`), from `name`.
+    #[serde(skip_deserializing, default)]
+    pub slug: String,
     #[serde(default)]
     pub paginate_by: Option<usize>,
     #[serde(default)]
@@ -222,6 +225,9 @@ pub fn parse(
     config.base_url = config.base_url.trim_end_matches('/').to_string();
     crate::data::normalise_dates(&mut config.extra);
     check_taxonomies(path, &config).map_err(|d| vec![d])?;
+    for taxonomy in &mut config.taxonomies {
+        taxonomy.slug = slug::slugify(&taxonomy.name);
+    }
     check_paths(path, &config).map_err(|d| vec![d])?;
     Ok(LoadedConfig {
         config,

@@ -319,6 +319,25 @@ fn anchor_links_transparency_and_unrendered_pages_rebuild_like_a_full_build() {
 }
 
 #[test]
+fn a_shortcode_reading_page_assets_follows_a_colocated_file_added() {
+    let site = Site::new();
+    site.write(
+        "templates/shortcodes/files.html",
+        "{{ page.assets | join(sep=\",\") }}",
+    );
+    site.write(
+        "content/blog/p9/index.md",
+        "+++\ntitle = \"Post 9\"\ndate = 2024-09-01\n+++\n{{ files() }}\n",
+    );
+    site.write("content/blog/p9/a.txt", "a");
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+    site.write("content/blog/p9/b.txt", "b");
+    let added = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p9/b.txt"]);
+    assert!(added.rendered.contains(&"/blog/p9/".to_string()), "{added}");
+}
+
+#[test]
 fn files_read_by_templates_rebuild_like_a_full_build_when_they_change() {
     let site = Site::new();
     site.write("data/people.toml", "name = \"Ann\"\n");

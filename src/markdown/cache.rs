@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::content::Source;
-use crate::markdown::{LinkResolver, Options, RenderedMarkdown, ShortcodeTemplates};
+use crate::markdown::shortcodes::context_version;
+use crate::markdown::{Embeds, LinkResolver, Options, RenderedMarkdown, ShortcodeTemplates};
 
 /// One file's rendered Markdown and what it was made from.
 #[derive(Debug, Clone)]
@@ -62,10 +63,15 @@ impl MarkdownCache {
         options: &Options,
         links: &dyn LinkResolver,
         urls: u64,
-        shortcodes: &dyn ShortcodeTemplates,
+        embeds: &Embeds<'_>,
     ) -> Option<Body> {
         let entry = self.entries.get(&source.rel)?;
-        if !calls_unchanged(&entry.html, shortcodes) {
+        if !calls_unchanged(&entry.html, embeds.templates) {
+            return None;
+        }
+        if let Some(version) = entry.html.context_version
+            && context_version(&(embeds.context)()) != version
+        {
             return None;
         }
         let same_text = Arc::ptr_eq(&entry.text, &source.text) || entry.text == source.text;

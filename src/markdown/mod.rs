@@ -50,6 +50,8 @@ pub struct RenderedMarkdown {
     pub word_count: usize,
     /// Each shortcode the body calls, with the version of its template when rendered.
     pub shortcodes: Vec<(String, u64)>,
+    /// The version of the variables its calls got (see `shortcodes::context_version`).
+    pub context_version: Option<u64>,
 }
 
 /// How a body is rendered, from `[markdown]` in `config.toml` (and a section's
@@ -139,6 +141,7 @@ pub fn render(
         links: state.targets,
         word_count: count_words(source.body()),
         shortcodes: used,
+        context_version: expanded.as_ref().and_then(|e| e.context_version),
     })
 }
 

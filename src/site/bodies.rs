@@ -31,7 +31,7 @@ pub(super) fn render_markdown(
     let once = matches!(bodies, Bodies::RenderOnce);
     let (pages, sections) = match bodies {
         Bodies::RenderOnce => {
-            let (pages, sections) = render_each(site, shortcodes, |_, _, _| None);
+            let (pages, sections) = render_each(site, shortcodes, |_, _, _, _| None);
             let after_pages = fresh(&pages) as u64;
             (
                 number(pages, 0, errors),
@@ -71,20 +71,20 @@ fn release_sources(site: &mut Site) {
 fn render_each(
     site: &Site,
     shortcodes: &dyn ShortcodeTemplates,
-    kept: impl Fn(&Source, &str, &Options) -> Option<Body> + Sync,
+    kept: impl Fn(&Source, &str, &Options, &Embeds<'_>) -> Option<Body> + Sync,
 ) -> (Results, Results) {
     let links = Permalinks(site);
     let config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
     let render = |source: &Source, permalink: &str, item| {
         let options = options(site, item);
-        match kept(source, permalink, &options) {
+        let context = || embed_context(site, item, &config);
+        let embeds = Embeds {
+            templates: shortcodes,
+            context: &context,
+        };
+        match kept(source, permalink, &options, &embeds) {
             Some(body) => Ok(Outcome::Kept(body)),
             None => {
-                let context = || embed_context(site, item, &config);
-                let embeds = Embeds {
-                    templates: shortcodes,
-                    context: &context,
-                };
                 let rendered = markdown::render(source, permalink, &options, &links, &embeds);
                 rendered.map(Outcome::Fresh)
             }
@@ -129,6 +129,14 @@ pub(crate) fn options(site: &Site, item: PageOrSection) -> Options {
     Options::new(&config.markdown, &config.default_language, anchors)
 }
 
+/// The file names of colocated files, as templates see `page.assets`.
+fn asset_names(assets: &[crate::content::PlainFile]) -> Vec<&str> {
+    assets
+        .iter()
+        .map(|a| a.rel.rsplit('/').next().unwrap_or(""))
+        .collect()
+}
+
 /// The variables a shortcode called in `item`'s body gets besides its arguments: `page` or
 /// `section` as far as they are known before bodies are rendered (front matter and place,
 /// with `colocated_path`: nothing a rebuild could change without changing the file or
@@ -153,6 +161,7 @@ pub(crate) fn embed_context(
                 "extra": front.extra.clone().unwrap_or_else(crate::data::empty_object),
                 "taxonomies": front.taxonomies, "draft": front.draft, "weight": front.weight,
                 "lang": lang, "translations": [], "backlinks": [],
+                "assets": asset_names(&page.assets),
             });
             ("page", value)
         }
@@ -167,6 +176,7 @@ pub(crate) fn embed_context(
                 "extra": front.extra.clone().unwrap_or_else(crate::data::empty_object),
                 "draft": front.draft, "weight": front.weight,
                 "lang": lang, "translations": [], "backlinks": [], "pages": [],
+                "assets": asset_names(&section.assets),
             });
             ("section", value)
         }
@@ -222,8 +232,8 @@ fn cached(
         .chain(pages)
         .for_each(|pair| pair.hash(&mut hasher));
     let urls = hasher.finish();
-    let kept = |source: &Source, permalink: &str, options: &Options| {
-        cache.lookup(source, permalink, options, &links, urls, shortcodes)
+    let kept = |source: &Source, permalink: &str, options: &Options, embeds: &Embeds<'_>| {
+        cache.lookup(source, permalink, options, &links, urls, embeds)
     };
     let (page_results, section_results) = render_each(site, shortcodes, kept);
     let fresh_pages = fresh(&page_results);

@@ -138,13 +138,13 @@ fn taxonomy_root_puts_taxonomies_under_a_folder() {
     );
     site.write(
         "templates/tags/list.html",
-        "{% for t in terms %}{{ t.permalink | safe }}{% endfor %}",
+        "{{ taxonomy.slug }}: {% for t in terms %}{{ t.permalink | safe }}{% endfor %}",
     );
     site.write("templates/tags/single.html", "{{ term.name }}");
     let run = site.build(&[]).succeeded();
     assert_eq!(
         run.read("blog/tags/index.html"),
-        "https://example.org/blog/tags/rust/"
+        "tags: https://example.org/blog/tags/rust/"
     );
     assert_eq!(run.read("blog/tags/rust/index.html"), "Rust");
 }

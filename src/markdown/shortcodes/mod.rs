@@ -82,6 +82,14 @@ pub struct Expanded {
     pub offsets: OffsetMap,
     /// Each shortcode called, with the version of its template.
     pub used: Vec<(String, u64)>,
+    /// The version of the variables calls got besides their arguments, if any call got them.
+    pub context_version: Option<u64>,
+}
+
+/// One number for the variables calls get (`page`, `config`…): the Markdown cache renders a
+/// body with calls again when it changes (a colocated file added, say).
+pub fn context_version(context: &Map<String, Value>) -> u64 {
+    crate::render::hash_of(serde_json::to_string(context).unwrap_or_default())
 }
 
 /// Maps offsets in expanded text back to the body as written, for error lines.
@@ -160,6 +168,7 @@ pub fn expand(source: &Source, embeds: &Embeds<'_>) -> Result<Expanded, Vec<Diag
         return Err(expander.errors);
     }
     out.used = expander.used;
+    out.context_version = expander.base.get().map(context_version);
     out.used.sort();
     out.used.dedup();
     Ok(out)
