@@ -319,6 +319,24 @@ fn anchor_links_transparency_and_unrendered_pages_rebuild_like_a_full_build() {
 }
 
 #[test]
+fn links_in_a_shortcodes_markdown_filter_follow_their_target_moving() {
+    let site = Site::new();
+    site.write(
+        "templates/shortcodes/note.html",
+        "<aside>{{ body | markdown | safe }}</aside>",
+    );
+    site.write("content/blog/p2.md", "+++\ntitle = \"Post 2\"\ndate = 2024-02-01\n+++\n{% note() %}\nSee [three](@/blog/p3.md).\n{% end %}\n");
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+    site.write(
+        "content/blog/p3.md",
+        "+++\ntitle = \"Post 3\"\nslug = \"moved\"\ndate = 2024-03-01\n+++\n# Head\n",
+    );
+    let moved = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p3.md"]);
+    assert!(moved.rendered.contains(&"/blog/p2/".to_string()), "{moved}");
+}
+
+#[test]
 fn a_shortcode_reading_page_assets_follows_a_colocated_file_added() {
     let site = Site::new();
     site.write(

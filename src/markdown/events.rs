@@ -246,6 +246,13 @@ impl<'a> State<'a> {
                 self.summary_cut.get_or_insert(self.emitted);
                 event
             }
+            // `@/` links a shortcode's `markdown` filter left for the page to resolve.
+            Event::Html(html) if html.contains("href=\"@/") => {
+                Event::Html(self.resolve_in_html(html, offset))
+            }
+            Event::InlineHtml(html) if html.contains("href=\"@/") => {
+                Event::InlineHtml(self.resolve_in_html(html, offset))
+            }
             other => other,
         };
         match &mut self.heading {
@@ -339,6 +346,24 @@ impl<'a> State<'a> {
         }
     }
 
+    /// `html` with each `href="@/…"` resolved as a Markdown link is.
+    fn resolve_in_html(&mut self, html: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        let mut out = String::with_capacity(html.len());
+        let mut rest: &str = &html;
+        while let Some(at) = rest.find("href=\"@/") {
+            let start = at + "href=\"".len();
+            let Some(len) = rest[start..].find('"') else {
+                break;
+            };
+            out.push_str(&rest[..start]);
+            let url = CowStr::from(rest[start..start + len].to_string());
+            out.push_str(&self.resolve(url, offset));
+            rest = &rest[start + len..];
+        }
+        out.push_str(rest);
+        out.into()
+    }
+
     /// Turns `@/file.md#anchor` into a permalink; a missing target is an error at its line.
     fn resolve(&mut self, url: CowStr<'a>, offset: usize) -> CowStr<'a> {
         let Some(rest) = url.strip_prefix("@/") else {
@@ -361,6 +386,7 @@ impl<'a> State<'a> {
                     permalink.to_string().into()
                 }
             }
+            None if self.links.defers() => url,
             None => {
                 let message = format!(
                     "broken internal link `{url}`: there is no content/{target} (or it is a draft); link to an existing .md file"

@@ -96,6 +96,11 @@ impl Options {
 /// Resolves `@/…` content paths (without the anchor) to permalinks.
 pub trait LinkResolver {
     fn permalink(&self, rel: &str) -> Option<&str>;
+    /// Whether `@/` links it cannot resolve are left as written, for the page the HTML ends
+    /// up in to resolve (the `markdown` filter inside a shortcode, before permalinks exist).
+    fn defers(&self) -> bool {
+        false
+    }
 }
 
 /// Renders `source`'s body, its shortcode calls with `embeds`; `permalink` is the page's

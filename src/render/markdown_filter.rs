@@ -1,5 +1,6 @@
 //! Zola's `markdown` filter: Markdown text as HTML, with its shortcode calls rendered as in a
-//! page body (`lang` is the default language, as in Zola) and `@/` links resolved.
+//! page body (`lang` is the default language, as in Zola) and `@/` links resolved (inside a
+//! shortcode, by the page its output goes into).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -28,6 +29,11 @@ struct Links<'a>(Option<&'a Values>);
 impl LinkResolver for Links<'_> {
     fn permalink(&self, rel: &str) -> Option<&str> {
         self.0?.permalink_of(rel)
+    }
+
+    /// Inside a shortcode (no values yet) the page resolves the links once the HTML is in it.
+    fn defers(&self) -> bool {
+        self.0.is_none()
     }
 }
 

@@ -210,17 +210,30 @@ fn the_markdown_filter_renders_shortcodes_and_links_in_templates_and_shortcode_b
     );
     site.write(
         "content/doc.md",
-        "+++\ntitle = \"Doc\"\n[extra]\nblurb = \"See [me](@/doc.md), {{ true_statement(value=3) }}\"\n+++\n{% note() %}\n**Bold** body\n{% end %}\n",
+        "+++\ntitle = \"Doc\"\n[extra]\nblurb = \"See [me](@/doc.md), {{ true_statement(value=3) }}\"\n+++\n{% note() %}\n**Bold** [body](@/doc.md#top)\n{% end %}\n\n# Top\n",
     );
     let run = site.build(&[]).succeeded();
     let html = run.read("doc/index.html");
     assert!(
-        html.starts_with("<div class=\"note\"><p><strong>Bold</strong> body</p>\n</div>"),
+        html.starts_with(
+            "<div class=\"note\"><p><strong>Bold</strong> <a href=\"https://example.org/doc/#top\">body</a></p>\n</div>"
+        ),
         "{html}"
     );
     assert!(
         html.ends_with("<nav>See <a href=\"https://example.org/doc/\">me</a>, <p id=\"number1\">3 is equal to 1.</p>\n</nav>"),
         "{html}"
+    );
+
+    site.write(
+        "content/doc.md",
+        "+++\ntitle = \"Doc\"\n+++\nok\n\n{% note() %}\n[gone](@/gone.md)\n{% end %}\n",
+    );
+    site.write("templates/page.html", "{{ page.content | safe }}");
+    let said = site.build(&[]).failed().output();
+    assert!(
+        said.contains("doc.md:6") && said.contains("@/gone.md"),
+        "{said}"
     );
 }
 
