@@ -60,10 +60,12 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Everything that stopped a build; several problems are reported together.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything that stopped a build; several problems are reported together, with the
+/// warnings the build gave before it stopped (a user fixing the errors wants those too).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildError {
     pub diagnostics: Vec<Diagnostic>,
+    pub warnings: Vec<String>,
 }
 
 impl BuildError {
@@ -71,7 +73,16 @@ impl BuildError {
     pub fn one(diagnostic: Diagnostic) -> Self {
         BuildError {
             diagnostics: vec![diagnostic],
+            warnings: Vec::new(),
         }
+    }
+
+    /// This error with `warnings` given before it.
+    pub fn warned(mut self, warnings: &[String]) -> Self {
+        let mut all = warnings.to_vec();
+        all.append(&mut self.warnings);
+        self.warnings = all;
+        self
     }
 
     /// The line that closes a report of several errors (none for a single error).
@@ -84,14 +95,17 @@ impl BuildError {
         if diagnostics.is_empty() {
             Ok(())
         } else {
-            Err(BuildError { diagnostics })
+            Err(BuildError::from(diagnostics))
         }
     }
 }
 
 impl From<Vec<Diagnostic>> for BuildError {
     fn from(diagnostics: Vec<Diagnostic>) -> Self {
-        BuildError { diagnostics }
+        BuildError {
+            diagnostics,
+            warnings: Vec::new(),
+        }
     }
 }
 
@@ -153,6 +167,7 @@ mod tests {
                 Diagnostic::at(Path::new("content/a.md"), 3, Some(7), "bad date"),
                 Diagnostic::new("no templates"),
             ],
+            ..BuildError::default()
         };
         let text = error.to_string();
         assert!(text.contains("content/a.md:3:7: bad date"), "{text}");

@@ -34,7 +34,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub use config::BuildOptions;
+pub use config::{BuildOptions, Mode};
 pub use error::{BuildError, Diagnostic};
 pub use output::{OutputFile, SiteOutput};
 pub use report::StageReport;
@@ -49,29 +49,64 @@ use site::Bodies;
 /// written into a folder beside the output as soon as it is rendered (the site's HTML is never
 /// all in memory), and that folder replaces the output only if the whole build succeeded.
 pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, BuildError> {
+    let mut warnings = Vec::new();
+    build_once(opts, output_dir, &mut warnings).map_err(|e| e.warned(&warnings))
+}
+
+/// [`build`], gathering into `warnings` every warning given, so a failed build shows them too.
+fn build_once(
+    opts: &BuildOptions,
+    output_dir: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<SiteOutput, BuildError> {
     check_output_dir(&opts.root, output_dir)?;
     let staging = Staging::new(output_dir)?;
     let mut stages = Vec::new();
     let started = Instant::now();
-    let config = config::load(&opts.root, opts.base_url.as_deref())?;
+    let mut config = config::load(&opts.root, opts.base_url.as_deref())?;
+    config.config.mode = opts.mode;
+    warnings.append(&mut config.warnings);
     stages.push(StageReport::since("config", started, "config.toml".into()));
 
     let started = Instant::now();
-    let mut loaded = content::load(&opts.root)?;
+    let mut loaded = content::load(&opts.root, config.config.theme.as_deref())?;
+    warnings.extend(loaded.warnings.iter().cloned());
     let detail = loaded.summary();
     let templates = std::mem::take(&mut loaded.templates);
     let (mut tera, template_errors) = render::templates::compile(&templates);
+    let files = render::files::Files {
+        root: opts.root.clone(),
+        theme: config.config.theme.clone(),
+        reads: render::files::FileReads::default(),
+    };
+    let shortcodes =
+        render::shortcodes::SiteShortcodes::new(&tera, &templates, &config.config, files);
     stages.push(StageReport::since("load", started, detail));
 
     let started = Instant::now();
-    let linked = site::link(config.config, loaded, opts.drafts, Bodies::RenderOnce);
+    let bodies = Bodies::RenderOnce;
+    let linked = site::link(config.config, loaded, opts.drafts, bodies, &*shortcodes);
     let site = linked.map_err(|e| [e, template_errors.clone()].concat())?;
+    // The site's warnings are the loaded files' (counted already) and the link stage's own.
+    let link_warnings = site
+        .warnings
+        .iter()
+        .filter(|w| !warnings.contains(w))
+        .cloned();
+    warnings.extend(link_warnings.collect::<Vec<_>>());
     stages.push(StageReport::since("link", started, site::summary(&site)));
 
     let started = Instant::now();
     let images = Arc::new(Images::new(&opts.root, &site.config.base_url));
-    let inputs = (None, Arc::clone(&images));
-    let renderer = render::prepare(&site, &mut tera, &templates, inputs, Reads::Analysed);
+    let renderer = render::prepare(
+        &site,
+        &mut tera,
+        &templates,
+        &shortcodes,
+        None,
+        Arc::clone(&images),
+        Reads::Analysed,
+    );
     let (jobs, plan_errors) = render::plan(&site);
     let pass = render::stream(&renderer, &jobs, &staging);
     let (processed, image_errors) = images.process(&images.asked());
@@ -91,7 +126,7 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     );
     stages.push(StageReport::since("write", started, written));
     output.stages = stages;
-    output.warnings = [config.warnings, site.warnings.clone()].concat();
+    output.warnings = std::mem::take(warnings);
     output::drop_later((site, jobs));
     Ok(output)
 }

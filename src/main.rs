@@ -82,8 +82,15 @@ fn build(args: BuildArgs) -> Result<(), String> {
         root: args.root,
         base_url: args.base_url,
         drafts: args.drafts,
+        mode: kiln::Mode::Build,
     };
-    let output = kiln::build(&opts, &output_dir).map_err(|e| describe(&e))?;
+    let output = kiln::build(&opts, &output_dir).map_err(|e| {
+        // Warnings first, as a successful build prints them: they may explain the errors.
+        for warning in &e.warnings {
+            eprintln!("warning: {warning}");
+        }
+        describe(&e)
+    })?;
     for warning in &output.warnings {
         eprintln!("warning: {warning}");
     }

@@ -3,9 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use toml::de::{DeTable, DeValue};
+use toml::de::DeTable;
 
 use crate::error::{Diagnostic, line_col};
+
+mod schema;
+mod theme;
 
 /// What to build and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +19,17 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Also render pages and sections marked `draft = true`.
     pub drafts: bool,
+    /// Which command builds: templates read it as `config.mode`.
+    pub mode: Mode,
+}
+
+/// The command a build runs for, as Zola 0.22 tells templates (`config.mode`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Build,
+    Serve,
 }
 
 /// The site configuration, as templates see it under `config`.
@@ -47,6 +61,15 @@ pub struct Config {
     pub auth: AuthConfig,
     #[serde(default)]
     pub podcast: PodcastConfig,
+    /// `themes/<theme>/` supplies templates and static files the site does not have.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// `build` or `serve`, from the command (never from the file).
+    #[serde(skip_deserializing, default)]
+    pub mode: Mode,
+    /// A folder the taxonomies' pages go under (`/blog/tags/` for `blog`).
+    #[serde(default)]
+    pub taxonomy_root: Option<String>,
     #[serde(default = "crate::data::empty_object")]
     pub extra: serde_json::Value,
 }
@@ -55,6 +78,9 @@ pub struct Config {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TaxonomyConfig {
     pub name: String,
+    /// The name as it appears in URLs (Zola's `taxonomy.slug`), from `name`.
+    #[serde(skip_deserializing, default)]
+    pub slug: String,
     #[serde(default)]
     pub paginate_by: Option<usize>,
     #[serde(default)]
@@ -65,11 +91,53 @@ pub struct TaxonomyConfig {
     pub render: bool,
 }
 
-/// The `[markdown]` table; only `smart_punctuation` changes the output so far.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// The `[markdown]` table, with Zola's defaults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MarkdownConfig {
     #[serde(default)]
     pub smart_punctuation: bool,
+    /// A class for links to other sites.
+    #[serde(default)]
+    pub external_links_class: Option<String>,
+    /// Open links to other sites in a new tab (with `rel="noopener"`).
+    #[serde(default)]
+    pub external_links_target_blank: bool,
+    #[serde(default)]
+    pub external_links_no_follow: bool,
+    #[serde(default)]
+    pub external_links_no_referrer: bool,
+    /// `rel="external"` on links to other sites (Zola 0.22 does it by default).
+    #[serde(default = "yes")]
+    pub external_links_external: bool,
+    /// Where heading anchor links go: `none`, `left`, `right` or `heading`.
+    #[serde(default)]
+    pub insert_anchor_links: AnchorLinks,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            smart_punctuation: false,
+            external_links_class: None,
+            external_links_target_blank: false,
+            external_links_no_follow: false,
+            external_links_no_referrer: false,
+            external_links_external: true,
+            insert_anchor_links: AnchorLinks::None,
+        }
+    }
+}
+
+/// Where `insert_anchor_links` puts a link to each heading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnchorLinks {
+    #[default]
+    None,
+    Left,
+    Right,
+    /// The whole heading text becomes the link.
+    Heading,
 }
 
 /// Kiln's `[auth]` table: where the accounts sidecar is mounted.
@@ -103,134 +171,6 @@ pub enum Strictness {
     Warning,
 }
 
-/// The keys a table may hold: known ones, Zola ones we ignore with a warning, and sub-tables.
-struct Schema {
-    known: &'static [&'static str],
-    unsupported: &'static [&'static str],
-    tables: &'static [(&'static str, &'static Schema)],
-}
-
-const ROOT: Schema = Schema {
-    known: &[
-        "base_url",
-        "title",
-        "description",
-        "default_language",
-        "generate_feeds",
-        "feed_filenames",
-        "feed_limit",
-        "generate_sitemap",
-        "generate_robots_txt",
-        "extra",
-    ],
-    unsupported: &[
-        "theme",
-        "output_dir",
-        "preserve_dotfiles_in_output",
-        "compile_sass",
-        "minify_html",
-        "ignored_content",
-        "ignored_static",
-        "hard_link_static",
-        "author",
-        "build_search_index",
-        "languages",
-        "link_checker",
-        "slugify",
-        "search",
-        "translations",
-        "mode",
-        "generate_feed",
-        "feed_filename",
-        "exclude_paginated_pages_in_sitemap",
-    ],
-    tables: &[
-        ("markdown", &MARKDOWN),
-        ("auth", &AUTH),
-        ("podcast", &PODCAST),
-        ("taxonomies", &TAXONOMY),
-    ],
-};
-const MARKDOWN: Schema = Schema {
-    known: &["smart_punctuation"],
-    unsupported: &[
-        "highlight_code",
-        "highlight_theme",
-        "highlight_themes_css",
-        "highlighting",
-        "render_emoji",
-        "external_links_target_blank",
-        "external_links_no_follow",
-        "external_links_no_referrer",
-        "definition_list",
-        "bottom_footnotes",
-        "insert_anchor_links",
-        "lazy_async_image",
-        "extra_syntaxes_and_themes",
-        "github_alerts",
-        "math",
-    ],
-    tables: &[],
-};
-const AUTH: Schema = Schema {
-    known: &["url"],
-    unsupported: &[],
-    tables: &[],
-};
-const PODCAST: Schema = Schema {
-    known: &["artwork"],
-    unsupported: &[],
-    tables: &[],
-};
-const TAXONOMY: Schema = Schema {
-    known: &["name", "paginate_by", "paginate_path", "feed", "render"],
-    unsupported: &["lang"],
-    tables: &[],
-};
-
-/// Checks every key of `table` against `schema`: unknown keys are errors, unsupported ones warnings.
-fn check_keys(table: &DeTable<'_>, schema: &Schema, prefix: &str, report: &mut KeyReport<'_>) {
-    for (key, value) in table {
-        let name = key.get_ref().as_ref();
-        let full = format!("{prefix}{name}");
-        if let Some((_, nested)) = schema.tables.iter().find(|(t, _)| *t == name) {
-            match value.get_ref() {
-                DeValue::Table(inner) => check_keys(inner, nested, &format!("{full}."), report),
-                DeValue::Array(items) => {
-                    for item in items {
-                        if let DeValue::Table(inner) = item.get_ref() {
-                            check_keys(inner, nested, &format!("{full}."), report);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        } else if schema.unsupported.contains(&name) {
-            report.warnings.push(format!(
-                "{}: `{full}` is a Zola setting Kiln does not support yet; it is ignored",
-                report.path.display()
-            ));
-        } else if !schema.known.contains(&name) {
-            let (line, column) = line_col(report.text, key.span().start);
-            report.errors.push(Diagnostic::at(
-                report.path,
-                line,
-                Some(column),
-                format!(
-                    "unknown setting `{full}`; check its spelling (custom values go under [extra])"
-                ),
-            ));
-        }
-    }
-}
-
-struct KeyReport<'a> {
-    path: &'a Path,
-    text: &'a str,
-    warnings: Vec<String>,
-    errors: Vec<Diagnostic>,
-}
-
 fn default_language() -> String {
     "en".into()
 }
@@ -259,7 +199,12 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<LoadedConfig, Vec<Dia
             format!("could not read the site configuration: {e}"),
         )]
     })?;
-    parse(&path, &text, base_url)
+    let mut loaded = parse(&path, &text, base_url)?;
+    let config = &mut loaded.config;
+    if let Some(name) = &config.theme {
+        theme::apply(root, &path, name, &mut config.extra).map_err(|d| vec![d])?;
+    }
+    Ok(loaded)
 }
 
 /// Parses configuration `text` read from `path`.
@@ -278,24 +223,29 @@ pub fn parse(
         )]
     };
     let table = DeTable::parse(text).map_err(syntax_error)?;
-    let mut report = KeyReport {
+    let mut report = schema::KeyReport {
         path,
         text,
         warnings: Vec::new(),
         errors: Vec::new(),
     };
-    check_keys(table.get_ref(), &ROOT, "", &mut report);
+    schema::check_keys(table.get_ref(), &schema::ROOT, "", &mut report);
     if !report.errors.is_empty() {
         report.errors.sort_by_key(|d| (d.line, d.column));
         return Err(report.errors);
     }
     let mut config: Config = toml::from_str(text).map_err(syntax_error)?;
+    let plain: toml::Table = toml::from_str(text).map_err(syntax_error)?;
+    schema::map_renamed(&plain, &mut config);
     if let Some(url) = base_url {
         config.base_url = url.to_string();
     }
     config.base_url = config.base_url.trim_end_matches('/').to_string();
     crate::data::normalise_dates(&mut config.extra);
     check_taxonomies(path, &config).map_err(|d| vec![d])?;
+    for taxonomy in &mut config.taxonomies {
+        taxonomy.slug = slug::slugify(&taxonomy.name);
+    }
     check_paths(path, &config).map_err(|d| vec![d])?;
     Ok(LoadedConfig {
         config,
@@ -314,6 +264,9 @@ fn check_paths(path: &Path, config: &Config) -> Result<(), Diagnostic> {
                 format!("`{name}` must be a plain file name such as \"atom.xml\""),
             ));
         }
+    }
+    if let Some(root) = &config.taxonomy_root {
+        crate::url_path::safe_components(root).map_err(|e| bad("taxonomy_root", e))?;
     }
     for taxonomy in &config.taxonomies {
         if let Some(p) = &taxonomy.paginate_path {
@@ -406,6 +359,39 @@ mod tests {
         let taxonomy =
             "taxonomies = [{ name = \"tags\", paginate_by = 2, paginate_path = \"../p\" }]";
         assert!(parse_text(taxonomy).is_err());
+    }
+
+    #[test]
+    fn settings_of_older_zola_versions_warn_with_the_new_way_and_map_when_alike() {
+        let loaded = parse_text(
+            "base_url = \"x\"\ngenerate_feed = true\nfeed_filename = \"rss.xml\"\nhighlight_code = true\n\
+             taxonomies = [{ name = \"tags\", rss = true }]\n[markdown]\nhighlight_theme = \"x\"\n",
+        )
+        .unwrap();
+        let config = &loaded.config;
+        assert!(config.generate_feeds && config.taxonomies[0].feed);
+        assert_eq!(config.feed_filenames, ["rss.xml"]);
+        assert_eq!(loaded.warnings.len(), 5, "{:?}", loaded.warnings);
+        let about = |key: &str| loaded.warnings.iter().find(|w| w.contains(key)).unwrap();
+        assert!(about("`generate_feed`").contains("Zola 0.22 has `generate_feeds`"));
+        assert!(about("`markdown.highlight_theme`").contains("[markdown.highlighting]"));
+    }
+
+    #[test]
+    fn every_zola_022_markdown_setting_is_accepted() {
+        let loaded = parse_text(
+            "base_url = \"x\"\ntaxonomy_root = \"blog\"\n[markdown]\nexternal_links_class = \"ext\"\n\
+             external_links_target_blank = true\nexternal_links_no_follow = true\n\
+             external_links_no_referrer = true\nexternal_links_external = false\n\
+             insert_anchor_links = \"right\"\nrender_emoji = false\ngithub_alerts = true\n\
+             [markdown.highlighting]\ntheme = \"x\"\n",
+        )
+        .unwrap();
+        let markdown = &loaded.config.markdown;
+        assert_eq!(markdown.external_links_class.as_deref(), Some("ext"));
+        assert!(!markdown.external_links_external && markdown.external_links_no_follow);
+        assert_eq!(markdown.insert_anchor_links, AnchorLinks::Right);
+        assert_eq!(loaded.warnings.len(), 3, "{:?}", loaded.warnings);
     }
 
     #[test]

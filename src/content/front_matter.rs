@@ -221,8 +221,13 @@ pub struct PageFront {
     pub aliases: Vec<String>,
     pub taxonomies: BTreeMap<String, Vec<String>>,
     pub extra: Option<serde_json::Value>,
-    pub authors: Option<IgnoredAny>,
-    pub in_search_index: Option<IgnoredAny>,
+    pub authors: Vec<String>,
+    /// `false`: the page is listed in its section but gets no file of its own.
+    pub render: Option<bool>,
+    /// Kept for the search index (Zola's default: indexed).
+    pub in_search_index: Option<bool>,
+    /// A section key some sites put in pages; Zola ignores it there.
+    pub sort_by: Option<IgnoredAny>,
 }
 
 /// How a section orders its pages.
@@ -255,36 +260,53 @@ pub struct SectionFront {
     pub redirect_to: Option<String>,
     pub aliases: Vec<String>,
     pub generate_feeds: bool,
+    /// The name before Zola 0.19; taken as `generate_feeds` when that is not set.
+    pub generate_feed: Option<bool>,
     pub extra: Option<serde_json::Value>,
-    pub insert_anchor_links: Option<IgnoredAny>,
-    pub in_search_index: Option<IgnoredAny>,
-    pub transparent: Option<IgnoredAny>,
+    /// Overrides `[markdown] insert_anchor_links` for this section's pages.
+    pub insert_anchor_links: Option<crate::config::AnchorLinks>,
+    /// Kept for the search index (Zola's default: indexed).
+    pub in_search_index: Option<bool>,
+    /// The section's pages are listed by its parent section as if they were its own.
+    pub transparent: bool,
+    /// Accepted by older Zola versions; a section has no date.
+    pub date: Option<IgnoredAny>,
 }
 
 impl PageFront {
-    /// Zola keys present here that Kiln ignores.
-    pub fn unsupported(&self) -> Vec<&'static str> {
-        [
-            ("authors", self.authors.is_some()),
-            ("in_search_index", self.in_search_index.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(k, present)| present.then_some(k))
-        .collect()
+    /// Warnings for Zola keys present here that Kiln ignores.
+    pub fn unsupported(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.sort_by.is_some() {
+            warnings.push(
+                "`sort_by` has no effect in a page; it belongs in the section's _index.md".into(),
+            );
+        }
+        warnings
     }
 }
 
 impl SectionFront {
-    /// Zola keys present here that Kiln ignores.
-    pub fn unsupported(&self) -> Vec<&'static str> {
-        [
-            ("insert_anchor_links", self.insert_anchor_links.is_some()),
-            ("in_search_index", self.in_search_index.is_some()),
-            ("transparent", self.transparent.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(k, present)| present.then_some(k))
-        .collect()
+    /// Warnings for Zola keys present here that Kiln ignores or reads under their old name.
+    pub fn unsupported(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.date.is_some() {
+            warnings.push(
+                "`date` is from an older Zola; Zola 0.22 sections have no date, and it is ignored"
+                    .into(),
+            );
+        }
+        if self.generate_feed.is_some() {
+            warnings.push("`generate_feed` is from an older Zola; Zola 0.22 has `generate_feeds` (now used in its place)".into());
+        }
+        warnings
+    }
+
+    /// Folds keys read under their old name into their Zola 0.22 place.
+    pub fn map_renamed(&mut self) {
+        if let (Some(old), false) = (self.generate_feed, self.generate_feeds) {
+            self.generate_feeds = old;
+        }
     }
 }
 

@@ -1,6 +1,9 @@
-//! Stage 2: read `content/`, `templates/` and `static/` into memory, parsing front matter.
+//! Stage 2: read `content/`, `templates/` and `static/` into memory, parsing front matter;
+//! with a theme, its `templates/` and `static/` under the site's (the site's files win).
 
 pub mod front_matter;
+#[cfg(test)]
+mod front_matter_properties;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -112,16 +115,48 @@ impl Loaded {
     }
 }
 
-/// Reads the site under `root`; every unreadable or malformed file is reported, not just the first.
-pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
-    reload(Loaded::default(), root, None)
+/// Reads the site under `root` (with `themes/<theme>/` when given); every unreadable or
+/// malformed file is reported, not just the first.
+pub fn load(root: &Path, theme: Option<&str>) -> Result<Loaded, Vec<Diagnostic>> {
+    reload(Loaded::default(), root, theme, None)
 }
 
-/// The three trees a site reads, as paths for messages (`content`, not `./content`).
+/// The three trees a site reads, as paths for messages (`content`, not `./content`), and the
+/// theme's two beneath them.
 struct Trees {
     content: PathBuf,
     statics: PathBuf,
     templates: PathBuf,
+    theme: Option<Theme>,
+}
+
+/// A theme's folders and name (its templates are also named `<name>/templates/…`, so a
+/// site's template can extend the one it replaces, as in Zola).
+struct Theme {
+    name: String,
+    statics: PathBuf,
+    templates: PathBuf,
+}
+
+impl Trees {
+    /// The files at `rel` under the site's `tree`, then the theme's `theme_tree` files at
+    /// `rel` that the site has no file for.
+    fn layered(
+        &self,
+        tree: &Path,
+        theme_tree: impl Fn(&Theme) -> &Path,
+        rel: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<PlainFile> {
+        let mut files = list_at(tree, rel, errors);
+        if let Some(theme) = &self.theme {
+            let own: std::collections::HashSet<String> =
+                files.iter().map(|f| f.rel.clone()).collect();
+            let theirs = list_at(theme_tree(theme), rel, errors);
+            files.extend(theirs.into_iter().filter(|f| !own.contains(&f.rel)));
+        }
+        files
+    }
 }
 
 /// Files found (re)listed, before reading.
@@ -136,13 +171,23 @@ struct Listed {
 pub fn reload(
     mut loaded: Loaded,
     root: &Path,
+    theme: Option<&str>,
     changed: Option<&[PathBuf]>,
 ) -> Result<Loaded, Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    let theme = theme.map(|name| {
+        let folder = under(root, "themes").join(name);
+        Theme {
+            name: name.to_string(),
+            statics: folder.join("static"),
+            templates: folder.join("templates"),
+        }
+    });
     let trees = Trees {
         content: under(root, "content"),
         statics: under(root, "static"),
         templates: under(root, "templates"),
+        theme,
     };
     let listed = match changed {
         None => {
@@ -172,10 +217,20 @@ fn list_everything(loaded: &mut Loaded, trees: &Trees, errors: &mut Vec<Diagnost
     let (markdown, assets): (Vec<_>, Vec<_>) =
         content.into_iter().partition(|f| f.rel.ends_with(".md"));
     loaded.assets = assets;
-    loaded.static_files = list_files(&trees.statics, errors);
+    loaded.static_files = trees.layered(&trees.statics, |t| &t.statics, "", errors);
+    let mut templates = trees.layered(&trees.templates, |t| &t.templates, "", errors);
+    if let Some(theme) = &trees.theme {
+        let prefixed = list_files(&theme.templates, errors)
+            .into_iter()
+            .map(|f| PlainFile {
+                rel: format!("{}/templates/{}", theme.name, f.rel),
+                file: f.file,
+            });
+        templates.extend(prefixed);
+    }
     Listed {
         markdown,
-        templates: list_files(&trees.templates, errors),
+        templates,
     }
 }
 
@@ -202,14 +257,19 @@ fn patch_lists(
             }
         } else if let Some(rel) = rel_under(&trees.statics, path) {
             loaded.static_files.retain(|f| !covers(&rel, &f.rel));
-            loaded
-                .static_files
-                .extend(list_at(&trees.statics, &rel, errors));
+            let files = trees.layered(&trees.statics, |t| &t.statics, &rel, errors);
+            loaded.static_files.extend(files);
         } else if let Some(rel) = rel_under(&trees.templates, path) {
-            loaded.templates.retain(|t| !covers(&rel, &t.name));
-            listed
+            // A theme's templates by their `<theme>/templates/…` names change with it alone.
+            let theirs = |name: &str| {
+                (trees.theme.as_ref())
+                    .is_some_and(|t| name.starts_with(&format!("{}/templates/", t.name)))
+            };
+            loaded
                 .templates
-                .extend(list_at(&trees.templates, &rel, errors));
+                .retain(|t| theirs(&t.name) || !covers(&rel, &t.name));
+            let files = trees.layered(&trees.templates, |t| &t.templates, &rel, errors);
+            listed.templates.extend(files);
         }
     }
     listed.markdown.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -331,6 +391,7 @@ fn read_document(file: PlainFile) -> Result<Document, Diagnostic> {
     if file.rel == "_index.md" || file.rel.ends_with("/_index.md") {
         let mut front: SectionFront = front_matter::parse(&file.file, &text, &split)?;
         front.extra.as_mut().map(crate::data::normalise_dates);
+        front.map_renamed();
         Ok(Document::Section(LoadedSection {
             source: Arc::new(Source::new(file, text, body_offset)),
             front: Arc::new(front),
@@ -345,12 +406,9 @@ fn read_document(file: PlainFile) -> Result<Document, Diagnostic> {
     }
 }
 
-fn warn_unsupported(warnings: &mut Vec<String>, source: &Source, keys: Vec<&'static str>) {
-    for key in keys {
-        warnings.push(format!(
-            "{}: `{key}` is a Zola front matter key Kiln does not support yet; it is ignored",
-            source.file.display()
-        ));
+fn warn_unsupported(warnings: &mut Vec<String>, source: &Source, found: Vec<String>) {
+    for warning in found {
+        warnings.push(format!("{}: {warning}", source.file.display()));
     }
 }
 
@@ -425,7 +483,7 @@ mod tests {
         write(root, "content/b/pic.png", "png");
         write(root, "templates/page.html", "x");
         write(root, "static/s.css", "x");
-        let first = load(root).unwrap();
+        let first = load(root, None).unwrap();
         let kept = Arc::clone(&first.pages[0].source.text);
 
         write(root, "content/c.md", "+++\ntitle = \"C\"\n+++\n");
@@ -436,8 +494,8 @@ mod tests {
             root.join("content/b"),
             root.join("templates/page.html"),
         ];
-        let patched = reload(first, root, Some(&changed)).unwrap();
-        let full = load(root).unwrap();
+        let patched = reload(first, root, None, Some(&changed)).unwrap();
+        let full = load(root, None).unwrap();
         let rels = |l: &Loaded| {
             l.pages
                 .iter()
@@ -468,7 +526,7 @@ mod tests {
         write("content/blog/b/index.md", "+++\n+++\n");
         write("content/blog/b/pic.png", "png");
         write("templates/index.html", "x");
-        let loaded = load(root).unwrap();
+        let loaded = load(root, None).unwrap();
         assert_eq!(loaded.sections.len(), 1);
         assert_eq!(
             loaded
@@ -484,7 +542,7 @@ mod tests {
 
         write("content/bad1.md", "+++\ntitle = \n+++\n");
         write("content/bad2.md", "---\ntitle: [\n---\n");
-        let errors = load(root).unwrap_err();
+        let errors = load(root, None).unwrap_err();
         assert_eq!(errors.len(), 2);
     }
 

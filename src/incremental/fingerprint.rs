@@ -63,18 +63,32 @@ impl Globals {
         let texts: HashMap<&str, &str> = crate::render::templates::all_texts(renderer.sources)
             .into_iter()
             .collect();
+        // The `markdown` filter renders shortcodes and resolves `@/` links: a template that
+        // may use it changes with every shortcode template and every URL.
+        let mut shortcodes: Vec<_> = texts
+            .iter()
+            .filter(|(name, _)| name.starts_with("shortcodes/"))
+            .collect();
+        shortcodes.sort();
+        let shortcodes = crate::render::hash_of(shortcodes);
         let templates: HashMap<String, Facts> = renderer
             .uses
             .iter()
             .map(|(name, uses)| {
                 let mut hasher = DefaultHasher::new();
+                let mut renders_markdown = false;
                 for member in &uses.closure {
-                    (member, texts.get(member.as_str())).hash(&mut hasher);
+                    let text = texts.get(member.as_str());
+                    renders_markdown |= text.is_some_and(|t| t.contains("markdown"));
+                    (member, text).hash(&mut hasher);
+                }
+                if renders_markdown {
+                    shortcodes.hash(&mut hasher);
                 }
                 let facts = Facts {
                     hash: hasher.finish(),
                     reads_content: uses.reads_content,
-                    reads_urls: uses.reads_urls,
+                    reads_urls: uses.reads_urls || renders_markdown,
                     reads_images: uses.reads_images,
                     listed: Listed::of(&uses.detail),
                 };

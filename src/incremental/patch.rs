@@ -7,20 +7,22 @@ use rayon::prelude::*;
 
 use crate::content::{Loaded, PlainFile};
 use crate::error::Diagnostic;
-use crate::markdown::cache::MarkdownCache;
-use crate::markdown::{self, Body, LinkResolver, RenderedMarkdown};
-use crate::site::{PageOrSection, Permalinks, Site, check_anchors};
+use crate::markdown::cache::{MarkdownCache, calls_unchanged};
+use crate::markdown::{self, Body, Embeds, LinkResolver, RenderedMarkdown, ShortcodeTemplates};
+use crate::site::{PageOrSection, Permalinks, Site, check_anchors, embed_context, options};
 
 /// `previous` (linked from the files as last seen, with colocated files `assets_before`) with
 /// the Markdown of each re-read file rendered again, when that is all that changed: the same
-/// files, each with the same front matter, and the same colocated and static files. What a
-/// full `link` of `loaded` gives then, at the cost of the changed files alone; `None` when
-/// anything else changed (then only a full link is right).
+/// files, each with the same front matter, and the same colocated and static files. Bodies
+/// that call a shortcode whose template changed are rendered again too. What a full `link` of
+/// `loaded` gives then, at the cost of the changed files alone; `None` when anything else
+/// changed (then only a full link is right).
 pub fn patch(
     mut previous: Site,
     assets_before: &[PlainFile],
     loaded: &Loaded,
     cache: &mut MarkdownCache,
+    shortcodes: &dyn ShortcodeTemplates,
 ) -> Option<Result<Site, Vec<Diagnostic>>> {
     // Without `content/_index.md` the site has a made-up index section of its own.
     let made_up_index = !loaded.sections.iter().any(|s| s.source.rel == "_index.md");
@@ -35,31 +37,49 @@ pub fn patch(
     let mut changed = Vec::new();
     for (source, is_section) in pages.chain(loaded.sections.iter().map(|s| (&s.source, true))) {
         let item = *previous.by_rel.get(&source.rel)?;
-        let before = match item {
-            PageOrSection::Page(i) if !is_section => &mut previous.pages[i].source,
-            PageOrSection::Section(i) if is_section => &mut previous.sections[i].source,
+        let (before, body) = match item {
+            PageOrSection::Page(i) if !is_section => {
+                let page = &mut previous.pages[i];
+                (&mut page.source, &page.body)
+            }
+            PageOrSection::Section(i) if is_section => {
+                let section = &mut previous.sections[i];
+                (&mut section.source, &section.body)
+            }
             _ => return None,
         };
-        if Arc::ptr_eq(&before.text, &source.text) {
+        let calls_kept = calls_unchanged(body, shortcodes);
+        if Arc::ptr_eq(&before.text, &source.text) && calls_kept {
             continue;
         }
         if before.file != source.file || before.front_matter() != source.front_matter() {
             return None;
         }
-        if before.text == source.text {
+        if before.text == source.text && calls_kept {
             // Read again but unchanged (e.g. after a failed load): same render, new copy.
             *before = Arc::clone(source);
         } else {
             changed.push((item, Arc::clone(source)));
         }
     }
-    let smart = previous.config.markdown.smart_punctuation;
     let links = Permalinks(&previous);
+    let config = serde_json::to_value(&previous.config).unwrap_or_default();
     let renders: Vec<_> = changed
         .par_iter()
-        .map(|(_, source)| {
+        .map(|(item, source)| {
             let permalink = links.permalink(&source.rel).unwrap_or_default();
-            markdown::render(source, permalink, smart, &links)
+            let context = || embed_context(&previous, *item, &config);
+            let embeds = Embeds {
+                templates: shortcodes,
+                context: &context,
+            };
+            markdown::render(
+                source,
+                permalink,
+                &options(&previous, *item),
+                &links,
+                &embeds,
+            )
         })
         .collect();
     // A file that fails leaves a full link to report, as it would: its old headings must not
@@ -72,7 +92,7 @@ pub fn patch(
             generation: cache.take_generations(1),
         };
         let permalink = links.permalink(&source.rel).unwrap_or_default();
-        cache.put(&source, permalink, &body, smart, &links);
+        cache.put(&source, permalink, &body, &options(&previous, item), &links);
         fresh.push((item, source, body));
     }
     for (item, source, body) in fresh {

@@ -17,6 +17,8 @@ use crate::error::{BuildError, Diagnostic};
 use crate::images::Images;
 use crate::markdown::cache::MarkdownCache;
 use crate::output::{SiteOutput, drop_later};
+use crate::render::files::{FileReads, Files};
+use crate::render::shortcodes::SiteShortcodes;
 use crate::render::values::Values;
 use crate::render::{Job, Reads, Rendered};
 use crate::report::StageReport;
@@ -60,6 +62,8 @@ pub struct Rebuilder {
     last: Option<Arc<SiteOutput>>,
     /// Tests turn the page and config projections off to prove they change no byte.
     pub(super) reads: Reads,
+    /// The files templates read (`load_data`, `get_hash`…): a change to one rebuilds all.
+    file_reads: FileReads,
 }
 
 /// The config, files and compiled templates as last read.
@@ -67,6 +71,8 @@ struct Inputs {
     config: LoadedConfig,
     loaded: Loaded,
     tera: Tera,
+    /// The shortcode templates, compiled with `tera`.
+    shortcodes: Arc<SiteShortcodes>,
     template_errors: Vec<Diagnostic>,
 }
 
@@ -106,6 +112,7 @@ impl Rebuilder {
             memory: Memory::default(),
             last: None,
             reads: Reads::Analysed,
+            file_reads: FileReads::default(),
         }
     }
 
@@ -127,12 +134,23 @@ impl Rebuilder {
             };
             return Ok((Arc::clone(last), report));
         }
-        let full = self.last.is_none() || names.iter().any(|n| n == "config.toml");
+        // A theme's files (and its `theme.toml`, merged into the config) are read again whole.
+        let full = self.last.is_none()
+            || self.file_reads.any_of(changed)
+            || names
+                .iter()
+                .any(|n| n == "config.toml" || n == "themes" || n.starts_with("themes/"));
         if full {
             self.inputs = None;
             self.memory = Memory::default();
         }
-        let (output, fresh) = self.run(changed, Touched::of(&names))?;
+        let (output, fresh) = self.run(changed, Touched::of(&names)).map_err(|e| {
+            // The warnings of what was read, shown with the errors as a good build shows them.
+            let inputs = self.inputs.as_ref();
+            let config = inputs.map(|i| &i.config.warnings[..]).unwrap_or_default();
+            let loaded = inputs.map(|i| &i.loaded.warnings[..]).unwrap_or_default();
+            e.warned(&[config, loaded].concat())
+        })?;
         let output = Arc::new(output);
         drop_later(self.last.replace(Arc::clone(&output)));
         let report = RebuildReport {
@@ -189,6 +207,7 @@ impl Rebuilder {
         let inputs = read(
             self.inputs.take(),
             &self.opts,
+            &self.file_reads,
             changed,
             touched.templates,
             &mut stages,
@@ -208,8 +227,12 @@ impl Rebuilder {
         let images = memory
             .images
             .get_or_insert_with(|| Arc::new(Images::new(&self.opts.root, &site.config.base_url)));
-        let before = (memory.values.as_deref(), Arc::clone(images));
-        let renderer = crate::render::prepare(&site, tera, sources, before, self.reads);
+        let previous = memory.values.as_deref();
+        let shortcodes = &inputs.shortcodes;
+        let images_now = Arc::clone(images);
+        let renderer = crate::render::prepare(
+            &site, tera, sources, shortcodes, previous, images_now, self.reads,
+        );
         let (jobs, plan_errors) = planned.unwrap_or_else(|| crate::render::plan(&site));
         let globals = fingerprint::Globals::new(&renderer);
         let prints: Vec<u64> = jobs
@@ -297,6 +320,7 @@ fn linked_images(kept: &HashMap<String, Kept>) -> Vec<String> {
 fn read(
     previous: Option<Inputs>,
     opts: &BuildOptions,
+    file_reads: &FileReads,
     changed: &[PathBuf],
     templates_changed: bool,
     stages: &mut Vec<StageReport>,
@@ -307,30 +331,41 @@ fn read(
             config,
             loaded,
             tera,
+            shortcodes,
             template_errors,
         }) => {
-            let kept = (!templates_changed).then_some((tera, template_errors));
+            let kept = (!templates_changed).then_some((tera, shortcodes, template_errors));
             (config, Some(loaded), kept)
         }
-        None => (
-            crate::config::load(&opts.root, opts.base_url.as_deref())?,
-            None,
-            None,
-        ),
+        None => {
+            let mut config = crate::config::load(&opts.root, opts.base_url.as_deref())?;
+            config.config.mode = opts.mode;
+            (config, None, None)
+        }
     };
     stages.push(StageReport::since("config", started, "config.toml".into()));
     let started = Instant::now();
+    let theme = config.config.theme.as_deref();
     let loaded = match loaded {
-        Some(loaded) => crate::content::reload(loaded, &opts.root, Some(changed))?,
-        None => crate::content::load(&opts.root)?,
+        Some(loaded) => crate::content::reload(loaded, &opts.root, theme, Some(changed))?,
+        None => crate::content::load(&opts.root, theme)?,
     };
-    let (tera, template_errors) =
-        templates.unwrap_or_else(|| crate::render::templates::compile(&loaded.templates));
+    let (tera, shortcodes, template_errors) = templates.unwrap_or_else(|| {
+        let (tera, errors) = crate::render::templates::compile(&loaded.templates);
+        let files = Files {
+            root: opts.root.clone(),
+            theme: config.config.theme.clone(),
+            reads: file_reads.clone(),
+        };
+        let shortcodes = SiteShortcodes::new(&tera, &loaded.templates, &config.config, files);
+        (tera, shortcodes, errors)
+    });
     stages.push(StageReport::since("load", started, loaded.summary()));
     Ok(Inputs {
         config,
         loaded,
         tera,
+        shortcodes,
         template_errors,
     })
 }
@@ -346,18 +381,24 @@ fn link(
 ) -> Result<(Site, Option<Planned>), BuildError> {
     let with_templates = |mut diagnostics: Vec<Diagnostic>| {
         diagnostics.extend(inputs.template_errors.iter().cloned());
-        BuildError { diagnostics }
+        BuildError::from(diagnostics)
     };
     let loaded = &inputs.loaded;
     // A colocated file read by the link stage (artwork, audio) may have changed: link again.
     let last = memory.linked.take().filter(|_| !touched.content_files);
     if let Some(Linked { site, assets, jobs }) = last
-        && let Some(patched) = patch::patch(site, &assets, loaded, &mut memory.markdown)
+        && let Some(patched) = patch::patch(
+            site,
+            &assets,
+            loaded,
+            &mut memory.markdown,
+            &*inputs.shortcodes,
+        )
     {
         return Ok((patched.map_err(with_templates)?, Some((jobs, Vec::new()))));
     }
     let bodies = Bodies::Cached(&mut memory.markdown);
     let config = inputs.config.config.clone();
-    let site = crate::site::link(config, loaded.clone(), drafts, bodies);
+    let site = crate::site::link(config, loaded.clone(), drafts, bodies, &*inputs.shortcodes);
     Ok((site.map_err(with_templates)?, None))
 }

@@ -1,18 +1,20 @@
 //! Rendered Markdown kept between rebuilds: a file is rendered again only when its text,
-//! its own permalink or the permalink of a page it links to (`@/…`) changed.
+//! its own permalink, the permalink of a page it links to (`@/…`) or the template of a
+//! shortcode it calls changed.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::content::Source;
-use crate::markdown::{LinkResolver, RenderedMarkdown};
+use crate::markdown::shortcodes::context_version;
+use crate::markdown::{Embeds, LinkResolver, Options, RenderedMarkdown, ShortcodeTemplates};
 
 /// One file's rendered Markdown and what it was made from.
 #[derive(Debug, Clone)]
 struct Entry {
     text: Arc<str>,
     permalink: String,
-    smart_punctuation: bool,
+    options: Options,
     /// Each `@/` target with the permalink it had when rendered.
     targets: Vec<(String, String)>,
     html: Arc<RenderedMarkdown>,
@@ -45,27 +47,40 @@ impl std::ops::Deref for Body {
     }
 }
 
+/// Whether every shortcode `html`'s body called still has the template it was rendered with.
+pub fn calls_unchanged(html: &RenderedMarkdown, shortcodes: &dyn ShortcodeTemplates) -> bool {
+    html.shortcodes
+        .iter()
+        .all(|(name, version)| shortcodes.version(name) == Some(*version))
+}
+
 impl MarkdownCache {
     /// The cached render of `source`, if nothing it was made from has changed.
     pub fn lookup(
         &self,
         source: &Source,
         permalink: &str,
-        smart: bool,
+        options: &Options,
         links: &dyn LinkResolver,
         urls: u64,
+        embeds: &Embeds<'_>,
     ) -> Option<Body> {
         let entry = self.entries.get(&source.rel)?;
+        if !calls_unchanged(&entry.html, embeds.templates) {
+            return None;
+        }
+        if let Some(version) = entry.html.context_version
+            && context_version(&(embeds.context)()) != version
+        {
+            return None;
+        }
         let same_text = Arc::ptr_eq(&entry.text, &source.text) || entry.text == source.text;
         let targets_kept = self.urls == Some(urls)
             || entry
                 .targets
                 .iter()
                 .all(|(rel, was)| links.permalink(rel) == Some(was.as_str()));
-        (same_text
-            && entry.permalink == permalink
-            && entry.smart_punctuation == smart
-            && targets_kept)
+        (same_text && entry.permalink == permalink && entry.options == *options && targets_kept)
             .then(|| Body {
                 html: Arc::clone(&entry.html),
                 generation: entry.generation,
@@ -83,14 +98,13 @@ impl MarkdownCache {
     /// are kept as they are (they were reused, so nothing they were made from changed).
     pub fn replace<'a>(
         &mut self,
-        renders: impl Iterator<Item = (&'a Source, &'a str, &'a Body)>,
-        smart: bool,
+        renders: impl Iterator<Item = (&'a Source, &'a str, &'a Body, Options)>,
         links: &dyn LinkResolver,
         urls: u64,
     ) {
         self.urls = Some(urls);
         let mut kept = std::collections::HashSet::new();
-        for (source, permalink, body) in renders {
+        for (source, permalink, body, options) in renders {
             kept.insert(source.rel.as_str());
             if self
                 .entries
@@ -99,7 +113,7 @@ impl MarkdownCache {
             {
                 continue;
             }
-            self.put(source, permalink, body, smart, links);
+            self.put(source, permalink, body, &options, links);
         }
         if kept.len() != self.entries.len() {
             self.entries.retain(|rel, _| kept.contains(rel.as_str()));
@@ -112,7 +126,7 @@ impl MarkdownCache {
         source: &Source,
         permalink: &str,
         body: &Body,
-        smart: bool,
+        options: &Options,
         links: &dyn LinkResolver,
     ) {
         let targets = body
@@ -124,7 +138,7 @@ impl MarkdownCache {
         let entry = Entry {
             text: Arc::clone(&source.text),
             permalink: permalink.to_string(),
-            smart_punctuation: smart,
+            options: options.clone(),
             targets,
             html: Arc::clone(&body.html),
             generation: body.generation,

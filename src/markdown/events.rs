@@ -1,40 +1,50 @@
-//! The mapping of pulldown-cmark's events: heading ids and the table of contents, `@/` links
-//! resolved to permalinks, and the `<!-- more -->` summary marker.
+//! The mapping of pulldown-cmark's events: heading ids and the table of contents (with anchor
+//! links where `insert_anchor_links` asks), `@/` links resolved to permalinks, links to other
+//! sites marked as `external_links_*` ask, and the `<!-- more -->` summary marker.
 
 use pulldown_cmark::{
-    CowStr, DefaultBrokenLinkCallback, Event, HeadingLevel, OffsetIter, Options, Parser, Tag,
-    TagEnd,
+    CowStr, DefaultBrokenLinkCallback, Event, HeadingLevel, OffsetIter, Options as Parsing, Parser,
+    Tag, TagEnd,
 };
 
-use super::{AnchorLink, Heading, LinkResolver};
+use super::shortcodes::{ANCHOR_TEMPLATE, Embeds, OffsetMap, Splice};
+use super::{AnchorLink, ExternalLinks, Heading, LinkResolver, Options};
+use crate::config::AnchorLinks;
 use crate::content::Source;
 use crate::error::{Diagnostic, line_col};
 
 pub(super) struct Events<'a> {
-    parser: OffsetIter<'a, DefaultBrokenLinkCallback>,
+    parser: Splice<'a, OffsetIter<'a, DefaultBrokenLinkCallback>>,
     pub(super) state: State<'a>,
     /// A closed heading's events, handed out before the parser is read again.
     pending: std::vec::IntoIter<Event<'a>>,
 }
 
 impl<'a> Events<'a> {
+    /// The events of `body` (`source`'s body, or it with its shortcodes expanded: then
+    /// `html` holds the outputs its placeholders stand for and `offsets` maps it back).
     pub(super) fn new(
         source: &'a Source,
+        body: Body<'a>,
         permalink: &'a str,
-        smart_punctuation: bool,
+        options: &'a Options,
         links: &'a dyn LinkResolver,
     ) -> Self {
-        let mut options = Options::ENABLE_TABLES
-            | Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS
-            | Options::ENABLE_HEADING_ATTRIBUTES;
-        if smart_punctuation {
-            options |= Options::ENABLE_SMART_PUNCTUATION;
+        let mut parsing = Parsing::ENABLE_TABLES
+            | Parsing::ENABLE_FOOTNOTES
+            | Parsing::ENABLE_STRIKETHROUGH
+            | Parsing::ENABLE_TASKLISTS
+            | Parsing::ENABLE_HEADING_ATTRIBUTES;
+        if options.smart_punctuation {
+            parsing |= Parsing::ENABLE_SMART_PUNCTUATION;
         }
+        let parser = Parser::new_ext(body.text, parsing).into_offset_iter();
+        let mut state = State::new(source, permalink, links);
+        state.options = options;
+        state.offsets = body.offsets;
         Events {
-            parser: Parser::new_ext(source.body(), options).into_offset_iter(),
-            state: State::new(source, permalink, links),
+            parser: Splice::new(parser, body.html),
+            state,
             pending: Vec::new().into_iter(),
         }
     }
@@ -55,7 +65,11 @@ impl<'a> Iterator for Events<'a> {
                 self.state.emitted += 1;
                 return Some(event);
             }
-            let offset = self.state.source.body_offset + range.start;
+            let start = match self.state.offsets {
+                Some(offsets) => offsets.original(range.start),
+                None => range.start,
+            };
+            let offset = self.state.source.body_offset + start;
             match self.state.event(event, offset) {
                 Mapped::Event(event) => {
                     self.state.emitted += 1;
@@ -64,6 +78,24 @@ impl<'a> Iterator for Events<'a> {
                 Mapped::Heading(events) => self.pending = events.into_iter(),
                 Mapped::Held => {}
             }
+        }
+    }
+}
+
+/// The Markdown text events are made from.
+pub(super) struct Body<'a> {
+    pub(super) text: &'a str,
+    pub(super) html: Vec<String>,
+    pub(super) offsets: Option<&'a OffsetMap>,
+}
+
+impl<'a> Body<'a> {
+    /// A source's body as written.
+    pub(super) fn of(source: &'a Source) -> Self {
+        Body {
+            text: source.body(),
+            html: Vec::new(),
+            offsets: None,
         }
     }
 }
@@ -97,8 +129,27 @@ struct OpenHeading<'a> {
     text: String,
 }
 
+static NO_OPTIONS: Options = Options {
+    smart_punctuation: false,
+    external_links: ExternalLinks {
+        class: None,
+        target_blank: false,
+        no_follow: false,
+        no_referrer: false,
+        external: false,
+    },
+    anchors: AnchorLinks::None,
+    lang: String::new(),
+};
+
 pub(super) struct State<'a> {
     pub(super) source: &'a Source,
+    options: &'a Options,
+    /// What anchor links are rendered with.
+    pub(super) embeds: Option<&'a Embeds<'a>>,
+    /// The templates rendered for this body besides shortcodes (the anchor link's).
+    pub(super) templates_used: Vec<(String, u64)>,
+    offsets: Option<&'a OffsetMap>,
     permalink: &'a str,
     links: &'a dyn LinkResolver,
     heading: Option<OpenHeading<'a>>,
@@ -117,6 +168,10 @@ impl<'a> State<'a> {
     fn new(source: &'a Source, permalink: &'a str, links: &'a dyn LinkResolver) -> Self {
         State {
             source,
+            options: &NO_OPTIONS,
+            embeds: None,
+            templates_used: Vec::new(),
+            offsets: None,
             permalink,
             links,
             heading: None,
@@ -157,13 +212,21 @@ impl<'a> State<'a> {
                 title,
                 id,
             }) => {
+                // `@/` links are the site's own, whatever permalink they resolve to.
+                let internal = dest_url.starts_with("@/");
                 let dest_url = self.resolve(dest_url, offset);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+                let tag = (!internal)
+                    .then(|| external_link_tag(&self.options.external_links, &dest_url, &title))
+                    .flatten();
+                match tag {
+                    Some(tag) => Event::InlineHtml(tag.into()),
+                    None => Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }),
+                }
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -182,6 +245,13 @@ impl<'a> State<'a> {
             Event::Html(ref html) | Event::InlineHtml(ref html) if is_more_marker(html) => {
                 self.summary_cut.get_or_insert(self.emitted);
                 event
+            }
+            // `@/` links a shortcode's `markdown` filter left for the page to resolve.
+            Event::Html(html) if html.contains("href=\"@/") => {
+                Event::Html(self.resolve_in_html(html, offset))
+            }
+            Event::InlineHtml(html) if html.contains("href=\"@/") => {
+                Event::InlineHtml(self.resolve_in_html(html, offset))
             }
             other => other,
         };
@@ -223,6 +293,7 @@ impl<'a> State<'a> {
             children: Vec::new(),
         };
         insert_heading(&mut self.toc, entry);
+        self.insert_anchor(&mut heading.inner, &id, level);
         let tag = Tag::Heading {
             level: heading.level,
             id: Some(id.into()),
@@ -235,6 +306,62 @@ impl<'a> State<'a> {
             .inner
             .push(Event::End(TagEnd::Heading(heading.level)));
         Mapped::Heading(heading.inner)
+    }
+
+    /// Puts the `anchor-link.html` template's link into a heading's `inner` events where
+    /// `insert_anchor_links` says: first, last, or (`heading`) its opening tag around them all.
+    fn insert_anchor(&mut self, inner: &mut Vec<Event<'a>>, id: &str, level: u32) {
+        let placement = self.options.anchors;
+        let Some(embeds) = self.embeds.filter(|_| placement != AnchorLinks::None) else {
+            return;
+        };
+        let mut context = serde_json::Map::new();
+        context.insert("id".into(), id.into());
+        context.insert("level".into(), level.into());
+        context.insert("lang".into(), self.options.lang.clone().into());
+        let link = match embeds.templates.anchor_link(context) {
+            Ok(link) => link,
+            Err(error) => {
+                self.errors.push(error);
+                return;
+            }
+        };
+        if self.templates_used.is_empty() {
+            let version = embeds
+                .templates
+                .version(ANCHOR_TEMPLATE)
+                .unwrap_or_default();
+            self.templates_used
+                .push((ANCHOR_TEMPLATE.to_string(), version));
+        }
+        match placement {
+            AnchorLinks::Left => inner.insert(0, Event::InlineHtml(link.into())),
+            AnchorLinks::Right => inner.push(Event::InlineHtml(link.into())),
+            AnchorLinks::Heading => {
+                let open = link.find('>').map_or(link.as_str(), |end| &link[..=end]);
+                inner.insert(0, Event::InlineHtml(open.to_string().into()));
+                inner.push(Event::InlineHtml("</a>".into()));
+            }
+            AnchorLinks::None => {}
+        }
+    }
+
+    /// `html` with each `href="@/…"` resolved as a Markdown link is.
+    fn resolve_in_html(&mut self, html: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        let mut out = String::with_capacity(html.len());
+        let mut rest: &str = &html;
+        while let Some(at) = rest.find("href=\"@/") {
+            let start = at + "href=\"".len();
+            let Some(len) = rest[start..].find('"') else {
+                break;
+            };
+            out.push_str(&rest[..start]);
+            let url = CowStr::from(rest[start..start + len].to_string());
+            out.push_str(&self.resolve(url, offset));
+            rest = &rest[start + len..];
+        }
+        out.push_str(rest);
+        out.into()
     }
 
     /// Turns `@/file.md#anchor` into a permalink; a missing target is an error at its line.
@@ -259,6 +386,7 @@ impl<'a> State<'a> {
                     permalink.to_string().into()
                 }
             }
+            None if self.links.defers() => url,
             None => {
                 let message = format!(
                     "broken internal link `{url}`: there is no content/{target} (or it is a draft); link to an existing .md file"
@@ -299,6 +427,47 @@ impl LineCursor {
         self.offset = offset;
         self.newlines + 1
     }
+}
+
+/// The opening `<a …>` of a link to another site, as `options` asks; `None` when the link
+/// is the site's own or nothing is asked (pulldown-cmark writes it then).
+fn external_link_tag(options: &ExternalLinks, url: &str, title: &str) -> Option<String> {
+    let external =
+        url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//");
+    let rel: Vec<&str> = [
+        (options.target_blank, "noopener"),
+        (options.no_follow, "nofollow"),
+        (options.no_referrer, "noreferrer"),
+        (options.external, "external"),
+    ]
+    .into_iter()
+    .filter_map(|(on, word)| on.then_some(word))
+    .collect();
+    if !external || (rel.is_empty() && options.class.is_none()) {
+        return None;
+    }
+    let mut tag = String::from("<a");
+    if let Some(class) = &options.class {
+        tag.push_str(" class=\"");
+        pulldown_cmark_escape::escape_html(&mut tag, class).ok()?;
+        tag.push('"');
+    }
+    if !rel.is_empty() {
+        tag.push_str(&format!(" rel=\"{}\"", rel.join(" ")));
+    }
+    if options.target_blank {
+        tag.push_str(" target=\"_blank\"");
+    }
+    tag.push_str(" href=\"");
+    pulldown_cmark_escape::escape_href(&mut tag, url).ok()?;
+    tag.push('"');
+    if !title.is_empty() {
+        tag.push_str(" title=\"");
+        pulldown_cmark_escape::escape_html(&mut tag, title).ok()?;
+        tag.push('"');
+    }
+    tag.push('>');
+    Some(tag)
 }
 
 fn is_more_marker(html: &str) -> bool {

@@ -2,16 +2,20 @@
 
 pub mod cache;
 mod events;
+pub mod shortcodes;
 mod words;
 
 pub use cache::Body;
+pub use shortcodes::{Embeds, ShortcodeTemplates};
 
 use pulldown_cmark::Event;
 use serde::Serialize;
 
+use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::content::Source;
 use crate::error::Diagnostic;
 use events::Events;
+use shortcodes::scan::may_hold_calls;
 
 /// One heading of the table of contents, nested as in Zola's `toc`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,26 +48,95 @@ pub struct RenderedMarkdown {
     /// Content paths of every `@/` link target, so a rebuild knows what this HTML depends on.
     pub links: Vec<String>,
     pub word_count: usize,
+    /// Each shortcode the body calls, with the version of its template when rendered.
+    pub shortcodes: Vec<(String, u64)>,
+    /// The version of the variables its calls got (see `shortcodes::context_version`).
+    pub context_version: Option<u64>,
+}
+
+/// How a body is rendered, from `[markdown]` in `config.toml` (and a section's
+/// `insert_anchor_links`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    pub smart_punctuation: bool,
+    pub external_links: ExternalLinks,
+    pub anchors: AnchorLinks,
+    /// The language anchor links are rendered for.
+    pub lang: String,
+}
+
+/// What links to other sites get: Zola's `external_links_*` settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExternalLinks {
+    pub class: Option<String>,
+    pub target_blank: bool,
+    pub no_follow: bool,
+    pub no_referrer: bool,
+    pub external: bool,
+}
+
+impl Options {
+    /// The options `config` sets, with `anchors` in place of its `insert_anchor_links`.
+    pub fn new(config: &MarkdownConfig, lang: &str, anchors: Option<AnchorLinks>) -> Options {
+        Options {
+            smart_punctuation: config.smart_punctuation,
+            external_links: ExternalLinks {
+                class: config.external_links_class.clone(),
+                target_blank: config.external_links_target_blank,
+                no_follow: config.external_links_no_follow,
+                no_referrer: config.external_links_no_referrer,
+                external: config.external_links_external,
+            },
+            anchors: anchors.unwrap_or(config.insert_anchor_links),
+            lang: lang.to_string(),
+        }
+    }
 }
 
 /// Resolves `@/…` content paths (without the anchor) to permalinks.
 pub trait LinkResolver {
     fn permalink(&self, rel: &str) -> Option<&str>;
+    /// Whether `@/` links it cannot resolve are left as written, for the page the HTML ends
+    /// up in to resolve (the `markdown` filter inside a shortcode, before permalinks exist).
+    fn defers(&self) -> bool {
+        false
+    }
 }
 
-/// Renders `source`'s body; `permalink` is the page's own, for heading links in the `toc`.
+/// Renders `source`'s body, its shortcode calls with `embeds`; `permalink` is the page's
+/// own, for heading links in the `toc`.
 pub fn render(
     source: &Source,
     permalink: &str,
-    smart_punctuation: bool,
+    options: &Options,
     links: &dyn LinkResolver,
+    embeds: &Embeds<'_>,
 ) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
-    let mut events = Events::new(source, permalink, smart_punctuation, links);
-    let (content, summary) = write_html(&mut events, may_have_more_marker(source.body()));
-    let state = events.state;
+    let mut expanded = may_hold_calls(source.body())
+        .then(|| shortcodes::expand(source, embeds))
+        .transpose()?;
+    let html = expanded.as_mut().map(|e| std::mem::take(&mut e.html));
+    let body = match (&expanded, html) {
+        (Some(expanded), Some(html)) => events::Body {
+            text: &expanded.text,
+            html,
+            offsets: Some(&expanded.offsets),
+        },
+        _ => events::Body::of(source),
+    };
+    let more = may_have_more_marker(body.text);
+    let mut events = Events::new(source, body, permalink, options, links);
+    events.state.embeds = Some(embeds);
+    let (content, summary) = write_html(&mut events, more);
+    let mut state = events.state;
     if !state.errors.is_empty() {
         return Err(state.errors);
     }
+    let mut used = expanded
+        .as_ref()
+        .map(|e| e.used.clone())
+        .unwrap_or_default();
+    used.append(&mut state.templates_used);
     Ok(RenderedMarkdown {
         content,
         summary,
@@ -72,6 +145,8 @@ pub fn render(
         anchor_links: state.anchor_links,
         links: state.targets,
         word_count: count_words(source.body()),
+        shortcodes: used,
+        context_version: expanded.as_ref().and_then(|e| e.context_version),
     })
 }
 
@@ -118,6 +193,7 @@ pub fn count_words(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Map;
     use std::path::PathBuf;
 
     struct Links;
@@ -138,7 +214,59 @@ mod tests {
     }
 
     fn md(body: &str) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
-        render(&source(body), "https://x.org/a/", false, &Links)
+        render(
+            &source(body),
+            "https://x.org/a/",
+            &Options::default(),
+            &Links,
+            &no_embeds(),
+        )
+    }
+
+    fn with_external(body: &str, external: ExternalLinks) -> String {
+        let options = Options {
+            external_links: external,
+            ..Options::default()
+        };
+        let source = source(body);
+        let out = render(&source, "/", &options, &Links, &no_embeds()).unwrap();
+        out.content
+    }
+
+    #[test]
+    fn external_links_get_class_rel_and_target_in_zolas_order() {
+        let all = ExternalLinks {
+            class: Some("ext".into()),
+            target_blank: true,
+            no_follow: true,
+            no_referrer: true,
+            external: true,
+        };
+        assert_eq!(
+            with_external("<https://google.com> [x](/local) [y](@/shows/foo.md)", all),
+            "<p><a class=\"ext\" rel=\"noopener nofollow noreferrer external\" target=\"_blank\" \
+             href=\"https://google.com\">https://google.com</a> <a href=\"/local\">x</a> \
+             <a href=\"https://x.org/shows/foo/\">y</a></p>\n"
+        );
+        let default = ExternalLinks {
+            external: true,
+            ..ExternalLinks::default()
+        };
+        assert_eq!(
+            with_external("[a](https://a.org \"T&\")", default),
+            "<p><a rel=\"external\" href=\"https://a.org\" title=\"T&amp;\">a</a></p>\n"
+        );
+        assert_eq!(
+            with_external("[a](https://a.org)", ExternalLinks::default()),
+            "<p><a href=\"https://a.org\">a</a></p>\n"
+        );
+    }
+
+    fn no_embeds() -> Embeds<'static> {
+        Embeds {
+            templates: &shortcodes::NoShortcodes,
+            context: &Map::new,
+        }
     }
 
     #[test]
@@ -229,7 +357,17 @@ mod tests {
 
     #[test]
     fn smart_punctuation_follows_the_config() {
-        let out = render(&source("\"Hi\" -- there..."), "/", true, &Links).unwrap();
+        let out = render(
+            &source("\"Hi\" -- there..."),
+            "/",
+            &Options {
+                smart_punctuation: true,
+                ..Options::default()
+            },
+            &Links,
+            &no_embeds(),
+        )
+        .unwrap();
         assert!(
             out.content.contains('“') && out.content.contains('–') && out.content.contains('…')
         );
@@ -303,7 +441,12 @@ mod tests {
                     [^1]: The [note](@/shows/foo.md).\n\n> quote <b>html</b>\n\n```rust\nfn x() {}\n```\n";
         let source = source(body);
         let html = |buffered| {
-            let mut events = Events::new(&source, "https://x.org/a/", true, &Links);
+            let body = events::Body::of(&source);
+            let options = Options {
+                smart_punctuation: true,
+                ..Options::default()
+            };
+            let mut events = Events::new(&source, body, "https://x.org/a/", &options, &Links);
             write_html(&mut events, buffered)
         };
         let (streamed, buffered) = (html(false), html(true));

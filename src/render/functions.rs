@@ -1,5 +1,6 @@
-//! Zola's template functions: `get_url`, `get_page`, `get_section`, `get_taxonomy_url` and
-//! `get_taxonomy`, answered from the site's template values.
+//! Zola's template functions: `get_url` (with `cachebust`), `get_page`, `get_section`,
+//! `get_taxonomy_url`, `get_taxonomy` and `get_taxonomy_term`, answered from the site's
+//! template values.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -7,16 +8,22 @@ use std::sync::Arc;
 use serde_json::Value;
 use tera::Tera;
 
+use crate::render::files::Files;
 use crate::render::values::{Detail, Values};
 use crate::site::PageOrSection;
 
-/// Registers `get_url`, `get_page`, `get_section`, `get_taxonomy_url` and `get_taxonomy`.
-/// Their results carry `detail` of each page: enough for every template that calls them.
-pub fn register_functions(tera: &mut Tera, values: Arc<Values>, detail: Detail) {
+/// Registers `get_url`, `get_page`, `get_section`, `get_taxonomy_url`, `get_taxonomy` and
+/// `get_taxonomy_term`. Their results carry `detail` of each page: enough for every template
+/// that calls them.
+pub fn register_functions(tera: &mut Tera, values: Arc<Values>, detail: Detail, files: Arc<Files>) {
     let detail = Arc::new(detail);
     let v = values.clone();
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
-        get_url(&v, args)
+        get_url(&v, &files, args)
+    });
+    let (v, d) = (values.clone(), detail.clone());
+    tera.register_function("get_taxonomy_term", move |args: &HashMap<String, Value>| {
+        get_taxonomy_term(&v, &d, args)
     });
     let (v, d) = (values.clone(), detail.clone());
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
@@ -90,8 +97,39 @@ fn not_found(function: &str, args: &HashMap<String, Value>) -> tera::Error {
     ))
 }
 
-/// Zola's `get_url`: `@/file.md` to its permalink, anything else under `base_url`.
-fn get_url(values: &Values, args: &HashMap<String, Value>) -> tera::Result<Value> {
+/// Zola's `get_taxonomy_term`: one term with its pages (none with `include_pages = false`);
+/// `null` for a missing one with `required = false`.
+fn get_taxonomy_term(
+    values: &Values,
+    detail: &Detail,
+    args: &HashMap<String, Value>,
+) -> tera::Result<Value> {
+    let kind = string_arg(args, "kind", "get_taxonomy_term")?;
+    let name = string_arg(args, "term", "get_taxonomy_term")?;
+    let include_pages = args.get("include_pages").and_then(Value::as_bool) != Some(false);
+    let required = args.get("required").and_then(Value::as_bool) != Some(false);
+    let taxonomy = values.taxonomies.iter().find(|t| t.config.name == kind);
+    let slug = slug::slugify(name);
+    let term = taxonomy.and_then(|t| {
+        t.terms
+            .iter()
+            .find(|term| term.name == name || term.slug == slug)
+    });
+    match term {
+        Some(term) => {
+            let pages: &[usize] = if include_pages { &term.pages } else { &[] };
+            Ok(values.term(term, pages, detail))
+        }
+        None if !required => Ok(Value::Null),
+        None => Err(tera::Error::msg(format!(
+            "get_taxonomy_term: no term `{name}` in taxonomy `{kind}`"
+        ))),
+    }
+}
+
+/// Zola's `get_url`: `@/file.md` to its permalink, anything else under `base_url` (with
+/// `?h=<sha256>` of the file for `cachebust = true`).
+fn get_url(values: &Values, files: &Files, args: &HashMap<String, Value>) -> tera::Result<Value> {
     let path = string_arg(args, "path", "get_url")?;
     if path.starts_with("http://") || path.starts_with("https://") {
         return Ok(Value::String(path.to_string()));
@@ -121,6 +159,10 @@ fn get_url(values: &Values, args: &HashMap<String, Value>) -> tera::Result<Value
     let mut url = format!("{}/{}", values.base_url, path.trim_start_matches('/'));
     if args.get("trailing_slash").and_then(Value::as_bool) == Some(true) && !url.ends_with('/') {
         url.push('/');
+    }
+    if args.get("cachebust").and_then(Value::as_bool) == Some(true) {
+        let hash = crate::render::files::cachebust(files, path)?;
+        url = format!("{url}?h={hash}");
     }
     Ok(Value::String(url))
 }

@@ -2,10 +2,14 @@
 //! sitemap…) in parallel with Tera: [`plan`] lists the outputs, [`stream`] or [`in_memory`]
 //! renders them.
 
+pub mod files;
+mod filters;
 mod functions;
 mod image_functions;
 pub mod kinds;
+pub mod markdown_filter;
 mod renderer;
+pub mod shortcodes;
 pub mod template_error;
 pub mod template_reads;
 pub mod templates;
@@ -94,6 +98,7 @@ fn run<T: Send>(
                 pass.outputs.push((i, output));
             }
             Err(Failure::Other(e)) => pass.errors.push(e),
+            Err(Failure::Broken) => {}
             Err(Failure::Missing {
                 template,
                 why,
@@ -129,15 +134,31 @@ pub enum Reads {
 
 /// The renderer of `site`: its template values (reusing `previous` values where nothing
 /// changed), what each template reads, and Zola's template functions registered on `tera`
-/// (the image functions answered by `images`).
+/// (the `markdown` filter rendering calls of `shortcodes`, the image functions answered by
+/// `images`).
 pub fn prepare<'a>(
     site: &'a Site,
     tera: &'a mut Tera,
     sources: &'a [TemplateSource],
-    (previous, images): (Option<&Values>, Arc<Images>),
+    shortcodes: &Arc<shortcodes::SiteShortcodes>,
+    previous: Option<&Values>,
+    images: Arc<Images>,
     reads: Reads,
 ) -> Renderer<'a> {
     let values = Arc::new(Values::new(site, previous));
+    let filter = markdown_filter::MarkdownFilter {
+        shortcodes: Arc::downgrade(shortcodes),
+        values: Some(Arc::clone(&values)),
+        config: serde_json::to_value(&site.config).unwrap_or_default(),
+        options: crate::markdown::Options::new(
+            &site.config.markdown,
+            &site.config.default_language,
+            None,
+        ),
+    };
+    tera.register_filter("markdown", filter);
+    filters::register(tera, &site.config.default_language);
+    files::register(tera, shortcodes.files());
     let texts = templates::all_texts(sources);
     #[cfg_attr(not(test), allow(unused_mut))]
     let mut uses = template_reads::analyse(texts.iter().copied());
@@ -155,7 +176,8 @@ pub fn prepare<'a>(
         }
     }
     let function_detail = template_reads::function_detail(&uses);
-    functions::register_functions(tera, Arc::clone(&values), function_detail);
+    let files = Arc::clone(shortcodes.files());
+    functions::register_functions(tera, Arc::clone(&values), function_detail, files);
     image_functions::register(tera, images);
     Renderer::new(site, tera, values, sources, uses, config_keys)
 }

@@ -133,6 +133,8 @@ pub enum Failure {
         path: String,
     },
     Other(Diagnostic),
+    /// Its template exists but did not compile: that error is reported once, already.
+    Broken,
 }
 
 /// Everything a render reads; shared by all threads, never changed.
@@ -199,6 +201,9 @@ impl<'a> Renderer<'a> {
         let template = job.output.template(self);
         let origin = job.output.origin(self);
         if !self.has_template(&template) {
+            if self.sources.iter().any(|s| s.name == *template) {
+                return Err(Failure::Broken);
+            }
             return Err(Failure::Missing {
                 why: job.output.why(self, &template),
                 template: template.into_owned(),

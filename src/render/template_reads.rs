@@ -51,9 +51,14 @@ pub fn analyse<'a>(
             .collect::<Vec<_>>()
             .join("\n");
         let (detail, own) = details_for(&text);
-        let reads_content = ["get_section", "get_page", "get_taxonomy("]
-            .iter()
-            .any(|f| text.contains(f));
+        let reads_content = [
+            "get_section",
+            "get_page",
+            "get_taxonomy(",
+            "get_taxonomy_term",
+        ]
+        .iter()
+        .any(|f| text.contains(f));
         let reads_urls = text.contains("get_url") || text.contains("get_taxonomy_url");
         let reads_images = text.contains("resize_image") || text.contains("get_image_metadata");
         let uses = TemplateUse {

@@ -13,10 +13,30 @@ const BUILTINS: &[(&str, &str)] = &[
     ("robots.txt", include_str!("builtin_templates/robots.txt")),
     ("404.html", include_str!("builtin_templates/404.html")),
     (
+        "anchor-link.html",
+        include_str!("builtin_templates/anchor-link.html"),
+    ),
+    (
         "internal/alias.html",
         include_str!("builtin_templates/alias.html"),
     ),
     ("podcast.xml", include_str!("builtin_templates/podcast.xml")),
+    (
+        "shortcodes/audio.html",
+        include_str!("builtin_templates/shortcodes/audio.html"),
+    ),
+    (
+        "shortcodes/figure.html",
+        include_str!("builtin_templates/shortcodes/figure.html"),
+    ),
+    (
+        "shortcodes/vimeo.html",
+        include_str!("builtin_templates/shortcodes/vimeo.html"),
+    ),
+    (
+        "shortcodes/youtube.html",
+        include_str!("builtin_templates/shortcodes/youtube.html"),
+    ),
 ];
 
 /// Every template as Tera sees it: the site's own, then the built-ins they do not replace.
@@ -95,6 +115,7 @@ fn drop_orphans(
     }
 }
 
+/// A parse error in Kiln's words: what was expected where, without Tera's frame around it.
 fn parse_error(template: &TemplateSource, error: &tera::Error) -> Diagnostic {
     let text = chain(error);
     // Tera's parser reports positions as ` --> line:column`.
@@ -105,18 +126,25 @@ fn parse_error(template: &TemplateSource, error: &tera::Error) -> Diagnostic {
     });
     let detail = text
         .lines()
-        .filter(|l| l.trim_start().starts_with("= "))
-        .map(|l| l.trim())
+        .filter_map(|l| l.trim_start().strip_prefix("= "))
+        .map(str::trim)
         .collect::<Vec<_>>()
-        .join(" ");
-    let message = format!(
-        "template syntax error: {}",
-        if detail.is_empty() {
-            text.clone()
-        } else {
-            detail
-        }
-    );
+        .join("; ");
+    let near = position.and_then(|(line, column): (usize, Option<usize>)| {
+        let text = template.text.lines().nth(line.checked_sub(1)?)?;
+        let from = text.char_indices().nth(column?.saturating_sub(1))?.0;
+        let snippet: String = text[from..].chars().take(30).collect();
+        (!snippet.trim().is_empty()).then(|| format!(", at `{}`", snippet.trim_end()))
+    });
+    let message = if detail.is_empty() {
+        let first = text.lines().last().unwrap_or(&text).trim();
+        format!("template syntax error: {first}")
+    } else {
+        format!(
+            "template syntax error: {detail}{}",
+            near.unwrap_or_default()
+        )
+    };
     match position {
         Some((line, column)) => Diagnostic::at(&template.file, line, column, message),
         None => Diagnostic::in_file(&template.file, message),
@@ -159,6 +187,14 @@ mod tests {
         assert_eq!(errors[0].file, Some(PathBuf::from("templates/a.html")));
         assert_eq!(errors[0].line, Some(2));
         assert_eq!(errors[1].line, Some(3));
+        assert!(
+            errors[0]
+                .message
+                .starts_with("template syntax error: expected ")
+                && errors[0].message.ends_with("at `}}`"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]

@@ -198,6 +198,17 @@ impl Values {
         Some(self.project_one(i, at, key))
     }
 
+    /// The permalink of the page or section at content path `rel`.
+    pub fn permalink_of(&self, rel: &str) -> Option<&str> {
+        match self.by_rel.get(rel)? {
+            PageOrSection::Page(i) => {
+                let at = PAGE_KEYS.binary_search(&"permalink").ok()?;
+                self.pages[*i][at].as_str()
+            }
+            PageOrSection::Section(i) => self.sections[*i].get("permalink")?.as_str(),
+        }
+    }
+
     /// Page `i` with only the fields at `slots` (position in `PAGE_KEYS`, name).
     fn project(&self, i: usize, slots: &[(usize, &str)]) -> Value {
         Value::Object(
@@ -415,7 +426,7 @@ fn light_page_value(site: &Site, page: &Page) -> Value {
         "date": page.date_text,
         "year": year, "month": month, "day": day,
         "taxonomies": taxonomies,
-        "authors": [],
+        "authors": page.front.authors,
         "extra": page.front.extra.clone().unwrap_or_else(crate::data::empty_object),
         "path": page.path,
         "components": components(&page.path),

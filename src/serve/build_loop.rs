@@ -65,7 +65,13 @@ impl GuardedRebuilder {
         let rebuilder = &mut self.rebuilder;
         match std::panic::catch_unwind(AssertUnwindSafe(|| rebuilder.rebuild(changed))) {
             Ok(Ok((site, report))) => Ok((site, report.to_string())),
-            Ok(Err(error)) => Err(error.to_string()),
+            Ok(Err(error)) => {
+                // Printed here, not in the overlay: they may explain the errors below them.
+                for warning in &error.warnings {
+                    eprintln!("warning: {warning}");
+                }
+                Err(error.to_string())
+            }
             Err(_) => {
                 // What the rebuilder remembered may be half-updated: start it afresh.
                 self.rebuilder = Rebuilder::new(self.options.clone());

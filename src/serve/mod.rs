@@ -91,6 +91,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         root,
         base_url: Some(site_url.clone()),
         drafts: args.drafts,
+        mode: crate::config::Mode::Serve,
     };
     let (builder, first) = tokio::task::spawn_blocking(move || {
         let mut builder = GuardedRebuilder::new(options);

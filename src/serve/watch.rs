@@ -9,8 +9,9 @@ use notify_debouncer_full::{
     DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer,
 };
 
-/// The folders whose content is part of the site; anything else under the root is not watched.
-const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
+/// The folders whose content is part of the site (`data/` for files templates load); anything
+/// else under the root is not watched.
+const SOURCE_DIRS: [&str; 5] = ["content", "templates", "static", "themes", "data"];
 
 /// Long enough to merge an editor's write-rename-chmod burst into one rebuild, short enough to
 /// feel instant.
@@ -198,7 +199,15 @@ mod tests {
         let root = Path::new("/site");
         let overflow = notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
         let events = [DebouncedEvent::new(overflow, std::time::Instant::now())];
-        let expected = ["config.toml", "content", "static", "templates"].map(|p| root.join(p));
+        let expected = [
+            "config.toml",
+            "content",
+            "data",
+            "static",
+            "templates",
+            "themes",
+        ]
+        .map(|p| root.join(p));
         assert_eq!(source_changes(root, &events), expected);
     }
 

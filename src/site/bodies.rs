@@ -5,12 +5,13 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use serde_json::{Map, Value, json};
 
 use super::{Bodies, PageOrSection, Permalinks, Site};
 use crate::content::Source;
 use crate::error::Diagnostic;
 use crate::markdown::cache::MarkdownCache;
-use crate::markdown::{self, Body, RenderedMarkdown};
+use crate::markdown::{self, Body, Embeds, Options, RenderedMarkdown, ShortcodeTemplates};
 
 /// One file's Markdown: a body kept from the cache, or HTML rendered just now.
 enum Outcome {
@@ -21,18 +22,23 @@ enum Outcome {
 type Results = Vec<Result<Outcome, Vec<Diagnostic>>>;
 
 /// Renders every Markdown body in parallel; `@/` links resolve against all permalinks.
-pub(super) fn render_markdown(site: &mut Site, bodies: Bodies<'_>, errors: &mut Vec<Diagnostic>) {
+pub(super) fn render_markdown(
+    site: &mut Site,
+    bodies: Bodies<'_>,
+    shortcodes: &dyn ShortcodeTemplates,
+    errors: &mut Vec<Diagnostic>,
+) {
     let once = matches!(bodies, Bodies::RenderOnce);
     let (pages, sections) = match bodies {
         Bodies::RenderOnce => {
-            let (pages, sections) = render_each(site, |_, _| None);
+            let (pages, sections) = render_each(site, shortcodes, |_, _, _, _| None);
             let after_pages = fresh(&pages) as u64;
             (
                 number(pages, 0, errors),
                 number(sections, after_pages, errors),
             )
         }
-        Bodies::Cached(cache) => cached(site, cache, errors),
+        Bodies::Cached(cache) => cached(site, cache, shortcodes, errors),
     };
     for (page, body) in site.pages.iter_mut().zip(pages) {
         if let Some(body) = body {
@@ -64,19 +70,122 @@ fn release_sources(site: &mut Site) {
 /// Every page's and section's Markdown, taken from `kept` where it has it, else rendered.
 fn render_each(
     site: &Site,
-    kept: impl Fn(&Source, &str) -> Option<Body> + Sync,
+    shortcodes: &dyn ShortcodeTemplates,
+    kept: impl Fn(&Source, &str, &Options, &Embeds<'_>) -> Option<Body> + Sync,
 ) -> (Results, Results) {
     let links = Permalinks(site);
-    let smart = site.config.markdown.smart_punctuation;
-    let render = |source: &Source, permalink: &str| match kept(source, permalink) {
-        Some(body) => Ok(Outcome::Kept(body)),
-        None => markdown::render(source, permalink, smart, &links).map(Outcome::Fresh),
+    let config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
+    let render = |source: &Source, permalink: &str, item| {
+        let options = options(site, item);
+        let context = || embed_context(site, item, &config);
+        let embeds = Embeds {
+            templates: shortcodes,
+            context: &context,
+        };
+        match kept(source, permalink, &options, &embeds) {
+            Some(body) => Ok(Outcome::Kept(body)),
+            None => {
+                let rendered = markdown::render(source, permalink, &options, &links, &embeds);
+                rendered.map(Outcome::Fresh)
+            }
+        }
     };
-    let pages = site.pages.par_iter();
-    let pages = pages.map(|p| render(&p.source, &p.permalink)).collect();
-    let sections = site.sections.par_iter();
-    let sections = sections.map(|s| render(&s.source, &s.permalink)).collect();
+    let pages = site.pages.par_iter().enumerate();
+    let pages = pages
+        .map(|(i, p)| render(&p.source, &p.permalink, PageOrSection::Page(i)))
+        .collect();
+    let sections = site.sections.par_iter().enumerate();
+    let sections = sections
+        .map(|(i, s)| render(&s.source, &s.permalink, PageOrSection::Section(i)))
+        .collect();
     (pages, sections)
+}
+
+/// How `item`'s body is rendered: as `[markdown]` says, with the `insert_anchor_links` of a
+/// page's section (or the section's own) in place of the config's.
+pub(crate) fn options(site: &Site, item: PageOrSection) -> Options {
+    let section_of = |rel: &str| match site.by_rel.get(rel) {
+        Some(PageOrSection::Section(s)) => Some(*s),
+        _ => None,
+    };
+    let section = match item {
+        PageOrSection::Section(s) => Some(s),
+        PageOrSection::Page(i) => {
+            let source = &site.pages[i].source;
+            let dir = source.dir();
+            let dir = match source.file_name() {
+                "index.md" => dir.rsplit_once('/').map_or("", |(parent, _)| parent),
+                _ => dir,
+            };
+            section_of(&if dir.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{dir}/_index.md")
+            })
+        }
+    };
+    let anchors = section.and_then(|s| site.sections[s].front.insert_anchor_links);
+    let config = &site.config;
+    Options::new(&config.markdown, &config.default_language, anchors)
+}
+
+/// The file names of colocated files, as templates see `page.assets`.
+fn asset_names(assets: &[crate::content::PlainFile]) -> Vec<&str> {
+    assets
+        .iter()
+        .map(|a| a.rel.rsplit('/').next().unwrap_or(""))
+        .collect()
+}
+
+/// The variables a shortcode called in `item`'s body gets besides its arguments: `page` or
+/// `section` as far as they are known before bodies are rendered (front matter and place,
+/// with `colocated_path`: nothing a rebuild could change without changing the file or
+/// `config.toml`), `config` and `lang`.
+pub(crate) fn embed_context(
+    site: &Site,
+    item: PageOrSection,
+    config: &Value,
+) -> Map<String, Value> {
+    let lang = json!(site.config.default_language);
+    let (key, value) = match item {
+        PageOrSection::Page(i) => {
+            let page = &site.pages[i];
+            let front = &page.front;
+            let colocated =
+                (page.source.file_name() == "index.md").then(|| format!("{}/", page.source.dir()));
+            let value = json!({
+                "title": front.title, "description": front.description,
+                "date": page.date_text, "updated": front.updated.as_ref().map(|d| d.0.clone()),
+                "slug": page.slug, "path": page.path, "permalink": page.permalink,
+                "relative_path": page.source.rel, "colocated_path": colocated,
+                "extra": front.extra.clone().unwrap_or_else(crate::data::empty_object),
+                "taxonomies": front.taxonomies, "draft": front.draft, "weight": front.weight,
+                "lang": lang, "translations": [], "backlinks": [],
+                "assets": asset_names(&page.assets),
+            });
+            ("page", value)
+        }
+        PageOrSection::Section(i) => {
+            let section = &site.sections[i];
+            let front = &section.front;
+            let value = json!({
+                "title": front.title, "description": front.description,
+                "path": section.path, "permalink": section.permalink,
+                "relative_path": section.source.rel,
+                "colocated_path": format!("{}/", section.source.dir()),
+                "extra": front.extra.clone().unwrap_or_else(crate::data::empty_object),
+                "draft": front.draft, "weight": front.weight,
+                "lang": lang, "translations": [], "backlinks": [], "pages": [],
+                "assets": asset_names(&section.assets),
+            });
+            ("section", value)
+        }
+    };
+    let mut context = Map::new();
+    context.insert(key.into(), value);
+    context.insert("config".into(), config.clone());
+    context.insert("lang".into(), lang);
+    context
 }
 
 /// How many of `results` were rendered just now.
@@ -111,10 +220,10 @@ fn number(results: Results, first: u64, errors: &mut Vec<Diagnostic>) -> Vec<Opt
 fn cached(
     site: &Site,
     cache: &mut MarkdownCache,
+    shortcodes: &dyn ShortcodeTemplates,
     errors: &mut Vec<Diagnostic>,
 ) -> (Vec<Option<Body>>, Vec<Option<Body>>) {
     let links = Permalinks(site);
-    let smart = site.config.markdown.smart_punctuation;
     // A number for every permalink, for the cache's reuse checks.
     let mut hasher = DefaultHasher::new();
     let sections = site.sections.iter().map(|s| (&s.source.rel, &s.permalink));
@@ -123,26 +232,27 @@ fn cached(
         .chain(pages)
         .for_each(|pair| pair.hash(&mut hasher));
     let urls = hasher.finish();
-    let kept =
-        |source: &Source, permalink: &str| cache.lookup(source, permalink, smart, &links, urls);
-    let (page_results, section_results) = render_each(site, kept);
+    let kept = |source: &Source, permalink: &str, options: &Options, embeds: &Embeds<'_>| {
+        cache.lookup(source, permalink, options, &links, urls, embeds)
+    };
+    let (page_results, section_results) = render_each(site, shortcodes, kept);
     let fresh_pages = fresh(&page_results);
     let first = cache.take_generations(fresh_pages + fresh(&section_results));
     let pages = number(page_results, first, errors);
     let sections = number(section_results, first + fresh_pages as u64, errors);
     // Only what rendered: a file that failed must render again next run, not come back from
     // the cache as the empty body it holds meanwhile.
-    let page_bodies = site
-        .pages
-        .iter()
-        .zip(&pages)
-        .filter_map(|(p, b)| Some((&*p.source, p.permalink.as_str(), b.as_ref()?)));
-    let section_bodies = site
-        .sections
-        .iter()
-        .zip(&sections)
-        .filter_map(|(s, b)| Some((&*s.source, s.permalink.as_str(), b.as_ref()?)));
-    cache.replace(page_bodies.chain(section_bodies), smart, &links, urls);
+    let page_bodies = site.pages.iter().zip(&pages).enumerate();
+    let page_bodies = page_bodies.filter_map(|(i, (p, b))| {
+        let options = options(site, PageOrSection::Page(i));
+        Some((&*p.source, p.permalink.as_str(), b.as_ref()?, options))
+    });
+    let section_bodies = site.sections.iter().zip(&sections).enumerate();
+    let section_bodies = section_bodies.filter_map(|(i, (s, b))| {
+        let options = options(site, PageOrSection::Section(i));
+        Some((&*s.source, s.permalink.as_str(), b.as_ref()?, options))
+    });
+    cache.replace(page_bodies.chain(section_bodies), &links, urls);
     (pages, sections)
 }
 

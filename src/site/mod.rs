@@ -15,7 +15,7 @@ use crate::content::front_matter::{PageFront, SectionFront};
 use crate::content::{Loaded, PlainFile, Source};
 use crate::error::Diagnostic;
 use crate::markdown::cache::MarkdownCache;
-use crate::markdown::{Body, LinkResolver};
+use crate::markdown::{Body, LinkResolver, ShortcodeTemplates};
 use shows::Show;
 
 /// A page: a Markdown file other than `_index.md`.
@@ -135,12 +135,14 @@ impl LinkResolver for Permalinks<'_> {
     }
 }
 
-/// Links `loaded` into a site; `drafts` keeps pages and sections marked `draft`.
+/// Links `loaded` into a site; `drafts` keeps pages and sections marked `draft`; bodies call
+/// the `shortcodes` the driver compiled.
 pub fn link(
     config: Config,
     loaded: Loaded,
     drafts: bool,
     bodies: Bodies<'_>,
+    shortcodes: &dyn ShortcodeTemplates,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let placed = place::place(&config, loaded.sections, loaded.pages, drafts, &mut errors);
@@ -159,7 +161,7 @@ pub fn link(
     };
     place::index_items(&mut site, &mut errors);
     place::attach_assets(&mut site, loaded.assets);
-    bodies::render_markdown(&mut site, bodies, &mut errors);
+    bodies::render_markdown(&mut site, bodies, shortcodes, &mut errors);
     bodies::check_anchors(&site, &mut errors);
     sections::build_sections(&mut site);
     site.taxonomies = taxonomies::build_taxonomies(&site, &mut errors);
@@ -183,7 +185,7 @@ pub fn summary(site: &Site) -> String {
     )
 }
 
-pub(crate) use bodies::check_anchors;
+pub(crate) use bodies::{check_anchors, embed_context, options};
 
 #[cfg(test)]
 mod tests {
@@ -218,8 +220,9 @@ mod tests {
     /// The site in `dir`, linked with or without a Markdown cache.
     fn linked(dir: &tempfile::TempDir, bodies: Bodies<'_>) -> Site {
         let config = crate::config::load(dir.path(), None).unwrap().config;
-        let loaded = crate::content::load(dir.path()).unwrap();
-        link(config, loaded, false, bodies).unwrap()
+        let loaded = crate::content::load(dir.path(), None).unwrap();
+        let none = crate::markdown::shortcodes::NoShortcodes;
+        link(config, loaded, false, bodies, &none).unwrap()
     }
 
     #[test]

@@ -37,8 +37,23 @@ pub(super) fn build_sections(site: &mut Site) {
             site.sections[p].subsections.push(i);
         }
     }
+    pass_up_transparent(site);
     for s in 0..site.sections.len() {
         sort_section(site, s);
+    }
+}
+
+/// Lists the pages of each `transparent` section in its parent too, deepest first, so a
+/// chain of transparent sections passes them all the way up (Zola's rule).
+fn pass_up_transparent(site: &mut Site) {
+    let mut order: Vec<usize> = (0..site.sections.len()).collect();
+    order.sort_by_key(|&s| std::cmp::Reverse(site.sections[s].source.rel.matches('/').count()));
+    for s in order {
+        let section = &site.sections[s];
+        if let (true, Some(parent)) = (section.front.transparent, section.parent) {
+            let pages = section.pages.clone();
+            site.sections[parent].pages.extend(pages);
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{Page, Site, Taxonomy, Term};
 use crate::error::Diagnostic;
-use crate::url_path::{dir_path, permalink};
+use crate::url_path::{dir_path, permalink, safe_components};
 
 /// Groups pages by the terms of each configured taxonomy; an undeclared taxonomy is an error.
 pub(super) fn build_taxonomies(site: &Site, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
@@ -13,7 +13,11 @@ pub(super) fn build_taxonomies(site: &Site, errors: &mut Vec<Diagnostic>) -> Vec
         .taxonomies
         .iter()
         .map(|config| {
-            let path = dir_path(&slug::slugify(&config.name));
+            let name = slug::slugify(&config.name);
+            let path = match site.config.taxonomy_root.as_deref().map(safe_components) {
+                Some(Ok(root)) if !root.is_empty() => dir_path(&format!("{root}/{name}")),
+                _ => dir_path(&name),
+            };
             Taxonomy {
                 permalink: permalink(&site.config.base_url, &path),
                 path,

@@ -371,3 +371,51 @@ fn invalid_date_names_file_and_field() {
         "{err}"
     );
 }
+
+#[test]
+fn a_template_syntax_error_is_reported_once_in_kilns_words() {
+    let site = Site::fixture("zola-basic");
+    site.write("templates/index.html", "<h1>\n{{ config.title + }}\n</h1>");
+    let err = site.build(&[]).failed().stderr;
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("index.html:2:"), "{err}");
+    assert!(err.contains("template syntax error: expected "), "{err}");
+    assert!(
+        !err.contains("= expected") && !err.contains("not found"),
+        "{err}"
+    );
+}
+
+#[test]
+fn warnings_are_printed_when_the_build_fails_too() {
+    let site = Site::fixture("zola-basic");
+    let config = site.read_source("config.toml");
+    site.write("config.toml", &format!("compile_sass = true\n{config}"));
+    site.write("templates/index.html", "{{ nope.x }}");
+    let run = site.build(&[]).failed();
+    assert!(
+        run.stderr.contains("warning:") && run.stderr.contains("compile_sass"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_failing_included_template_is_named_with_the_line_that_failed() {
+    let site = Site::fixture("zola-basic");
+    site.write(
+        "templates/part.html",
+        "fine\n{% if term.missing %}{% endif %}\n{{ term.missing.x }}\n",
+    );
+    site.write(
+        "templates/tags/single.html",
+        "{{ term.name }}{% include \"part.html\" %}",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(err.contains("part.html:3"), "{err}");
+    assert!(err.contains("used by `tags/single.html`"), "{err}");
+}

@@ -291,6 +291,7 @@ pub fn full_build(site: &Site, server: &Server) -> SiteOutput {
         root: site.root().to_path_buf(),
         base_url: Some(server.url.clone()),
         drafts: false,
+        mode: kiln::Mode::Serve,
     };
     render_site(&options).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -12,10 +12,13 @@ use crate::site::Site;
 #[derive(Debug)]
 struct Page(usize);
 
-/// Every page, each followed by the redirects of its `aliases`.
+/// Every page, each followed by the redirects of its `aliases`; a page with `render = false`
+/// gets no file of its own (it is still listed, as in Zola).
 pub fn plan(plan: &mut Plan<'_>) {
     for (i, page) in plan.site.pages.iter().enumerate() {
-        plan.push(page.path.clone(), Page(i));
+        if page.front.render != Some(false) {
+            plan.push(page.path.clone(), Page(i));
+        }
         let (aliases_of, to, file) = (&page.front.aliases, &page.permalink, &page.source.file);
         aliases(plan, aliases_of, to, file);
     }

@@ -65,7 +65,7 @@ fn entries(site: &Site) -> Vec<Value> {
 /// Every URL with its newest date, sorted by permalink: what the sitemap is made from.
 fn urls(site: &Site) -> Vec<(String, Option<i64>)> {
     let mut list: Vec<(String, Option<i64>)> = Vec::new();
-    for page in &site.pages {
+    for page in site.pages.iter().filter(|p| p.front.render != Some(false)) {
         list.push((page.permalink.clone(), page.updated.max(page.date)));
     }
     for section in &site.sections {
