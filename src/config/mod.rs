@@ -42,6 +42,10 @@ pub struct Config {
     #[serde(default)]
     pub taxonomies: Vec<TaxonomyConfig>,
     #[serde(default)]
+    pub build_search_index: bool,
+    #[serde(default)]
+    pub search: SearchConfig,
+    #[serde(default)]
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub auth: AuthConfig,
@@ -68,6 +72,63 @@ pub struct TaxonomyConfig {
 pub struct MarkdownConfig {
     #[serde(default)]
     pub smart_punctuation: bool,
+}
+
+/// Zola's `[search]` table: what the search index of `build_search_index` holds, and its format.
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchConfig {
+    pub include_title: bool,
+    pub include_content: bool,
+    pub include_description: bool,
+    pub include_date: bool,
+    pub include_path: bool,
+    /// Cut each body to this many characters (Unicode scalar values, as Zola counts).
+    pub truncate_content_length: Option<usize>,
+    pub index_format: IndexFormat,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            include_title: true,
+            include_content: true,
+            include_description: false,
+            include_date: false,
+            include_path: false,
+            truncate_content_length: None,
+            index_format: IndexFormat::default(),
+        }
+    }
+}
+
+/// The search index formats Zola writes, under its names for them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexFormat {
+    #[default]
+    ElasticlunrJavascript,
+    ElasticlunrJson,
+    FuseJavascript,
+    FuseJson,
+}
+
+impl IndexFormat {
+    /// The index file for language `lang`, named as Zola names it (`search_index.en.js`).
+    pub fn file_name(self, lang: &str) -> String {
+        let extension = match self {
+            IndexFormat::ElasticlunrJavascript | IndexFormat::FuseJavascript => "js",
+            IndexFormat::ElasticlunrJson | IndexFormat::FuseJson => "json",
+        };
+        format!("search_index.{lang}.{extension}")
+    }
+
+    pub fn is_elasticlunr(self) -> bool {
+        matches!(
+            self,
+            IndexFormat::ElasticlunrJavascript | IndexFormat::ElasticlunrJson
+        )
+    }
 }
 
 /// Kiln's `[auth]` table: where the accounts sidecar is mounted.
@@ -103,6 +164,7 @@ const ROOT: Schema = Schema {
         "feed_limit",
         "generate_sitemap",
         "generate_robots_txt",
+        "build_search_index",
         "extra",
     ],
     unsupported: &[
@@ -115,11 +177,9 @@ const ROOT: Schema = Schema {
         "ignored_static",
         "hard_link_static",
         "author",
-        "build_search_index",
         "languages",
         "link_checker",
         "slugify",
-        "search",
         "translations",
         "mode",
         "generate_feed",
@@ -130,7 +190,21 @@ const ROOT: Schema = Schema {
         ("markdown", &MARKDOWN),
         ("auth", &AUTH),
         ("taxonomies", &TAXONOMY),
+        ("search", &SEARCH),
     ],
+};
+const SEARCH: Schema = Schema {
+    known: &[
+        "include_title",
+        "include_content",
+        "include_description",
+        "include_date",
+        "include_path",
+        "truncate_content_length",
+        "index_format",
+    ],
+    unsupported: &[],
+    tables: &[],
 };
 const MARKDOWN: Schema = Schema {
     known: &["smart_punctuation"],
@@ -235,7 +309,25 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<LoadedConfig, Vec<Dia
             format!("could not read the site configuration: {e}"),
         )]
     })?;
-    parse(&path, &text, base_url)
+    let mut loaded = parse(&path, &text, base_url)?;
+    loaded
+        .warnings
+        .extend(missing_elasticlunr_js(root, &loaded.config));
+    Ok(loaded)
+}
+
+/// Zola ships `elasticlunr.min.js` beside an elasticlunr index; no Rust package provides that
+/// file, so Kiln says once where a theme expects it, unless the site brings its own.
+fn missing_elasticlunr_js(root: &Path, config: &Config) -> Option<String> {
+    let wanted = config.build_search_index && config.search.index_format.is_elasticlunr();
+    let own = under(root, "static").join("elasticlunr.min.js");
+    (wanted && !own.is_file()).then(|| {
+        format!(
+            "build_search_index: themes load the elasticlunr library from /elasticlunr.min.js, which Kiln does not ship; \
+             put it at {} (it is in the npm package `elasticlunr`), or use [search] index_format = \"fuse_javascript\"",
+            own.display()
+        )
+    })
 }
 
 /// Parses configuration `text` read from `path`.

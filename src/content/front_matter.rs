@@ -222,7 +222,8 @@ pub struct PageFront {
     pub taxonomies: BTreeMap<String, Vec<String>>,
     pub extra: Option<serde_json::Value>,
     pub authors: Option<IgnoredAny>,
-    pub in_search_index: Option<IgnoredAny>,
+    /// `false` leaves the page out of the search index (see [`PageFront::searchable`]).
+    pub in_search_index: Option<bool>,
 }
 
 /// How a section orders its pages.
@@ -257,29 +258,36 @@ pub struct SectionFront {
     pub generate_feeds: bool,
     pub extra: Option<serde_json::Value>,
     pub insert_anchor_links: Option<IgnoredAny>,
-    pub in_search_index: Option<IgnoredAny>,
+    /// `false` leaves the section and its pages out of the search index, as in Zola.
+    pub in_search_index: Option<bool>,
     pub transparent: Option<IgnoredAny>,
 }
 
 impl PageFront {
+    /// Whether the page goes in the search index (Zola's default: yes).
+    pub fn searchable(&self) -> bool {
+        self.in_search_index != Some(false)
+    }
+
     /// Zola keys present here that Kiln ignores.
     pub fn unsupported(&self) -> Vec<&'static str> {
-        [
-            ("authors", self.authors.is_some()),
-            ("in_search_index", self.in_search_index.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(k, present)| present.then_some(k))
-        .collect()
+        [("authors", self.authors.is_some())]
+            .into_iter()
+            .filter_map(|(k, present)| present.then_some(k))
+            .collect()
     }
 }
 
 impl SectionFront {
+    /// Whether the section goes in the search index (Zola's default: yes).
+    pub fn searchable(&self) -> bool {
+        self.in_search_index != Some(false)
+    }
+
     /// Zola keys present here that Kiln ignores.
     pub fn unsupported(&self) -> Vec<&'static str> {
         [
             ("insert_anchor_links", self.insert_anchor_links.is_some()),
-            ("in_search_index", self.in_search_index.is_some()),
             ("transparent", self.transparent.is_some()),
         ]
         .into_iter()

@@ -5,6 +5,7 @@ mod fixed;
 mod listing;
 mod page;
 mod podcast;
+mod search_index;
 mod sitemap;
 
 use crate::error::Diagnostic;
@@ -12,7 +13,7 @@ use crate::render::{Job, Plan};
 use crate::site::Site;
 
 /// The planners of the output kinds, in the order their outputs are listed.
-const PLANNERS: [fn(&mut Plan<'_>); 8] = [
+const PLANNERS: [fn(&mut Plan<'_>); 9] = [
     page::plan,
     listing::plan_sections,
     listing::plan_taxonomies,
@@ -21,6 +22,7 @@ const PLANNERS: [fn(&mut Plan<'_>); 8] = [
     fixed::plan_not_found,
     sitemap::plan,
     fixed::plan_robots,
+    search_index::plan,
 ];
 
 /// Lists every output of `site`; bad `aliases` and the like are reported here.
