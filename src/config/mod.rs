@@ -46,6 +46,8 @@ pub struct Config {
     #[serde(default)]
     pub search: SearchConfig,
     #[serde(default)]
+    pub fragment_search: FragmentSearchConfig,
+    #[serde(default)]
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub auth: AuthConfig,
@@ -131,6 +133,14 @@ impl IndexFormat {
     }
 }
 
+/// Kiln's own `[fragment_search]` table: a search index cut into small files under
+/// `/kiln-search/`, so a query downloads only the few it needs (not one whole-site index).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FragmentSearchConfig {
+    #[serde(default)]
+    pub enable: bool,
+}
+
 /// Kiln's `[auth]` table: where the accounts sidecar is mounted.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuthConfig {
@@ -191,7 +201,13 @@ const ROOT: Schema = Schema {
         ("auth", &AUTH),
         ("taxonomies", &TAXONOMY),
         ("search", &SEARCH),
+        ("fragment_search", &FRAGMENT_SEARCH),
     ],
+};
+const FRAGMENT_SEARCH: Schema = Schema {
+    known: &["enable"],
+    unsupported: &[],
+    tables: &[],
 };
 const SEARCH: Schema = Schema {
     known: &[

@@ -266,7 +266,8 @@ fn read(
 }
 
 /// Links the loaded files: by patching the last site where only Markdown bodies changed
-/// (see [`patch`]), with the last plan, which still holds; else from scratch. Template
+/// (see [`patch`]), with the last plan, which still holds unless a planner reads bodies
+/// (`render::plan_reads_bodies`); else from scratch. Template
 /// errors are reported with the link stage's own.
 fn link(
     memory: &mut Memory,
@@ -281,7 +282,9 @@ fn link(
     if let Some(Linked { site, assets, jobs }) = memory.linked.take()
         && let Some(patched) = patch::patch(site, &assets, loaded, &mut memory.markdown)
     {
-        return Ok((patched.map_err(with_templates)?, Some((jobs, Vec::new()))));
+        let site = patched.map_err(with_templates)?;
+        let planned = (!crate::render::plan_reads_bodies(&site)).then(|| (jobs, Vec::new()));
+        return Ok((site, planned));
     }
     let bodies = Bodies::Cached(&mut memory.markdown);
     let config = inputs.config.config.clone();

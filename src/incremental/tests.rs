@@ -376,13 +376,13 @@ fn search_index(output: &crate::SiteOutput, file: &str) -> String {
 }
 
 #[test]
-fn the_search_index_follows_edits_and_removals_like_a_full_build() {
+fn search_indexes_follow_edits_and_removals_like_a_full_build() {
     let site = Site::new();
     let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
     for format in ["elasticlunr_json", "fuse_json"] {
         site.write(
             "config.toml",
-            &format!("build_search_index = true\n{config}[search]\nindex_format = \"{format}\"\n"),
+            &format!("build_search_index = true\n{config}[search]\nindex_format = \"{format}\"\n[fragment_search]\nenable = true\n"),
         );
         let mut rebuilder = Rebuilder::new(site.opts());
         rebuilder.rebuild(&[]).unwrap();

@@ -213,3 +213,72 @@ fn an_unknown_index_format_is_an_error_at_its_line() {
     );
     assert!(run.stderr.contains("fuse_json"), "{}", run.stderr);
 }
+
+/// Kiln's fragment search files of `run`: `meta.json`, the word files, the document files.
+fn fragments(run: &Run) -> (Value, Vec<serde_json::Map<String, Value>>, Vec<Value>) {
+    let meta: Value = serde_json::from_str(&run.read("kiln-search/meta.json")).expect("meta");
+    let files = meta["first"].as_array().expect("first words").len();
+    let words = (0..files)
+        .map(|n| serde_json::from_str(&run.read(&format!("kiln-search/words/{n}.json"))).unwrap())
+        .collect();
+    let docs = (0..meta["docs"].as_u64().expect("a doc count"))
+        .map(|n| serde_json::from_str(&run.read(&format!("kiln-search/docs/{n}.json"))).unwrap())
+        .collect();
+    (meta, words, docs)
+}
+
+#[test]
+fn fragment_search_splits_words_and_results_into_small_files() {
+    let run = site("[fragment_search]\nenable = true")
+        .build(&[])
+        .succeeded();
+    let (meta, words, docs) = fragments(&run);
+    let urls: Vec<&str> = docs.iter().map(|d| d["url"].as_str().unwrap()).collect();
+    assert_eq!(
+        urls, SEARCHABLE,
+        "the documents of Zola's index, in its order"
+    );
+    let pilot = &docs[2];
+    assert_eq!(pilot["title"], "Pilot");
+    assert_eq!(pilot["show"], "Shows");
+    assert_eq!(pilot["date"], "5 Mar 2024");
+    assert!(
+        pilot["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("The first one\nWe talk about kilns")
+    );
+
+    let postings = |word: &str| -> Vec<u64> {
+        let file = words.iter().find(|w| w.contains_key(word));
+        let list = file.unwrap_or_else(|| panic!("no word file holds {word:?}"))[word].clone();
+        serde_json::from_value(list).unwrap()
+    };
+    // `[doc, score, …]`: the pilot's title outweighs a word its body uses once.
+    let pilot_title = postings("pilot");
+    let pottery = postings("pottery");
+    assert_eq!(pilot_title[0], 2);
+    assert_eq!(pottery[0], 2);
+    assert!(pilot_title[1] > pottery[1], "{pilot_title:?} {pottery:?}");
+    assert!(
+        words
+            .iter()
+            .all(|w| !w.contains_key("the") && !w.contains_key("bloopers"))
+    );
+    assert!(
+        meta["stop"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("the"))
+    );
+    assert!(
+        run.read("kiln-search/search.js")
+            .contains("data-kiln-search")
+    );
+}
+
+#[test]
+fn fragment_search_is_off_unless_enabled() {
+    let run = site("").build(&[]).succeeded();
+    assert!(!run.files().iter().any(|f| f.starts_with("kiln-search/")));
+}

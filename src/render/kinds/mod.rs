@@ -5,6 +5,7 @@ mod fixed;
 mod listing;
 mod page;
 mod podcast;
+mod search_fragments;
 mod search_index;
 mod sitemap;
 
@@ -13,7 +14,7 @@ use crate::render::{Job, Plan};
 use crate::site::Site;
 
 /// The planners of the output kinds, in the order their outputs are listed.
-const PLANNERS: [fn(&mut Plan<'_>); 9] = [
+const PLANNERS: [fn(&mut Plan<'_>); 10] = [
     page::plan,
     listing::plan_sections,
     listing::plan_taxonomies,
@@ -23,7 +24,14 @@ const PLANNERS: [fn(&mut Plan<'_>); 9] = [
     sitemap::plan,
     fixed::plan_robots,
     search_index::plan,
+    search_fragments::plan,
 ];
+
+/// Whether some planner reads Markdown bodies (the fragment search cuts its word files from
+/// them): then a rebuild that changed only bodies must plan again rather than keep the plan.
+pub fn plan_reads_bodies(site: &Site) -> bool {
+    site.config.fragment_search.enable
+}
 
 /// Lists every output of `site`; bad `aliases` and the like are reported here.
 pub fn plan(site: &Site) -> (Vec<Job>, Vec<Diagnostic>) {

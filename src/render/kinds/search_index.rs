@@ -91,6 +91,8 @@ pub struct Document<'a> {
     pub html: &'a str,
     /// The render number of that HTML: equal numbers, equal HTML.
     pub generation: u64,
+    /// The page's index in the site; `None` for a section.
+    pub page: Option<usize>,
 }
 
 /// Every document of language `lang` in Zola's order: each section not left out, then its
@@ -110,10 +112,11 @@ pub fn documents<'a>(site: &'a Site, _lang: &str) -> Vec<Document<'a>> {
                 path: &section.path,
                 html: &section.body.content,
                 generation: section.body.generation,
+                page: None,
             });
         }
-        let pages = section.pages.iter().map(|&i| &site.pages[i]);
-        for page in pages.filter(|p| p.front.searchable()) {
+        let pages = section.pages.iter().map(|&i| (i, &site.pages[i]));
+        for (i, page) in pages.filter(|(_, p)| p.front.searchable()) {
             documents.push(Document {
                 url: &page.permalink,
                 title: page.front.title.as_deref(),
@@ -122,6 +125,7 @@ pub fn documents<'a>(site: &'a Site, _lang: &str) -> Vec<Document<'a>> {
                 path: &page.path,
                 html: &page.body.content,
                 generation: page.body.generation,
+                page: Some(i),
             });
         }
     }
