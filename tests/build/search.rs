@@ -254,12 +254,17 @@ fn fragment_search_splits_words_and_results_into_small_files() {
         let list = file.unwrap_or_else(|| panic!("no word file holds {word:?}"))[word].clone();
         serde_json::from_value(list).unwrap()
     };
-    // `[doc, score, …]`: the pilot's title outweighs a word its body uses once.
+    // `[doc step, score, …]`: the pilot (document 2) alone has these words, and its title
+    // outweighs a word its body uses once.
     let pilot_title = postings("pilot");
     let pottery = postings("pottery");
     assert_eq!(pilot_title[0], 2);
     assert_eq!(pottery[0], 2);
     assert!(pilot_title[1] > pottery[1], "{pilot_title:?} {pottery:?}");
+    // Home (0) says "shows", the section (1) is titled so, and it is the pilot's (2) show.
+    let shows = postings("shows");
+    let steps: Vec<u64> = shows.iter().step_by(2).copied().collect();
+    assert_eq!(steps, [0, 1, 1], "{shows:?}");
     assert!(
         words
             .iter()

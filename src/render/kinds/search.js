@@ -41,8 +41,9 @@
       for (const [w, postings] of Object.entries(words)) {
         if (!w.startsWith(word)) continue;
         const boost = w === word ? 2 : 1;
-        for (let i = 0; i < postings.length; i += 2) {
-          found.set(postings[i], (found.get(postings[i]) || 0) + postings[i + 1] * boost);
+        for (let i = 0, doc = 0; i < postings.length; i += 2) {
+          doc += postings[i]; // each document is the step from the one before
+          found.set(doc, (found.get(doc) || 0) + postings[i + 1] * boost);
         }
       }
     }

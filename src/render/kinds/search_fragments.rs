@@ -2,7 +2,8 @@
 //! under `/kiln-search/`, so one query downloads a few of them rather than the whole site's.
 //!
 //! - `meta.json`: the first word of every word file, and the words left out (`stop`);
-//! - `words/<n>.json`: a run of the sorted words, each with its postings `[doc, score, …]`;
+//! - `words/<n>.json`: a run of the sorted words, each with its postings `[doc, score, …]`,
+//!   each document written as the step from the one before;
 //! - `docs/<doc>.json`: what a result shows (URL, title, show, date, the start of the text);
 //! - `search.js`: the reader (`search.js` beside this file), which binary-searches `meta.json`
 //!   for the word files a query's words fall in, ranks the documents holding every word, and
@@ -175,7 +176,13 @@ fn word_files(words: &BTreeMap<String, Vec<(u32, u32)>>) -> Vec<(String, String)
         if current.is_empty() {
             first.clone_from(word);
         }
-        let flat: Vec<u32> = postings.iter().flat_map(|&(d, s)| [d, s]).collect();
+        // Documents ascend, so each is written as the step from the one before: most steps
+        // are a digit or two, which halves a common word's bytes.
+        let mut last = 0;
+        let flat: Vec<u32> = postings
+            .iter()
+            .flat_map(|&(d, s)| [d - std::mem::replace(&mut last, d), s])
+            .collect();
         size += word.len() + flat.len() * 5;
         current.insert(word.clone(), json!(flat));
         if size >= WORD_FILE_BYTES {

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use elasticlunr::{Index, IndexBuilder};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -154,11 +155,17 @@ fn elasticlunr_index(
         }
     }
     let mut index: Index = builder.build();
-    for document in documents {
-        let row = fields(search)
-            .into_iter()
-            .filter(|(_, wanted)| *wanted)
-            .map(|(field, _)| field_text(search, document, field));
+    // The texts in parallel (taking tags out is most of the work); the index takes them in order.
+    let rows: Vec<Vec<String>> = documents
+        .par_iter()
+        .map(|document| {
+            let wanted = fields(search).into_iter().filter(|(_, wanted)| *wanted);
+            wanted
+                .map(|(field, _)| field_text(search, document, field))
+                .collect()
+        })
+        .collect();
+    for (document, row) in documents.iter().zip(rows) {
         index.add_doc(document.url, row);
     }
     Ok(index.to_json())
@@ -218,7 +225,7 @@ struct FuseItem<'a> {
 /// The index as an array for Fuse.js (and tinysearch), as Zola writes it (no dates).
 fn fuse_index(search: &SearchConfig, documents: &[Document<'_>]) -> String {
     let items: Vec<FuseItem<'_>> = documents
-        .iter()
+        .par_iter()
         .map(|d| FuseItem {
             url: d.url,
             title: search.include_title.then(|| d.title.unwrap_or_default()),
