@@ -332,15 +332,17 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<LoadedConfig, Vec<Dia
     Ok(loaded)
 }
 
-/// Zola ships `elasticlunr.min.js` beside an elasticlunr index; no Rust package provides that
-/// file, so Kiln says once where a theme expects it, unless the site brings its own.
+/// Zola ships `elasticlunr.min.js` beside an elasticlunr index; no package offers the build
+/// themes need (crates keep it private, npm's is older), so Kiln says once where a theme
+/// expects it, unless the site brings its own.
 fn missing_elasticlunr_js(root: &Path, config: &Config) -> Option<String> {
     let wanted = config.build_search_index && config.search.index_format.is_elasticlunr();
     let own = under(root, "static").join("elasticlunr.min.js");
     (wanted && !own.is_file()).then(|| {
         format!(
             "build_search_index: themes load the elasticlunr library from /elasticlunr.min.js, which Kiln does not ship; \
-             put it at {} (it is in the npm package `elasticlunr`), or use [search] index_format = \"fuse_javascript\"",
+             put the copy Zola or mdBook ships at {} (the npm package `elasticlunr` is an older build whose results \
+             lack the `doc` that theme scripts read), or use [search] index_format = \"fuse_javascript\"",
             own.display()
         )
     })

@@ -180,8 +180,15 @@ fn without_build_search_index_no_index_is_written() {
 fn elasticlunr_js_is_asked_for_once_unless_the_site_has_it() {
     let site = site("");
     let run = site.build(&[]).succeeded();
-    let warnings = run.stderr.matches("elasticlunr.min.js").count();
-    assert!(warnings >= 1, "{}", run.stderr);
+    let expected = format!(
+        "{}",
+        site.root().join("static/elasticlunr.min.js").display()
+    );
+    assert!(
+        run.stderr.contains("/elasticlunr.min.js") && run.stderr.contains(&expected),
+        "says where themes load it from and where to put it: {}",
+        run.stderr
+    );
     assert_eq!(
         run.stderr
             .lines()
