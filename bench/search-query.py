@@ -163,7 +163,7 @@ def main():
     print(f"page {page_bytes:,} B + query {query_bytes:,} B = {page_bytes + query_bytes:,} B")
     print(f"first result shown after typing: median {statistics.median(times):.0f} ms over "
           f"{len(times)} fresh browsers (min {min(times):.0f}, max {max(times):.0f}; "
-          f"includes the script's 80 ms typing pause)")
+          f"includes the script's 30 ms typing pause)")
 
 
 if __name__ == "__main__":

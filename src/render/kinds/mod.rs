@@ -15,6 +15,8 @@ use crate::site::Site;
 
 /// The planners of the output kinds, in the order their outputs are listed.
 const PLANNERS: [fn(&mut Plan<'_>); 10] = [
+    // First: one long job, started at once and rendered while the other core takes the pages.
+    search_index::plan,
     page::plan,
     listing::plan_sections,
     listing::plan_taxonomies,
@@ -23,7 +25,6 @@ const PLANNERS: [fn(&mut Plan<'_>); 10] = [
     fixed::plan_not_found,
     sitemap::plan,
     fixed::plan_robots,
-    search_index::plan,
     search_fragments::plan,
 ];
 

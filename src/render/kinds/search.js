@@ -110,7 +110,7 @@
   let timer;
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(() => search(input.value), 80);
+    timer = setTimeout(() => search(input.value), 30);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
