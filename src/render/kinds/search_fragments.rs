@@ -11,6 +11,8 @@
 //!
 //! Which documents: those of Zola's index (`search_index::documents`). Everything is worked
 //! out once, while planning, and each file is a job whose fingerprint is its own bytes.
+//! Pagefind's crate does the same job but nearly doubles the binary and needs an async runtime
+//! and the rendered HTML (figures in `bench/README.md`, "Search").
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
