@@ -1,4 +1,4 @@
-//! Stage 1: read `config.toml` (Zola's keys plus Kiln's `[auth]`), rejecting unknown keys.
+//! Stage 1: read `config.toml` (Zola's keys plus Kiln's `[auth]` and `[fragment_search]`), rejecting unknown keys.
 
 use std::path::{Path, PathBuf};
 
