@@ -1,4 +1,5 @@
-//! Stage 1: read `config.toml` (Zola's keys plus Kiln's `[auth]` and `[fragment_search]`), rejecting unknown keys.
+//! Stage 1: read `config.toml` (Zola's keys plus Kiln's `[auth]` and `[fragment_search]`),
+//! rejecting unknown keys.
 
 use std::path::{Path, PathBuf};
 
