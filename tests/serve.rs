@@ -8,6 +8,8 @@ mod browser;
 mod in_browser;
 #[path = "serve/rebuilds.rs"]
 mod rebuilds;
+#[path = "serve/search_in_browser.rs"]
+mod search_in_browser;
 #[path = "serve/static_host.rs"]
 mod static_host;
 #[path = "serve/support.rs"]

@@ -1,4 +1,5 @@
-//! Stage 1: read `config.toml` (Zola's keys plus Kiln's `[auth]`), rejecting unknown keys.
+//! Stage 1: read `config.toml` (Zola's keys plus Kiln's `[auth]` and `[fragment_search]`),
+//! rejecting unknown keys.
 
 use std::path::{Path, PathBuf};
 
@@ -55,6 +56,12 @@ pub struct Config {
     pub generate_robots_txt: bool,
     #[serde(default)]
     pub taxonomies: Vec<TaxonomyConfig>,
+    #[serde(default)]
+    pub build_search_index: bool,
+    #[serde(default)]
+    pub search: SearchConfig,
+    #[serde(default)]
+    pub fragment_search: FragmentSearchConfig,
     #[serde(default)]
     pub markdown: MarkdownConfig,
     #[serde(default)]
@@ -140,6 +147,71 @@ pub enum AnchorLinks {
     Heading,
 }
 
+/// Zola's `[search]` table: what the search index of `build_search_index` holds, and its format.
+#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchConfig {
+    pub include_title: bool,
+    pub include_content: bool,
+    pub include_description: bool,
+    pub include_date: bool,
+    pub include_path: bool,
+    /// Cut each body to this many characters (Unicode scalar values, as Zola counts).
+    pub truncate_content_length: Option<usize>,
+    pub index_format: IndexFormat,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            include_title: true,
+            include_content: true,
+            include_description: false,
+            include_date: false,
+            include_path: false,
+            truncate_content_length: None,
+            index_format: IndexFormat::default(),
+        }
+    }
+}
+
+/// The search index formats Zola writes, under its names for them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexFormat {
+    #[default]
+    ElasticlunrJavascript,
+    ElasticlunrJson,
+    FuseJavascript,
+    FuseJson,
+}
+
+impl IndexFormat {
+    /// The index file for language `lang`, named as Zola names it (`search_index.en.js`).
+    pub fn file_name(self, lang: &str) -> String {
+        let extension = match self {
+            IndexFormat::ElasticlunrJavascript | IndexFormat::FuseJavascript => "js",
+            IndexFormat::ElasticlunrJson | IndexFormat::FuseJson => "json",
+        };
+        format!("search_index.{lang}.{extension}")
+    }
+
+    pub fn is_elasticlunr(self) -> bool {
+        matches!(
+            self,
+            IndexFormat::ElasticlunrJavascript | IndexFormat::ElasticlunrJson
+        )
+    }
+}
+
+/// Kiln's own `[fragment_search]` table: a search index cut into small files under
+/// `/kiln-search/`, so a query downloads only the few it needs (not one whole-site index).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FragmentSearchConfig {
+    #[serde(default)]
+    pub enable: bool,
+}
+
 /// Kiln's `[auth]` table: where the accounts sidecar is mounted.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuthConfig {
@@ -204,7 +276,26 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<LoadedConfig, Vec<Dia
     if let Some(name) = &config.theme {
         theme::apply(root, &path, name, &mut config.extra).map_err(|d| vec![d])?;
     }
+    loaded
+        .warnings
+        .extend(missing_elasticlunr_js(root, &loaded.config));
     Ok(loaded)
+}
+
+/// Zola ships `elasticlunr.min.js` beside an elasticlunr index; no package offers the build
+/// themes need (crates keep it private, npm's is older), so Kiln says once where a theme
+/// expects it, unless the site brings its own.
+fn missing_elasticlunr_js(root: &Path, config: &Config) -> Option<String> {
+    let wanted = config.build_search_index && config.search.index_format.is_elasticlunr();
+    let own = under(root, "static").join("elasticlunr.min.js");
+    (wanted && !own.is_file()).then(|| {
+        format!(
+            "build_search_index: themes load the elasticlunr library from /elasticlunr.min.js, which Kiln does not ship; \
+             put the copy Zola or mdBook ships at {} (the npm package `elasticlunr` is an older build whose results \
+             lack the `doc` that theme scripts read), or use [search] index_format = \"fuse_javascript\"",
+            own.display()
+        )
+    })
 }
 
 /// Parses configuration `text` read from `path`.

@@ -35,6 +35,7 @@ pub(super) const ROOT: Schema = Schema {
         "extra",
         "theme",
         "taxonomy_root",
+        "build_search_index",
     ],
     unsupported: &[
         "output_dir",
@@ -45,11 +46,9 @@ pub(super) const ROOT: Schema = Schema {
         "ignored_static",
         "hard_link_static",
         "author",
-        "build_search_index",
         "languages",
         "link_checker",
         "slugify",
-        "search",
         "translations",
         "exclude_paginated_pages_in_sitemap",
     ],
@@ -71,6 +70,8 @@ pub(super) const ROOT: Schema = Schema {
         ("markdown", &MARKDOWN),
         ("auth", &AUTH),
         ("podcast", &PODCAST),
+        ("search", &SEARCH),
+        ("fragment_search", &FRAGMENT_SEARCH),
         ("taxonomies", &TAXONOMY),
     ],
 };
@@ -100,6 +101,26 @@ const MARKDOWN: Schema = Schema {
         ("extra_syntaxes", HIGHLIGHTING),
         ("extra_syntaxes_and_themes", HIGHLIGHTING),
     ],
+    tables: &[],
+};
+const SEARCH: Schema = Schema {
+    known: &[
+        "include_title",
+        "include_content",
+        "include_description",
+        "include_date",
+        "include_path",
+        "truncate_content_length",
+        "index_format",
+    ],
+    unsupported: &[],
+    renamed: &[],
+    tables: &[],
+};
+const FRAGMENT_SEARCH: Schema = Schema {
+    known: &["enable"],
+    unsupported: &[],
+    renamed: &[],
     tables: &[],
 };
 const PODCAST: Schema = Schema {

@@ -274,6 +274,11 @@ pub struct SectionFront {
 }
 
 impl PageFront {
+    /// Whether the page goes in the search index (Zola's default: yes).
+    pub fn searchable(&self) -> bool {
+        self.in_search_index != Some(false)
+    }
+
     /// Warnings for Zola keys present here that Kiln ignores.
     pub fn unsupported(&self) -> Vec<String> {
         let mut warnings = Vec::new();
@@ -287,6 +292,11 @@ impl PageFront {
 }
 
 impl SectionFront {
+    /// Whether the section goes in the search index (Zola's default: yes).
+    pub fn searchable(&self) -> bool {
+        self.in_search_index != Some(false)
+    }
+
     /// Warnings for Zola keys present here that Kiln ignores or reads under their old name.
     pub fn unsupported(&self) -> Vec<String> {
         let mut warnings = Vec::new();

@@ -371,7 +371,8 @@ fn read(
 }
 
 /// Links the loaded files: by patching the last site where only Markdown bodies changed
-/// (see [`patch`]), with the last plan, which still holds; else from scratch. Template
+/// (see [`patch`]), with the last plan, which still holds unless a planner reads bodies
+/// (`render::plan_reads_bodies`); else from scratch. Template
 /// errors are reported with the link stage's own.
 fn link(
     memory: &mut Memory,
@@ -395,7 +396,9 @@ fn link(
             &*inputs.shortcodes,
         )
     {
-        return Ok((patched.map_err(with_templates)?, Some((jobs, Vec::new()))));
+        let site = patched.map_err(with_templates)?;
+        let planned = (!crate::render::plan_reads_bodies(&site)).then(|| (jobs, Vec::new()));
+        return Ok((site, planned));
     }
     let bodies = Bodies::Cached(&mut memory.markdown);
     let config = inputs.config.config.clone();

@@ -675,3 +675,67 @@ fn replacing_colocated_artwork_is_checked_again_as_a_full_build_checks_it() {
     png(&site.path("content/show/cover.png"), 1400, [10, 20, 30]);
     rebuild_matches_full(&mut rebuilder, &site, &["content/show/cover.png"]);
 }
+
+/// The search index's bytes from `output` as text.
+fn search_index(output: &crate::SiteOutput, file: &str) -> String {
+    match &output.files[file] {
+        OutputFile::Generated(bytes) => String::from_utf8(bytes.to_vec()).unwrap(),
+        OutputFile::Copied(source) => panic!("{file} was copied from {}", source.display()),
+    }
+}
+
+#[test]
+fn search_indexes_follow_edits_and_removals_like_a_full_build() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    for format in ["elasticlunr_json", "fuse_json"] {
+        site.write(
+            "config.toml",
+            &format!("build_search_index = true\n{config}[search]\nindex_format = \"{format}\"\n[fragment_search]\nenable = true\n"),
+        );
+        let mut rebuilder = Rebuilder::new(site.opts());
+        rebuilder.rebuild(&[]).unwrap();
+        let file = "search_index.en.json";
+
+        let p2 = std::fs::read_to_string(site.path("content/blog/p2.md")).unwrap();
+        site.write(
+            "content/blog/p2.md",
+            &p2.replace("Body 2", "Body 2 about pottery"),
+        );
+        let edit = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+        assert!(
+            edit.rendered.iter().any(|r| r == "/search_index.en.json"),
+            "{edit}"
+        );
+        let (output, _) = rebuilder.rebuild(&[]).unwrap();
+        assert!(search_index(&output, file).contains("pottery"), "{format}");
+
+        let hidden = p2.replace(
+            "title = \"Post 2\"\n",
+            "title = \"Post 2\"\nin_search_index = false\n",
+        );
+        site.write("content/blog/p2.md", &hidden);
+        let p2_url = "https://x.org/blog/p2/";
+        rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+        let (output, _) = rebuilder.rebuild(&[]).unwrap();
+        assert!(!search_index(&output, file).contains(p2_url), "{format}");
+
+        let p3_url = "https://x.org/blog/p3/";
+        assert!(search_index(&output, file).contains(p3_url), "{format}");
+        std::fs::remove_file(site.path("content/blog/p3.md")).unwrap();
+        rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p3.md"]);
+        let (output, _) = rebuilder.rebuild(&[]).unwrap();
+        assert!(!search_index(&output, file).contains(p3_url), "{format}");
+
+        site.write("content/blog/p2.md", &p2);
+        site.write(
+            "content/blog/p3.md",
+            &p2.replace("Post 2", "Post 3").replace("Body 2", "Body 3"),
+        );
+        rebuild_matches_full(
+            &mut rebuilder,
+            &site,
+            &["content/blog/p2.md", "content/blog/p3.md"],
+        );
+    }
+}

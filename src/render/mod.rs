@@ -27,7 +27,7 @@ use crate::images::Images;
 use crate::site::Site;
 use values::Values;
 
-pub use kinds::plan;
+pub use kinds::{plan, plan_reads_bodies};
 use renderer::Failure;
 pub use renderer::{Counted, Job, MadeFrom, Output, Plan, Produced, Rendered, Renderer, hash_of};
 

@@ -36,6 +36,11 @@ pub trait Output: Debug + Send + Sync {
     }
     /// What its bytes depend on besides its template and path.
     fn made_from<'r>(&'r self, renderer: &'r Renderer<'_>) -> MadeFrom<'r>;
+    /// The bytes of a kind that makes them itself rather than with a template (a search
+    /// index); such a kind's `template` is only a name for what makes it, for fingerprints.
+    fn bytes(&self, _renderer: &Renderer<'_>) -> Option<Result<Vec<u8>, Diagnostic>> {
+        None
+    }
 }
 
 /// What an output's bytes are made from, besides its template and path: rebuilds reuse the
@@ -198,8 +203,16 @@ impl<'a> Renderer<'a> {
 
     /// Renders `job`: what it produced, and its bytes.
     pub fn render(&self, job: &Job) -> Result<(Produced, Vec<u8>), Failure> {
-        let template = job.output.template(self);
         let origin = job.output.origin(self);
+        let produced = |origin| Produced {
+            output: output_file(&job.path),
+            origin,
+            counts_as: job.output.counts_as(),
+        };
+        if let Some(made) = job.output.bytes(self) {
+            return Ok((produced(origin), made.map_err(Failure::Other)?));
+        }
+        let template = job.output.template(self);
         if !self.has_template(&template) {
             if self.sources.iter().any(|s| s.name == *template) {
                 return Err(Failure::Broken);
@@ -215,12 +228,7 @@ impl<'a> Renderer<'a> {
         let bytes = self
             .fill(&template, context, &job.path, &origin)
             .map_err(Failure::Other)?;
-        let produced = Produced {
-            output: output_file(&job.path),
-            origin,
-            counts_as: job.output.counts_as(),
-        };
-        Ok((produced, bytes))
+        Ok((produced(origin), bytes))
     }
 
     /// Renders `template` with `map` plus the variables every template gets.

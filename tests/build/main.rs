@@ -11,6 +11,7 @@ mod images;
 mod markup;
 mod podcast;
 mod safety;
+mod search;
 mod settings;
 mod shortcodes;
 mod support;

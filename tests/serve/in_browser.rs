@@ -10,7 +10,7 @@ use crate::support::{
 };
 
 /// Runs a browser scenario, then closes the browser whether or not the scenario panicked.
-async fn in_browser<F, Fut, T>(javascript: bool, scenario: F) -> T
+pub async fn in_browser<F, Fut, T>(javascript: bool, scenario: F) -> T
 where
     F: FnOnce(Client) -> Fut,
     Fut: std::future::Future<Output = T> + Send + 'static,
@@ -291,7 +291,7 @@ async fn submit(browser: &Client) {
     button.click().await.expect("submit");
 }
 
-async fn wait_for_path(browser: &Client, path: &str) {
+pub async fn wait_for_path(browser: &Client, path: &str) {
     eventually(
         Duration::from_secs(10),
         &format!("arriving at {path}"),

@@ -249,3 +249,46 @@ async fn moving_the_accounts_url_in_config_says_a_restart_is_needed() {
     let warning = server.wait_for_log("[auth] url is now /accounts", Duration::from_secs(10));
     assert!(warning.contains("restart"), "says what to do: {warning}");
 }
+
+#[tokio::test]
+async fn the_search_index_follows_edits_and_a_removed_page_leaves_it() {
+    let site = Site::example();
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        &format!("build_search_index = true\n{config}\n[search]\nindex_format = \"fuse_json\"\n"),
+    );
+    let server = &Server::start(&site);
+    let index = || async move { server.get("/search_index.en.json").await.text() };
+    assert!(
+        index().await.contains("/about/"),
+        "the about page is indexed"
+    );
+
+    append_paragraph(&site, ABOUT_MD, "Zymurgy is the word for brewing.");
+    eventually(
+        Duration::from_secs(10),
+        "the edit is searchable",
+        || async { index().await.contains("Zymurgy").then_some(()) },
+    )
+    .await;
+
+    let notes = "content/listener-notes.md";
+    site.write(
+        notes,
+        "+++\ntitle = \"Listener notes\"\n+++\nLetters from listeners.\n",
+    );
+    eventually(
+        Duration::from_secs(10),
+        "a new page is searchable",
+        || async { index().await.contains("/listener-notes/").then_some(()) },
+    )
+    .await;
+    std::fs::remove_file(site.path(notes)).expect("remove the page");
+    eventually(
+        Duration::from_secs(10),
+        "a removed page leaves the index",
+        || async { (!index().await.contains("/listener-notes/")).then_some(()) },
+    )
+    .await;
+}

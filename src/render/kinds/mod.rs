@@ -5,6 +5,8 @@ mod fixed;
 mod listing;
 mod page;
 mod podcast;
+mod search_fragments;
+mod search_index;
 mod sitemap;
 
 use crate::error::Diagnostic;
@@ -12,7 +14,9 @@ use crate::render::{Job, Plan};
 use crate::site::Site;
 
 /// The planners of the output kinds, in the order their outputs are listed.
-const PLANNERS: [fn(&mut Plan<'_>); 8] = [
+const PLANNERS: [fn(&mut Plan<'_>); 10] = [
+    // First: one long job, started at once and rendered while the other core takes the pages.
+    search_index::plan,
     page::plan,
     listing::plan_sections,
     listing::plan_taxonomies,
@@ -21,7 +25,14 @@ const PLANNERS: [fn(&mut Plan<'_>); 8] = [
     fixed::plan_not_found,
     sitemap::plan,
     fixed::plan_robots,
+    search_fragments::plan,
 ];
+
+/// Whether some planner reads Markdown bodies (the fragment search cuts its word files from
+/// them): then a rebuild that changed only bodies must plan again rather than keep the plan.
+pub fn plan_reads_bodies(site: &Site) -> bool {
+    site.config.fragment_search.enable
+}
 
 /// Lists every output of `site`; bad `aliases` and the like are reported here.
 pub fn plan(site: &Site) -> (Vec<Job>, Vec<Diagnostic>) {

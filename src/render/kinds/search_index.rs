@@ -1,0 +1,320 @@
+//! Zola's search index (`build_search_index`): `search_index.<lang>.js` or `.json`, in the
+//! elasticlunr shape the `elasticlunr-rs` crate writes or in Fuse.js's, holding what `[search]`
+//! asks for of every page and section not marked `in_search_index = false`.
+
+use std::borrow::Cow;
+
+use elasticlunr::{Index, IndexBuilder};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::config::{IndexFormat, SearchConfig};
+use crate::error::Diagnostic;
+use crate::render::{Counted, MadeFrom, Output, Plan, Renderer};
+use crate::site::Site;
+
+/// The search index of one language.
+#[derive(Debug)]
+struct SearchIndex {
+    /// The language whose pages it holds; its file is named after it.
+    lang: String,
+}
+
+pub fn plan(plan: &mut Plan<'_>) {
+    let config = &plan.site.config;
+    if config.build_search_index {
+        let lang = config.default_language.clone();
+        let path = format!("/{}", config.search.index_format.file_name(&lang));
+        plan.push(path, SearchIndex { lang });
+    }
+}
+
+impl Output for SearchIndex {
+    fn template<'r>(&'r self, _: &'r Renderer<'_>) -> Cow<'r, str> {
+        // No template: the name only tells fingerprints this kind apart.
+        Cow::Borrowed("(search index)")
+    }
+
+    fn context(&self, _: &Renderer<'_>, _: &str, _: &str) -> Map<String, Value> {
+        Map::new()
+    }
+
+    fn origin(&self, _: &Renderer<'_>) -> String {
+        format!("the search index of language `{}`", self.lang)
+    }
+
+    fn counts_as(&self) -> Counted {
+        Counted::Other
+    }
+
+    fn made_from<'r>(&'r self, renderer: &'r Renderer<'_>) -> MadeFrom<'r> {
+        let site = renderer.site;
+        let items = documents(site, &self.lang);
+        // Every field a document shows, with its body's render number standing for its text.
+        let shown: Vec<_> = items
+            .iter()
+            .map(|d| (d.url, d.title, d.description, d.date, d.path, d.generation))
+            .collect();
+        MadeFrom::own((&site.config.search, &self.lang, shown))
+    }
+
+    fn bytes(&self, renderer: &Renderer<'_>) -> Option<Result<Vec<u8>, Diagnostic>> {
+        let site = renderer.site;
+        let search = &site.config.search;
+        let documents = documents(site, &self.lang);
+        let json = match search.index_format {
+            IndexFormat::ElasticlunrJavascript | IndexFormat::ElasticlunrJson => {
+                elasticlunr_index(search, &self.lang, &documents)
+            }
+            IndexFormat::FuseJavascript | IndexFormat::FuseJson => {
+                Ok(fuse_index(search, &documents))
+            }
+        };
+        Some(json.map(|json| match search.index_format {
+            IndexFormat::ElasticlunrJavascript | IndexFormat::FuseJavascript => {
+                format!("window.searchIndex = {json}").into_bytes()
+            }
+            IndexFormat::ElasticlunrJson | IndexFormat::FuseJson => json.into_bytes(),
+        }))
+    }
+}
+
+/// A page or section as the index sees it.
+pub struct Document<'a> {
+    pub url: &'a str,
+    pub title: Option<&'a str>,
+    pub description: Option<&'a str>,
+    /// Unix time (pages only).
+    pub date: Option<i64>,
+    pub path: &'a str,
+    /// Its body as HTML.
+    pub html: &'a str,
+    /// The render number of that HTML: equal numbers, equal HTML.
+    pub generation: u64,
+    /// The page's index in the site; `None` for a section.
+    pub page: Option<usize>,
+}
+
+/// Every document of language `lang` in Zola's order: each section not left out, then its
+/// pages not left out; a section left out takes its pages with it, and a redirecting section
+/// is not itself a document.
+pub fn documents<'a>(site: &'a Site, _lang: &str) -> Vec<Document<'a>> {
+    // Every page and section is in the default language until Kiln reads `languages`; then
+    // this is where the other languages' documents are left out.
+    let mut documents = Vec::new();
+    for section in site.sections.iter().filter(|s| s.front.searchable()) {
+        if section.front.redirect_to.is_none() {
+            documents.push(Document {
+                url: &section.permalink,
+                title: section.front.title.as_deref(),
+                description: section.front.description.as_deref(),
+                date: None,
+                path: &section.path,
+                html: &section.body.content,
+                generation: section.body.generation,
+                page: None,
+            });
+        }
+        let pages = section.pages.iter().map(|&i| (i, &site.pages[i]));
+        for (i, page) in pages.filter(|(_, p)| p.front.searchable()) {
+            documents.push(Document {
+                url: &page.permalink,
+                title: page.front.title.as_deref(),
+                description: page.front.description.as_deref(),
+                date: page.date,
+                path: &page.path,
+                html: &page.body.content,
+                generation: page.body.generation,
+                page: Some(i),
+            });
+        }
+    }
+    documents
+}
+
+/// The index as elasticlunr.js loads it (`elasticlunr.Index.load`), written by `elasticlunr-rs`
+/// with the fields `[search]` asks for, in Zola's order.
+fn elasticlunr_index(
+    search: &SearchConfig,
+    lang: &str,
+    documents: &[Document<'_>],
+) -> Result<String, Diagnostic> {
+    let language = elasticlunr::lang::from_code(lang).ok_or_else(|| {
+        Diagnostic::new(format!(
+            "build_search_index: the elasticlunr index has no word rules for language `{lang}` in Kiln; \
+             set [search] index_format = \"fuse_javascript\" or \"fuse_json\", which work for any language"
+        ))
+    })?;
+    let mut builder = IndexBuilder::with_language(language);
+    for (field, wanted) in fields(search) {
+        if wanted && field == "path" {
+            builder = builder.add_field_with_tokenizer(field, Box::new(path_words));
+        } else if wanted {
+            builder = builder.add_field(field);
+        }
+    }
+    let mut index: Index = builder.build();
+    // The texts in parallel (taking tags out is most of the work); the index takes them in order.
+    let rows: Vec<Vec<String>> = documents
+        .par_iter()
+        .map(|document| {
+            let wanted = fields(search).into_iter().filter(|(_, wanted)| *wanted);
+            wanted
+                .map(|(field, _)| field_text(search, document, field))
+                .collect()
+        })
+        .collect();
+    for (document, row) in documents.iter().zip(rows) {
+        index.add_doc(document.url, row);
+    }
+    Ok(index.to_json())
+}
+
+/// The fields an elasticlunr document may have, in Zola's order, with whether `search` wants each.
+fn fields(search: &SearchConfig) -> [(&'static str, bool); 5] {
+    [
+        ("title", search.include_title),
+        ("description", search.include_description),
+        ("date", search.include_date),
+        ("path", search.include_path),
+        ("body", search.include_content),
+    ]
+}
+
+/// What `document` shows in `field`; a missing title, description or date is empty.
+fn field_text(search: &SearchConfig, document: &Document<'_>, field: &str) -> String {
+    match field {
+        "title" => document.title.unwrap_or_default().to_string(),
+        "description" => document.description.unwrap_or_default().to_string(),
+        "date" => document.date.map(rfc3339).unwrap_or_default(),
+        "path" => document.path.to_string(),
+        _ => plain_text(document.html, search.truncate_content_length),
+    }
+}
+
+/// A path's words: `/shows/my-show/` is `shows`, `my`, `show`.
+fn path_words(path: &str) -> Vec<String> {
+    path.split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A Unix time as Zola writes dates in the index: `2024-05-01T00:00:00Z`.
+fn rfc3339(timestamp: i64) -> String {
+    chrono::DateTime::from_timestamp(timestamp, 0)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// One Fuse.js item: `url` always, the other fields only where `[search]` asks for them.
+#[derive(Serialize)]
+struct FuseItem<'a> {
+    url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+}
+
+/// The index as an array for Fuse.js (and tinysearch), as Zola writes it (no dates).
+fn fuse_index(search: &SearchConfig, documents: &[Document<'_>]) -> String {
+    let items: Vec<FuseItem<'_>> = documents
+        .par_iter()
+        .map(|d| FuseItem {
+            url: d.url,
+            title: search.include_title.then(|| d.title.unwrap_or_default()),
+            description: search
+                .include_description
+                .then(|| d.description.unwrap_or_default()),
+            body: search
+                .include_content
+                .then(|| plain_text(d.html, search.truncate_content_length)),
+            path: search.include_path.then_some(d.path),
+        })
+        .collect();
+    serde_json::to_string(&items).unwrap_or_default()
+}
+
+/// The text of `html` as Zola puts it in an index: no tags, nothing of `script`, `style` and
+/// `pre` (code reads as noise in results), each line's spaces collapsed, blank lines dropped,
+/// then cut to `limit` characters.
+pub fn plain_text(html: &str, limit: Option<usize>) -> String {
+    let text = strip_tags(html);
+    let mut clean = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut words = line.split_whitespace().peekable();
+        if words.peek().is_none() {
+            continue;
+        }
+        if !clean.is_empty() {
+            clean.push('\n');
+        }
+        for (n, word) in words.enumerate() {
+            if n > 0 {
+                clean.push(' ');
+            }
+            clean.push_str(word);
+        }
+    }
+    if let Some((cut, _)) = limit.and_then(|n| clean.char_indices().nth(n)) {
+        clean.truncate(cut);
+    }
+    clean
+}
+
+/// `html` without its tags, comments and the contents of `script`, `style` and `pre`; the
+/// entities Markdown writes for quotes are turned back into quotes.
+fn strip_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        rest = &rest[open..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+        let name: String = rest[1..end]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        rest = &rest[end..];
+        if matches!(name.as_str(), "script" | "style" | "pre") {
+            let close = format!("</{name}");
+            let skip = rest.to_ascii_lowercase().find(&close);
+            rest = skip.map_or("", |at| &rest[at..]);
+        }
+    }
+    text.push_str(rest);
+    text.replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_drops_tags_code_and_blank_lines() {
+        let html = "<h1 id=\"a\">Hello   <em>world</em></h1>\n\n<pre><code>let x = 1;\n</code></pre>\n<p>Say &quot;hi&quot; &amp; go</p><script>alert(1)</script>\n";
+        assert_eq!(plain_text(html, None), "Hello world\nSay \"hi\" &amp; go");
+    }
+
+    #[test]
+    fn truncation_counts_characters_not_bytes() {
+        assert_eq!(plain_text("<p>héllo wörld</p>", Some(7)), "héllo w");
+        assert_eq!(plain_text("<p>short</p>", Some(100)), "short");
+    }
+
+    #[test]
+    fn path_words_split_on_slashes_and_hyphens() {
+        assert_eq!(path_words("/shows/My-Show/"), ["shows", "my", "show"]);
+    }
+}

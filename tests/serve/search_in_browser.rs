@@ -1,0 +1,120 @@
+//! The example site's search page in headless Chromium: results as you type with JavaScript,
+//! shows and topics to browse without it.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+
+use crate::browser;
+use crate::in_browser::{in_browser, wait_for_path};
+use crate::support::{Server, Site, eventually};
+
+/// The first result's link once results have shown: its text and its path.
+async fn first_result(browser: &Client) -> (String, String) {
+    eventually(Duration::from_secs(10), "a search result", || async move {
+        let link = browser
+            .find(Locator::Css("[data-kiln-results] li h3 a"))
+            .await
+            .ok()?;
+        let href = link.attr("href").await.ok()??;
+        Some((link.text().await.ok()?, href))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_a_query_shows_marked_results_and_the_first_opens_its_episode() {
+    let test = "typing_a_query_shows_marked_results_and_the_first_opens_its_episode";
+    if !browser::available(test) {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(&site);
+    let url = server.url.clone();
+    in_browser(true, move |browser| async move {
+        browser
+            .goto(&format!("{url}/search/"))
+            .await
+            .expect("search page");
+        let input = browser
+            .find(Locator::Css("#search-q"))
+            .await
+            .expect("the query box");
+        input.send_keys("no dig").await.expect("type");
+        let (title, href) = first_result(&browser).await;
+        assert_eq!(title, "The No-Dig Bed");
+        let results = browser
+            .find(Locator::Css("[data-kiln-results]"))
+            .await
+            .expect("results");
+        let shown = results.text().await.expect("results text");
+        assert!(shown.contains("Field Notes"), "the show is named: {shown}");
+        let marks = results
+            .find_all(Locator::Css("li mark"))
+            .await
+            .expect("marks");
+        let mut marked = Vec::new();
+        for mark in marks {
+            marked.push(mark.text().await.expect("mark text").to_lowercase());
+        }
+        assert!(marked.iter().any(|m| m.starts_with("dig")), "{marked:?}");
+
+        let path = href.strip_prefix(&url).unwrap_or(&href).to_string();
+        browser
+            .find(Locator::Css("[data-kiln-results] li h3 a"))
+            .await
+            .expect("first result")
+            .click()
+            .await
+            .expect("click");
+        wait_for_path(&browser, &path).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_the_search_form_lists_shows_and_topics() {
+    let test = "without_javascript_the_search_form_lists_shows_and_topics";
+    if !browser::available(test) {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(&site);
+    let url = server.url.clone();
+    in_browser(false, move |browser| async move {
+        browser
+            .goto(&format!("{url}/search/"))
+            .await
+            .expect("search page");
+        let input = browser
+            .find(Locator::Css("#search-q"))
+            .await
+            .expect("the query box");
+        input.send_keys("garden").await.expect("type");
+        browser
+            .find(Locator::Css("form[data-kiln-search] [type='submit']"))
+            .await
+            .expect("submit button")
+            .click()
+            .await
+            .expect("submit");
+        eventually(Duration::from_secs(10), "the query in the URL", || async {
+            let now = browser.current_url().await.ok()?;
+            (now.query() == Some("q=garden")).then_some(())
+        })
+        .await;
+        let shows = browser
+            .find_all(Locator::Css(".search-browse__shows a"))
+            .await
+            .expect("show links");
+        let topics = browser
+            .find_all(Locator::Css(".search-browse .tag-cloud a"))
+            .await
+            .expect("topic links");
+        assert_eq!(shows.len(), 3, "every show is listed");
+        assert!(topics.len() >= 5, "topics are listed: {}", topics.len());
+        let first = shows[0].attr("href").await.expect("href").expect("a link");
+        assert!(first.contains("/shows/"), "{first}");
+    })
+    .await;
+}
