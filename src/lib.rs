@@ -37,9 +37,11 @@ pub use error::{BuildError, Diagnostic};
 pub use output::{OutputFile, SiteOutput};
 pub use report::StageReport;
 
+use content::SassSource;
 use incremental::Rebuilder;
 use output::staging::{Staging, check_output_dir};
 use render::Reads;
+use render::sass::{SassMemory, Stylesheets};
 use site::Bodies;
 
 /// Builds the site at `opts.root` into `output_dir`, once and atomically: each file is
@@ -57,6 +59,7 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     let mut loaded = content::load(&opts.root)?;
     let detail = loaded.summary();
     let templates = std::mem::take(&mut loaded.templates);
+    let sass = std::mem::take(&mut loaded.sass);
     let (mut tera, template_errors) = render::templates::compile(&templates);
     stages.push(StageReport::since("load", started, detail));
 
@@ -69,8 +72,9 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     let renderer = render::prepare(&site, &mut tera, &templates, None, Reads::Analysed);
     let (jobs, plan_errors) = render::plan(&site);
     let pass = render::stream(&renderer, &jobs, &staging);
-    let errors = [template_errors, plan_errors, pass.errors].concat();
-    let mut output = output::assemble(&site, &pass.outputs, errors)?;
+    let styles = stylesheets(&site, &opts.root, &sass, &mut SassMemory::default());
+    let errors = [template_errors, plan_errors, pass.errors, styles.errors].concat();
+    let mut output = output::assemble(&site, &pass.outputs, &styles.files, errors)?;
     let detail = render::summary(output.file_count(), pass.fresh.len(), output.copied);
     stages.push(StageReport::since("render", started, detail));
 
@@ -85,7 +89,7 @@ pub fn build(opts: &BuildOptions, output_dir: &Path) -> Result<SiteOutput, Build
     );
     stages.push(StageReport::since("write", started, written));
     output.stages = stages;
-    output.warnings = [config.warnings, site.warnings.clone()].concat();
+    output.warnings = [config.warnings, site.warnings.clone(), styles.warnings].concat();
     output::drop_later((site, jobs));
     Ok(output)
 }
@@ -95,4 +99,17 @@ pub fn render_site(opts: &BuildOptions) -> Result<SiteOutput, BuildError> {
     let mut rebuilder = Rebuilder::new(opts.clone());
     let (output, _) = rebuilder.rebuild(&[])?;
     Ok(rebuilder.into_output(output))
+}
+
+/// The site's compiled stylesheets when `compile_sass` is on (nothing otherwise).
+fn stylesheets(
+    site: &site::Site,
+    root: &Path,
+    sources: &[SassSource],
+    memory: &mut SassMemory,
+) -> Stylesheets {
+    if !site.config.compile_sass {
+        return Stylesheets::default();
+    }
+    render::sass::compile(&config::under(root, "sass"), sources, memory)
 }

@@ -41,6 +41,9 @@ pub struct Config {
     pub generate_robots_txt: bool,
     #[serde(default)]
     pub taxonomies: Vec<TaxonomyConfig>,
+    /// Compile the stylesheets of `sass/` to CSS.
+    #[serde(default)]
+    pub compile_sass: bool,
     #[serde(default)]
     pub markdown: MarkdownConfig,
     #[serde(default)]
@@ -103,13 +106,13 @@ const ROOT: Schema = Schema {
         "feed_limit",
         "generate_sitemap",
         "generate_robots_txt",
+        "compile_sass",
         "extra",
     ],
     unsupported: &[
         "theme",
         "output_dir",
         "preserve_dotfiles_in_output",
-        "compile_sass",
         "minify_html",
         "ignored_content",
         "ignored_static",
@@ -364,10 +367,10 @@ mod tests {
     #[test]
     fn unsupported_zola_keys_warn_once_each() {
         let loaded =
-            parse_text("base_url = \"x\"\ncompile_sass = true\n[markdown]\nrender_emoji = true\n")
+            parse_text("base_url = \"x\"\nauthor = \"A\"\n[markdown]\nrender_emoji = true\n")
                 .unwrap();
         assert_eq!(loaded.warnings.len(), 2);
-        assert!(loaded.warnings[0].contains("compile_sass"));
+        assert!(loaded.warnings[0].contains("author"));
         assert!(loaded.warnings[1].contains("markdown.render_emoji"));
     }
 

@@ -16,6 +16,7 @@ use crate::content::{Loaded, PlainFile};
 use crate::error::{BuildError, Diagnostic};
 use crate::markdown::cache::MarkdownCache;
 use crate::output::{SiteOutput, drop_later};
+use crate::render::sass::SassMemory;
 use crate::render::values::Values;
 use crate::render::{Job, Reads, Rendered};
 use crate::report::StageReport;
@@ -51,6 +52,7 @@ struct Memory {
     values: Option<Arc<Values>>,
     outputs: HashMap<String, Kept>,
     linked: Option<Linked>,
+    sass: SassMemory,
 }
 
 /// An output rendered last time, with the fingerprint of what it was made from.
@@ -194,9 +196,12 @@ impl Rebuilder {
             })
             .collect();
         let pass = crate::render::in_memory(&renderer, &jobs, &reuse);
+        let sass = &inputs.loaded.sass;
+        let styles = crate::stylesheets(&site, &self.opts.root, sass, &mut memory.sass);
         let errors = inputs.template_errors.iter().cloned();
-        let errors = errors.chain(plan_errors).chain(pass.errors).collect();
-        let mut output = crate::output::assemble(&site, &pass.outputs, errors)?;
+        let errors = errors.chain(plan_errors).chain(pass.errors);
+        let errors = errors.chain(styles.errors).collect();
+        let mut output = crate::output::assemble(&site, &pass.outputs, &styles.files, errors)?;
         let kept = pass.outputs.into_iter().map(|(i, rendered)| {
             let fingerprint = prints[i];
             (
@@ -215,10 +220,10 @@ impl Rebuilder {
         stages.push(StageReport::since("render", started, detail));
         output.stages = stages;
         let warnings = inputs.config.warnings.iter().chain(&site.warnings);
-        output.warnings = warnings.cloned().collect();
+        output.warnings = warnings.chain(&styles.warnings).cloned().collect();
         let assets = inputs.loaded.assets.clone();
         memory.linked = Some(Linked { site, assets, jobs });
-        Ok((output, pass.fresh))
+        Ok((output, [pass.fresh, styles.fresh].concat()))
     }
 }
 

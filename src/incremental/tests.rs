@@ -366,3 +366,49 @@ fn a_streamed_build_writes_exactly_the_bytes_of_the_in_memory_render() {
         assert_eq!(std::fs::read(out.join(rel)).unwrap(), expected, "{rel}");
     }
 }
+
+#[test]
+fn sass_edits_recompile_exactly_the_stylesheets_that_use_them_and_equal_a_full_build() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    site.write("config.toml", &format!("compile_sass = true\n{config}"));
+    site.write("sass/_vars.scss", "$accent: #c40;\n");
+    site.write(
+        "sass/main.scss",
+        "@use \"vars\";\nnav { a { color: vars.$accent; } }\n",
+    );
+    site.write("sass/print.scss", "body { color: black; }\n");
+    // `vars` is looked for beside the importer first, then in `sass/` (the load path).
+    site.write(
+        "sass/css/theme.sass",
+        "@import \"vars\"\np\n  color: $accent\n",
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    site.write("sass/_vars.scss", "$accent: #06c;\n");
+    let partial = rebuild_matches_full(&mut rebuilder, &site, &["sass/_vars.scss"]);
+    assert_eq!(
+        partial.rendered,
+        ["/css/theme.css", "/main.css"],
+        "{partial}"
+    );
+
+    site.write("sass/print.scss", "body { color: #111; }\n");
+    let one = rebuild_matches_full(&mut rebuilder, &site, &["sass/print.scss"]);
+    assert_eq!(one.rendered, ["/print.css"], "{one}");
+
+    // A partial that appears where an import looked first takes over, as in a full build.
+    site.write("sass/css/_vars.scss", "$accent: red;\n");
+    let shadowing = rebuild_matches_full(&mut rebuilder, &site, &["sass/css/_vars.scss"]);
+    assert_eq!(shadowing.rendered, ["/css/theme.css"], "{shadowing}");
+
+    site.write("sass/print.scss", "body { color: ; }\n");
+    let error = rebuild_fails(&mut rebuilder, &site, "sass/print.scss");
+    assert!(error.contains("print.scss:1:"), "{error}");
+    site.write("sass/print.scss", "body { color: #222; }\n");
+    rebuild_matches_full(&mut rebuilder, &site, &["sass/print.scss"]);
+
+    std::fs::remove_file(site.path("sass/main.scss")).unwrap();
+    rebuild_matches_full(&mut rebuilder, &site, &["sass/main.scss"]);
+}

@@ -5,6 +5,7 @@
 mod functions;
 pub mod kinds;
 mod renderer;
+pub mod sass;
 pub mod template_error;
 pub mod template_reads;
 pub mod templates;

@@ -10,7 +10,7 @@ use notify_debouncer_full::{
 };
 
 /// The folders whose content is part of the site; anything else under the root is not watched.
-const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
+const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "sass"];
 
 /// Long enough to merge an editor's write-rename-chmod burst into one rebuild, short enough to
 /// feel instant.
@@ -175,6 +175,7 @@ mod tests {
         assert!(relevant("content/shows/foo.md"));
         assert!(relevant("templates/page.html"));
         assert!(relevant("static/style.css"));
+        assert!(relevant("sass/_partial.scss"));
         assert!(relevant("static/.well-known/security.txt"));
         assert!(relevant("config.toml"));
         assert!(relevant("content"));
@@ -198,7 +199,8 @@ mod tests {
         let root = Path::new("/site");
         let overflow = notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
         let events = [DebouncedEvent::new(overflow, std::time::Instant::now())];
-        let expected = ["config.toml", "content", "static", "templates"].map(|p| root.join(p));
+        let expected =
+            ["config.toml", "content", "sass", "static", "templates"].map(|p| root.join(p));
         assert_eq!(source_changes(root, &events), expected);
     }
 

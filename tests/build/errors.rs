@@ -252,13 +252,13 @@ fn unsupported_zola_key_warns_by_name_and_the_build_succeeds() {
     let config = site.read_source("config.toml");
     site.write(
         "config.toml",
-        &format!("compile_sass = true\nbuild_search_index = false\n{config}"),
+        &format!("minify_html = true\nbuild_search_index = false\n{config}"),
     );
     let run = site.build(&[]).succeeded();
     let said = run.output().to_lowercase();
     assert!(said.contains("warning"), "expected a warning:\n{said}");
     assert!(
-        said.contains("compile_sass") && said.contains("build_search_index"),
+        said.contains("minify_html") && said.contains("build_search_index"),
         "each key is named:\n{said}"
     );
     assert!(run.exists("index.html"));

@@ -9,6 +9,7 @@ mod example_site;
 mod markup;
 mod podcast;
 mod safety;
+mod sass;
 mod support;
 mod xml;
 mod zola_basic;
