@@ -101,15 +101,28 @@ pub fn render_site(opts: &BuildOptions) -> Result<SiteOutput, BuildError> {
     Ok(rebuilder.into_output(output))
 }
 
-/// The site's compiled stylesheets when `compile_sass` is on (nothing otherwise).
+/// The stylesheets the build writes: `sass/` compiled when `compile_sass` is on, and the
+/// highlighting themes' CSS for the class style.
 fn stylesheets(
     site: &site::Site,
     root: &Path,
     sources: &[SassSource],
     memory: &mut SassMemory,
 ) -> Stylesheets {
-    if !site.config.compile_sass {
-        return Stylesheets::default();
-    }
-    render::sass::compile(&config::under(root, "sass"), sources, memory)
+    let mut made = if site.config.compile_sass {
+        render::sass::compile(&config::under(root, "sass"), sources, memory)
+    } else {
+        Stylesheets::default()
+    };
+    let themes = site.highlighter.iter().flat_map(|h| h.stylesheets());
+    made.files.extend(themes.map(|(name, css)| {
+        let file = render::Produced {
+            output: name.to_string(),
+            origin: "[markdown.highlighting]".to_string(),
+            counts_as: render::Counted::Other,
+        };
+        let bytes = css.into_bytes().into();
+        std::sync::Arc::new(render::Rendered { file, bytes })
+    }));
+    made
 }

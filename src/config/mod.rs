@@ -66,11 +66,41 @@ pub struct TaxonomyConfig {
     pub render: bool,
 }
 
-/// The `[markdown]` table; only `smart_punctuation` changes the output so far.
+/// The `[markdown]` table: `smart_punctuation` and `[markdown.highlighting]`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MarkdownConfig {
     #[serde(default)]
     pub smart_punctuation: bool,
+    /// Present: code blocks are highlighted (Zola 0.22's table).
+    #[serde(default)]
+    pub highlighting: Option<HighlightingConfig>,
+}
+
+/// `[markdown.highlighting]`: one `theme`, or `light_theme` with `dark_theme`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HighlightingConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub light_theme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dark_theme: Option<String>,
+    #[serde(default)]
+    pub style: HighlightStyle,
+    /// A code block in a language Kiln cannot highlight fails the build instead of a warning.
+    #[serde(default)]
+    pub error_on_missing_language: bool,
+}
+
+/// How highlighted code carries its colours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HighlightStyle {
+    /// `style` attributes on the spans (`light-dark()` for two themes).
+    #[default]
+    Inline,
+    /// Class names, coloured by the `giallo*.css` stylesheets the build writes.
+    Class,
 }
 
 /// Kiln's `[auth]` table: where the accounts sidecar is mounted.
@@ -141,7 +171,6 @@ const MARKDOWN: Schema = Schema {
         "highlight_code",
         "highlight_theme",
         "highlight_themes_css",
-        "highlighting",
         "render_emoji",
         "external_links_target_blank",
         "external_links_no_follow",
@@ -154,6 +183,17 @@ const MARKDOWN: Schema = Schema {
         "github_alerts",
         "math",
     ],
+    tables: &[("highlighting", &HIGHLIGHTING)],
+};
+const HIGHLIGHTING: Schema = Schema {
+    known: &[
+        "theme",
+        "light_theme",
+        "dark_theme",
+        "style",
+        "error_on_missing_language",
+    ],
+    unsupported: &["extra_grammars", "extra_themes"],
     tables: &[],
 };
 const AUTH: Schema = Schema {
@@ -275,6 +315,7 @@ pub fn parse(
     config.base_url = config.base_url.trim_end_matches('/').to_string();
     crate::data::normalise_dates(&mut config.extra);
     check_taxonomies(path, &config).map_err(|d| vec![d])?;
+    check_highlighting(path, &config).map_err(|d| vec![d])?;
     check_paths(path, &config).map_err(|d| vec![d])?;
     Ok(LoadedConfig {
         config,
@@ -300,6 +341,20 @@ fn check_paths(path: &Path, config: &Config) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// `[markdown.highlighting]` names one theme, or a light and a dark one: not both, not neither.
+fn check_highlighting(path: &Path, config: &Config) -> Result<(), Diagnostic> {
+    let Some(h) = &config.markdown.highlighting else {
+        return Ok(());
+    };
+    match (&h.theme, &h.light_theme, &h.dark_theme) {
+        (Some(_), None, None) | (None, Some(_), Some(_)) => Ok(()),
+        _ => Err(Diagnostic::in_file(
+            path,
+            "[markdown.highlighting] needs either `theme`, or both `light_theme` and `dark_theme`",
+        )),
+    }
 }
 
 fn check_taxonomies(path: &Path, config: &Config) -> Result<(), Diagnostic> {

@@ -9,7 +9,7 @@ use crate::content::{Loaded, PlainFile};
 use crate::error::Diagnostic;
 use crate::markdown::cache::MarkdownCache;
 use crate::markdown::{self, Body, LinkResolver, RenderedMarkdown};
-use crate::site::{PageOrSection, Permalinks, Site, check_anchors};
+use crate::site::{PageOrSection, Permalinks, Site, check_anchors, site_warnings};
 
 /// `previous` (linked from the files as last seen, with colocated files `assets_before`) with
 /// the Markdown of each re-read file rendered again, when that is all that changed: the same
@@ -53,13 +53,14 @@ pub fn patch(
             changed.push((item, Arc::clone(source)));
         }
     }
-    let smart = previous.config.markdown.smart_punctuation;
+    let settings = previous.markdown_settings();
+    let smart = settings.smart_punctuation;
     let links = Permalinks(&previous);
     let renders: Vec<_> = changed
         .par_iter()
         .map(|(_, source)| {
             let permalink = links.permalink(&source.rel).unwrap_or_default();
-            markdown::render(source, permalink, smart, &links)
+            markdown::render(source, permalink, settings, &links)
         })
         .collect();
     // A file that fails leaves a full link to report, as it would: its old headings must not
@@ -87,7 +88,7 @@ pub fn patch(
     }
     let mut errors = Vec::new();
     check_anchors(&previous, &mut errors);
-    previous.warnings.clone_from(&loaded.warnings);
+    previous.warnings = site_warnings(&previous, loaded.warnings.clone());
     Some(if errors.is_empty() {
         Ok(previous)
     } else {

@@ -412,3 +412,33 @@ fn sass_edits_recompile_exactly_the_stylesheets_that_use_them_and_equal_a_full_b
     std::fs::remove_file(site.path("sass/main.scss")).unwrap();
     rebuild_matches_full(&mut rebuilder, &site, &["sass/main.scss"]);
 }
+
+#[test]
+fn code_edits_re_highlight_only_their_page_and_equal_a_full_build() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    let highlighted = "[markdown.highlighting]\nlight_theme = \"solarized-light\"\ndark_theme = \"solarized-dark\"\nstyle = \"class\"\n";
+    site.write("config.toml", &format!("{config}{highlighted}"));
+    let p2 =
+        "+++\ntitle = \"Post 2\"\ndate = 2024-02-01\n[taxonomies]\ntags = [\"t2\", \"all\"]\n+++\n";
+    site.write(
+        "content/blog/p2.md",
+        &format!("{p2}```rust,hl_lines=1\nfn main() {{}}\n```\n"),
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    site.write(
+        "content/blog/p2.md",
+        &format!("{p2}```rust,linenos\nfn main() {{ println!(\"hi\"); }}\n```\n"),
+    );
+    let edit = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+    assert_eq!(edit.rendered, ["/blog/p2/", "/atom.xml"], "{edit}");
+
+    site.write(
+        "config.toml",
+        &format!("{config}{}", highlighted.replace("class", "inline")),
+    );
+    let setting = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
+    assert!(setting.full, "{setting}");
+}

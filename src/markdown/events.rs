@@ -1,12 +1,13 @@
 //! The mapping of pulldown-cmark's events: heading ids and the table of contents, `@/` links
-//! resolved to permalinks, and the `<!-- more -->` summary marker.
+//! resolved to permalinks, the `<!-- more -->` summary marker, and highlighted code blocks.
 
 use pulldown_cmark::{
-    CowStr, DefaultBrokenLinkCallback, Event, HeadingLevel, OffsetIter, Options, Parser, Tag,
-    TagEnd,
+    CodeBlockKind, CowStr, DefaultBrokenLinkCallback, Event, HeadingLevel, OffsetIter, Options,
+    Parser, Tag, TagEnd,
 };
 
-use super::{AnchorLink, Heading, LinkResolver};
+use super::highlight::{Highlighter, MissingLanguage};
+use super::{AnchorLink, Heading, LinkResolver, Settings};
 use crate::content::Source;
 use crate::error::{Diagnostic, line_col};
 
@@ -21,7 +22,7 @@ impl<'a> Events<'a> {
     pub(super) fn new(
         source: &'a Source,
         permalink: &'a str,
-        smart_punctuation: bool,
+        settings: Settings<'a>,
         links: &'a dyn LinkResolver,
     ) -> Self {
         let mut options = Options::ENABLE_TABLES
@@ -29,12 +30,14 @@ impl<'a> Events<'a> {
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_TASKLISTS
             | Options::ENABLE_HEADING_ATTRIBUTES;
-        if smart_punctuation {
+        if settings.smart_punctuation {
             options |= Options::ENABLE_SMART_PUNCTUATION;
         }
+        let mut state = State::new(source, permalink, links);
+        state.highlighter = settings.highlighter;
         Events {
             parser: Parser::new_ext(source.body(), options).into_offset_iter(),
-            state: State::new(source, permalink, links),
+            state,
             pending: Vec::new().into_iter(),
         }
     }
@@ -51,7 +54,11 @@ impl<'a> Iterator for Events<'a> {
             }
             let (event, range) = self.parser.next()?;
             // Most events pass through untouched: skip the mapping's moves for them.
-            if self.state.heading.is_none() && !is_mapped(&event) {
+            if self.state.heading.is_none()
+                && self.state.code.is_none()
+                && !is_mapped(&event)
+                && !(self.state.highlighter.is_some() && is_code_start(&event))
+            {
                 self.state.emitted += 1;
                 return Some(event);
             }
@@ -76,6 +83,19 @@ fn is_mapped(event: &Event<'_>) -> bool {
             | Event::Html(_)
             | Event::InlineHtml(_)
     )
+}
+
+/// Whether `event` opens a code block (mapped when highlighting).
+fn is_code_start(event: &Event<'_>) -> bool {
+    matches!(event, Event::Start(Tag::CodeBlock(_)))
+}
+
+/// A code block being collected until its end, to be highlighted whole.
+struct OpenCode {
+    info: String,
+    text: String,
+    /// Where it starts in the file, for messages.
+    offset: usize,
 }
 
 /// What one parser event becomes.
@@ -111,6 +131,9 @@ pub(super) struct State<'a> {
     pub(super) anchor_links: Vec<AnchorLink>,
     pub(super) targets: Vec<String>,
     pub(super) errors: Vec<Diagnostic>,
+    pub(super) warnings: Vec<String>,
+    highlighter: Option<&'a Highlighter>,
+    code: Option<OpenCode>,
 }
 
 impl<'a> State<'a> {
@@ -128,6 +151,9 @@ impl<'a> State<'a> {
             anchor_links: Vec::new(),
             targets: Vec::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
+            highlighter: None,
+            code: None,
         }
     }
 
@@ -179,6 +205,25 @@ impl<'a> State<'a> {
                     id,
                 })
             }
+            Event::Start(Tag::CodeBlock(kind)) if self.highlighter.is_some() => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let text = String::new();
+                self.code = Some(OpenCode { info, text, offset });
+                return Mapped::Held;
+            }
+            Event::Text(text) if self.code.is_some() => {
+                if let Some(code) = &mut self.code {
+                    code.text.push_str(&text);
+                }
+                return Mapped::Held;
+            }
+            Event::End(TagEnd::CodeBlock) if self.code.is_some() => match self.close_code() {
+                Some(html) => Event::Html(html.into()),
+                None => return Mapped::Held,
+            },
             Event::Html(ref html) | Event::InlineHtml(ref html) if is_more_marker(html) => {
                 self.summary_cut.get_or_insert(self.emitted);
                 event
@@ -235,6 +280,33 @@ impl<'a> State<'a> {
             .inner
             .push(Event::End(TagEnd::Heading(heading.level)));
         Mapped::Heading(heading.inner)
+    }
+
+    /// The open code block, highlighted; a language no grammar knows is a warning, or an
+    /// error at the block's line with `error_on_missing_language`.
+    fn close_code(&mut self) -> Option<String> {
+        let code = self.code.take()?;
+        let highlighter = self.highlighter?;
+        let line = self.lines.line_at(&self.source.text, code.offset);
+        match highlighter.highlight(&code.info, &code.text) {
+            Ok(highlighted) => {
+                if let Some(lang) = highlighted.missing {
+                    let at = format!("{}:{line}", self.source.file.display());
+                    self.warnings.push(format!(
+                        "{at}: no grammar for the language `{lang}`; the code block is shown as plain text"
+                    ));
+                }
+                Some(highlighted.html)
+            }
+            Err(MissingLanguage(lang)) => {
+                let message = format!(
+                    "no grammar for the language `{lang}` of this code block (error_on_missing_language is on); fix the name or remove it"
+                );
+                let file = &self.source.file;
+                self.errors.push(Diagnostic::at(file, line, None, message));
+                None
+            }
+        }
     }
 
     /// Turns `@/file.md#anchor` into a permalink; a missing target is an error at its line.

@@ -1,7 +1,9 @@
-//! Markdown to HTML with pulldown-cmark, mapping its events for heading ids, `@/` links and summaries.
+//! Markdown to HTML with pulldown-cmark, mapping its events for heading ids, `@/` links,
+//! summaries and highlighted code blocks.
 
 pub mod cache;
 mod events;
+pub mod highlight;
 mod words;
 
 pub use cache::Body;
@@ -44,6 +46,8 @@ pub struct RenderedMarkdown {
     /// Content paths of every `@/` link target, so a rebuild knows what this HTML depends on.
     pub links: Vec<String>,
     pub word_count: usize,
+    /// Code blocks in a language no grammar knows, shown as plain text.
+    pub warnings: Vec<String>,
 }
 
 /// Resolves `@/…` content paths (without the anchor) to permalinks.
@@ -51,14 +55,22 @@ pub trait LinkResolver {
     fn permalink(&self, rel: &str) -> Option<&str>;
 }
 
+/// How the site's Markdown is rendered (from `[markdown]`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings<'a> {
+    pub smart_punctuation: bool,
+    /// Present when code blocks are highlighted.
+    pub highlighter: Option<&'a highlight::Highlighter>,
+}
+
 /// Renders `source`'s body; `permalink` is the page's own, for heading links in the `toc`.
 pub fn render(
     source: &Source,
     permalink: &str,
-    smart_punctuation: bool,
+    settings: Settings<'_>,
     links: &dyn LinkResolver,
 ) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
-    let mut events = Events::new(source, permalink, smart_punctuation, links);
+    let mut events = Events::new(source, permalink, settings, links);
     let (content, summary) = write_html(&mut events, may_have_more_marker(source.body()));
     let state = events.state;
     if !state.errors.is_empty() {
@@ -72,6 +84,7 @@ pub fn render(
         anchor_links: state.anchor_links,
         links: state.targets,
         word_count: count_words(source.body()),
+        warnings: state.warnings,
     })
 }
 
@@ -138,7 +151,12 @@ mod tests {
     }
 
     fn md(body: &str) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
-        render(&source(body), "https://x.org/a/", false, &Links)
+        render(
+            &source(body),
+            "https://x.org/a/",
+            Settings::default(),
+            &Links,
+        )
     }
 
     #[test]
@@ -229,7 +247,11 @@ mod tests {
 
     #[test]
     fn smart_punctuation_follows_the_config() {
-        let out = render(&source("\"Hi\" -- there..."), "/", true, &Links).unwrap();
+        let smart = Settings {
+            smart_punctuation: true,
+            highlighter: None,
+        };
+        let out = render(&source("\"Hi\" -- there..."), "/", smart, &Links).unwrap();
         assert!(
             out.content.contains('“') && out.content.contains('–') && out.content.contains('…')
         );
@@ -302,8 +324,14 @@ mod tests {
                     ## Part {#p}\n\n|a|b|\n|-|-|\n|1|2|\n\n- [x] done\n\nNote[^1].\n\n\
                     [^1]: The [note](@/shows/foo.md).\n\n> quote <b>html</b>\n\n```rust\nfn x() {}\n```\n";
         let source = source(body);
+        let config = toml::from_str("theme = \"nord\"").unwrap();
+        let highlighter = highlight::Highlighter::new(&config).unwrap();
+        let settings = Settings {
+            smart_punctuation: true,
+            highlighter: Some(&highlighter),
+        };
         let html = |buffered| {
-            let mut events = Events::new(&source, "https://x.org/a/", true, &Links);
+            let mut events = Events::new(&source, "https://x.org/a/", settings, &Links);
             write_html(&mut events, buffered)
         };
         let (streamed, buffered) = (html(false), html(true));

@@ -67,10 +67,10 @@ fn render_each(
     kept: impl Fn(&Source, &str) -> Option<Body> + Sync,
 ) -> (Results, Results) {
     let links = Permalinks(site);
-    let smart = site.config.markdown.smart_punctuation;
+    let settings = site.markdown_settings();
     let render = |source: &Source, permalink: &str| match kept(source, permalink) {
         Some(body) => Ok(Outcome::Kept(body)),
-        None => markdown::render(source, permalink, smart, &links).map(Outcome::Fresh),
+        None => markdown::render(source, permalink, settings, &links).map(Outcome::Fresh),
     };
     let pages = site.pages.par_iter();
     let pages = pages.map(|p| render(&p.source, &p.permalink)).collect();
@@ -170,4 +170,11 @@ pub(crate) fn check_anchors(site: &Site, errors: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The warnings of every body (code in a language no grammar knows), in file order.
+pub(crate) fn body_warnings(site: &Site) -> impl Iterator<Item = &String> {
+    let pages = site.pages.iter().map(|p| &p.body);
+    let sections = site.sections.iter().map(|s| &s.body);
+    pages.chain(sections).flat_map(|body| &body.warnings)
 }

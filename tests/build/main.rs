@@ -6,6 +6,7 @@ mod cli;
 mod errors;
 mod example_content;
 mod example_site;
+mod highlighting;
 mod markup;
 mod podcast;
 mod safety;
