@@ -99,11 +99,12 @@ fn inline_line(line: &str, styled: &[Vec<(Style, Range<usize>)>], defaults: &[St
 }
 
 fn flush(html: &mut String, css: &str, text: &str) {
-    if text.is_empty() {
-    } else if css.is_empty() {
-        html.push_str(text);
-    } else {
-        let _ = write!(html, r#"<span style="{css}">{text}</span>"#);
+    match (text.is_empty(), css.is_empty()) {
+        (true, _) => {}
+        (false, true) => html.push_str(text),
+        (false, false) => {
+            let _ = write!(html, r#"<span style="{css}">{text}</span>"#);
+        }
     }
 }
 
@@ -143,9 +144,10 @@ fn style_css(styles: &[Style], defaults: &[Style]) -> String {
     if let Some(colours) = pick(|s| s.background) {
         let _ = write!(css, "background-color: {};", colour_value(&colours));
     }
+    // CSS cannot switch bold or italic with the colour scheme: only what every theme wants.
     let font = styles
         .iter()
-        .fold(FontStyle::empty(), |f, s| f | s.font_style);
+        .fold(FontStyle::all(), |f, s| f & s.font_style);
     if font.contains(FontStyle::BOLD) {
         css.push_str("font-weight: bold;");
     }
