@@ -343,3 +343,42 @@ fn normalise(path: &Path) -> PathBuf {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(rel: &str) -> SassSource {
+        SassSource {
+            file: PathBuf::from("sass").join(rel),
+            rel: rel.to_string(),
+            text: Arc::from(""),
+        }
+    }
+
+    #[test]
+    fn partials_partial_folders_and_plain_css_are_not_compiled() {
+        let sources = [
+            "_vars.scss",
+            "_parts/a.scss",
+            "css/site.sass",
+            "main.scss",
+            "vendor.css",
+        ]
+        .map(source);
+        let (entries, errors) = entries(&sources);
+        let rels: Vec<&str> = entries.iter().map(|s| s.rel.as_str()).collect();
+        assert_eq!(rels, ["css/site.sass", "main.scss"]);
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn imports_resolve_through_dot_dot_without_the_disk() {
+        assert_eq!(
+            normalise(Path::new("sass/css/../_vars.scss")),
+            Path::new("sass/_vars.scss")
+        );
+        assert_eq!(normalise(Path::new("sass/../../x")), Path::new("../x"));
+        assert_eq!(normalise(Path::new("/a/../../b")), Path::new("/b"));
+    }
+}
