@@ -244,7 +244,7 @@ pub fn escape_into(out: &mut String, text: &str) {
 pub fn block(
     fence: &Fence,
     lang: &str,
-    lines: &[String],
+    lines: &[&str],
     themes: &[Theme],
     style: HighlightStyle,
 ) -> String {

@@ -35,8 +35,26 @@ const ALIASES: &[(&str, &str)] = &[
     ("rs", "rust"),
 ];
 
-/// Painted lines, shared by every block with the same language and text.
-type Painted = Arc<[String]>;
+/// Painted lines, shared by every block with the same language and text: one buffer of
+/// exactly their size (held for the whole build), the lines joined by `\n`, which no
+/// painted line holds.
+struct Painted {
+    joined: Box<str>,
+    count: usize,
+}
+
+impl Painted {
+    fn new(lines: Vec<String>) -> Painted {
+        Painted {
+            count: lines.len(),
+            joined: lines.join("\n").into_boxed_str(),
+        }
+    }
+
+    fn lines(&self) -> Vec<&str> {
+        self.joined.split('\n').take(self.count).collect()
+    }
+}
 
 /// The build's highlighter: grammars, the theme or themes, the style, and what it painted.
 pub struct Highlighter {
@@ -45,7 +63,7 @@ pub struct Highlighter {
     themes: Vec<Theme>,
     style: HighlightStyle,
     error_on_missing_language: bool,
-    painted: Mutex<HashMap<(String, String), Painted>>,
+    painted: Mutex<HashMap<(String, String), Arc<Painted>>>,
     /// Stand-in themes, said once per build.
     pub warnings: Vec<String>,
 }
@@ -134,22 +152,22 @@ impl Highlighter {
                 Some(lang.to_string()),
             ),
         };
-        let lines = self.painted(syntax, code);
-        let html = html::block(&fence, lang, &lines, &self.themes, self.style);
+        let painted = self.painted(syntax, code);
+        let html = html::block(&fence, lang, &painted.lines(), &self.themes, self.style);
         Ok(Highlighted { html, missing })
     }
 
     /// `code` painted with `syntax`: from an earlier block with the same text, or now.
-    fn painted(&self, syntax: &SyntaxReference, code: &str) -> Painted {
+    fn painted(&self, syntax: &SyntaxReference, code: &str) -> Arc<Painted> {
         let key = (syntax.name.clone(), code.to_string());
         let lock = || self.painted.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(lines) = lock().get(&key) {
             return Arc::clone(lines);
         }
         let themes = &self.themes;
-        let lines: Painted = html::paint(&self.syntaxes, syntax, themes, self.style, code)
-            .unwrap_or_else(|_| plain(code))
-            .into();
+        let lines = html::paint(&self.syntaxes, syntax, themes, self.style, code)
+            .unwrap_or_else(|_| plain(code));
+        let lines = Arc::new(Painted::new(lines));
         lock().insert(key, Arc::clone(&lines));
         lines
     }
