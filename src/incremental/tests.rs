@@ -378,10 +378,9 @@ fn sass_edits_recompile_exactly_the_stylesheets_that_use_them_and_equal_a_full_b
         "@use \"vars\";\nnav { a { color: vars.$accent; } }\n",
     );
     site.write("sass/print.scss", "body { color: black; }\n");
-    // `vars` is looked for beside the importer first, then in `sass/` (the load path).
     site.write(
         "sass/css/theme.sass",
-        "@import \"vars\"\np\n  color: $accent\n",
+        "@import \"../vars\"\np\n  color: $accent\n",
     );
     let mut rebuilder = Rebuilder::new(site.opts());
     rebuilder.rebuild(&[]).unwrap();
@@ -398,10 +397,15 @@ fn sass_edits_recompile_exactly_the_stylesheets_that_use_them_and_equal_a_full_b
     let one = rebuild_matches_full(&mut rebuilder, &site, &["sass/print.scss"]);
     assert_eq!(one.rendered, ["/print.css"], "{one}");
 
-    // A partial that appears where an import looked first takes over, as in a full build.
-    site.write("sass/css/_vars.scss", "$accent: red;\n");
-    let shadowing = rebuild_matches_full(&mut rebuilder, &site, &["sass/css/_vars.scss"]);
-    assert_eq!(shadowing.rendered, ["/css/theme.css"], "{shadowing}");
+    // An import that fails until its partial is written; then only its stylesheet compiles.
+    site.write(
+        "sass/print.scss",
+        "@use \"extra\";\nbody { color: #111; }\n",
+    );
+    rebuild_fails(&mut rebuilder, &site, "sass/print.scss");
+    site.write("sass/_extra.scss", "a { color: red; }\n");
+    let created = rebuild_matches_full(&mut rebuilder, &site, &["sass/_extra.scss"]);
+    assert_eq!(created.rendered, ["/print.css"], "{created}");
 
     site.write("sass/print.scss", "body { color: ; }\n");
     let error = rebuild_fails(&mut rebuilder, &site, "sass/print.scss");

@@ -138,7 +138,7 @@ fn compile_one(tree: &Tree<'_>, source: &SassSource) -> Result<Compiled, Diagnos
     let options = grass_compiler::Options::default()
         .fs(&fs)
         .logger(&logger)
-        .load_path(tree.dir)
+        // No load path, as in Zola: an import is found beside the file that makes it.
         .style(grass_compiler::OutputStyle::Compressed);
     let css = grass_compiler::from_path(&source.file, &options)
         .map_err(|e| diagnostic(&source.file, *e))?;

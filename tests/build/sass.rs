@@ -28,9 +28,7 @@ fn sass_site() -> Site {
 fn each_stylesheet_becomes_css_at_its_path_equal_to_what_grass_compiles() {
     let site = sass_site();
     let run = site.build(&[]).succeeded();
-    let options = grass_compiler::Options::default()
-        .style(grass_compiler::OutputStyle::Compressed)
-        .load_path(site.root().join("sass"));
+    let options = grass_compiler::Options::default().style(grass_compiler::OutputStyle::Compressed);
     for (source, output) in [
         ("main.scss", "main.css"),
         ("css/print.sass", "css/print.css"),
