@@ -98,14 +98,16 @@ impl Rebuilder {
             };
             return Ok((Arc::clone(last), report));
         }
-        let full = self.last.is_none() || names.iter().any(|n| n == "config.toml");
+        let templates_changed = names
+            .iter()
+            .any(|n| n.starts_with("templates/") || n == "templates");
+        let config_changed = names.iter().any(|n| n == "config.toml");
+        let full = self.last.is_none()
+            || (config_changed && (templates_changed || !self.take_highlighting_change()));
         if full {
             self.inputs = None;
             self.memory = Memory::default();
         }
-        let templates_changed = names
-            .iter()
-            .any(|n| n.starts_with("templates/") || n == "templates");
         let (output, fresh) = self.run(changed, templates_changed)?;
         let output = Arc::new(output);
         drop_later(self.last.replace(Arc::clone(&output)));
@@ -117,6 +119,45 @@ impl Rebuilder {
             full,
         };
         Ok((output, report))
+    }
+
+    /// When `config.toml` now differs from the config in use only in `[markdown.highlighting]`
+    /// (and no template can read that table), takes the new config and forgets what it
+    /// changes: the bodies with code blocks and the linked site. Then only pages with code
+    /// (and what shows their bodies) render again. Anything else needs a full rebuild: false.
+    fn take_highlighting_change(&mut self) -> bool {
+        let Some(inputs) = &mut self.inputs else {
+            return false;
+        };
+        let opts = &self.opts;
+        let Ok(new) = crate::config::load(&opts.root, opts.base_url.as_deref()) else {
+            return false;
+        };
+        let without_highlighting = |config: &crate::config::Config| {
+            let mut value = serde_json::to_value(config).ok()?;
+            value
+                .get_mut("markdown")?
+                .as_object_mut()?
+                .remove("highlighting");
+            Some(value)
+        };
+        let old = &inputs.config;
+        let rest = without_highlighting(&new.config);
+        if rest.is_none()
+            || rest != without_highlighting(&old.config)
+            || new.warnings != old.warnings
+        {
+            return false;
+        }
+        let texts = crate::render::templates::all_texts(&inputs.loaded.templates);
+        match crate::render::template_reads::config_keys(texts) {
+            Some(keys) if !keys.contains("markdown") => {}
+            _ => return false,
+        }
+        inputs.config = new;
+        self.memory.markdown.forget_code();
+        self.memory.linked = None;
+        true
     }
 
     /// Hands over `output`, the last one built, without copying it when nothing else holds it.

@@ -439,10 +439,28 @@ fn code_edits_re_highlight_only_their_page_and_equal_a_full_build() {
     let edit = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
     assert_eq!(edit.rendered, ["/blog/p2/", "/atom.xml"], "{edit}");
 
+    // A highlighting setting re-renders the pages with code blocks (and the feed showing
+    // them), nothing else; the stylesheets follow the style.
     site.write(
         "config.toml",
         &format!("{config}{}", highlighted.replace("class", "inline")),
     );
     let setting = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
-    assert!(setting.full, "{setting}");
+    assert!(!setting.full, "{setting}");
+    assert_eq!(setting.rendered, ["/blog/p2/", "/atom.xml"], "{setting}");
+    let nord = "[markdown.highlighting]\ntheme = \"nord\"\n";
+    site.write("config.toml", &format!("{config}{nord}"));
+    let theme = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
+    assert_eq!(theme.rendered, ["/blog/p2/", "/atom.xml"], "{theme}");
+    site.write("config.toml", &config);
+    let off = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
+    assert!(!off.full, "{off}");
+
+    // Any other setting is a full rebuild.
+    site.write(
+        "config.toml",
+        &config.replace("title = \"T\"", "title = \"V\""),
+    );
+    let other = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
+    assert!(other.full, "{other}");
 }

@@ -53,6 +53,9 @@ impl<'a> Iterator for Events<'a> {
                 return Some(event);
             }
             let (event, range) = self.parser.next()?;
+            if is_code_start(&event) {
+                self.state.has_code = true;
+            }
             // Most events pass through untouched: skip the mapping's moves for them.
             if self.state.heading.is_none()
                 && self.state.code.is_none()
@@ -132,6 +135,8 @@ pub(super) struct State<'a> {
     pub(super) targets: Vec<String>,
     pub(super) errors: Vec<Diagnostic>,
     pub(super) warnings: Vec<String>,
+    /// Whether the body has a code block (its HTML then depends on the highlighting settings).
+    pub(super) has_code: bool,
     highlighter: Option<&'a Highlighter>,
     code: Option<OpenCode>,
 }
@@ -152,6 +157,7 @@ impl<'a> State<'a> {
             targets: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            has_code: false,
             highlighter: None,
             code: None,
         }

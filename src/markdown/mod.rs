@@ -48,6 +48,8 @@ pub struct RenderedMarkdown {
     pub word_count: usize,
     /// Code blocks in a language no grammar knows, shown as plain text.
     pub warnings: Vec<String>,
+    /// Whether the body has a code block: its HTML depends on `[markdown.highlighting]`.
+    pub has_code: bool,
 }
 
 /// Resolves `@/…` content paths (without the anchor) to permalinks.
@@ -85,6 +87,7 @@ pub fn render(
         links: state.targets,
         word_count: count_words(source.body()),
         warnings: state.warnings,
+        has_code: state.has_code,
     })
 }
 
