@@ -94,6 +94,16 @@ def parse_args(argv):
         "equivalent of Zola's @/ links) or plain root-relative URLs",
     )
     parser.add_argument(
+        "--more-code",
+        action="store_true",
+        help="give each page a python and a toml block besides its rust block",
+    )
+    parser.add_argument(
+        "--highlight",
+        action="store_true",
+        help="turn syntax highlighting on in both copies (inline colours, a GitHub light theme)",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="replace the output folders if they exist"
     )
     args = parser.parse_args(argv)
@@ -201,6 +211,26 @@ def code_block(rng):
     return "```rust\n" + "\n".join(lines) + "\n```"
 
 
+def python_block(rng):
+    name = "_".join(words(rng, 2))
+    lines = [f"def {name}(items: list[str]) -> dict[str, int]:", "    # Count the words we know."]
+    lines.append("    counts = {}")
+    for var in words(rng, 3):
+        lines.append(f'    if "{var}" in items:  # {rng.choice(WORDS)}')
+        lines.append(f'        counts["{var}"] = counts.get("{var}", 0) + {rng.randint(1, 9)}')
+    lines.append("    return counts")
+    return "```python\n" + "\n".join(lines) + "\n```"
+
+
+def toml_block(rng):
+    lines = [f"[{rng.choice(WORDS)}]"]
+    for key in words(rng, 4):
+        value = rng.choice([f'"{rng.choice(WORDS)}"', str(rng.randint(1, 999)), "true"])
+        lines.append(f"{key} = {value}")
+    lines.append(f"list = [{', '.join(repr(w) for w in words(rng, 3))}]")
+    return "```toml\n" + "\n".join(lines) + "\n```"
+
+
 def table(rng):
     head = [title_case(words(rng, 1)) for _ in range(4)]
     rows = ["| " + " | ".join(head) + " |", "| --- | --- | ---: | :---: |"]
@@ -211,8 +241,9 @@ def table(rng):
     return "\n".join(rows)
 
 
-def make_body(rng, links):
-    """About 600 words of Markdown; `links` are the three internal-link placeholders."""
+def make_body(rng, links, more_code=False):
+    """About 600 words of Markdown; `links` are the three internal-link placeholders; with
+    `more_code`, a python and a toml block follow the rust one."""
     heads = [title_case(words(rng, rng.randint(2, 4))) for _ in range(6)]
     external = f"[{rng.choice(WORDS)} reference](https://example.org/{rng.choice(WORDS)})"
     blocks = [
@@ -223,6 +254,7 @@ def make_body(rng, links):
         f"### {heads[1]}",
         paragraph(rng, []),
         code_block(rng),
+        *([python_block(rng), toml_block(rng)] if more_code else []),
         f"## {heads[2]}",
         paragraph(rng, []),
         bullet_list(rng, ordered=True),
@@ -238,13 +270,13 @@ def make_body(rng, links):
     return "\n\n".join(blocks) + "\n"
 
 
-def attach_bodies(rng, pages):
+def attach_bodies(rng, pages, more_code=False):
     for page in pages:
         targets = rng.sample(range(len(pages)), min(INTERNAL_LINKS_PER_PAGE, len(pages)))
         while len(targets) < INTERNAL_LINKS_PER_PAGE:
             targets.append(targets[0])
         links = [f"[{pages[t].title}](<<LINK:{t}>>)" for t in targets]
-        page.body = make_body(rng, links)
+        page.body = make_body(rng, links, more_code)
 
 
 def resolve_links(body, pages, style):
@@ -307,7 +339,12 @@ def nav_entries():
     return [(title, f"/{name}/") for name, title in SECTIONS] + [("Tags", "/tags/")]
 
 
-def zola_config():
+# Zola 0.22's table; Hugo's equivalent below uses Chroma's GitHub style, also inline.
+ZOLA_HIGHLIGHTING = '\n[markdown.highlighting]\ntheme = "github-light"\n'
+HUGO_HIGHLIGHTING = 'codeFences = true\nnoClasses = true\nstyle = "github"'
+
+
+def zola_config(highlight=False):
     nav = ",\n".join(
         f"  {{ name = {toml_string(t)}, path = {toml_string(p)} }}" for t, p in nav_entries()
     )
@@ -324,7 +361,7 @@ taxonomies = [{{ name = "tags" }}]
 
 [markdown]
 smart_punctuation = true
-
+{ZOLA_HIGHLIGHTING if highlight else ""}
 [extra]
 nav = [
 {nav}
@@ -332,7 +369,7 @@ nav = [
 """
 
 
-def hugo_config():
+def hugo_config(highlight=False):
     nav = "\n".join(
         f"[[params.nav]]\nname = {toml_string(t)}\npath = {toml_string(p)}\n"
         for t, p in nav_entries()
@@ -357,7 +394,7 @@ taxonomy = ["HTML"]
 term = ["HTML"]
 
 [markup.highlight]
-codeFences = false
+{HUGO_HIGHLIGHTING if highlight else "codeFences = false"}
 
 [markup.goldmark.extensions]
 typographer = true
@@ -373,8 +410,8 @@ description = {toml_string(SITE_DESCRIPTION)}
 {nav}"""
 
 
-def write_zola(root, pages, intros):
-    write(root / "config.toml", zola_config())
+def write_zola(root, pages, intros, highlight=False):
+    write(root / "config.toml", zola_config(highlight))
     write(root / "content" / "_index.md", '+++\ntitle = "Home"\n+++\n\n' + intros[0])
     for weight, (name, title) in enumerate(SECTIONS, start=1):
         write(
@@ -389,8 +426,8 @@ def write_zola(root, pages, intros):
     shutil.copytree(TEMPLATES / "static", root / "static")
 
 
-def write_hugo(root, pages, intros, link_style):
-    write(root / "hugo.toml", hugo_config())
+def write_hugo(root, pages, intros, link_style, highlight=False):
+    write(root / "hugo.toml", hugo_config(highlight))
     write(root / "content" / "_index.md", '+++\ntitle = "Home"\n+++\n\n' + intros[0])
     for weight, (name, title) in enumerate(SECTIONS, start=1):
         write(
@@ -425,15 +462,15 @@ def main(argv):
     args = parse_args(argv)
     rng = random.Random(args.seed)
     pages = make_pages(rng, args.pages)
-    attach_bodies(rng, pages)
+    attach_bodies(rng, pages, args.more_code)
     intros = [section_intro(rng) for _ in range(len(SECTIONS) + 1)]
     prepare_folder(args.out, args.force)
-    write_zola(args.out, pages, intros)
+    write_zola(args.out, pages, intros, args.highlight)
     info = manifest(pages)
     write(args.out / "bench-manifest.json", json.dumps(info, indent=1) + "\n")
     if args.hugo:
         prepare_folder(args.hugo, args.force)
-        write_hugo(args.hugo, pages, intros, args.hugo_links)
+        write_hugo(args.hugo, pages, intros, args.hugo_links, args.highlight)
         write(args.hugo / "bench-manifest.json", json.dumps(info, indent=1) + "\n")
     print(
         f"generated {len(pages)} pages, {info['tags']} tags, {info['section_pagers']} section "

@@ -89,6 +89,15 @@ class GenerateSite(unittest.TestCase):
         self.assertEqual(manifest["section_pagers"], 5)
         self.assertEqual(manifest["min_html_files"], 2 + PAGES + 5 + 1 + manifest["tags"])
 
+    def test_the_highlighting_variant_has_three_languages_and_highlighting_in_both_copies(self):
+        zola, hugo = generate(self.root / "d", "--more-code", "--highlight")
+        for name, (_, body) in pages(zola).items():
+            for fence in ("```rust", "```python", "```toml"):
+                self.assertIn(fence, body, f"{name} lacks {fence}")
+        self.assertIn("[markdown.highlighting]", (zola / "config.toml").read_text())
+        self.assertIn("codeFences = true", (hugo / "hugo.toml").read_text())
+        self.assertNotIn("highlighting", (self.zola / "config.toml").read_text())
+
     def test_refuses_to_write_into_a_folder_with_files(self):
         cmd = [sys.executable, str(GENERATOR), "--pages", "3", "--out", str(self.zola)]
         result = subprocess.run(cmd, capture_output=True, text=True)

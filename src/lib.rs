@@ -39,10 +39,12 @@ pub use error::{BuildError, Diagnostic};
 pub use output::{OutputFile, SiteOutput};
 pub use report::StageReport;
 
+use content::SassSource;
 use images::Images;
 use incremental::Rebuilder;
 use output::staging::{Staging, check_output_dir};
 use render::Reads;
+use render::sass::{SassMemory, Stylesheets};
 use site::Bodies;
 
 /// Builds the site at `opts.root` into `output_dir`, once and atomically: each file is
@@ -73,6 +75,7 @@ fn build_once(
     warnings.extend(loaded.warnings.iter().cloned());
     let detail = loaded.summary();
     let templates = std::mem::take(&mut loaded.templates);
+    let sass = std::mem::take(&mut loaded.sass);
     let (mut tera, template_errors) = render::templates::compile(&templates);
     let files = render::files::Files {
         root: opts.root.clone(),
@@ -109,9 +112,18 @@ fn build_once(
     );
     let (jobs, plan_errors) = render::plan(&site);
     let pass = render::stream(&renderer, &jobs, &staging);
+    let styles = stylesheets(&site, &opts.root, &sass, &mut SassMemory::default());
     let (processed, image_errors) = images.process(&images.asked());
-    let errors = [template_errors, plan_errors, pass.errors, image_errors].concat();
-    let mut output = output::assemble(&site, &pass.outputs, &processed, errors)?;
+    warnings.extend(styles.warnings.iter().cloned());
+    let errors = [
+        template_errors,
+        plan_errors,
+        pass.errors,
+        styles.errors,
+        image_errors,
+    ]
+    .concat();
+    let mut output = output::assemble(&site, &pass.outputs, &styles.files, &processed, errors)?;
     let detail = render::summary(output.file_count(), pass.fresh.len(), output.copied);
     stages.push(StageReport::since("render", started, detail));
 
@@ -136,4 +148,30 @@ pub fn render_site(opts: &BuildOptions) -> Result<SiteOutput, BuildError> {
     let mut rebuilder = Rebuilder::new(opts.clone());
     let (output, _) = rebuilder.rebuild(&[])?;
     Ok(rebuilder.into_output(output))
+}
+
+/// The stylesheets the build writes: `sass/` compiled when `compile_sass` is on, and the
+/// highlighting themes' CSS for the class style.
+fn stylesheets(
+    site: &site::Site,
+    root: &Path,
+    sources: &[SassSource],
+    memory: &mut SassMemory,
+) -> Stylesheets {
+    let mut made = if site.config.compile_sass {
+        render::sass::compile(&config::under(root, "sass"), sources, memory)
+    } else {
+        Stylesheets::default()
+    };
+    let themes = site.highlighter.iter().flat_map(|h| h.stylesheets());
+    made.files.extend(themes.map(|(name, css)| {
+        let file = render::Produced {
+            output: name.to_string(),
+            origin: "[markdown.highlighting]".to_string(),
+            counts_as: render::Counted::Other,
+        };
+        let bytes = css.into_bytes().into();
+        std::sync::Arc::new(render::Rendered { file, bytes })
+    }));
+    made
 }

@@ -56,6 +56,9 @@ pub struct Config {
     pub generate_robots_txt: bool,
     #[serde(default)]
     pub taxonomies: Vec<TaxonomyConfig>,
+    /// Compile the stylesheets of `sass/` to CSS.
+    #[serde(default)]
+    pub compile_sass: bool,
     #[serde(default)]
     pub build_search_index: bool,
     #[serde(default)]
@@ -119,6 +122,9 @@ pub struct MarkdownConfig {
     /// Where heading anchor links go: `none`, `left`, `right` or `heading`.
     #[serde(default)]
     pub insert_anchor_links: AnchorLinks,
+    /// Present: code blocks are highlighted (Zola 0.22's table).
+    #[serde(default)]
+    pub highlighting: Option<HighlightingConfig>,
 }
 
 impl Default for MarkdownConfig {
@@ -131,6 +137,7 @@ impl Default for MarkdownConfig {
             external_links_no_referrer: false,
             external_links_external: true,
             insert_anchor_links: AnchorLinks::None,
+            highlighting: None,
         }
     }
 }
@@ -145,6 +152,33 @@ pub enum AnchorLinks {
     Right,
     /// The whole heading text becomes the link.
     Heading,
+}
+
+/// `[markdown.highlighting]`: one `theme`, or `light_theme` with `dark_theme`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HighlightingConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub light_theme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dark_theme: Option<String>,
+    #[serde(default)]
+    pub style: HighlightStyle,
+    /// A code block in a language Kiln cannot highlight fails the build instead of a warning.
+    #[serde(default)]
+    pub error_on_missing_language: bool,
+}
+
+/// How highlighted code carries its colours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HighlightStyle {
+    /// `style` attributes on the spans (`light-dark()` for two themes).
+    #[default]
+    Inline,
+    /// Class names, coloured by the `giallo*.css` stylesheets the build writes.
+    Class,
 }
 
 /// Zola's `[search]` table: what the search index of `build_search_index` holds, and its format.
@@ -337,6 +371,7 @@ pub fn parse(
     for taxonomy in &mut config.taxonomies {
         taxonomy.slug = slug::slugify(&taxonomy.name);
     }
+    check_highlighting(path, &config).map_err(|d| vec![d])?;
     check_paths(path, &config).map_err(|d| vec![d])?;
     Ok(LoadedConfig {
         config,
@@ -365,6 +400,20 @@ fn check_paths(path: &Path, config: &Config) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// `[markdown.highlighting]` names one theme, or a light and a dark one: not both, not neither.
+fn check_highlighting(path: &Path, config: &Config) -> Result<(), Diagnostic> {
+    let Some(h) = &config.markdown.highlighting else {
+        return Ok(());
+    };
+    match (&h.theme, &h.light_theme, &h.dark_theme) {
+        (Some(_), None, None) | (None, Some(_), Some(_)) => Ok(()),
+        _ => Err(Diagnostic::in_file(
+            path,
+            "[markdown.highlighting] needs either `theme`, or both `light_theme` and `dark_theme`",
+        )),
+    }
 }
 
 fn check_taxonomies(path: &Path, config: &Config) -> Result<(), Diagnostic> {
@@ -432,10 +481,10 @@ mod tests {
     #[test]
     fn unsupported_zola_keys_warn_once_each() {
         let loaded =
-            parse_text("base_url = \"x\"\ncompile_sass = true\n[markdown]\nrender_emoji = true\n")
+            parse_text("base_url = \"x\"\nauthor = \"A\"\n[markdown]\nrender_emoji = true\n")
                 .unwrap();
         assert_eq!(loaded.warnings.len(), 2);
-        assert!(loaded.warnings[0].contains("compile_sass"));
+        assert!(loaded.warnings[0].contains("author"));
         assert!(loaded.warnings[1].contains("markdown.render_emoji"));
     }
 
@@ -475,14 +524,15 @@ mod tests {
              external_links_target_blank = true\nexternal_links_no_follow = true\n\
              external_links_no_referrer = true\nexternal_links_external = false\n\
              insert_anchor_links = \"right\"\nrender_emoji = false\ngithub_alerts = true\n\
-             [markdown.highlighting]\ntheme = \"x\"\n",
+             [markdown.highlighting]\ntheme = \"github-light\"\n",
         )
         .unwrap();
         let markdown = &loaded.config.markdown;
         assert_eq!(markdown.external_links_class.as_deref(), Some("ext"));
         assert!(!markdown.external_links_external && markdown.external_links_no_follow);
         assert_eq!(markdown.insert_anchor_links, AnchorLinks::Right);
-        assert_eq!(loaded.warnings.len(), 3, "{:?}", loaded.warnings);
+        assert!(markdown.highlighting.is_some());
+        assert_eq!(loaded.warnings.len(), 2, "{:?}", loaded.warnings);
     }
 
     #[test]

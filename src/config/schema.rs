@@ -36,11 +36,11 @@ pub(super) const ROOT: Schema = Schema {
         "theme",
         "taxonomy_root",
         "build_search_index",
+        "compile_sass",
     ],
     unsupported: &[
         "output_dir",
         "preserve_dotfiles_in_output",
-        "compile_sass",
         "minify_html",
         "ignored_content",
         "ignored_static",
@@ -86,7 +86,6 @@ const MARKDOWN: Schema = Schema {
         "insert_anchor_links",
     ],
     unsupported: &[
-        "highlighting",
         "render_emoji",
         "definition_list",
         "bottom_footnotes",
@@ -101,7 +100,7 @@ const MARKDOWN: Schema = Schema {
         ("extra_syntaxes", HIGHLIGHTING),
         ("extra_syntaxes_and_themes", HIGHLIGHTING),
     ],
-    tables: &[],
+    tables: &[("highlighting", &HIGHLIGHTING_TABLE)],
 };
 const SEARCH: Schema = Schema {
     known: &[
@@ -120,6 +119,18 @@ const SEARCH: Schema = Schema {
 const FRAGMENT_SEARCH: Schema = Schema {
     known: &["enable"],
     unsupported: &[],
+    renamed: &[],
+    tables: &[],
+};
+const HIGHLIGHTING_TABLE: Schema = Schema {
+    known: &[
+        "theme",
+        "light_theme",
+        "dark_theme",
+        "style",
+        "error_on_missing_language",
+    ],
+    unsupported: &["extra_grammars", "extra_themes"],
     renamed: &[],
     tables: &[],
 };

@@ -1,5 +1,5 @@
-//! Stage 2: read `content/`, `templates/` and `static/` into memory, parsing front matter;
-//! with a theme, its `templates/` and `static/` under the site's (the site's files win).
+//! Stage 2: read `content/`, `templates/`, `static/` and `sass/` into memory, parsing front
+//! matter; with a theme, its `templates/` and `static/` under the site's (the site's files win).
 
 pub mod front_matter;
 #[cfg(test)]
@@ -91,6 +91,17 @@ pub struct TemplateSource {
     pub text: String,
 }
 
+/// A stylesheet source of `sass/` (`.scss`, `.sass`, or `.css` for Sass to import), read
+/// whole: stylesheets import each other, so each compile needs them all at hand.
+#[derive(Debug, Clone)]
+pub struct SassSource {
+    pub file: PathBuf,
+    /// Path relative to `sass/` with `/` separators.
+    pub rel: String,
+    /// Shared, so a rebuild keeps unchanged files without copying them.
+    pub text: Arc<str>,
+}
+
 /// Everything the build reads from disk, in a deterministic order.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
@@ -99,6 +110,7 @@ pub struct Loaded {
     pub assets: Vec<PlainFile>,
     pub static_files: Vec<PlainFile>,
     pub templates: Vec<TemplateSource>,
+    pub sass: Vec<SassSource>,
     pub warnings: Vec<String>,
 }
 
@@ -127,6 +139,7 @@ struct Trees {
     content: PathBuf,
     statics: PathBuf,
     templates: PathBuf,
+    sass: PathBuf,
     theme: Option<Theme>,
 }
 
@@ -164,6 +177,14 @@ impl Trees {
 struct Listed {
     markdown: Vec<PlainFile>,
     templates: Vec<PlainFile>,
+    sass: Vec<PlainFile>,
+}
+
+/// Whether a file of `sass/` is a stylesheet Sass reads (other files there are ignored).
+fn is_stylesheet(file: &PlainFile) -> bool {
+    [".scss", ".sass", ".css"]
+        .iter()
+        .any(|ext| file.rel.ends_with(ext))
 }
 
 /// Updates `loaded` for the files in `changed` (created, edited or deleted files or folders),
@@ -188,6 +209,7 @@ pub fn reload(
         statics: under(root, "static"),
         templates: under(root, "templates"),
         theme,
+        sass: under(root, "sass"),
     };
     let listed = match changed {
         None => {
@@ -204,6 +226,7 @@ pub fn reload(
     loaded.templates.sort_by(|a, b| a.name.cmp(&b.name));
     loaded.assets.sort_by(|a, b| a.rel.cmp(&b.rel));
     loaded.static_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    loaded.sass.sort_by(|a, b| a.rel.cmp(&b.rel));
     loaded.warnings = warnings(&loaded);
     if errors.is_empty() {
         Ok(loaded)
@@ -228,9 +251,12 @@ fn list_everything(loaded: &mut Loaded, trees: &Trees, errors: &mut Vec<Diagnost
             });
         templates.extend(prefixed);
     }
+    let mut sass = list_files(&trees.sass, errors);
+    sass.retain(is_stylesheet);
     Listed {
         markdown,
         templates,
+        sass,
     }
 }
 
@@ -270,12 +296,18 @@ fn patch_lists(
                 .retain(|t| theirs(&t.name) || !covers(&rel, &t.name));
             let files = trees.layered(&trees.templates, |t| &t.templates, &rel, errors);
             listed.templates.extend(files);
+        } else if let Some(rel) = rel_under(&trees.sass, path) {
+            loaded.sass.retain(|f| !covers(&rel, &f.rel));
+            let now = list_at(&trees.sass, &rel, errors);
+            listed.sass.extend(now.into_iter().filter(is_stylesheet));
         }
     }
     listed.markdown.sort_by(|a, b| a.rel.cmp(&b.rel));
     listed.markdown.dedup();
     listed.templates.sort_by(|a, b| a.rel.cmp(&b.rel));
     listed.templates.dedup();
+    listed.sass.sort_by(|a, b| a.rel.cmp(&b.rel));
+    listed.sass.dedup();
     loaded.assets.dedup();
     loaded.static_files.dedup();
     listed
@@ -361,6 +393,16 @@ fn read_listed(loaded: &mut Loaded, listed: Listed, errors: &mut Vec<Diagnostic>
                 text,
             }),
             Err(e) => errors.push(io_error(&file.file, "read this template", &e)),
+        }
+    }
+    for file in listed.sass {
+        match std::fs::read_to_string(&file.file) {
+            Ok(text) => loaded.sass.push(SassSource {
+                file: file.file,
+                rel: file.rel,
+                text: Arc::from(text),
+            }),
+            Err(e) => errors.push(io_error(&file.file, "read this stylesheet", &e)),
         }
     }
 }

@@ -6,7 +6,9 @@
 //! - [`fingerprint`] gives each output one number for everything its bytes are made from
 //!   (its [`crate::render::Output::made_from`], its templates, the values they read); an output
 //!   whose number did not change is reused, not rendered;
-//! - [`patch`] keeps the last linked site when an edit changed only Markdown bodies.
+//! - [`patch`] keeps the last linked site when an edit changed only Markdown bodies;
+//! - a `config.toml` edit is a full rebuild, unless only `[markdown.highlighting]` changed
+//!   and no template can read it: then only bodies with code blocks are rendered again.
 //!
 //! It relies on two analyses every build uses: what each template reads
 //! (`render/template_reads.rs`, which also cuts contexts down) and the Markdown cache

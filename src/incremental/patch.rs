@@ -9,7 +9,9 @@ use crate::content::{Loaded, PlainFile};
 use crate::error::Diagnostic;
 use crate::markdown::cache::{MarkdownCache, calls_unchanged};
 use crate::markdown::{self, Body, Embeds, LinkResolver, RenderedMarkdown, ShortcodeTemplates};
-use crate::site::{PageOrSection, Permalinks, Site, check_anchors, embed_context, options};
+use crate::site::{
+    PageOrSection, Permalinks, Site, check_anchors, embed_context, options, site_warnings,
+};
 
 /// `previous` (linked from the files as last seen, with colocated files `assets_before`) with
 /// the Markdown of each re-read file rendered again, when that is all that changed: the same
@@ -79,6 +81,7 @@ pub fn patch(
                 &options(&previous, *item),
                 &links,
                 &embeds,
+                previous.highlighter.as_deref(),
             )
         })
         .collect();
@@ -107,7 +110,7 @@ pub fn patch(
     }
     let mut errors = Vec::new();
     check_anchors(&previous, &mut errors);
-    previous.warnings.clone_from(&loaded.warnings);
+    previous.warnings = site_warnings(&previous, loaded.warnings.clone());
     Some(if errors.is_empty() {
         Ok(previous)
     } else {

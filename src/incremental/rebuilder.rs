@@ -18,6 +18,7 @@ use crate::images::Images;
 use crate::markdown::cache::MarkdownCache;
 use crate::output::{SiteOutput, drop_later};
 use crate::render::files::{FileReads, Files};
+use crate::render::sass::SassMemory;
 use crate::render::shortcodes::SiteShortcodes;
 use crate::render::values::Values;
 use crate::render::{Job, Reads, Rendered};
@@ -86,6 +87,7 @@ struct Memory {
     values: Option<Arc<Values>>,
     outputs: HashMap<String, Kept>,
     linked: Option<Linked>,
+    sass: SassMemory,
 }
 
 /// An output rendered last time, with the fingerprint of what it was made from and the
@@ -134,12 +136,18 @@ impl Rebuilder {
             };
             return Ok((Arc::clone(last), report));
         }
-        // A theme's files (and its `theme.toml`, merged into the config) are read again whole.
+        let templates_changed = names
+            .iter()
+            .any(|n| n.starts_with("templates/") || n == "templates");
+        let config_changed = names.iter().any(|n| n == "config.toml");
+        // A theme's files (and its `theme.toml`, merged into the config) are read again whole;
+        // a config change that only touches `[markdown.highlighting]` is not a full rebuild.
         let full = self.last.is_none()
             || self.file_reads.any_of(changed)
             || names
                 .iter()
-                .any(|n| n == "config.toml" || n == "themes" || n.starts_with("themes/"));
+                .any(|n| n == "themes" || n.starts_with("themes/"))
+            || (config_changed && (templates_changed || !self.take_highlighting_change()));
         if full {
             self.inputs = None;
             self.memory = Memory::default();
@@ -161,6 +169,46 @@ impl Rebuilder {
             full,
         };
         Ok((output, report))
+    }
+
+    /// When `config.toml` now differs from the config in use only in `[markdown.highlighting]`
+    /// (and no template can read that table), takes the new config and forgets what it
+    /// changes: the bodies with code blocks and the linked site. Then only pages with code
+    /// (and what shows their bodies) render again. Anything else needs a full rebuild: false.
+    fn take_highlighting_change(&mut self) -> bool {
+        let Some(inputs) = &mut self.inputs else {
+            return false;
+        };
+        let opts = &self.opts;
+        let Ok(mut new) = crate::config::load(&opts.root, opts.base_url.as_deref()) else {
+            return false;
+        };
+        new.config.mode = inputs.config.config.mode;
+        let without_highlighting = |config: &crate::config::Config| {
+            let mut value = serde_json::to_value(config).ok()?;
+            value
+                .get_mut("markdown")?
+                .as_object_mut()?
+                .remove("highlighting");
+            Some(value)
+        };
+        let old = &inputs.config;
+        let rest = without_highlighting(&new.config);
+        if rest.is_none()
+            || rest != without_highlighting(&old.config)
+            || new.warnings != old.warnings
+        {
+            return false;
+        }
+        let texts = crate::render::templates::all_texts(&inputs.loaded.templates);
+        match crate::render::template_reads::config_keys(texts) {
+            Some(keys) if !keys.contains("markdown") => {}
+            _ => return false,
+        }
+        inputs.config = new;
+        self.memory.markdown.forget_code();
+        self.memory.linked = None;
+        true
     }
 
     /// Hands over `output`, the last one built, without copying it when nothing else holds it.
@@ -248,6 +296,8 @@ impl Rebuilder {
             })
             .collect();
         let pass = crate::render::in_memory(&renderer, &jobs, &reuse);
+        let sass = &inputs.loaded.sass;
+        let styles = crate::stylesheets(&site, &self.opts.root, sass, &mut memory.sass);
         let scan = !images.none_asked();
         let kept = keep(
             &pass.outputs,
@@ -258,8 +308,9 @@ impl Rebuilder {
         let (processed, image_errors) = images.process(&linked_images(&kept));
         let errors = inputs.template_errors.iter().cloned();
         let errors = errors.chain(plan_errors).chain(pass.errors);
-        let errors = errors.chain(image_errors).collect();
-        let mut output = crate::output::assemble(&site, &pass.outputs, &processed, errors)?;
+        let errors = errors.chain(styles.errors).chain(image_errors).collect();
+        let (css, images) = (&styles.files, &processed);
+        let mut output = crate::output::assemble(&site, &pass.outputs, css, images, errors)?;
         drop_later(std::mem::replace(&mut memory.outputs, kept));
         memory.values = Some(Arc::clone(&renderer.values));
         drop(renderer);
@@ -268,10 +319,10 @@ impl Rebuilder {
         stages.push(StageReport::since("render", started, detail));
         output.stages = stages;
         let warnings = inputs.config.warnings.iter().chain(&site.warnings);
-        output.warnings = warnings.cloned().collect();
+        output.warnings = warnings.chain(&styles.warnings).cloned().collect();
         let assets = inputs.loaded.assets.clone();
         memory.linked = Some(Linked { site, assets, jobs });
-        Ok((output, pass.fresh))
+        Ok((output, [pass.fresh, styles.fresh].concat()))
     }
 }
 

@@ -739,3 +739,101 @@ fn search_indexes_follow_edits_and_removals_like_a_full_build() {
         );
     }
 }
+
+#[test]
+fn sass_edits_recompile_exactly_the_stylesheets_that_use_them_and_equal_a_full_build() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    site.write("config.toml", &format!("compile_sass = true\n{config}"));
+    site.write("sass/_vars.scss", "$accent: #c40;\n");
+    site.write(
+        "sass/main.scss",
+        "@use \"vars\";\nnav { a { color: vars.$accent; } }\n",
+    );
+    site.write("sass/print.scss", "body { color: black; }\n");
+    site.write(
+        "sass/css/theme.sass",
+        "@import \"../vars\"\np\n  color: $accent\n",
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    site.write("sass/_vars.scss", "$accent: #06c;\n");
+    let partial = rebuild_matches_full(&mut rebuilder, &site, &["sass/_vars.scss"]);
+    assert_eq!(
+        partial.rendered,
+        ["/css/theme.css", "/main.css"],
+        "{partial}"
+    );
+
+    site.write("sass/print.scss", "body { color: #111; }\n");
+    let one = rebuild_matches_full(&mut rebuilder, &site, &["sass/print.scss"]);
+    assert_eq!(one.rendered, ["/print.css"], "{one}");
+
+    // An import that fails until its partial is written; then only its stylesheet compiles.
+    site.write(
+        "sass/print.scss",
+        "@use \"extra\";\nbody { color: #111; }\n",
+    );
+    rebuild_fails(&mut rebuilder, &site, "sass/print.scss");
+    site.write("sass/_extra.scss", "a { color: red; }\n");
+    let created = rebuild_matches_full(&mut rebuilder, &site, &["sass/_extra.scss"]);
+    assert_eq!(created.rendered, ["/print.css"], "{created}");
+
+    site.write("sass/print.scss", "body { color: ; }\n");
+    let error = rebuild_fails(&mut rebuilder, &site, "sass/print.scss");
+    assert!(error.contains("print.scss:1:"), "{error}");
+    site.write("sass/print.scss", "body { color: #222; }\n");
+    rebuild_matches_full(&mut rebuilder, &site, &["sass/print.scss"]);
+
+    std::fs::remove_file(site.path("sass/main.scss")).unwrap();
+    rebuild_matches_full(&mut rebuilder, &site, &["sass/main.scss"]);
+}
+
+#[test]
+fn code_edits_re_highlight_only_their_page_and_equal_a_full_build() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    let highlighted = "[markdown.highlighting]\nlight_theme = \"solarized-light\"\ndark_theme = \"solarized-dark\"\nstyle = \"class\"\n";
+    site.write("config.toml", &format!("{config}{highlighted}"));
+    let p2 =
+        "+++\ntitle = \"Post 2\"\ndate = 2024-02-01\n[taxonomies]\ntags = [\"t2\", \"all\"]\n+++\n";
+    site.write(
+        "content/blog/p2.md",
+        &format!("{p2}```rust,hl_lines=1\nfn main() {{}}\n```\n"),
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    site.write(
+        "content/blog/p2.md",
+        &format!("{p2}```rust,linenos\nfn main() {{ println!(\"hi\"); }}\n```\n"),
+    );
+    let edit = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+    assert_eq!(edit.rendered, ["/blog/p2/", "/atom.xml"], "{edit}");
+
+    // A highlighting setting re-renders the pages with code blocks (and the feed showing
+    // them), nothing else; the stylesheets follow the style.
+    site.write(
+        "config.toml",
+        &format!("{config}{}", highlighted.replace("class", "inline")),
+    );
+    let setting = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
+    assert!(!setting.full, "{setting}");
+    assert_eq!(setting.rendered, ["/blog/p2/", "/atom.xml"], "{setting}");
+    let nord = "[markdown.highlighting]\ntheme = \"nord\"\n";
+    site.write("config.toml", &format!("{config}{nord}"));
+    let theme = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
+    assert_eq!(theme.rendered, ["/blog/p2/", "/atom.xml"], "{theme}");
+    site.write("config.toml", &config);
+    let off = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
+    assert!(!off.full, "{off}");
+
+    // Any other setting is a full rebuild.
+    site.write(
+        "config.toml",
+        &config.replace("title = \"T\"", "title = \"V\""),
+    );
+    let other = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
+    assert!(other.full, "{other}");
+}

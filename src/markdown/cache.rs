@@ -94,6 +94,11 @@ impl MarkdownCache {
         first
     }
 
+    /// Forgets every body with a code block, whose HTML a new highlighting setting changes.
+    pub fn forget_code(&mut self) {
+        self.entries.retain(|_, entry| !entry.html.has_code);
+    }
+
     /// Remembers exactly the renders in `renders`: entries whose generation is already held
     /// are kept as they are (they were reused, so nothing they were made from changed).
     pub fn replace<'a>(

@@ -1,12 +1,14 @@
 //! The mapping of pulldown-cmark's events: heading ids and the table of contents (with anchor
 //! links where `insert_anchor_links` asks), `@/` links resolved to permalinks, links to other
-//! sites marked as `external_links_*` ask, and the `<!-- more -->` summary marker.
+//! sites marked as `external_links_*` ask, the `<!-- more -->` summary marker, and highlighted
+//! code blocks.
 
 use pulldown_cmark::{
-    CowStr, DefaultBrokenLinkCallback, Event, HeadingLevel, OffsetIter, Options as Parsing, Parser,
-    Tag, TagEnd,
+    CodeBlockKind, CowStr, DefaultBrokenLinkCallback, Event, HeadingLevel, OffsetIter,
+    Options as Parsing, Parser, Tag, TagEnd,
 };
 
+use super::highlight::{Highlighter, MissingLanguage};
 use super::shortcodes::{ANCHOR_TEMPLATE, Embeds, OffsetMap, Splice};
 use super::{AnchorLink, ExternalLinks, Heading, LinkResolver, Options};
 use crate::config::AnchorLinks;
@@ -60,8 +62,15 @@ impl<'a> Iterator for Events<'a> {
                 return Some(event);
             }
             let (event, range) = self.parser.next()?;
+            if is_code_start(&event) {
+                self.state.has_code = true;
+            }
             // Most events pass through untouched: skip the mapping's moves for them.
-            if self.state.heading.is_none() && !is_mapped(&event) {
+            if self.state.heading.is_none()
+                && self.state.code.is_none()
+                && !is_mapped(&event)
+                && !(self.state.highlighter.is_some() && is_code_start(&event))
+            {
                 self.state.emitted += 1;
                 return Some(event);
             }
@@ -108,6 +117,19 @@ fn is_mapped(event: &Event<'_>) -> bool {
             | Event::Html(_)
             | Event::InlineHtml(_)
     )
+}
+
+/// Whether `event` opens a code block (mapped when highlighting).
+fn is_code_start(event: &Event<'_>) -> bool {
+    matches!(event, Event::Start(Tag::CodeBlock(_)))
+}
+
+/// A code block being collected until its end, to be highlighted whole.
+struct OpenCode {
+    info: String,
+    text: String,
+    /// Where it starts in the file, for messages.
+    offset: usize,
 }
 
 /// What one parser event becomes.
@@ -162,6 +184,11 @@ pub(super) struct State<'a> {
     pub(super) anchor_links: Vec<AnchorLink>,
     pub(super) targets: Vec<String>,
     pub(super) errors: Vec<Diagnostic>,
+    pub(super) warnings: Vec<String>,
+    /// Whether the body has a code block (its HTML then depends on the highlighting settings).
+    pub(super) has_code: bool,
+    pub(super) highlighter: Option<&'a Highlighter>,
+    code: Option<OpenCode>,
 }
 
 impl<'a> State<'a> {
@@ -183,6 +210,10 @@ impl<'a> State<'a> {
             anchor_links: Vec::new(),
             targets: Vec::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
+            has_code: false,
+            highlighter: None,
+            code: None,
         }
     }
 
@@ -242,6 +273,25 @@ impl<'a> State<'a> {
                     id,
                 })
             }
+            Event::Start(Tag::CodeBlock(kind)) if self.highlighter.is_some() => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let text = String::new();
+                self.code = Some(OpenCode { info, text, offset });
+                return Mapped::Held;
+            }
+            Event::Text(text) if self.code.is_some() => {
+                if let Some(code) = &mut self.code {
+                    code.text.push_str(&text);
+                }
+                return Mapped::Held;
+            }
+            Event::End(TagEnd::CodeBlock) if self.code.is_some() => match self.close_code() {
+                Some(html) => Event::Html(html.into()),
+                None => return Mapped::Held,
+            },
             Event::Html(ref html) | Event::InlineHtml(ref html) if is_more_marker(html) => {
                 self.summary_cut.get_or_insert(self.emitted);
                 event
@@ -362,6 +412,33 @@ impl<'a> State<'a> {
         }
         out.push_str(rest);
         out.into()
+    }
+
+    /// The open code block, highlighted; a language no grammar knows is a warning, or an
+    /// error at the block's line with `error_on_missing_language`.
+    fn close_code(&mut self) -> Option<String> {
+        let code = self.code.take()?;
+        let highlighter = self.highlighter?;
+        let line = self.lines.line_at(&self.source.text, code.offset);
+        match highlighter.highlight(&code.info, &code.text) {
+            Ok(highlighted) => {
+                if let Some(lang) = highlighted.missing {
+                    let at = format!("{}:{line}", self.source.file.display());
+                    self.warnings.push(format!(
+                        "{at}: no grammar for the language `{lang}`; the code block is shown as plain text"
+                    ));
+                }
+                Some(highlighted.html)
+            }
+            Err(MissingLanguage(lang)) => {
+                let message = format!(
+                    "no grammar for the language `{lang}` of this code block (error_on_missing_language is on); fix the name or remove it"
+                );
+                let file = &self.source.file;
+                self.errors.push(Diagnostic::at(file, line, None, message));
+                None
+            }
+        }
     }
 
     /// Turns `@/file.md#anchor` into a permalink; a missing target is an error at its line.

@@ -1,7 +1,9 @@
-//! Markdown to HTML with pulldown-cmark, mapping its events for heading ids, `@/` links and summaries.
+//! Markdown to HTML with pulldown-cmark, mapping its events for heading ids, `@/` links,
+//! summaries and highlighted code blocks.
 
 pub mod cache;
 mod events;
+pub mod highlight;
 pub mod shortcodes;
 mod words;
 
@@ -52,6 +54,10 @@ pub struct RenderedMarkdown {
     pub shortcodes: Vec<(String, u64)>,
     /// The version of the variables its calls got (see `shortcodes::context_version`).
     pub context_version: Option<u64>,
+    /// Code blocks in a language no grammar knows, shown as plain text.
+    pub warnings: Vec<String>,
+    /// Whether the body has a code block: its HTML depends on `[markdown.highlighting]`.
+    pub has_code: bool,
 }
 
 /// How a body is rendered, from `[markdown]` in `config.toml` (and a section's
@@ -111,6 +117,7 @@ pub fn render(
     options: &Options,
     links: &dyn LinkResolver,
     embeds: &Embeds<'_>,
+    highlighter: Option<&highlight::Highlighter>,
 ) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
     let mut expanded = may_hold_calls(source.body())
         .then(|| shortcodes::expand(source, embeds))
@@ -127,6 +134,7 @@ pub fn render(
     let more = may_have_more_marker(body.text);
     let mut events = Events::new(source, body, permalink, options, links);
     events.state.embeds = Some(embeds);
+    events.state.highlighter = highlighter;
     let (content, summary) = write_html(&mut events, more);
     let mut state = events.state;
     if !state.errors.is_empty() {
@@ -147,6 +155,8 @@ pub fn render(
         word_count: count_words(source.body()),
         shortcodes: used,
         context_version: expanded.as_ref().and_then(|e| e.context_version),
+        warnings: state.warnings,
+        has_code: state.has_code,
     })
 }
 
@@ -220,6 +230,7 @@ mod tests {
             &Options::default(),
             &Links,
             &no_embeds(),
+            None,
         )
     }
 
@@ -229,7 +240,7 @@ mod tests {
             ..Options::default()
         };
         let source = source(body);
-        let out = render(&source, "/", &options, &Links, &no_embeds()).unwrap();
+        let out = render(&source, "/", &options, &Links, &no_embeds(), None).unwrap();
         out.content
     }
 
@@ -366,6 +377,7 @@ mod tests {
             },
             &Links,
             &no_embeds(),
+            None,
         )
         .unwrap();
         assert!(
@@ -440,6 +452,8 @@ mod tests {
                     ## Part {#p}\n\n|a|b|\n|-|-|\n|1|2|\n\n- [x] done\n\nNote[^1].\n\n\
                     [^1]: The [note](@/shows/foo.md).\n\n> quote <b>html</b>\n\n```rust\nfn x() {}\n```\n";
         let source = source(body);
+        let config = toml::from_str("theme = \"nord\"").unwrap();
+        let highlighter = highlight::Highlighter::new(&config).unwrap();
         let html = |buffered| {
             let body = events::Body::of(&source);
             let options = Options {
@@ -447,6 +461,7 @@ mod tests {
                 ..Options::default()
             };
             let mut events = Events::new(&source, body, "https://x.org/a/", &options, &Links);
+            events.state.highlighter = Some(&highlighter);
             write_html(&mut events, buffered)
         };
         let (streamed, buffered) = (html(false), html(true));

@@ -101,16 +101,21 @@ impl Made for Arc<Rendered> {
     }
 }
 
-/// Gathers the site's files: the `rendered` ones (held, or written already), and the static,
-/// colocated and `processed` image files to copy, refusing two files at one path; `errors`
-/// so far are reported together with any found here.
+/// Gathers the site's files: the `rendered` ones (held, or written already), the compiled
+/// `stylesheets`, and the static, colocated and `processed` image files to copy, refusing two
+/// files at one path; `errors` so far are reported together with any found here.
 pub fn assemble<M: Made>(
     site: &Site,
     rendered: &[(usize, M)],
+    stylesheets: &[Arc<Rendered>],
     processed: &[PlainFile],
     mut errors: Vec<Diagnostic>,
 ) -> Result<SiteOutput, BuildError> {
-    let (rendered, clashes) = unique(rendered.iter().map(|(_, m)| m));
+    let rendered = rendered.iter().map(|(_, m)| m as &dyn Made);
+    let all: Vec<&dyn Made> = rendered
+        .chain(stylesheets.iter().map(|s| s as &dyn Made))
+        .collect();
+    let (rendered, clashes) = unique(all.into_iter());
     errors.extend(clashes);
     let mut output = SiteOutput::default();
     let mut generated = HashSet::with_capacity(rendered.len());
@@ -159,7 +164,7 @@ fn copies(site: &Site) -> impl Iterator<Item = (String, &PathBuf)> {
 }
 
 /// The outputs, in the given order, refusing a second output at one output path.
-fn unique<'m, M: Made>(
+fn unique<'m, M: Made + ?Sized>(
     made: impl ExactSizeIterator<Item = &'m M>,
 ) -> (Vec<&'m M>, Vec<Diagnostic>) {
     let mut by_output: HashMap<&str, &Produced> = HashMap::with_capacity(made.len());

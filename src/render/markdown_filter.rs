@@ -64,8 +64,8 @@ impl tera::Filter for MarkdownFilter {
             context: &context,
         };
         let links = Links(self.values.as_deref());
-        let rendered =
-            markdown::render(&source, "", &self.options, &links, &embeds).map_err(|errors| {
+        let rendered = markdown::render(&source, "", &self.options, &links, &embeds, None)
+            .map_err(|errors| {
                 let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
                 tera::Error::msg(format!("markdown filter: {}", messages.join("; ")))
             })?;

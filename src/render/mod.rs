@@ -9,6 +9,7 @@ mod image_functions;
 pub mod kinds;
 pub mod markdown_filter;
 mod renderer;
+pub mod sass;
 pub mod shortcodes;
 pub mod template_error;
 pub mod template_reads;

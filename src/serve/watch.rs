@@ -11,7 +11,7 @@ use notify_debouncer_full::{
 
 /// The folders whose content is part of the site (`data/` for files templates load); anything
 /// else under the root is not watched.
-const SOURCE_DIRS: [&str; 5] = ["content", "templates", "static", "themes", "data"];
+const SOURCE_DIRS: [&str; 6] = ["content", "templates", "static", "sass", "themes", "data"];
 
 /// Long enough to merge an editor's write-rename-chmod burst into one rebuild, short enough to
 /// feel instant.
@@ -176,6 +176,7 @@ mod tests {
         assert!(relevant("content/shows/foo.md"));
         assert!(relevant("templates/page.html"));
         assert!(relevant("static/style.css"));
+        assert!(relevant("sass/_partial.scss"));
         assert!(relevant("static/.well-known/security.txt"));
         assert!(relevant("config.toml"));
         assert!(relevant("content"));
@@ -203,6 +204,7 @@ mod tests {
             "config.toml",
             "content",
             "data",
+            "sass",
             "static",
             "templates",
             "themes",

@@ -16,7 +16,7 @@ use crate::markdown::{self, Body, Embeds, Options, RenderedMarkdown, ShortcodeTe
 /// One file's Markdown: a body kept from the cache, or HTML rendered just now.
 enum Outcome {
     Kept(Body),
-    Fresh(RenderedMarkdown),
+    Fresh(Box<RenderedMarkdown>),
 }
 
 type Results = Vec<Result<Outcome, Vec<Diagnostic>>>;
@@ -85,8 +85,15 @@ fn render_each(
         match kept(source, permalink, &options, &embeds) {
             Some(body) => Ok(Outcome::Kept(body)),
             None => {
-                let rendered = markdown::render(source, permalink, &options, &links, &embeds);
-                rendered.map(Outcome::Fresh)
+                let rendered = markdown::render(
+                    source,
+                    permalink,
+                    &options,
+                    &links,
+                    &embeds,
+                    site.highlighter.as_deref(),
+                );
+                rendered.map(|html| Outcome::Fresh(Box::new(html)))
             }
         }
     };
@@ -201,6 +208,7 @@ fn number(results: Results, first: u64, errors: &mut Vec<Diagnostic>) -> Vec<Opt
     let mut body = |result| match result {
         Ok(Outcome::Kept(body)) => Some(body),
         Ok(Outcome::Fresh(html)) => {
+            let html = *html;
             generation += 1;
             Some(Body {
                 html: Arc::new(html),
@@ -280,4 +288,11 @@ pub(crate) fn check_anchors(site: &Site, errors: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The warnings of every body (code in a language no grammar knows), in file order.
+pub(crate) fn body_warnings(site: &Site) -> impl Iterator<Item = &String> {
+    let pages = site.pages.iter().map(|p| &p.body);
+    let sections = site.sections.iter().map(|s| &s.body);
+    pages.chain(sections).flat_map(|body| &body.warnings)
 }

@@ -15,6 +15,7 @@ use crate::content::front_matter::{PageFront, SectionFront};
 use crate::content::{Loaded, PlainFile, Source};
 use crate::error::Diagnostic;
 use crate::markdown::cache::MarkdownCache;
+use crate::markdown::highlight::Highlighter;
 use crate::markdown::{Body, LinkResolver, ShortcodeTemplates};
 use shows::Show;
 
@@ -97,6 +98,8 @@ pub struct Site {
     pub loose_assets: Vec<PlainFile>,
     /// The podcast shows among the sections, checked.
     pub shows: Vec<Show>,
+    /// Present when `[markdown.highlighting]` is: shared by every body's render.
+    pub highlighter: Option<Arc<Highlighter>>,
     pub warnings: Vec<String>,
 }
 
@@ -145,6 +148,7 @@ pub fn link(
     shortcodes: &dyn ShortcodeTemplates,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    let highlighter = highlighter(&config, &mut errors);
     let placed = place::place(&config, loaded.sections, loaded.pages, drafts, &mut errors);
     let (sections, pages) = placed;
     let items = pages.len() + sections.len();
@@ -157,11 +161,14 @@ pub fn link(
         static_files: loaded.static_files,
         loose_assets: Vec::new(),
         shows: Vec::new(),
+        highlighter,
         warnings: loaded.warnings,
     };
     place::index_items(&mut site, &mut errors);
     place::attach_assets(&mut site, loaded.assets);
     bodies::render_markdown(&mut site, bodies, shortcodes, &mut errors);
+    let loaded_warnings = std::mem::take(&mut site.warnings);
+    site.warnings = site_warnings(&site, loaded_warnings);
     bodies::check_anchors(&site, &mut errors);
     sections::build_sections(&mut site);
     site.taxonomies = taxonomies::build_taxonomies(&site, &mut errors);
@@ -172,6 +179,32 @@ pub fn link(
     site.shows = shows;
     site.warnings.extend(warnings);
     Ok(site)
+}
+
+/// The highlighter `[markdown.highlighting]` asks for, if any; an unknown theme is an error.
+fn highlighter(config: &Config, errors: &mut Vec<Diagnostic>) -> Option<Arc<Highlighter>> {
+    let wanted = config.markdown.highlighting.as_ref()?;
+    match Highlighter::new(wanted) {
+        Ok(highlighter) => Some(Arc::new(highlighter)),
+        Err(message) => {
+            let file = std::path::Path::new("config.toml");
+            errors.push(Diagnostic::in_file(
+                file,
+                format!("[markdown.highlighting]: {message}"),
+            ));
+            None
+        }
+    }
+}
+
+/// The site's warnings: `loaded`'s, the highlighter's, then each body's.
+pub(crate) fn site_warnings(site: &Site, loaded: Vec<String>) -> Vec<String> {
+    let highlighter = site.highlighter.iter().flat_map(|h| &h.warnings);
+    let bodies = bodies::body_warnings(site);
+    loaded
+        .into_iter()
+        .chain(highlighter.chain(bodies).cloned())
+        .collect()
 }
 
 /// `link`'s one line in the build report.

@@ -252,13 +252,13 @@ fn unsupported_zola_key_warns_by_name_and_the_build_succeeds() {
     let config = site.read_source("config.toml");
     site.write(
         "config.toml",
-        &format!("compile_sass = true\nminify_html = false\n{config}"),
+        &format!("minify_html = true\nhard_link_static = false\n{config}"),
     );
     let run = site.build(&[]).succeeded();
     let said = run.output().to_lowercase();
     assert!(said.contains("warning"), "expected a warning:\n{said}");
     assert!(
-        said.contains("compile_sass") && said.contains("minify_html"),
+        said.contains("minify_html") && said.contains("hard_link_static"),
         "each key is named:\n{said}"
     );
     assert!(run.exists("index.html"));
@@ -394,11 +394,11 @@ fn a_template_syntax_error_is_reported_once_in_kilns_words() {
 fn warnings_are_printed_when_the_build_fails_too() {
     let site = Site::fixture("zola-basic");
     let config = site.read_source("config.toml");
-    site.write("config.toml", &format!("compile_sass = true\n{config}"));
+    site.write("config.toml", &format!("minify_html = true\n{config}"));
     site.write("templates/index.html", "{{ nope.x }}");
     let run = site.build(&[]).failed();
     assert!(
-        run.stderr.contains("warning:") && run.stderr.contains("compile_sass"),
+        run.stderr.contains("warning:") && run.stderr.contains("minify_html"),
         "{}",
         run.stderr
     );

@@ -395,6 +395,47 @@ fn one_stylesheet_has_light_and_dark_schemes_and_is_responsive() {
 }
 
 #[test]
+fn the_stylesheet_is_compiled_from_sass_and_styles_code_blocks() {
+    let run = run();
+    let css = run.read("style.css");
+    assert!(
+        !css.contains("\n  "),
+        "compressed, as Zola writes Sass output"
+    );
+    assert!(
+        css.contains(".giallo-l{"),
+        "highlighted lines are styled: {css}"
+    );
+    assert!(
+        css.contains("pre code{"),
+        "a code block is one block, not chips"
+    );
+    let files = run.files();
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.contains("_tokens") || f.contains("_code")),
+        "partials are not output"
+    );
+}
+
+#[test]
+fn show_notes_highlight_code_for_the_light_and_the_dark_scheme() {
+    let run = run();
+    let html = run.read("shows/slow-bytes/passwords-and-the-72-byte-surprise/index.html");
+    assert!(
+        html.contains("<pre class=\"giallo\" style=\"color-scheme: light dark;"),
+        "{html}"
+    );
+    assert!(html.contains("<code data-lang=\"rust\">"), "{html}");
+    assert!(html.contains("style=\"color: light-dark(#"), "{html}");
+    assert!(
+        html.contains("<span class=\"giallo-l\" style=\"background-color: light-dark("),
+        "the marked line is highlighted: {html}"
+    );
+}
+
+#[test]
 fn sitemap_lists_every_readable_page() {
     let run = run();
     let sitemap = run.read("sitemap.xml");

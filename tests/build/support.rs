@@ -46,7 +46,7 @@ impl Site {
         let repo = repo_root();
         fs::copy(repo.join("config.toml"), self.root().join("config.toml"))
             .expect("the example site has a config.toml at the repo root");
-        for folder in ["content", "templates", "static"] {
+        for folder in ["content", "templates", "static", "sass"] {
             if repo.join(folder).is_dir() {
                 copy_tree(&repo.join(folder), &self.root().join(folder));
             }

@@ -157,8 +157,10 @@ async fn with_javascript_the_open_tab_shows_edits_within_two_seconds_swaps_style
     let site = std::sync::Arc::new(Site::example());
     let server = Server::start(&site);
     let url = format!("{}{ABOUT_URL}", server.url);
+    // The example site's /style.css is compiled from sass/style.scss, which uses this partial.
     let page_css = stylesheet_path(&server.get("/").await.text(), &server.url);
-    let css_file = format!("static{page_css}");
+    assert_eq!(page_css, "/style.css");
+    let css_file = "sass/_code.scss";
     let edited_site = site.clone();
     let took = in_browser(true, move |browser| async move {
         let site = edited_site;
@@ -173,9 +175,9 @@ async fn with_javascript_the_open_tab_shows_edits_within_two_seconds_swaps_style
 
         // A stylesheet change applies in place: the page is not reloaded.
         mark_page(&browser).await;
-        let css = site.read(&css_file);
+        let css = site.read(css_file);
         site.write(
-            &css_file,
+            css_file,
             &format!("{css}\nbody {{ outline: 3px solid rgb(1, 2, 3); }}\n"),
         );
         wait_for_outline_without_reload(&browser, "rgb(1, 2, 3)").await;

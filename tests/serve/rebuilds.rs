@@ -67,7 +67,8 @@ async fn after_each_kind_of_edit_the_served_site_equals_a_full_build_of_the_edit
     let before = full_build(&site, server);
     let episode = first_episode(&site);
 
-    // A page, a page shown in listings and feeds, a template, a page removed, the config:
+    // A page, a page shown in listings and feeds, a template, a Sass partial, a page removed,
+    // the config:
     // what a rebuild must get right, each compared file by file with a fresh full build.
     append_paragraph(&site, ABOUT_MD, "A sentence added while the server runs.");
     let before = served_equals_full_build(&site, server, before, 1).await;
@@ -81,13 +82,24 @@ async fn after_each_kind_of_edit_the_served_site_equals_a_full_build_of_the_edit
     assert_ne!(edited, template, "episode.html fills the main block");
     site.write("templates/episode.html", &edited);
     let before = served_equals_full_build(&site, server, before, 3).await;
-    std::fs::remove_file(site.path(&episode)).expect("remove the episode");
+    // A Sass partial: the stylesheet that uses it is compiled again.
+    let partial = site.read("sass/_code.scss");
+    site.write(
+        "sass/_code.scss",
+        &format!(
+            "{partial}
+pre {{ outline: 1px solid red; }}
+"
+        ),
+    );
     let before = served_equals_full_build(&site, server, before, 4).await;
+    std::fs::remove_file(site.path(&episode)).expect("remove the episode");
+    let before = served_equals_full_build(&site, server, before, 5).await;
     let config = site.read("config.toml");
     let renamed = config.replacen("title = \"", "title = \"Renamed ", 1);
     assert_ne!(renamed, config, "config.toml has a title");
     site.write("config.toml", &renamed);
-    served_equals_full_build(&site, server, before, 5).await;
+    served_equals_full_build(&site, server, before, 6).await;
 }
 
 /// The Markdown file of one episode, which show pages, feeds and the home page list.
@@ -204,13 +216,13 @@ async fn a_source_folder_moved_away_and_back_is_watched_again() {
     let seen = |server: &Server| {
         let log = server.log();
         log.iter()
-            .any(|line| line.contains("static/style.css changed"))
+            .any(|line| line.contains("static/probe.txt changed"))
     };
     for _ in 0..10 {
         if seen(server) {
             break;
         }
-        append_css_rule(&site);
+        append_probe_line(&site);
         let started = std::time::Instant::now();
         while !seen(server) && started.elapsed() < Duration::from_secs(1) {
             tokio::time::sleep(Duration::from_millis(25)).await;
@@ -223,12 +235,10 @@ async fn a_source_folder_moved_away_and_back_is_watched_again() {
     );
 }
 
-fn append_css_rule(site: &Site) {
-    let css = site.read("static/style.css");
-    site.write(
-        "static/style.css",
-        &format!("{css}\nbody {{ color: red; }}\n"),
-    );
+/// Edits a file of `static/` (written on first use).
+fn append_probe_line(site: &Site) {
+    let text = std::fs::read_to_string(site.path("static/probe.txt")).unwrap_or_default();
+    site.write("static/probe.txt", &format!("{text}one more line\n"));
 }
 
 async fn wait_for_rebuilds(server: &Server, rebuilds: usize) {

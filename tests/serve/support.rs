@@ -30,7 +30,7 @@ impl Site {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         std::fs::copy(repo.join("config.toml"), dir.path().join("config.toml"))
             .expect("config.toml");
-        for folder in ["content", "templates", "static"] {
+        for folder in ["content", "templates", "static", "sass"] {
             copy_tree(&repo.join(folder), &dir.path().join(folder));
         }
         Site { dir }

@@ -131,7 +131,7 @@ proptest! {
             smart_punctuation: true,
             ..Options::default()
         };
-        if let Ok(html) = render(&source, "/a/", &options, &NoLinks, &embeds) {
+        if let Ok(html) = render(&source, "/a/", &options, &NoLinks, &embeds, None) {
             prop_assert!(!html.content.contains(super::OPEN), "{}", html.content);
         }
     }
