@@ -8,6 +8,7 @@
 //! 3. `site/`: link those files into the immutable site graph (paths, Markdown as HTML via
 //!    `markdown/`, sections, taxonomies, podcast shows);
 //! 4. `render/`: plan every output (pages, listings, feeds…) and render each with Tera;
+//!    the images templates ask for are made afterwards by `images/` (pixels in `kiln-pixels`);
 //! 5. `output/`: gather rendered and copied files and write them atomically.
 //!
 //! [`build`] runs the stages once, streaming each output to disk. `incremental/` runs the
