@@ -78,11 +78,7 @@ fn build_once(
     let templates = std::mem::take(&mut loaded.templates);
     let sass = std::mem::take(&mut loaded.sass);
     let (mut tera, template_errors) = render::templates::compile(&templates);
-    let files = render::files::Files {
-        root: opts.root.clone(),
-        theme: config.config.theme.clone(),
-        reads: render::files::FileReads::default(),
-    };
+    let files = render::files::Files::new(&opts.root, config.config.theme.clone());
     let shortcodes =
         render::shortcodes::SiteShortcodes::new(&tera, &templates, &config.config, files);
     stages.push(StageReport::since("load", started, detail));
@@ -92,12 +88,7 @@ fn build_once(
     let linked = site::link(config.config, loaded, opts.drafts, bodies, &*shortcodes);
     let site = linked.map_err(|e| [e, template_errors.clone()].concat())?;
     // The site's warnings are the loaded files' (counted already) and the link stage's own.
-    let link_warnings = site
-        .warnings
-        .iter()
-        .filter(|w| !warnings.contains(w))
-        .cloned();
-    warnings.extend(link_warnings.collect::<Vec<_>>());
+    add_new(warnings, &site.warnings);
     stages.push(StageReport::since("link", started, site::summary(&site)));
 
     let started = Instant::now();
@@ -116,14 +107,8 @@ fn build_once(
     let styles = stylesheets(&site, &opts.root, &sass, &mut SassMemory::default());
     let (processed, image_errors) = images.process(&images.asked());
     warnings.extend(styles.warnings.iter().cloned());
-    let errors = [
-        template_errors,
-        plan_errors,
-        pass.errors,
-        styles.errors,
-        image_errors,
-    ]
-    .concat();
+    let errors = [template_errors, plan_errors, pass.errors].concat();
+    let errors = [errors, styles.errors, image_errors].concat();
     let mut output = output::assemble(&site, &pass.outputs, &styles.files, &processed, errors)?;
     let detail = render::summary(output.file_count(), pass.fresh.len(), output.copied);
     stages.push(StageReport::since("render", started, detail));
@@ -131,17 +116,23 @@ fn build_once(
     let started = Instant::now();
     staging.put_all(&output)?;
     staging.commit()?;
-    let written = format!(
-        "{} copied, {} files in all to {}",
-        output.copied,
-        output.file_count(),
-        output_dir.display()
-    );
+    let (copied, all, to) = (output.copied, output.file_count(), output_dir.display());
+    let written = format!("{copied} copied, {all} files in all to {to}");
     stages.push(StageReport::since("write", started, written));
     output.stages = stages;
     output.warnings = std::mem::take(warnings);
     output::drop_later((site, jobs));
     Ok(output)
+}
+
+/// Adds to `warnings` those of `more` it does not hold yet.
+fn add_new(warnings: &mut Vec<String>, more: &[String]) {
+    let new: Vec<String> = more
+        .iter()
+        .filter(|w| !warnings.contains(w))
+        .cloned()
+        .collect();
+    warnings.extend(new);
 }
 
 /// Runs the pipeline up to rendering, keeping every output in memory.

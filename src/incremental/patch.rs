@@ -5,13 +5,37 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::content::{Loaded, PlainFile};
+use crate::content::{Loaded, PlainFile, Source};
 use crate::error::Diagnostic;
 use crate::markdown::cache::{MarkdownCache, calls_unchanged};
 use crate::markdown::{self, Body, Embeds, LinkResolver, RenderedMarkdown, ShortcodeTemplates};
 use crate::site::{
     PageOrSection, Permalinks, Site, check_anchors, embed_context, options, site_warnings,
 };
+
+/// The Markdown of each `changed` file of `site`, rendered again, in parallel.
+fn render_changed(
+    site: &Site,
+    changed: &[(PageOrSection, Arc<Source>)],
+    shortcodes: &dyn ShortcodeTemplates,
+) -> Vec<Result<RenderedMarkdown, Vec<Diagnostic>>> {
+    let links = Permalinks(site);
+    let config = serde_json::to_value(&site.config).unwrap_or_default();
+    changed
+        .par_iter()
+        .map(|(item, source)| {
+            let permalink = links.permalink(&source.rel).unwrap_or_default();
+            let context = || embed_context(site, *item, &config);
+            let embeds = Embeds {
+                templates: shortcodes,
+                context: &context,
+            };
+            let options = options(site, *item);
+            let highlighter = site.highlighter.as_deref();
+            markdown::render(source, permalink, &options, &links, &embeds, highlighter)
+        })
+        .collect()
+}
 
 /// `previous` (linked from the files as last seen, with colocated files `assets_before`) with
 /// the Markdown of each re-read file rendered again, when that is all that changed: the same
@@ -65,26 +89,7 @@ pub fn patch(
         }
     }
     let links = Permalinks(&previous);
-    let config = serde_json::to_value(&previous.config).unwrap_or_default();
-    let renders: Vec<_> = changed
-        .par_iter()
-        .map(|(item, source)| {
-            let permalink = links.permalink(&source.rel).unwrap_or_default();
-            let context = || embed_context(&previous, *item, &config);
-            let embeds = Embeds {
-                templates: shortcodes,
-                context: &context,
-            };
-            markdown::render(
-                source,
-                permalink,
-                &options(&previous, *item),
-                &links,
-                &embeds,
-                previous.highlighter.as_deref(),
-            )
-        })
-        .collect();
+    let renders = render_changed(&previous, &changed, shortcodes);
     // A file that fails leaves a full link to report, as it would: its old headings must not
     // satisfy other pages' anchors meanwhile.
     let renders: Vec<RenderedMarkdown> = renders.into_iter().collect::<Result<_, _>>().ok()?;

@@ -219,6 +219,10 @@ impl<'a> State<'a> {
 
     /// Maps one event; `offset` is its byte position in the whole file, for error lines.
     fn event(&mut self, event: Event<'a>, offset: usize) -> Mapped<'a> {
+        let event = match self.code(event, offset) {
+            Ok(held) => return held,
+            Err(event) => event,
+        };
         let event = match event {
             Event::Start(Tag::Heading {
                 level,
@@ -226,14 +230,17 @@ impl<'a> State<'a> {
                 classes,
                 attrs,
             }) => {
-                self.heading = Some(OpenHeading {
+                let inner = Vec::new();
+                let text = String::new();
+                let heading = OpenHeading {
                     level,
                     id,
                     classes,
                     attrs,
-                    inner: Vec::new(),
-                    text: String::new(),
-                });
+                    inner,
+                    text,
+                };
+                self.heading = Some(heading);
                 return Mapped::Held;
             }
             Event::End(TagEnd::Heading(_)) => return self.close_heading(),
@@ -242,23 +249,15 @@ impl<'a> State<'a> {
                 dest_url,
                 title,
                 id,
-            }) => {
-                // `@/` links are the site's own, whatever permalink they resolve to.
-                let internal = dest_url.starts_with("@/");
-                let dest_url = self.resolve(dest_url, offset);
-                let tag = (!internal)
-                    .then(|| external_link_tag(&self.options.external_links, &dest_url, &title))
-                    .flatten();
-                match tag {
-                    Some(tag) => Event::InlineHtml(tag.into()),
-                    None => Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }),
-                }
-            }
+            }) => self.link(
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                },
+                offset,
+            ),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -273,25 +272,6 @@ impl<'a> State<'a> {
                     id,
                 })
             }
-            Event::Start(Tag::CodeBlock(kind)) if self.highlighter.is_some() => {
-                let info = match kind {
-                    CodeBlockKind::Fenced(info) => info.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                let text = String::new();
-                self.code = Some(OpenCode { info, text, offset });
-                return Mapped::Held;
-            }
-            Event::Text(text) if self.code.is_some() => {
-                if let Some(code) = &mut self.code {
-                    code.text.push_str(&text);
-                }
-                return Mapped::Held;
-            }
-            Event::End(TagEnd::CodeBlock) if self.code.is_some() => match self.close_code() {
-                Some(html) => Event::Html(html.into()),
-                None => return Mapped::Held,
-            },
             Event::Html(ref html) | Event::InlineHtml(ref html) if is_more_marker(html) => {
                 self.summary_cut.get_or_insert(self.emitted);
                 event
@@ -314,6 +294,63 @@ impl<'a> State<'a> {
                 Mapped::Held
             }
             None => Mapped::Event(event),
+        }
+    }
+
+    /// A fenced code block, held while it is open when code is highlighted: `Ok` with what
+    /// the event became, or `Err` with the event to map as any other.
+    fn code(&mut self, event: Event<'a>, offset: usize) -> Result<Mapped<'a>, Event<'a>> {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) if self.highlighter.is_some() => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let text = String::new();
+                self.code = Some(OpenCode { info, text, offset });
+                Ok(Mapped::Held)
+            }
+            Event::Text(text) if self.code.is_some() => {
+                if let Some(code) = &mut self.code {
+                    code.text.push_str(&text);
+                }
+                Ok(Mapped::Held)
+            }
+            Event::End(TagEnd::CodeBlock) if self.code.is_some() => match self.close_code() {
+                Some(html) => Err(Event::Html(html.into())),
+                None => Ok(Mapped::Held),
+            },
+            other => Err(other),
+        }
+    }
+
+    /// A link's opening `tag` with its `@/` target resolved, or the tag `external_links_*`
+    /// ask for when it leads to another site.
+    fn link(&mut self, tag: Tag<'a>, offset: usize) -> Event<'a> {
+        let Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } = tag
+        else {
+            return Event::Start(tag);
+        };
+        // `@/` links are the site's own, whatever permalink they resolve to.
+        let internal = dest_url.starts_with("@/");
+        let dest_url = self.resolve(dest_url, offset);
+        let external = &self.options.external_links;
+        match (!internal)
+            .then(|| external_link_tag(external, &dest_url, &title))
+            .flatten()
+        {
+            Some(tag) => Event::InlineHtml(tag.into()),
+            None => Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }),
         }
     }
 

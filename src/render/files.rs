@@ -41,6 +41,15 @@ pub struct Files {
 }
 
 impl Files {
+    /// The files of the site at `root` (with `theme`), none read yet.
+    pub fn new(root: &Path, theme: Option<String>) -> Files {
+        Files {
+            root: root.to_path_buf(),
+            theme,
+            reads: FileReads::default(),
+        }
+    }
+
     /// Zola's file searching logic: `@/x` is `content/x`; then the root, `static/`,
     /// `content/` and the theme's `static/`, in that order. Paths leaving the site are refused.
     pub fn find(&self, path: &str) -> Result<Option<PathBuf>, String> {
