@@ -79,8 +79,14 @@ fn build_once(
     let sass = std::mem::take(&mut loaded.sass);
     let (mut tera, template_errors) = render::templates::compile(&templates);
     let files = render::files::Files::new(&opts.root, config.config.theme.clone());
-    let shortcodes =
-        render::shortcodes::SiteShortcodes::new(&tera, &templates, &config.config, files);
+    let images = Arc::new(Images::new(&opts.root, &config.config.base_url));
+    let shortcodes = render::shortcodes::SiteShortcodes::new(
+        &tera,
+        &templates,
+        &config.config,
+        files,
+        Some(Arc::clone(&images)),
+    );
     stages.push(StageReport::since("load", started, detail));
 
     let started = Instant::now();
@@ -92,7 +98,6 @@ fn build_once(
     stages.push(StageReport::since("link", started, site::summary(&site)));
 
     let started = Instant::now();
-    let images = Arc::new(Images::new(&opts.root, &site.config.base_url));
     let renderer = render::prepare(
         &site,
         &mut tera,

@@ -85,6 +85,11 @@ impl Images {
         }
     }
 
+    /// The file at site path `path`, found as Zola finds it.
+    pub fn find(&self, path: &str) -> Result<PathBuf, String> {
+        source::find(&self.root, path, None)
+    }
+
     /// The facts of the image at site path `path` (found as Zola finds it).
     pub fn facts(&self, path: &str) -> Result<(PathBuf, Facts), String> {
         let file = source::find(&self.root, path, None)?;

@@ -75,6 +75,8 @@ struct Inputs {
     /// The shortcode templates, compiled with `tera`.
     shortcodes: Arc<SiteShortcodes>,
     template_errors: Vec<Diagnostic>,
+    /// The site's images: sources read so far and every processed image asked for.
+    images: Arc<Images>,
 }
 
 /// What the previous run made that the next one may reuse. Every part is either exact for the
@@ -82,8 +84,6 @@ struct Inputs {
 #[derive(Default)]
 struct Memory {
     markdown: MarkdownCache,
-    /// The site's images: sources read so far and every processed image asked for.
-    images: Option<Arc<Images>>,
     values: Option<Arc<Values>>,
     outputs: HashMap<String, Kept>,
     linked: Option<Linked>,
@@ -272,9 +272,7 @@ impl Rebuilder {
 
         let started = Instant::now();
         let (tera, sources) = (&mut inputs.tera, &inputs.loaded.templates);
-        let images = memory
-            .images
-            .get_or_insert_with(|| Arc::new(Images::new(&self.opts.root, &site.config.base_url)));
+        let images = &inputs.images;
         let previous = memory.values.as_deref();
         let shortcodes = &inputs.shortcodes;
         let images_now = Arc::clone(images);
@@ -377,21 +375,23 @@ fn read(
     stages: &mut Vec<StageReport>,
 ) -> Result<Inputs, BuildError> {
     let started = Instant::now();
-    let (config, loaded, templates) = match previous {
+    let (config, loaded, templates, images) = match previous {
         Some(Inputs {
             config,
             loaded,
             tera,
             shortcodes,
             template_errors,
+            images,
         }) => {
             let kept = (!templates_changed).then_some((tera, shortcodes, template_errors));
-            (config, Some(loaded), kept)
+            (config, Some(loaded), kept, images)
         }
         None => {
             let mut config = crate::config::load(&opts.root, opts.base_url.as_deref())?;
             config.config.mode = opts.mode;
-            (config, None, None)
+            let images = Arc::new(Images::new(&opts.root, &config.config.base_url));
+            (config, None, None, images)
         }
     };
     stages.push(StageReport::since("config", started, "config.toml".into()));
@@ -408,7 +408,9 @@ fn read(
             theme: config.config.theme.clone(),
             reads: file_reads.clone(),
         };
-        let shortcodes = SiteShortcodes::new(&tera, &loaded.templates, &config.config, files);
+        let images = Some(Arc::clone(&images));
+        let shortcodes =
+            SiteShortcodes::new(&tera, &loaded.templates, &config.config, files, images);
         (tera, shortcodes, errors)
     });
     stages.push(StageReport::since("load", started, loaded.summary()));
@@ -418,6 +420,7 @@ fn read(
         tera,
         shortcodes,
         template_errors,
+        images,
     })
 }
 

@@ -837,3 +837,16 @@ fn code_edits_re_highlight_only_their_page_and_equal_a_full_build() {
     let other = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
     assert!(other.full, "{other}");
 }
+
+#[test]
+fn an_image_a_shortcode_resizes_is_followed_when_it_changes() {
+    let site = Site::new();
+    site.write("templates/shortcodes/thumb.html", "{% set i = resize_image(path=\"cover.png\", width=8, height=8) %}<img src=\"{{ i.url }}\">");
+    let p2 = std::fs::read_to_string(site.path("content/blog/p2.md")).unwrap();
+    site.write("content/blog/p2.md", &format!("{p2}\n{{{{ thumb() }}}}\n"));
+    png(&site.path("static/cover.png"), 32, [200, 0, 0]);
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+    png(&site.path("static/cover.png"), 32, [0, 200, 0]);
+    rebuild_matches_full(&mut rebuilder, &site, &["static/cover.png"]);
+}

@@ -16,7 +16,8 @@ use tera::Tera;
 pub struct FileReads(Arc<Mutex<BTreeSet<PathBuf>>>);
 
 impl FileReads {
-    fn note(&self, path: &Path) {
+    /// Notes that a template read `path`.
+    pub fn note(&self, path: &Path) {
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let mut reads = self.0.lock().unwrap_or_else(|e| e.into_inner());
         reads.insert(path);

@@ -1,5 +1,6 @@
 //! Zola's image functions for templates: `resize_image` and `get_image_metadata`, answered by
-//! the site's [`Images`].
+//! the site's [`Images`]. Where the templates' outputs are kept between rebuilds by what their
+//! text reads (shortcodes, in the Markdown cache), each file read is noted in `reads`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,11 +9,20 @@ use serde_json::Value;
 use tera::Tera;
 
 use crate::images::{Images, ResizeArgs};
+use crate::render::files::FileReads;
 
-/// Registers `resize_image` and `get_image_metadata` on `tera`.
-pub fn register(tera: &mut Tera, images: Arc<Images>) {
-    let resizer = Arc::clone(&images);
+/// Registers `resize_image` and `get_image_metadata` on `tera`, noting each file read in
+/// `reads` when given.
+pub fn register(tera: &mut Tera, images: Arc<Images>, reads: Option<FileReads>) {
+    let note = move |images: &Images, args: &HashMap<String, Value>| {
+        let path = args.get("path").and_then(Value::as_str);
+        if let (Some(reads), Some(Ok(file))) = (&reads, path.map(|p| images.find(p))) {
+            reads.note(&file);
+        }
+    };
+    let (resizer, noted) = (Arc::clone(&images), note.clone());
     tera.register_function("resize_image", move |args: &HashMap<String, Value>| {
+        noted(&resizer, args);
         let fail = |why: String| tera::Error::msg(format!("resize_image: {why}"));
         let text = |name: &str, default: &'static str| -> tera::Result<String> {
             match args.get(name) {

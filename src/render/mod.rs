@@ -5,7 +5,7 @@
 pub mod files;
 mod filters;
 mod functions;
-mod image_functions;
+pub mod image_functions;
 pub mod kinds;
 pub mod markdown_filter;
 mod renderer;
@@ -179,7 +179,7 @@ pub fn prepare<'a>(
     let function_detail = template_reads::function_detail(&uses);
     let files = Arc::clone(shortcodes.files());
     functions::register_functions(tera, Arc::clone(&values), function_detail, files);
-    image_functions::register(tera, images);
+    image_functions::register(tera, images, None);
     Renderer::new(site, tera, values, sources, uses, config_keys)
 }
 

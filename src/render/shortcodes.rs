@@ -12,6 +12,7 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::content::TemplateSource;
 use crate::error::Diagnostic;
+use crate::images::Images;
 use crate::markdown::shortcodes::{ANCHOR_TEMPLATE, Kind, ShortcodeTemplates};
 use crate::render::files::Files;
 use crate::render::markdown_filter::MarkdownFilter;
@@ -46,6 +47,7 @@ impl SiteShortcodes {
         sources: &[TemplateSource],
         config: &Config,
         files: Files,
+        images: Option<Arc<Images>>,
     ) -> Arc<SiteShortcodes> {
         let texts = all_texts(sources);
         let mut everything = DefaultHasher::new();
@@ -95,6 +97,12 @@ impl SiteShortcodes {
             let files = Arc::new(files);
             crate::render::filters::register(&mut tera, &config.default_language);
             crate::render::files::register(&mut tera, &files);
+            if let Some(images) = images {
+                // A shortcode's output is kept with the body that calls it: the files it
+                // reads are noted, so a change to one rebuilds everything.
+                let reads = Some(files.reads.clone());
+                crate::render::image_functions::register(&mut tera, images, reads);
+            }
             SiteShortcodes {
                 files,
                 tera,
@@ -202,7 +210,7 @@ mod tests {
             source("shortcodes/quote.html", "<q>{{ body }}</q>"),
         ];
         let (tera, _) = templates::compile(&sources);
-        let shortcodes = SiteShortcodes::new(&tera, &sources, &config(), files());
+        let shortcodes = SiteShortcodes::new(&tera, &sources, &config(), files(), None);
         assert_eq!(shortcodes.kind("youtube"), Some(Kind::Markdown));
         assert_eq!(shortcodes.kind("quote"), Some(Kind::Html));
         assert_eq!(shortcodes.kind("vimeo"), Some(Kind::Html));
@@ -215,7 +223,7 @@ mod tests {
     fn versions_change_with_the_template_and_with_what_it_includes() {
         let version = |sources: &[TemplateSource], name| {
             let (tera, _) = templates::compile(sources);
-            SiteShortcodes::new(&tera, sources, &config(), files()).version(name)
+            SiteShortcodes::new(&tera, sources, &config(), files(), None).version(name)
         };
         let plain = [
             source("shortcodes/a.html", "a"),

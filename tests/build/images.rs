@@ -286,3 +286,25 @@ fn processed_images_are_cached_between_builds_and_unused_ones_pruned() {
     let changed = site.build(&[]).succeeded().read("post/index.html");
     assert!(!changed.contains(&name));
 }
+
+#[test]
+fn shortcodes_may_resize_images_as_in_zolas_documentation() {
+    let site = site_with("{{ page.content | safe }}");
+    site.write(
+        "templates/shortcodes/thumb.html",
+        "{% set i = resize_image(path=path, width=40, height=30, op=\"fill\") %}<img src=\"{{ i.url | safe }}\" width=\"{{ i.width }}\" height=\"{{ i.height }}\">",
+    );
+    site.write(
+        "content/post/index.md",
+        "+++\ntitle = \"Post\"\n+++\n{{ thumb(path=\"cover.png\") }}\n",
+    );
+    let run = site.build(&[]).succeeded();
+    let html = run.read("post/index.html");
+    let url = html
+        .split("src=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap();
+    assert!(url.contains("/processed_images/"), "{html}");
+    assert_eq!(size_of(&site, url), (40, 30));
+}
