@@ -93,6 +93,29 @@ fn fail(function: &str, message: &str) -> tera::Error {
     tera::Error::msg(format!("{function}: {message}"))
 }
 
+/// Zola's `get_url` of a file's site path (not an `@/` content path): under `base_url`, with
+/// `trailing_slash` and `cachebust` (`?h=` and the file's SHA-256) as asked.
+pub fn file_url(
+    base_url: &str,
+    files: &Files,
+    path: &str,
+    args: &HashMap<String, Value>,
+) -> tera::Result<Value> {
+    let mut url = format!(
+        "{}/{}",
+        base_url.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    );
+    if args.get("trailing_slash").and_then(Value::as_bool) == Some(true) && !url.ends_with('/') {
+        url.push('/');
+    }
+    if args.get("cachebust").and_then(Value::as_bool) == Some(true) {
+        let hash = cachebust(files, path)?;
+        url = format!("{url}?h={hash}");
+    }
+    Ok(Value::String(url))
+}
+
 /// Registers `load_data` and `get_hash` over `files`.
 pub fn register(tera: &mut Tera, files: &Arc<Files>) {
     let f = Arc::clone(files);

@@ -156,13 +156,5 @@ fn get_url(values: &Values, files: &Files, args: &HashMap<String, Value>) -> ter
             |a| format!("{permalink}#{a}"),
         )));
     }
-    let mut url = format!("{}/{}", values.base_url, path.trim_start_matches('/'));
-    if args.get("trailing_slash").and_then(Value::as_bool) == Some(true) && !url.ends_with('/') {
-        url.push('/');
-    }
-    if args.get("cachebust").and_then(Value::as_bool) == Some(true) {
-        let hash = crate::render::files::cachebust(files, path)?;
-        url = format!("{url}?h={hash}");
-    }
-    Ok(Value::String(url))
+    crate::render::files::file_url(&values.base_url, files, path, args)
 }

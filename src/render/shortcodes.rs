@@ -97,6 +97,7 @@ impl SiteShortcodes {
             let files = Arc::new(files);
             crate::render::filters::register(&mut tera, &config.default_language);
             crate::render::files::register(&mut tera, &files);
+            register_get_url(&mut tera, &config.base_url, &files);
             if let Some(images) = images {
                 // A shortcode's output is kept with the body that calls it: the files it
                 // reads are noted, so a change to one rebuilds everything.
@@ -112,6 +113,28 @@ impl SiteShortcodes {
             }
         })
     }
+}
+
+/// `get_url` for shortcode templates, which render before the site's URLs are all known: full
+/// URLs and files' site paths (Zola's gallery shortcode links each picture so); an `@/`
+/// content path is an error that says how to link it instead.
+fn register_get_url(tera: &mut Tera, base_url: &str, files: &Arc<Files>) {
+    let (base_url, files) = (base_url.to_string(), Arc::clone(files));
+    tera.register_function("get_url", move |args: &HashMap<String, Value>| {
+        let path = args.get("path").and_then(Value::as_str).ok_or_else(|| {
+            tera::Error::msg("get_url needs a string argument `path`".to_string())
+        })?;
+        if path.starts_with("http://") || path.starts_with("https://") {
+            return Ok(Value::String(path.to_string()));
+        }
+        if path.starts_with("@/") {
+            return Err(tera::Error::msg(format!(
+                "get_url(path=\"{path}\") in a shortcode: content paths are resolved after \
+                 shortcodes render; pass the link in from the Markdown as [text]({path})"
+            )));
+        }
+        crate::render::files::file_url(&base_url, &files, path, args)
+    });
 }
 
 /// `shortcodes/NAME.html` or `shortcodes/NAME.md` as (NAME, kind).

@@ -388,13 +388,6 @@ fn components(path: &str) -> Vec<&str> {
     path.split('/').filter(|c| !c.is_empty()).collect()
 }
 
-fn asset_names(assets: &[crate::content::PlainFile]) -> Vec<&str> {
-    assets
-        .iter()
-        .map(|a| a.rel.rsplit('/').next().unwrap_or(&a.rel))
-        .collect()
-}
-
 /// Page `page`'s fields in `PAGE_KEYS` order, heavy ones `null` (see [`Values::pages`]).
 fn page_fields(site: &Site, page: &Page) -> Arc<[Value]> {
     let mut value = light_page_value(site, page);
@@ -432,7 +425,7 @@ fn light_page_value(site: &Site, page: &Page) -> Value {
         "components": components(&page.path),
         "word_count": word_count,
         "reading_time": word_count.div_ceil(200),
-        "assets": asset_names(&page.assets),
+        "assets": crate::site::asset_paths(&page.source, &page.assets),
         "draft": page.front.draft,
         "lang": site.config.default_language,
         "lower": null,
@@ -466,7 +459,7 @@ fn section_value(site: &Site, section: &Section) -> Value {
         "word_count": word_count,
         "reading_time": word_count.div_ceil(200),
         "lang": site.config.default_language,
-        "assets": asset_names(&section.assets),
+        "assets": crate::site::asset_paths(&section.source, &section.assets),
         "pages": [],
         "subsections": subsections,
         "translations": [],

@@ -136,14 +136,6 @@ pub(crate) fn options(site: &Site, item: PageOrSection) -> Options {
     Options::new(&config.markdown, &config.default_language, anchors)
 }
 
-/// The file names of colocated files, as templates see `page.assets`.
-fn asset_names(assets: &[crate::content::PlainFile]) -> Vec<&str> {
-    assets
-        .iter()
-        .map(|a| a.rel.rsplit('/').next().unwrap_or(""))
-        .collect()
-}
-
 /// The variables a shortcode called in `item`'s body gets besides its arguments: `page` or
 /// `section` as far as they are known before bodies are rendered (front matter and place,
 /// with `colocated_path`: nothing a rebuild could change without changing the file or
@@ -168,7 +160,7 @@ pub(crate) fn embed_context(
                 "extra": front.extra.clone().unwrap_or_else(crate::data::empty_object),
                 "taxonomies": front.taxonomies, "draft": front.draft, "weight": front.weight,
                 "lang": lang, "translations": [], "backlinks": [],
-                "assets": asset_names(&page.assets),
+                "assets": super::asset_paths(&page.source, &page.assets),
             });
             ("page", value)
         }
@@ -183,7 +175,7 @@ pub(crate) fn embed_context(
                 "extra": front.extra.clone().unwrap_or_else(crate::data::empty_object),
                 "draft": front.draft, "weight": front.weight,
                 "lang": lang, "translations": [], "backlinks": [], "pages": [],
-                "assets": asset_names(&section.assets),
+                "assets": super::asset_paths(&section.source, &section.assets),
             });
             ("section", value)
         }

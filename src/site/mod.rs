@@ -207,6 +207,22 @@ pub(crate) fn site_warnings(site: &Site, loaded: Vec<String>) -> Vec<String> {
         .collect()
 }
 
+/// The colocated `assets` of the file `source` as Zola lists them in `page.assets` and
+/// `section.assets`: site paths of the files beside it in `content/` (`/blog/post/photo.jpg`),
+/// which `get_url` and `resize_image` both take.
+pub fn asset_paths(source: &Source, assets: &[PlainFile]) -> Vec<String> {
+    let dir = source.dir();
+    let names = assets
+        .iter()
+        .map(|a| a.rel.rsplit('/').next().unwrap_or(&a.rel));
+    let prefix = if dir.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{dir}/")
+    };
+    names.map(|name| format!("{prefix}{name}")).collect()
+}
+
 /// `link`'s one line in the build report.
 pub fn summary(site: &Site) -> String {
     format!(

@@ -308,3 +308,32 @@ fn shortcodes_may_resize_images_as_in_zolas_documentation() {
     assert!(url.contains("/processed_images/"), "{html}");
     assert_eq!(size_of(&site, url), (40, 30));
 }
+
+#[test]
+fn a_gallery_shortcode_links_and_resizes_each_colocated_picture_as_zola_documents() {
+    let site = site_with("{{ page.content | safe }}");
+    site.write(
+        "templates/shortcodes/gallery.html",
+        "{% for asset in page.assets %}{% if asset is matching(\"[.](jpg|png)$\") %}{% set image = resize_image(path=asset, width=24, height=18) %}<a href=\"{{ get_url(path=asset) | safe }}\"><img src=\"{{ image.url | safe }}\"></a>\n{% endif %}{% endfor %}",
+    );
+    site.write(
+        "content/post/index.md",
+        "+++\ntitle = \"Post\"\n+++\n{{ gallery() }}\n",
+    );
+    let run = site.build(&[]).succeeded();
+    let html = run.read("post/index.html");
+    assert!(
+        html.contains("<a href=\"https://x.org/post/photo.jpg\">"),
+        "{html}"
+    );
+    let thumb = html
+        .split("src=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap();
+    assert_eq!(size_of(&site, thumb), (24, 18));
+    assert!(
+        run.exists("post/photo.jpg"),
+        "the picture itself is copied beside the page"
+    );
+}
