@@ -3,6 +3,7 @@
 
 pub mod cache;
 mod events;
+mod external_links;
 pub mod highlight;
 pub mod shortcodes;
 mod words;
