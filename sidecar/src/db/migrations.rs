@@ -210,3 +210,16 @@ mod tests {
         assert!(message.contains("newer"), "{message}");
     }
 }
+
+/// A fresh in-memory database at the latest version holding one user: for the query tests.
+#[cfg(test)]
+pub(super) fn migrated_with_user() -> Connection {
+    let mut conn = Connection::open_in_memory().unwrap();
+    apply(&mut conn).unwrap();
+    conn.execute(
+        "INSERT INTO users (fullname, email, password_hash) VALUES ('A', 'a@b.co', 'x')",
+        [],
+    )
+    .unwrap();
+    conn
+}

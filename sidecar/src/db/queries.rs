@@ -148,16 +148,7 @@ pub fn delete_expired(conn: &Connection, now: u64) -> Result<usize, DbError> {
 mod tests {
     use super::*;
 
-    fn migrated_with_user() -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        super::super::migrations::apply(&mut conn).unwrap();
-        conn.execute(
-            "INSERT INTO users (fullname, email, password_hash) VALUES ('A', 'a@b.co', 'x')",
-            [],
-        )
-        .unwrap();
-        conn
-    }
+    use super::super::migrations::migrated_with_user;
 
     use super::super::sessions::start_family;
 

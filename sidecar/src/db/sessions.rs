@@ -198,16 +198,7 @@ pub fn revoke_family_of(conn: &Connection, old: &Presented<'_>, now: u64) -> Res
 mod tests {
     use super::*;
 
-    fn migrated_with_user() -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        super::super::migrations::apply(&mut conn).unwrap();
-        conn.execute(
-            "INSERT INTO users (fullname, email, password_hash) VALUES ('A', 'a@b.co', 'x')",
-            [],
-        )
-        .unwrap();
-        conn
-    }
+    use super::super::migrations::migrated_with_user;
 
     fn outcome(conn: &Connection, old: &[u8], new: &[u8], now: u64) -> &'static str {
         let old = Presented {
