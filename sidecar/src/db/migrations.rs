@@ -119,6 +119,19 @@ fn apply_in_transaction(conn: &mut Connection) -> Result<(), DbError> {
     Ok(())
 }
 
+/// A fresh in-memory database at the latest version holding one user: for the query tests.
+#[cfg(test)]
+pub(super) fn migrated_with_user() -> Connection {
+    let mut conn = Connection::open_in_memory().unwrap();
+    apply(&mut conn).unwrap();
+    conn.execute(
+        "INSERT INTO users (fullname, email, password_hash) VALUES ('A', 'a@b.co', 'x')",
+        [],
+    )
+    .unwrap();
+    conn
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,17 +222,4 @@ mod tests {
         let message = apply(&mut conn).unwrap_err().0;
         assert!(message.contains("newer"), "{message}");
     }
-}
-
-/// A fresh in-memory database at the latest version holding one user: for the query tests.
-#[cfg(test)]
-pub(super) fn migrated_with_user() -> Connection {
-    let mut conn = Connection::open_in_memory().unwrap();
-    apply(&mut conn).unwrap();
-    conn.execute(
-        "INSERT INTO users (fullname, email, password_hash) VALUES ('A', 'a@b.co', 'x')",
-        [],
-    )
-    .unwrap();
-    conn
 }
