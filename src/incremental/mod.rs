@@ -1,7 +1,7 @@
 //! Rebuilds that redo only what a change touched, for `kiln serve`.
 //!
 //! **The invariant: a rebuild equals a full build, byte for byte**, whatever changed. Every
-//! shortcut here keeps it, and `tests.rs` checks it after each kind of edit:
+//! shortcut here keeps it, and `tests/` checks it after each kind of edit:
 //! - [`Rebuilder`] keeps each stage's result between runs and re-reads only changed files;
 //! - [`fingerprint`] gives each output one number for everything its bytes are made from
 //!   (its [`crate::render::Output::made_from`], its templates, the values they read); an output
