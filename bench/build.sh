@@ -47,10 +47,10 @@ if [[ -z ${NO_HUGO:-} ]]; then
   if command -v hugo >/dev/null; then use_hugo=1; else echo "note: hugo not installed (apt-get install -y hugo); measuring kiln only"; fi
 fi
 
-kiln=${KILN_BIN:-$repo/target/release/kiln}
+kiln=${KILN_BIN:-$repo/target/dist/kiln}
 if ((use_kiln)) && [[ -z ${KILN_BIN:-} ]]; then
-  echo "== cargo build --release -p kiln"
-  (cd "$repo" && cargo build --release -p kiln)
+  echo "== cargo build --profile dist -p kiln"
+  (cd "$repo" && cargo build --profile dist -p kiln)
 fi
 if ((use_kiln)); then
   [[ -x $kiln ]] || { echo "error: no kiln binary at $kiln" >&2; exit 1; }

@@ -18,10 +18,10 @@ use_hugo=0
 if [[ -z ${NO_HUGO:-} ]] && command -v hugo >/dev/null; then use_hugo=1; fi
 ((use_hugo)) || echo "note: measuring kiln only (hugo not installed, or NO_HUGO set)"
 
-kiln=${KILN_BIN:-$repo/target/release/kiln}
+kiln=${KILN_BIN:-$repo/target/dist/kiln}
 if [[ -z ${KILN_BIN:-} ]]; then
-  echo "== cargo build --release -p kiln"
-  (cd "$repo" && cargo build --release -p kiln)
+  echo "== cargo build --profile dist -p kiln"
+  (cd "$repo" && cargo build --profile dist -p kiln)
 fi
 kiln=$(realpath "$kiln")
 

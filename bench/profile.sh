@@ -12,9 +12,9 @@ pages=${1:-1000}
 work=${BENCH_DIR:-/dev/shm/kiln-bench}/profile-$pages
 command -v perf >/dev/null || { echo "error: perf not found; apt-get install -y linux-perf" >&2; exit 1; }
 
-kiln=${KILN_BIN:-$repo/target/release/kiln}
+kiln=${KILN_BIN:-$repo/target/dist/kiln}
 if [[ -z ${KILN_BIN:-} ]]; then
-  (cd "$repo" && cargo build --release -p kiln)
+  (cd "$repo" && cargo build --profile dist -p kiln)
 fi
 python3 "$repo/bench/gen-site.py" --pages "$pages" --seed "${SEED:-1}" --out "$work/zola" --force
 rm -rf "$work/dist"

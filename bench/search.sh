@@ -3,7 +3,7 @@
 # disk, and what a browser downloads for one two-word query with Kiln's fragment search.
 # Usage: bench/search.sh [PAGES]       (default 10000)
 # Env:   RUNS (default 5), QUERY (default "archive anchor"), BENCH_DIR (default
-#        /dev/shm/kiln-search-bench), KILN_BIN (default target/release/kiln, built if missing).
+#        /dev/shm/kiln-search-bench), KILN_BIN (default target/dist/kiln, built if missing).
 # See bench/README.md ("Search") for what is measured.
 set -euo pipefail
 
@@ -12,9 +12,9 @@ pages=${1:-10000}
 runs=${RUNS:-5}
 query=${QUERY:-archive anchor}
 work=${BENCH_DIR:-/dev/shm/kiln-search-bench}/$pages
-kiln=${KILN_BIN:-$repo/target/release/kiln}
+kiln=${KILN_BIN:-$repo/target/dist/kiln}
 if [[ -z ${KILN_BIN:-} ]]; then
-  (cd "$repo" && cargo build --release -p kiln)
+  (cd "$repo" && cargo build --profile dist -p kiln)
 fi
 for tool in hyperfine python3 chromedriver gzip; do
   command -v "$tool" >/dev/null || { echo "error: $tool not found" >&2; exit 1; }

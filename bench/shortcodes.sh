@@ -4,7 +4,7 @@
 # in every page (one `.html` inline call, one `.md` call with a body).
 # Usage: bench/shortcodes.sh [PAGES]          (default 10000)
 # Env:   RUNS (default 5), SEED (default 1), BENCH_DIR (default /dev/shm/kiln-bench-sc),
-#        KILN_BIN=path (default: build target/release/kiln), BASELINE=path to an older kiln.
+#        KILN_BIN=path (default: build target/dist/kiln), BASELINE=path to an older kiln.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,8 +12,8 @@ pages=${1:-10000}
 runs=${RUNS:-5}
 work=${BENCH_DIR:-/dev/shm/kiln-bench-sc}
 command -v hyperfine >/dev/null || { echo "error: apt-get install -y hyperfine" >&2; exit 1; }
-kiln=${KILN_BIN:-$repo/target/release/kiln}
-if [[ -z ${KILN_BIN:-} ]]; then (cd "$repo" && cargo build --release -p kiln); fi
+kiln=${KILN_BIN:-$repo/target/dist/kiln}
+if [[ -z ${KILN_BIN:-} ]]; then (cd "$repo" && cargo build --profile dist -p kiln); fi
 kiln=$(realpath "$kiln")
 
 mkdir -p "$work"

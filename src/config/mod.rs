@@ -67,8 +67,9 @@ pub struct Config {
     pub fragment_search: FragmentSearchConfig,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// Present only when the site has accounts: `kiln serve` mounts the sidecar for it.
     #[serde(default)]
-    pub auth: AuthConfig,
+    pub auth: Option<AuthConfig>,
     #[serde(default)]
     pub podcast: PodcastConfig,
     /// `themes/<theme>/` supplies templates and static files the site does not have.
@@ -300,10 +301,18 @@ pub struct LoadedConfig {
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<LoadedConfig, Vec<Diagnostic>> {
     let path = under(root, "config.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        vec![Diagnostic::in_file(
-            &path,
-            format!("could not read the site configuration: {e}"),
-        )]
+        let message = if e.kind() == std::io::ErrorKind::NotFound {
+            // Say where it looked: `.` is whatever folder the command happened to run in.
+            let folder = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
+            format!(
+                "there is none in {}, so it is not a site's folder: run kiln in one, pass \
+                 --root DIR, or start a new site with `kiln init DIR`",
+                folder.display()
+            )
+        } else {
+            format!("could not read the site configuration: {e}")
+        };
+        vec![Diagnostic::in_file(&path, message)]
     })?;
     let mut loaded = parse(&path, &text, base_url)?;
     let config = &mut loaded.config;
@@ -450,15 +459,17 @@ mod tests {
     }
 
     #[test]
-    fn defaults_follow_zola_and_auth_url_defaults_to_api() {
+    fn defaults_follow_zola_and_a_site_has_accounts_only_with_an_auth_table() {
         let loaded = parse_text("base_url = \"https://example.com/\"\ntitle = \"T\"").unwrap();
         let config = loaded.config;
         assert_eq!(config.base_url, "https://example.com");
         assert_eq!(config.default_language, "en");
         assert_eq!(config.feed_filenames, vec!["atom.xml"]);
         assert!(config.generate_sitemap && config.generate_robots_txt && !config.generate_feeds);
-        assert_eq!(config.auth.url, "/api");
+        assert!(config.auth.is_none(), "no [auth] table, no accounts");
         assert!(loaded.warnings.is_empty());
+        let with_auth = parse_text("base_url = \"x\"\n[auth]\n").unwrap().config;
+        assert_eq!(with_auth.auth.map(|auth| auth.url).as_deref(), Some("/api"));
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct SiteOutput {
     pub files: BTreeMap<String, OutputFile>,
     /// HTML pages rendered (content pages, listings, taxonomy pages, 404).
     pub pages: usize,
+    /// How many of `pages` list others: sections, taxonomies, terms and their paginated pages.
+    pub listings: usize,
     /// Feeds rendered (site, section, term and podcast feeds).
     pub feeds: usize,
     /// Sitemaps rendered (0 or 1).
@@ -44,11 +46,19 @@ pub struct SiteOutput {
 }
 
 impl SiteOutput {
-    /// `Built 58 pages, 4 feeds, 1 sitemap in 37 ms`.
+    /// `Built 58 pages (30 of them listings), 4 feeds, 1 sitemap in 37 ms`: a page is an HTML
+    /// file a visitor reads, so the count is larger than the content files' whenever sections,
+    /// taxonomies and pagination list them.
     pub fn summary(&self, millis: u128) -> String {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let listings = match self.listings {
+            0 => String::new(),
+            1 if self.pages == 1 => " (a listing)".to_owned(),
+            1 => " (1 of them a listing)".to_owned(),
+            n => format!(" ({n} of them listings)"),
+        };
         format!(
-            "Built {}, {}, {} in {millis} ms",
+            "Built {}{listings}, {}, {} in {millis} ms",
             plural(self.pages, "page"),
             plural(self.feeds, "feed"),
             plural(self.sitemaps, "sitemap")
@@ -63,6 +73,10 @@ impl SiteOutput {
     fn count(&mut self, counted: Counted) {
         match counted {
             Counted::Page => self.pages += 1,
+            Counted::Listing => {
+                self.pages += 1;
+                self.listings += 1;
+            }
             Counted::Feed => self.feeds += 1,
             Counted::Sitemap => self.sitemaps += 1,
             Counted::Other => {}

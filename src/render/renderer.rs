@@ -107,7 +107,11 @@ impl Plan<'_> {
 /// What the build summary counts an output as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Counted {
+    /// An HTML page a visitor reads, made from one content file (or 404.html).
     Page,
+    /// An HTML page that lists others: a section, a taxonomy or a term, or one of their
+    /// paginated pages. The summary counts it as a page and says how many pages were these.
+    Listing,
     Feed,
     Sitemap,
     Other,

@@ -91,7 +91,7 @@ pub fn run(
     mut watcher: SourceWatcher,
     changes: Receiver<Vec<PathBuf>>,
     publish: watch::Sender<Arc<Snapshot>>,
-    accounts_prefix: String,
+    accounts_prefix: Option<String>,
 ) {
     while let Ok(mut changed) = changes.recv() {
         // Changes that arrived while the last build ran go into this one build.
@@ -100,7 +100,7 @@ pub fn run(
         changed.dedup();
         watcher.rewatch_source_dirs(&changed);
         if changed.contains(&builder.options.root.join("config.toml")) {
-            warn_if_accounts_moved(&builder.options.root, &accounts_prefix);
+            warn_if_accounts_moved(&builder.options.root, accounts_prefix.as_deref());
         }
         let current = publish.borrow().clone();
         let started = Instant::now();
@@ -132,16 +132,25 @@ pub fn run(
     }
 }
 
-/// The sidecar stays under the prefix it was mounted at, so forms posting to a new
-/// `[auth] url` would fail until a restart: say so.
-fn warn_if_accounts_moved(root: &Path, mounted: &str) {
-    let wanted = super::auth_prefix(root);
-    if wanted != mounted {
-        eprintln!(
-            "warning: [auth] url is now {wanted}, but the accounts sidecar answers under \
-             {mounted} until you restart kiln serve"
-        );
-    }
+/// The sidecar is mounted (or not) when kiln serve starts, so forms posting to a new
+/// `[auth] url`, or a new `[auth]` table, would fail until a restart: say so.
+fn warn_if_accounts_moved(root: &Path, mounted: Option<&str>) {
+    let wanted = super::accounts_prefix(root);
+    let restart = match (wanted.as_deref(), mounted) {
+        (wanted, mounted) if wanted == mounted => return,
+        (Some(wanted), Some(mounted)) => {
+            format!("[auth] url is now {wanted}, but the accounts sidecar answers under {mounted}")
+        }
+        (Some(wanted), None) => format!(
+            "config.toml now has [auth], but the accounts sidecar was not started; it would \
+             answer under {wanted}"
+        ),
+        (None, Some(mounted)) => format!(
+            "config.toml no longer has [auth], but the accounts sidecar answers under {mounted}"
+        ),
+        (None, None) => return,
+    };
+    eprintln!("warning: {restart} until you restart kiln serve");
 }
 
 /// `content/a.md changed` or `content/a.md and 2 more changed`, named from the site root.

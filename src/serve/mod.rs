@@ -28,8 +28,9 @@ use watch::SourceWatcher;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Builds the site in memory (nothing is written to dist/) with the base URL set to the local \
-address, and serves it with the accounts sidecar on the same origin, so sign-up and log-in \
-work out of the box; accounts and secrets live in <ROOT>/.kiln/ (git-ignored).
+address, and serves it. A site with an [auth] table in config.toml gets the accounts sidecar \
+on the same origin, so sign-up and log-in work out of the box; its accounts and secrets live \
+in <ROOT>/.kiln/ (git-ignored).
 
 Edits to content/, templates/, static/ and config.toml rebuild only what they affect; open \
 pages reload by themselves (stylesheets swap in place), and a build error shows over the last \
@@ -73,6 +74,15 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
 async fn serve(args: ServeArgs) -> Result<(), String> {
     let root = std::fs::canonicalize(&args.root)
         .map_err(|e| format!("cannot open the site folder {}: {e}", args.root.display()))?;
+    // Started in the wrong folder, serving would only show an error page (and, with accounts,
+    // leave a database behind there): stop before anything is created.
+    if !root.join("config.toml").is_file() {
+        return Err(format!(
+            "there is no config.toml in {}, so it is not a site's folder: run kiln serve in \
+             one, pass --root DIR, or start a new site with `kiln init DIR`",
+            root.display()
+        ));
+    }
     let wanted = SocketAddr::new(args.interface, args.port);
     let listener = TcpListener::bind(wanted).await.map_err(|e| {
         format!("cannot listen on {wanted}: {e} (is another server using it? try --port 0)")
@@ -82,8 +92,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {wanted}: {e}"))?;
     let site_url = format!("http://{}", browsable(address));
     let hosts = &args.allow_hosts;
-    let sidecar = start_sidecar(&root, address, auth_prefix(&root), hosts).await?;
-    let mounted = sidecar.config().public_url_prefix.clone();
+    let sidecar = match accounts_prefix(&root) {
+        Some(prefix) => Some(start_sidecar(&root, address, prefix, hosts).await?),
+        None => None,
+    };
+    let mounted = sidecar
+        .as_ref()
+        .map(|sidecar| sidecar.config().public_url_prefix.clone());
 
     let (changes_sender, changes) = std::sync::mpsc::channel();
     let watcher = SourceWatcher::start(&root, changes_sender)?;
@@ -100,11 +115,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     })
     .await
     .map_err(|e| format!("the first build crashed: {e}"))?;
-    warn_of_shadowed_pages(&first, &sidecar.config().public_url_prefix);
+    if let Some(prefix) = &mounted {
+        warn_of_shadowed_pages(&first, prefix);
+    }
     let (publish, snapshots) = tokio::sync::watch::channel(Arc::new(first));
+    let accounts = mounted.clone();
     std::thread::Builder::new()
         .name("kiln rebuild".into())
-        .spawn(move || build_loop::run(builder, watcher, changes, publish, mounted))
+        .spawn(move || build_loop::run(builder, watcher, changes, publish, accounts))
         .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
 
     let (shutdown, shutdown_signal) = tokio::sync::watch::channel(false);
@@ -114,8 +132,15 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         sidecar,
         shutdown: shutdown_signal,
     });
-    let prefix = &app.sidecar.config().public_url_prefix;
-    println!("Serving {site_url}/ with accounts under {site_url}{prefix} (Ctrl-C to stop)");
+    match &mounted {
+        Some(prefix) => {
+            println!("Serving {site_url}/ with accounts under {site_url}{prefix} (Ctrl-C to stop)")
+        }
+        None => println!(
+            "Serving {site_url}/ (Ctrl-C to stop); config.toml has no [auth] table, so no \
+             accounts sidecar"
+        ),
+    }
     http::serve(listener, app, shutdown).await;
     Ok(())
 }
@@ -184,16 +209,24 @@ async fn start_sidecar(
         .map_err(|e| format!("cannot start the account sidecar: {e}"))
 }
 
-/// Where the site's forms post to: the path of `[auth] url` in `config.toml` (default `/api`).
-/// A URL on another host cannot be served here, so the sidecar then stays at `/api`.
-fn auth_prefix(root: &Path) -> String {
+/// Where the site's forms post to, when it has accounts: the path of `[auth] url` in
+/// `config.toml` (default `/api`); `None` without an `[auth]` table. A URL on another host cannot
+/// be served here, so the sidecar then stays at `/api`.
+fn accounts_prefix(root: &Path) -> Option<String> {
     const DEFAULT: &str = "/api";
-    // A config that does not load is reported by the first build; the default does until then.
-    let Ok(loaded) = crate::config::load(root, None) else {
-        return DEFAULT.to_owned();
+    let url = match crate::config::load(root, None) {
+        Ok(loaded) => loaded.config.auth?.url,
+        // A config that does not load is reported by the first build; until it is fixed, its
+        // `[auth]` table decides, if the file is TOML at all.
+        Err(_) => {
+            let text = std::fs::read_to_string(root.join("config.toml")).ok()?;
+            let table: toml::Table = text.parse().ok()?;
+            let auth = table.get("auth")?;
+            let url = auth.get("url").and_then(toml::Value::as_str);
+            url.unwrap_or(DEFAULT).to_owned()
+        }
     };
-    let url = loaded.config.auth.url;
-    match url.trim_end_matches('/') {
+    Some(match url.trim_end_matches('/') {
         "" => DEFAULT.to_owned(),
         path if path.starts_with('/') => path.to_owned(),
         _ => {
@@ -203,7 +236,7 @@ fn auth_prefix(root: &Path) -> String {
             );
             DEFAULT.to_owned()
         }
-    }
+    })
 }
 
 /// The address to put in links: a wildcard interface is reached through loopback.

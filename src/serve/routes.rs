@@ -25,7 +25,8 @@ pub type Body = BoxBody<Bytes, Infallible>;
 pub struct App {
     pub allowed_hosts: AllowedHosts,
     pub snapshots: watch::Receiver<Arc<Snapshot>>,
-    pub sidecar: Sidecar,
+    /// The accounts sidecar, for a site with `[auth]` in its config.
+    pub sidecar: Option<Sidecar>,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -42,10 +43,12 @@ impl App {
             );
         }
         let path = request.uri().path();
-        let prefix = self.sidecar.config().public_url_prefix.as_str();
-        let under_prefix = path.strip_prefix(prefix);
-        if under_prefix.is_some_and(|rest| rest.is_empty() || rest.starts_with('/')) {
-            return self.sidecar.handle(request, peer).await.map(BodyExt::boxed);
+        if let Some(sidecar) = &self.sidecar {
+            let prefix = sidecar.config().public_url_prefix.as_str();
+            let under_prefix = path.strip_prefix(prefix);
+            if under_prefix.is_some_and(|rest| rest.is_empty() || rest.starts_with('/')) {
+                return sidecar.handle(request, peer).await.map(BodyExt::boxed);
+            }
         }
         if !matches!(*request.method(), Method::GET | Method::HEAD) {
             let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "Only GET and HEAD here.\n");

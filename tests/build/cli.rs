@@ -170,6 +170,13 @@ fn summary_line_counts_pages_feeds_and_sitemap() {
         pages, readable,
         "pages in the summary vs readable HTML files: {line}"
     );
+    // What the count is made of: the fixture's 12 published content pages and 404.html, and
+    // every other readable page lists others (sections, taxonomies, their paginated pages).
+    let listings = readable - 12 - 1;
+    assert!(
+        line.contains(&format!("({listings} of them listings)")),
+        "{listings} listings: {line}"
+    );
     assert!(line.contains("2 feeds"), "atom.xml and rss.xml: {line}");
     assert!(line.contains("1 sitemap"), "{line}");
     assert!(

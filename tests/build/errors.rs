@@ -269,7 +269,11 @@ fn missing_config_file_fails_with_its_path() {
     let site = Site::fixture("zola-basic");
     site.remove("config.toml");
     let err = site.build(&[]).failed().stderr;
-    assert!(err.contains("config.toml"), "{err}");
+    let folder = std::fs::canonicalize(site.root()).expect("the site folder");
+    assert!(
+        err.contains("config.toml") && err.contains(&*folder.to_string_lossy()),
+        "names the file and the folder it looked in: {err}"
+    );
 }
 
 #[test]

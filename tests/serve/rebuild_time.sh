@@ -5,13 +5,13 @@
 #
 #   tests/serve/rebuild_time.sh SITE_ROOT PAGE.md [KILN_BINARY]
 #   e.g. python3 bench/gen-site.py --pages 10000 --out /dev/shm/site10k
-#        tests/serve/rebuild_time.sh /dev/shm/site10k content/blog/_index.md target/release/kiln
+#        tests/serve/rebuild_time.sh /dev/shm/site10k content/blog/_index.md target/dist/kiln
 #
 # Edits the page in place (work on a copy) and restores it at the end.
 set -euo pipefail
 root=${1:?site root}
 page=${2:?page, relative to the root}
-kiln=${3:-target/release/kiln}
+kiln=${3:-target/dist/kiln}
 edits=${EDITS:-5}
 
 log=$(mktemp)

@@ -127,6 +127,60 @@ async fn links_point_at_the_local_server_instead_of_the_configured_base_url() {
 }
 
 #[tokio::test]
+async fn a_site_without_an_auth_table_is_served_without_accounts_or_a_database() {
+    let site = Site::empty();
+    site.write(
+        "config.toml",
+        "base_url = \"https://blog.example\"\ntitle = \"Notes\"\n",
+    );
+    site.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    site.write("templates/index.html", "<h1>{{ section.title }}</h1>");
+    let server = Server::start(&site);
+
+    let home = server.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.text().contains("<h1>Home</h1>"), "{}", home.text());
+    assert_eq!(
+        server.get("/api/health").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        server
+            .log()
+            .iter()
+            .any(|line| line.contains("no [auth] table")),
+        "the start line says why there are no accounts: {:?}",
+        server.log()
+    );
+    assert!(
+        !site.path(".kiln").exists(),
+        "no accounts, so no database or secrets folder"
+    );
+}
+
+#[test]
+fn serve_outside_a_site_folder_says_where_it_looked_and_creates_nothing() {
+    let folder = Site::empty();
+    let binary = std::env::var_os("KILN_BIN").unwrap_or(env!("CARGO_BIN_EXE_kiln").into());
+    let run = std::process::Command::new(binary)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(folder.root())
+        .output()
+        .expect("kiln serve runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success(), "{stderr}");
+    let canonical = std::fs::canonicalize(folder.root()).expect("the folder exists");
+    assert!(
+        stderr.contains("no config.toml") && stderr.contains(&*canonical.to_string_lossy()),
+        "names the folder it looked in: {stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(folder.root())
+        .expect("readable")
+        .collect();
+    assert!(left.is_empty(), "nothing created: {left:?}");
+}
+
+#[tokio::test]
 async fn the_sidecar_answers_under_api_on_the_same_origin() {
     let site = Site::example();
     let server = Server::start(&site);

@@ -36,6 +36,12 @@ impl Site {
         Site { dir }
     }
 
+    /// An empty folder, for a site a test writes itself.
+    pub fn empty() -> Site {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        Site { dir }
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
@@ -48,8 +54,11 @@ impl Site {
         std::fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
     }
 
-    /// Rewrites a file the way an editor saves it.
+    /// Rewrites a file the way an editor saves it (making its folder if need be).
     pub fn write(&self, relative: &str, text: &str) {
+        if let Some(folder) = self.path(relative).parent() {
+            std::fs::create_dir_all(folder).unwrap_or_else(|e| panic!("{relative}: {e}"));
+        }
         std::fs::write(self.path(relative), text).unwrap_or_else(|e| panic!("{relative}: {e}"));
     }
 }
@@ -85,7 +94,7 @@ impl Server {
 
     /// Starts the server with extra command-line arguments.
     pub fn start_with(site: &Site, extra: &[&str]) -> Server {
-        // `KILN_BIN` runs the suite against another build, e.g. `target/release/kiln`.
+        // `KILN_BIN` runs the suite against another build, e.g. `target/dist/kiln`.
         let binary = std::env::var_os("KILN_BIN").unwrap_or(env!("CARGO_BIN_EXE_kiln").into());
         let mut child = Command::new(binary)
             .args(["serve", "--port", "0", "--root"])

@@ -239,7 +239,7 @@ impl Output for SectionPage {
     }
 
     fn counts_as(&self) -> Counted {
-        Counted::Page
+        Counted::Listing
     }
 
     fn why(&self, renderer: &Renderer<'_>, template: &str) -> String {
@@ -293,7 +293,7 @@ impl Output for TermList {
     }
 
     fn counts_as(&self) -> Counted {
-        Counted::Page
+        Counted::Listing
     }
 
     fn why(&self, renderer: &Renderer<'_>, _: &str) -> String {
@@ -346,7 +346,7 @@ impl Output for TermPage {
     }
 
     fn counts_as(&self) -> Counted {
-        Counted::Page
+        Counted::Listing
     }
 
     fn why(&self, renderer: &Renderer<'_>, _: &str) -> String {
