@@ -14,7 +14,8 @@
 //! [`build`] runs the stages once, streaming each output to disk. `incremental/` runs the
 //! same stages again and again for `kiln serve`, redoing only what a change touched; its
 //! invariant is that a rebuild equals a full build. `serve/` is the dev server around it.
-//! `error.rs`, `report.rs`, `url_path.rs` and `data.rs` are shared by every stage.
+//! `error.rs`, `report.rs`, `url_path.rs` and `data.rs` are shared by every stage. `init/`
+//! writes a new site's sources; it uses no stage.
 
 mod config;
 mod content;
@@ -22,6 +23,7 @@ mod data;
 mod error;
 mod images;
 mod incremental;
+pub mod init;
 mod markdown;
 mod output;
 mod render;

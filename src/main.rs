@@ -23,6 +23,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Start a new site in an empty folder.
+    Init(kiln::init::InitArgs),
     /// Build the site into the output folder.
     Build(BuildArgs),
     /// Build in memory, serve with live reload and the auth sidecar under /api.
@@ -50,6 +52,7 @@ struct BuildArgs {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result: Result<(), String> = match cli.command {
+        Command::Init(args) => kiln::init::run(args),
         Command::Build(args) => build(args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => kiln::serve::run(args),

@@ -9,6 +9,7 @@ mod example_site;
 mod functions;
 mod highlighting;
 mod images;
+mod init;
 mod markup;
 mod podcast;
 mod safety;
