@@ -5,6 +5,7 @@
 mod cli;
 mod errors;
 mod example_content;
+mod example_design;
 mod example_site;
 mod functions;
 mod highlighting;

@@ -1,0 +1,56 @@
+// Optional: the episode player's speed buttons and remembered position, and in-place playback
+// for the Play links of episode lists. Without this script every player plays and every Play
+// link opens its episode's player.
+(() => {
+  const spot = (audio) => "ember:position:" + audio.src;
+  for (const audio of document.querySelectorAll(".player audio")) {
+    const saved = Number(localStorage.getItem(spot(audio)));
+    audio.addEventListener("loadedmetadata", () => {
+      if (saved > 0 && saved < audio.duration - 5) audio.currentTime = saved;
+    }, { once: true });
+    let last = 0;
+    audio.addEventListener("timeupdate", () => {
+      if (Math.abs(audio.currentTime - last) < 5) return;
+      last = audio.currentTime;
+      localStorage.setItem(spot(audio), String(Math.floor(last)));
+    });
+    audio.addEventListener("ended", () => localStorage.removeItem(spot(audio)));
+    const speeds = document.createElement("div");
+    speeds.className = "player__speeds";
+    speeds.setAttribute("role", "group");
+    speeds.setAttribute("aria-label", "Playback speed");
+    for (const rate of [1, 1.25, 1.5, 2]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = rate + "×";
+      button.setAttribute("aria-pressed", String(rate === 1));
+      button.addEventListener("click", () => {
+        audio.playbackRate = rate;
+        for (const other of speeds.children) other.setAttribute("aria-pressed", String(other === button));
+      });
+      speeds.append(button);
+    }
+    audio.after(speeds);
+  }
+
+  // One episode plays at a time; its link turns into a pause button while it does.
+  let playing = null;
+  let link = null;
+  const show = (target, paused) => {
+    target.classList.toggle("is-playing", !paused);
+    target.querySelector(".play__label").textContent = paused ? "Play" : "Pause";
+  };
+  document.addEventListener("click", (event) => {
+    const clicked = event.target.closest("a[data-audio]");
+    if (!clicked) return;
+    event.preventDefault();
+    if (clicked !== link) {
+      if (playing) { playing.pause(); show(link, true); }
+      playing = new Audio(clicked.dataset.audio);
+      link = clicked;
+      playing.addEventListener("ended", () => show(clicked, true));
+    }
+    if (playing.paused) playing.play(); else playing.pause();
+    show(link, playing.paused);
+  });
+})();
