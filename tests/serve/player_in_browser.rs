@@ -1,0 +1,108 @@
+//! The example site's player in headless Chromium with page JavaScript on: a list's Play link
+//! plays its episode in place, and the episode page's player plays at the speed chosen.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+
+use crate::browser;
+use crate::in_browser::in_browser;
+use crate::support::{Server, Site, eventually};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_a_listed_episode_plays_in_place_and_the_player_changes_speed() {
+    let test = "with_javascript_a_listed_episode_plays_in_place_and_the_player_changes_speed";
+    if !browser::available(test) {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(&site);
+    let url = server.url.clone();
+    in_browser(true, move |browser| async move {
+        browser
+            .goto(&format!("{url}/shows/slow-bytes/"))
+            .await
+            .expect("a show");
+        let play = browser
+            .find(Locator::Css("a.play"))
+            .await
+            .expect("a Play link");
+        let audio = play
+            .attr("data-audio")
+            .await
+            .expect("attr")
+            .expect("its audio");
+        play.click().await.expect("click Play");
+        eventually(Duration::from_secs(10), "the link turns into Pause", || {
+            let browser = browser.clone();
+            async move {
+                let label = script(
+                    &browser,
+                    "return document.querySelector('a.play .play__label').textContent",
+                )
+                .await;
+                (label == "Pause").then_some(())
+            }
+        })
+        .await;
+        assert_eq!(
+            browser.current_url().await.expect("url").path(),
+            "/shows/slow-bytes/",
+            "it played in place instead of opening the episode"
+        );
+        let fetched = format!(
+            "return performance.getEntriesByType('resource').some(e => e.name === {audio:?})"
+        );
+        assert_eq!(
+            script(&browser, &fetched).await,
+            Value::Bool(true),
+            "{audio} was fetched"
+        );
+
+        let episode = play.attr("href").await.expect("attr").expect("a link");
+        browser.goto(&episode).await.expect("the episode");
+        let faster = browser
+            .find(Locator::XPath(
+                "//div[@class='player__speeds']/button[.='1.5×']",
+            ))
+            .await
+            .expect("the optional script adds speed buttons");
+        faster.click().await.expect("click 1.5×");
+        assert_eq!(
+            script(
+                &browser,
+                "return document.querySelector('.player audio').playbackRate"
+            )
+            .await,
+            Value::from(1.5)
+        );
+        // Starts the native control's playback as its play button would, then waits for time
+        // to pass in the media: the audio decodes and plays.
+        script(
+            &browser,
+            "document.querySelector('.player audio').play(); return null",
+        )
+        .await;
+        eventually(Duration::from_secs(10), "the episode's audio plays", || {
+            let browser = browser.clone();
+            async move {
+                let at = script(
+                    &browser,
+                    "return document.querySelector('.player audio').currentTime",
+                )
+                .await;
+                (at.as_f64().unwrap_or(0.0) > 0.5).then_some(())
+            }
+        })
+        .await;
+    })
+    .await;
+}
+
+async fn script(browser: &Client, code: &str) -> Value {
+    browser
+        .execute(code, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{code}: {e}"))
+}
