@@ -126,6 +126,9 @@ pub struct MarkdownConfig {
     /// Present: code blocks are highlighted (Zola 0.22's table).
     #[serde(default)]
     pub highlighting: Option<HighlightingConfig>,
+    /// How table cell alignment is written (Kiln's key; Zola writes inline styles).
+    #[serde(default)]
+    pub table_alignment: TableAlignment,
 }
 
 impl Default for MarkdownConfig {
@@ -139,8 +142,20 @@ impl Default for MarkdownConfig {
             external_links_external: true,
             insert_anchor_links: AnchorLinks::None,
             highlighting: None,
+            table_alignment: TableAlignment::Style,
         }
     }
+}
+
+/// How a Markdown table's column alignment is written: `style="text-align: …"` on each cell
+/// (Zola's output), or `class="align-left|center|right"`, which a Content-Security-Policy
+/// without `'unsafe-inline'` styles lets through.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TableAlignment {
+    #[default]
+    Style,
+    Classes,
 }
 
 /// Where `insert_anchor_links` puts a link to each heading.

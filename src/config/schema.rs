@@ -84,6 +84,7 @@ const MARKDOWN: Schema = Schema {
         "external_links_no_referrer",
         "external_links_external",
         "insert_anchor_links",
+        "table_alignment",
     ],
     unsupported: &[
         "render_emoji",

@@ -5,6 +5,7 @@
 //! source's bytes and of the arguments, so a changed source or argument makes a new file.
 
 mod source;
+mod source_index;
 
 use std::collections::{BTreeMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -80,7 +81,7 @@ impl Images {
         Images {
             root: root.to_path_buf(),
             base_url: base_url.trim_end_matches('/').to_string(),
-            sources: source::Sources::default(),
+            sources: source::Sources::load(root),
             asked: Mutex::default(),
         }
     }
@@ -165,6 +166,7 @@ impl Images {
         if names.is_empty() {
             return (Vec::new(), Vec::new());
         }
+        self.sources.save(&self.root);
         let cache = self.root.join(CACHE_FOLDER);
         if let Err(e) = std::fs::create_dir_all(&cache) {
             return (

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::io::{BufReader, Read};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::UNIX_EPOCH;
 
 use image::{ImageFormat, ImageReader};
@@ -87,16 +88,33 @@ pub fn find(root: &Path, path: &str, theme: Option<&str>) -> Result<PathBuf, Str
 }
 
 /// A file's length and modification time: while both stay, its facts are still right.
-type Stamp = (u64, u128);
+pub(super) type Stamp = (u64, u128);
 
 /// Facts about every source asked for, read once per file and version of it.
 #[derive(Default)]
 pub struct Sources {
     /// By file, with the stamp they were read at.
     known: Mutex<HashMap<PathBuf, (Stamp, Facts)>>,
+    /// Whether a source was read since the index was loaded or saved.
+    read_any: AtomicBool,
 }
 
 impl Sources {
+    /// The sources the last build of the site at `root` knew (`source_index.rs`).
+    pub fn load(root: &Path) -> Sources {
+        Sources {
+            known: Mutex::new(super::source_index::load(root)),
+            read_any: AtomicBool::new(false),
+        }
+    }
+
+    /// Keeps what is known for the next build, when a source was read since the last save.
+    pub fn save(&self, root: &Path) {
+        if self.read_any.swap(false, Ordering::Relaxed) {
+            super::source_index::save(root, &self.lock());
+        }
+    }
+
     /// The facts of `file`, read again only if its length or modification time changed.
     pub fn facts(&self, file: &Path) -> Result<Facts, String> {
         let stamp = stamp(file)?;
@@ -106,6 +124,7 @@ impl Sources {
             return Ok(facts.clone());
         }
         let facts = read_facts(file)?;
+        self.read_any.store(true, Ordering::Relaxed);
         self.lock()
             .insert(file.to_path_buf(), (stamp, facts.clone()));
         Ok(facts)

@@ -1,7 +1,8 @@
 //! The mapping of pulldown-cmark's events: heading ids and the table of contents (with anchor
 //! links where `insert_anchor_links` asks), `@/` links resolved to permalinks, links to other
-//! sites marked as `external_links_*` ask, the `<!-- more -->` summary marker, and highlighted
-//! code blocks.
+//! sites marked as `external_links_*` ask, the `<!-- more -->` summary marker (written as
+//! Zola writes it, an empty `continue-reading` anchor), highlighted code blocks, and the
+//! rewrites of `rewrites.rs` (task-list labels, table alignment classes).
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, DefaultBrokenLinkCallback, Event, HeadingLevel, OffsetIter,
@@ -10,6 +11,7 @@ use pulldown_cmark::{
 
 use super::external_links::external_link_tag;
 use super::highlight::{Highlighter, MissingLanguage};
+use super::rewrites::Rewrites;
 use super::shortcodes::{ANCHOR_TEMPLATE, Embeds, OffsetMap, Splice};
 use super::{AnchorLink, ExternalLinks, Heading, LinkResolver, Options};
 use crate::config::AnchorLinks;
@@ -44,6 +46,7 @@ impl<'a> Events<'a> {
         let parser = Parser::new_ext(body.text, parsing).into_offset_iter();
         let mut state = State::new(source, permalink, links);
         state.options = options;
+        state.rewrites.table_classes = options.table_alignment_classes;
         state.offsets = body.offsets;
         Events {
             parser: Splice::new(parser, body.html),
@@ -70,6 +73,7 @@ impl<'a> Iterator for Events<'a> {
             if self.state.heading.is_none()
                 && self.state.code.is_none()
                 && !is_mapped(&event)
+                && !self.state.rewrites.wants(&event)
                 && !(self.state.highlighter.is_some() && is_code_start(&event))
             {
                 self.state.emitted += 1;
@@ -85,7 +89,7 @@ impl<'a> Iterator for Events<'a> {
                     self.state.emitted += 1;
                     return Some(event);
                 }
-                Mapped::Heading(events) => self.pending = events.into_iter(),
+                Mapped::Many(events) => self.pending = events.into_iter(),
                 Mapped::Held => {}
             }
         }
@@ -138,8 +142,9 @@ enum Mapped<'a> {
     Event(Event<'a>),
     /// Kept inside the heading being collected.
     Held,
-    /// A whole heading, now that its id is known.
-    Heading(Vec<Event<'a>>),
+    /// Several events: a whole heading, now that its id is known, or what a rewrite put
+    /// before an event.
+    Many(Vec<Event<'a>>),
 }
 
 /// A heading being collected until its end, so its id can come from its text.
@@ -163,6 +168,7 @@ static NO_OPTIONS: Options = Options {
     },
     anchors: AnchorLinks::None,
     lang: String::new(),
+    table_alignment_classes: false,
 };
 
 pub(super) struct State<'a> {
@@ -190,6 +196,7 @@ pub(super) struct State<'a> {
     pub(super) has_code: bool,
     pub(super) highlighter: Option<&'a Highlighter>,
     code: Option<OpenCode>,
+    rewrites: Rewrites,
 }
 
 impl<'a> State<'a> {
@@ -215,11 +222,28 @@ impl<'a> State<'a> {
             has_code: false,
             highlighter: None,
             code: None,
+            rewrites: Rewrites::default(),
         }
     }
 
     /// Maps one event; `offset` is its byte position in the whole file, for error lines.
     fn event(&mut self, event: Event<'a>, offset: usize) -> Mapped<'a> {
+        let (before, event) = self.rewrites.rewrite(event);
+        let mapped = self.map(event, offset);
+        let Some(before) = before else {
+            return mapped;
+        };
+        match mapped {
+            Mapped::Event(event) => Mapped::Many(vec![before, event]),
+            Mapped::Held => Mapped::Many(vec![before]),
+            Mapped::Many(mut events) => {
+                events.insert(0, before);
+                Mapped::Many(events)
+            }
+        }
+    }
+
+    fn map(&mut self, event: Event<'a>, offset: usize) -> Mapped<'a> {
         let event = match self.code(event, offset) {
             Ok(held) => return held,
             Err(event) => event,
@@ -275,7 +299,10 @@ impl<'a> State<'a> {
             }
             Event::Html(ref html) | Event::InlineHtml(ref html) if is_more_marker(html) => {
                 self.summary_cut.get_or_insert(self.emitted);
-                event
+                match event {
+                    Event::InlineHtml(_) => Event::InlineHtml(CONTINUE_READING.into()),
+                    _ => Event::Html(CONTINUE_READING.into()),
+                }
             }
             // `@/` links a shortcode's `markdown` filter left for the page to resolve.
             Event::Html(html) if html.contains("href=\"@/") => {
@@ -393,7 +420,7 @@ impl<'a> State<'a> {
         heading
             .inner
             .push(Event::End(TagEnd::Heading(heading.level)));
-        Mapped::Heading(heading.inner)
+        Mapped::Many(heading.inner)
     }
 
     /// Puts the `anchor-link.html` template's link into a heading's `inner` events where
@@ -543,6 +570,9 @@ impl LineCursor {
         self.newlines + 1
     }
 }
+
+/// What `<!-- more -->` becomes, as in Zola: an anchor a "read more" link can point at.
+const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
 
 fn is_more_marker(html: &str) -> bool {
     let html = html.trim();

@@ -5,6 +5,7 @@ pub mod cache;
 mod events;
 mod external_links;
 pub mod highlight;
+mod rewrites;
 pub mod shortcodes;
 mod words;
 
@@ -14,7 +15,7 @@ pub use shortcodes::{Embeds, ShortcodeTemplates};
 use pulldown_cmark::Event;
 use serde::Serialize;
 
-use crate::config::{AnchorLinks, MarkdownConfig};
+use crate::config::{AnchorLinks, MarkdownConfig, TableAlignment};
 use crate::content::Source;
 use crate::error::Diagnostic;
 use events::Events;
@@ -70,6 +71,8 @@ pub struct Options {
     pub anchors: AnchorLinks,
     /// The language anchor links are rendered for.
     pub lang: String,
+    /// Table cell alignment as `align-*` classes instead of inline styles.
+    pub table_alignment_classes: bool,
 }
 
 /// What links to other sites get: Zola's `external_links_*` settings.
@@ -96,6 +99,7 @@ impl Options {
             },
             anchors: anchors.unwrap_or(config.insert_anchor_links),
             lang: lang.to_string(),
+            table_alignment_classes: config.table_alignment == TableAlignment::Classes,
         }
     }
 }

@@ -235,3 +235,31 @@ fn files_read_by_templates_rebuild_like_a_full_build_when_they_change() {
     site.write("data/people.toml", "name = \"Cy\"\n");
     rebuild_matches_full(&mut rebuilder, &site, &["data/people.toml"]);
 }
+
+#[test]
+fn noindex_and_term_pagers_rebuild_the_sitemap_like_a_full_build() {
+    let site = Site::new();
+    site.write("config.toml", "base_url = \"https://x.org\"\ntitle = \"T\"\ntaxonomies = [{ name = \"tags\", paginate_by = 1 }]\n");
+    site.write(
+        "templates/tags/single.html",
+        "{% for p in paginator.pages %}{{ p.title }}{% endfor %}",
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    let noindex = "+++\ntitle = \"Post 2\"\ndate = 2024-02-01\n[taxonomies]\ntags = [\"all\"]\n[extra]\nnoindex = true\n+++\nBody.\n";
+    site.write("content/blog/p2.md", noindex);
+    let report = rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+    assert!(
+        report.rendered.iter().any(|path| path == "/sitemap.xml"),
+        "{report}"
+    );
+    site.write("content/blog/p2.md", &noindex.replace("true", "false"));
+    rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p2.md"]);
+    // A new page tagged `all` adds a pager to the term, and to the sitemap.
+    site.write(
+        "content/blog/p5.md",
+        "+++\ntitle = \"Post 5\"\ndate = 2024-06-01\n[taxonomies]\ntags = [\"all\"]\n+++\nNew.\n",
+    );
+    rebuild_matches_full(&mut rebuilder, &site, &["content/blog/p5.md"]);
+}

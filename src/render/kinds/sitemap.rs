@@ -1,4 +1,8 @@
-//! `sitemap.xml`: every rendered URL with its last modification date when known.
+//! `sitemap.xml`: every rendered, indexable URL (each pager of a paginated listing too) with
+//! its last modification date when known. A page or section whose `[extra]` has
+//! `noindex = true` is left out: a sitemap that lists a page asking not to be indexed is
+//! flagged by search consoles, and `[extra]` is where a Zola site can say it without breaking
+//! Zola.
 
 use std::borrow::Cow;
 
@@ -62,23 +66,51 @@ fn entries(site: &Site) -> Vec<Value> {
         .collect()
 }
 
+/// Whether a page's or section's `[extra]` asks search engines not to index it.
+fn noindex(extra: Option<&Value>) -> bool {
+    extra
+        .and_then(|extra| extra.get("noindex"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// The URLs of pagers 2 and on of a listing of `total` items at `permalink`: pager 1 is the
+/// listing itself.
+fn pager_urls(
+    permalink: &str,
+    (paginate_by, paginate_path): (Option<usize>, Option<&str>),
+    total: usize,
+) -> Vec<String> {
+    let Some(per_page) = paginate_by.filter(|&n| n > 0) else {
+        return Vec::new();
+    };
+    let path = paginate_path.unwrap_or("page");
+    (2..=total.div_ceil(per_page))
+        .map(|n| format!("{permalink}{path}/{n}/"))
+        .collect()
+}
+
 /// Every URL with its newest date, sorted by permalink: what the sitemap is made from.
 fn urls(site: &Site) -> Vec<(String, Option<i64>)> {
     let mut list: Vec<(String, Option<i64>)> = Vec::new();
-    for page in site.pages.iter().filter(|p| p.front.render != Some(false)) {
-        list.push((page.permalink.clone(), page.updated.max(page.date)));
+    for page in &site.pages {
+        if page.front.render != Some(false) && !noindex(page.front.extra.as_ref()) {
+            list.push((page.permalink.clone(), page.updated.max(page.date)));
+        }
     }
     for section in &site.sections {
-        if section.front.render == Some(false) || section.front.redirect_to.is_some() {
+        let front = &section.front;
+        if front.render == Some(false)
+            || front.redirect_to.is_some()
+            || noindex(front.extra.as_ref())
+        {
             continue;
         }
         let updated = newest(site, &section.pages);
         list.push((section.permalink.clone(), updated));
-        if let Some(per_page) = section.front.paginate_by.filter(|&n| n > 0) {
-            let path = section.front.paginate_path.as_deref().unwrap_or("page");
-            for n in 2..=section.pages.len().div_ceil(per_page) {
-                list.push((format!("{}{path}/{n}/", section.permalink), updated));
-            }
+        let paginate = (front.paginate_by, front.paginate_path.as_deref());
+        for url in pager_urls(&section.permalink, paginate, section.pages.len()) {
+            list.push((url, updated));
         }
     }
     for taxonomy in site.taxonomies.iter().filter(|t| t.config.render) {
@@ -88,8 +120,16 @@ fn urls(site: &Site) -> Vec<(String, Option<i64>)> {
             .flat_map(|t| t.pages.iter().copied())
             .collect();
         list.push((taxonomy.permalink.clone(), newest(site, &all)));
+        let paginate = (
+            taxonomy.config.paginate_by,
+            taxonomy.config.paginate_path.as_deref(),
+        );
         for term in &taxonomy.terms {
-            list.push((term.permalink.clone(), newest(site, &term.pages)));
+            let updated = newest(site, &term.pages);
+            list.push((term.permalink.clone(), updated));
+            for url in pager_urls(&term.permalink, paginate, term.pages.len()) {
+                list.push((url, updated));
+            }
         }
     }
     list.sort();
