@@ -261,6 +261,12 @@ pub struct Call {
 }
 
 impl Call {
+    /// A request to any server (e.g. a sidecar process of the multi-instance tests).
+    #[allow(dead_code)]
+    pub fn to(addr: SocketAddr, method: Method, path: &str) -> Call {
+        Call::new(addr, method, path)
+    }
+
     fn new(addr: SocketAddr, method: Method, path: &str) -> Call {
         Call {
             addr,
@@ -309,6 +315,39 @@ impl Call {
     pub fn raw_body(mut self, body: Vec<u8>) -> Call {
         self.body = body;
         self
+    }
+
+    /// Sends without asserting anything; `Err` when the connection failed (a killed server).
+    #[allow(dead_code)]
+    pub async fn try_send(self) -> Result<Reply, String> {
+        let stream = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .map_err(|e| e.to_string())?;
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| e.to_string())?;
+        tokio::spawn(connection);
+        let mut request = Request::builder()
+            .method(self.method)
+            .uri(&self.path)
+            .header("host", self.addr.to_string());
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        let request = request.body(Full::new(Bytes::from(self.body))).unwrap();
+        let started = Instant::now();
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map_err(|e| e.to_string())?;
+        Ok(Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body: body.to_bytes().to_vec(),
+            elapsed: started.elapsed(),
+        })
     }
 
     pub async fn send(self) -> Reply {
