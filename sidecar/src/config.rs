@@ -28,6 +28,10 @@ pub struct Config {
     /// Signing secrets; when both are `None` they are generated into `<db folder>/secrets.toml`.
     pub access_token_secret: Option<Secret>,
     pub refresh_token_secret: Option<Secret>,
+    /// Former secrets that still verify (never sign) tokens, so secrets can be rotated without
+    /// signing anyone out (`ACCESS_TOKEN_SECRET_PREVIOUS`, `REFRESH_TOKEN_SECRET_PREVIOUS`).
+    pub previous_access_token_secret: Option<Secret>,
+    pub previous_refresh_token_secret: Option<Secret>,
     /// Attempt limits, checked before any password hashing.
     pub limits: Limits,
     /// Threads that hash passwords at once (default: one per core).
@@ -128,6 +132,8 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             access_token_secret: None,
             refresh_token_secret: None,
+            previous_access_token_secret: None,
+            previous_refresh_token_secret: None,
             limits: Limits::default(),
             hash_workers: workers,
             hash_queue: workers * 4,

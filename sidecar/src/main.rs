@@ -125,6 +125,8 @@ fn config(settings: Settings) -> Result<Config, Error> {
         // Secrets come only from the environment: flags would show them in `ps`.
         access_token_secret: secret_from_env("ACCESS_TOKEN_SECRET")?,
         refresh_token_secret: secret_from_env("REFRESH_TOKEN_SECRET")?,
+        previous_access_token_secret: secret_from_env("ACCESS_TOKEN_SECRET_PREVIOUS")?,
+        previous_refresh_token_secret: secret_from_env("REFRESH_TOKEN_SECRET_PREVIOUS")?,
         limits: Limits {
             per_ip_per_minute: settings.ip_attempts_per_minute,
             account_ip_failures_per_hour: settings.account_ip_failures_per_hour,

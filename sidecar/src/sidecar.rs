@@ -46,7 +46,7 @@ impl Sidecar {
             .map_err(|e| StartError::Threads(e.to_string()))?;
         let state = Arc::new(State {
             hasher,
-            tokens: Tokens::new(&secrets),
+            tokens: Tokens::new(&secrets, &previous_secrets(&config)),
             limits: Limiters::new(
                 config.limits,
                 config.refresh_limits,
@@ -153,6 +153,14 @@ async fn open_postgres(config: &Config, url: &str) -> Result<(Store, SecretPair)
         .await
         .map_err(|e| database_error(config, e.message))?;
     Ok((Store::Postgres(db), secrets))
+}
+
+/// The verifying-only former secrets, as given.
+fn previous_secrets(config: &Config) -> [Option<crate::secrets::Secret>; 2] {
+    [
+        config.previous_access_token_secret.clone(),
+        config.previous_refresh_token_secret.clone(),
+    ]
 }
 
 fn database_error(config: &Config, problem: String) -> StartError {

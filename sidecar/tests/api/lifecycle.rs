@@ -5,6 +5,8 @@ use std::time::Duration;
 use hyper::StatusCode;
 use serde_json::json;
 
+use kiln_sidecar::Secret;
+
 use crate::support::{PASSWORD, Server, log_text};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -77,4 +79,48 @@ async fn attempts_are_logged_and_audited_without_secrets() {
         .collect();
     assert_eq!(got, expected);
     assert!(rows.iter().all(|row| row[2] == "127.0.0.1"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotating_the_secrets_with_the_old_ones_verifying_signs_nobody_out() {
+    let (old_access, old_refresh) = (Secret::generate().unwrap(), Secret::generate().unwrap());
+    let (new_access, new_refresh) = (Secret::generate().unwrap(), Secret::generate().unwrap());
+    let (a, r) = (old_access.clone(), old_refresh.clone());
+    let server = Server::start_with(move |config| {
+        config.access_token_secret = Some(a);
+        config.refresh_token_secret = Some(r);
+    })
+    .await;
+    server.signup("ada@example.com").await;
+    let (access, refresh) = server.login("ada@example.com").await;
+
+    let (a, r) = (new_access.clone(), new_refresh.clone());
+    let server = Server::start_in(server.stop().await, move |config| {
+        config.access_token_secret = Some(a);
+        config.refresh_token_secret = Some(r);
+        config.previous_access_token_secret = Some(old_access);
+        config.previous_refresh_token_secret = Some(old_refresh);
+    })
+    .await;
+    assert_eq!(crate::sessions::me(&server, &access).await, StatusCode::OK);
+    let renewed = crate::sessions::refresh(&server, &refresh).await;
+    assert_eq!(
+        renewed.status,
+        StatusCode::OK,
+        "old sessions rotate onto the new secret"
+    );
+    let renewed = renewed.json()["refreshToken"].as_str().unwrap().to_owned();
+
+    let server = Server::start_in(server.stop().await, move |config| {
+        config.access_token_secret = Some(new_access);
+        config.refresh_token_secret = Some(new_refresh);
+    })
+    .await;
+    assert_eq!(
+        crate::sessions::me(&server, &access).await,
+        StatusCode::UNAUTHORIZED,
+        "once the old secret is dropped, its tokens stop verifying"
+    );
+    let again = crate::sessions::refresh(&server, &renewed).await;
+    assert_eq!(again.status, StatusCode::OK, "the rotated session lives on");
 }
