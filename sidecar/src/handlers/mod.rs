@@ -33,6 +33,8 @@ pub struct Call {
 pub struct Session {
     access: String,
     refresh: String,
+    /// For the signed-in hint cookie.
+    fullname: String,
 }
 
 /// Issues a pair of tokens for `user` and records the new refresh-token family durably.
@@ -66,7 +68,11 @@ pub fn sign(
         .tokens
         .issue(Kind::Refresh, user, refresh_id, now, Some(family));
     match (access, refresh) {
-        (Ok(access), Ok(refresh)) => Ok(Session { access, refresh }),
+        (Ok(access), Ok(refresh)) => Ok(Session {
+            access,
+            refresh,
+            fullname: user.fullname.clone(),
+        }),
         _ => Err(Failure::Internal),
     }
 }
@@ -79,7 +85,9 @@ pub fn session_reply(
     json_status: StatusCode,
     json_body: Option<serde_json::Value>,
 ) -> Reply {
-    let cookies = state.cookies.session(&session.access, &session.refresh);
+    let cookies = state
+        .cookies
+        .session(&session.access, &session.refresh, &session.fullname);
     let reply = match call.mode {
         Mode::Form => Reply::redirect(&state.origins.safe_next(call.fields.get("next"))),
         Mode::Json => {

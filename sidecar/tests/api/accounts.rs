@@ -239,6 +239,12 @@ async fn login_returns_both_tokens_and_sets_scoped_cookies() {
     assert!(cookies.iter().any(|c| c.starts_with("kiln_refresh=")
         && c.contains("Path=/api/refresh;")
         && c.contains("SameSite=Strict")));
+    let hint = cookies.iter().find(|c| c.starts_with("kiln_name="));
+    assert_eq!(
+        hint.map(String::as_str),
+        Some("kiln_name=Ada; Path=/; Max-Age=604800; SameSite=Lax"),
+        "the signed-in hint: the first name, readable by scripts, no token"
+    );
     assert_eq!(reply.header("cache-control"), Some("no-store"));
 }
 

@@ -318,8 +318,8 @@ async fn assert_logout_clears_cookies_as_set(server: &Server, origin: &str) -> V
     let set = cookie_scopes(&login);
     assert_eq!(
         set.len(),
-        4,
-        "session and device cookies: {:?}",
+        5,
+        "session, hint and device cookies: {:?}",
         login.set_cookies()
     );
     let refresh_name = set.iter().find(|c| c.contains("kiln_refresh")).unwrap();
