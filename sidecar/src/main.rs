@@ -10,7 +10,7 @@ use kiln_sidecar::{
     Config, DEFAULT_DB, DEFAULT_LISTEN, DEFAULT_ORIGINS, DEFAULT_PREFIX, Limits, Secret, Sidecar,
 };
 
-/// Signup and login for static sites: a small HTTP service on SQLite.
+/// Signup and login for static sites: a small HTTP service on SQLite or PostgreSQL.
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {

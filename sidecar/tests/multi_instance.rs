@@ -527,3 +527,22 @@ async fn futures_join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F:
     .await;
     results.into_iter().map(Option::unwrap).collect()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sslmode_require_is_never_downgraded_to_a_plain_connection() {
+    let (url, _dir) = shared_database().await;
+    // The test server has no TLS: asked for it, the sidecar must refuse to start, not go plain.
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let config = kiln_sidecar::Config {
+        postgres_url: Some(format!("{url}{separator}sslmode=require")),
+        access_token_secret: Some(kiln_sidecar::Secret::from_hex("a", ACCESS_SECRET).unwrap()),
+        refresh_token_secret: Some(kiln_sidecar::Secret::from_hex("r", REFRESH_SECRET).unwrap()),
+        ..kiln_sidecar::Config::default()
+    };
+    let error = kiln_sidecar::Sidecar::start(config).await.err();
+    let message = error.map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.contains("TLS") || message.contains("tls"),
+        "{message}"
+    );
+}

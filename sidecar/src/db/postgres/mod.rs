@@ -77,12 +77,18 @@ impl Db {
     }
 }
 
-/// rustls on aws-lc-rs, verifying the server's certificate against Mozilla's roots.
+/// rustls on aws-lc-rs, verifying the server's certificate against the system's trust store
+/// (on Debian, /etc/ssl/certs from `ca-certificates`, where a private CA can be added).
 fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, DbError> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
+    let loaded = rustls_native_certs::load_native_certs();
+    let mut roots = rustls::RootCertStore::empty();
+    let (added, _) = roots.add_parsable_certificates(loaded.certs);
+    if added == 0 {
+        return Err(DbError::new(
+            "sslmode=require, but no trusted root certificate was found on this system (install ca-certificates, or add the database's CA there)",
+        ));
+    }
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| DbError::new(format!("cannot set up TLS: {e}")))?
