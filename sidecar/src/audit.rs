@@ -2,14 +2,13 @@
 //! of rate-limited ones, one a minute per client: see `routes::attempt`), no secrets.
 
 use crate::client::Client;
-use crate::db::AuditEntry;
-use crate::db::Writer;
+use crate::db::{AuditEntry, Store};
 use crate::email::Email;
 
 /// Records one attempt. `email` is only kept when it parsed as an address, so a password typed
 /// into the email box never reaches the log.
 pub fn record(
-    writer: &Writer,
+    store: &Store,
     action: &'static str,
     outcome: &'static str,
     client: &Client,
@@ -23,5 +22,5 @@ pub fn record(
         ip: client.ip.to_string(),
         email,
     };
-    writer.submit(move |conn| crate::db::record_audit(conn, &entry));
+    store.record_audit(entry);
 }

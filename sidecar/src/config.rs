@@ -14,8 +14,11 @@ use crate::secrets::Secret;
 pub struct Config {
     /// Where the binary listens (`--listen`, `KILN_LISTEN`).
     pub listen: SocketAddr,
-    /// The SQLite file; its folder is created (`--db`, `KILN_DB`).
+    /// The SQLite file; its folder is created (`--db`, `KILN_DB`). Unused with `postgres_url`.
     pub db_path: PathBuf,
+    /// A PostgreSQL URL (`--db postgres://user@host/dbname`): when set, the sidecar stores
+    /// everything there instead of in `db_path`, and several sidecars may share it.
+    pub postgres_url: Option<String>,
     /// Origins (`scheme://host[:port]`) allowed to post forms and call with CORS.
     pub allowed_origins: Vec<String>,
     /// The path every endpoint lives under, e.g. `/api`.
@@ -25,6 +28,10 @@ pub struct Config {
     /// Signing secrets; when both are `None` they are generated into `<db folder>/secrets.toml`.
     pub access_token_secret: Option<Secret>,
     pub refresh_token_secret: Option<Secret>,
+    /// Former secrets that still verify (never sign) tokens, so secrets can be rotated without
+    /// signing anyone out (`ACCESS_TOKEN_SECRET_PREVIOUS`, `REFRESH_TOKEN_SECRET_PREVIOUS`).
+    pub previous_access_token_secret: Option<Secret>,
+    pub previous_refresh_token_secret: Option<Secret>,
     /// Attempt limits, checked before any password hashing.
     pub limits: Limits,
     /// Threads that hash passwords at once (default: one per core).
@@ -119,11 +126,14 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
             db_path: PathBuf::from(DEFAULT_DB),
+            postgres_url: None,
             allowed_origins: DEFAULT_ORIGINS.split(',').map(str::to_owned).collect(),
             public_url_prefix: DEFAULT_PREFIX.to_owned(),
             trusted_proxies: Vec::new(),
             access_token_secret: None,
             refresh_token_secret: None,
+            previous_access_token_secret: None,
+            previous_refresh_token_secret: None,
             limits: Limits::default(),
             hash_workers: workers,
             hash_queue: workers * 4,

@@ -19,6 +19,9 @@ pub struct Cookies {
     access: &'static str,
     refresh: &'static str,
     device: &'static str,
+    /// The signed-in hint: the visitor's first name for a static page's script to show. It is
+    /// no credential (nothing checks it), so it is readable (not `HttpOnly`).
+    hint: &'static str,
     /// The refresh cookie goes only to the two endpoints that consume it, so page loads and
     /// `/me` never carry it (a path-scoped cookie is only sent to its path, hence two).
     refresh_paths: [String; 2],
@@ -27,31 +30,35 @@ pub struct Cookies {
 
 impl Cookies {
     pub fn new(secure: bool, prefix: &str) -> Cookies {
-        let (access, refresh, device) = if secure {
+        let (access, refresh, device, hint) = if secure {
             (
                 "__Host-kiln_access",
                 "__Secure-kiln_refresh",
                 "__Secure-kiln_device",
+                "__Host-kiln_name",
             )
         } else {
-            ("kiln_access", "kiln_refresh", "kiln_device")
+            ("kiln_access", "kiln_refresh", "kiln_device", "kiln_name")
         };
         Cookies {
             secure,
             access,
             refresh,
             device,
+            hint,
             refresh_paths: [format!("{prefix}/refresh"), format!("{prefix}/logout")],
             login_path: format!("{prefix}/login"),
         }
     }
 
-    /// `Set-Cookie` values for a new session.
-    pub fn session(&self, access: &str, refresh: &str) -> Vec<String> {
+    /// `Set-Cookie` values for a new session of the person called `fullname`: the tokens, and
+    /// the hint with their first name, which lives as long as the session can be refreshed.
+    pub fn session(&self, access: &str, refresh: &str, fullname: &str) -> Vec<String> {
         let mut cookies = vec![self.cookie(self.access, access, "/", "Lax", ACCESS_TTL_SECS)];
         for path in &self.refresh_paths {
             cookies.push(self.cookie(self.refresh, refresh, path, "Strict", REFRESH_TTL_SECS));
         }
+        cookies.push(self.readable(self.hint, &first_name(fullname), REFRESH_TTL_SECS));
         cookies
     }
 
@@ -61,6 +68,7 @@ impl Cookies {
         for path in &self.refresh_paths {
             cookies.push(self.cookie(self.refresh, "", path, "Strict", 0));
         }
+        cookies.push(self.readable(self.hint, "", 0));
         cookies
     }
 
@@ -87,12 +95,40 @@ impl Cookies {
         read(headers, self.device)
     }
 
+    /// A cookie scripts may read: site-wide, `Lax`, `Secure` like the others, not `HttpOnly`.
+    fn readable(&self, name: &str, value: &str, max_age: u64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!("{name}={value}; Path=/; Max-Age={max_age}; SameSite=Lax{secure}")
+    }
+
     fn cookie(&self, name: &str, value: &str, path: &str, same_site: &str, max_age: u64) -> String {
         let secure = if self.secure { "; Secure" } else { "" };
         format!(
             "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite={same_site}{secure}"
         )
     }
+}
+
+/// The first word of a full name, at most 40 characters, percent-encoded as UTF-8 (cookie values
+/// allow no spaces, `;`, `,`, quotes or non-ASCII): a script reads it with
+/// `decodeURIComponent`. Names were checked at signup to hold no invisible characters.
+fn first_name(fullname: &str) -> String {
+    let first: String = fullname
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(40)
+        .collect();
+    let mut encoded = String::with_capacity(first.len());
+    for byte in first.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
 }
 
 /// The value of cookie `name` from the request's `Cookie` headers.
@@ -113,7 +149,7 @@ mod tests {
 
     #[test]
     fn secure_cookies_are_prefixed_and_the_refresh_cookie_is_strict_and_scoped() {
-        let cookies = Cookies::new(true, "/api").session("a.b.c", "d.e.f");
+        let cookies = Cookies::new(true, "/api").session("a.b.c", "d.e.f", "Ada Lovelace");
         assert_eq!(
             cookies[0],
             "__Host-kiln_access=a.b.c; Path=/; Max-Age=900; HttpOnly; SameSite=Lax; Secure"
@@ -121,8 +157,20 @@ mod tests {
         assert!(cookies[1].starts_with("__Secure-kiln_refresh="));
         assert!(cookies[1].contains("Path=/api/refresh") && cookies[1].contains("SameSite=Strict"));
         assert!(cookies[2].contains("Path=/api/logout"));
-        let plain = Cookies::new(false, "/api").session("a.b.c", "d.e.f");
+        let plain = Cookies::new(false, "/api").session("a.b.c", "d.e.f", "Ada Lovelace");
         assert!(plain[0].starts_with("kiln_access=") && !plain[0].contains("Secure"));
+    }
+
+    #[test]
+    fn the_hint_cookie_is_the_readable_encoded_first_name_and_no_token() {
+        let cookies = Cookies::new(true, "/api").session("a.b.c", "d.e.f", "Zoë O'Brien");
+        assert_eq!(
+            cookies[3],
+            "__Host-kiln_name=Zo%C3%AB; Path=/; Max-Age=604800; SameSite=Lax; Secure"
+        );
+        let cleared = Cookies::new(false, "/api").cleared();
+        assert_eq!(cleared[3], "kiln_name=; Path=/; Max-Age=0; SameSite=Lax");
+        assert_eq!(first_name("  Ada;\"x Lovelace"), "Ada%3B%22x");
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub enum StartError {
     },
     /// The database folder or file could not be opened, created or migrated.
     Database { path: PathBuf, problem: String },
+    /// The PostgreSQL database could not be reached or migrated (`url` has no password).
+    Postgres { url: String, problem: String },
     /// The generated-secrets file could not be read or written.
     Secrets { path: PathBuf, problem: String },
     /// The operating system's random number generator failed.
@@ -31,6 +33,10 @@ impl fmt::Display for StartError {
                 f,
                 "cannot use the database {}: {problem} (check the --db / KILN_DB path and its folder's permissions)",
                 path.display()
+            ),
+            StartError::Postgres { url, problem } => write!(
+                f,
+                "cannot use the database {url}: {problem} (check the --db / KILN_DB URL, that the server runs, and the role's rights)"
             ),
             StartError::Secrets { path, problem } => write!(
                 f,

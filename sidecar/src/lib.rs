@@ -1,4 +1,5 @@
-//! The auth sidecar: signup, login, refresh, logout and who-am-I over HTTP, backed by SQLite.
+//! The auth sidecar: signup, login, refresh, logout and who-am-I over HTTP, backed by SQLite
+//! or by PostgreSQL shared by several instances.
 //!
 //! `kiln serve` mounts it in-process; the `kiln-sidecar` binary runs it alone:
 //!

@@ -10,7 +10,7 @@ use kiln_sidecar::{
     Config, DEFAULT_DB, DEFAULT_LISTEN, DEFAULT_ORIGINS, DEFAULT_PREFIX, Limits, Secret, Sidecar,
 };
 
-/// Signup and login for static sites: a small HTTP service on SQLite.
+/// Signup and login for static sites: a small HTTP service on SQLite or PostgreSQL.
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
@@ -31,9 +31,11 @@ struct Settings {
     /// Address and port to listen on.
     #[arg(long, env = "KILN_LISTEN", default_value = DEFAULT_LISTEN)]
     listen: SocketAddr,
-    /// SQLite database file; its folder is created if missing.
+    /// Database: a SQLite file (a path or sqlite:PATH; its folder is created if missing), or
+    /// a PostgreSQL URL (postgres://user@host/dbname, sslmode=require for TLS) shared by
+    /// several sidecars.
     #[arg(long, env = "KILN_DB", default_value = DEFAULT_DB)]
-    db: PathBuf,
+    db: String,
     /// Origin allowed to post forms and call with CORS (repeatable; the variable is comma separated).
     #[arg(long = "allowed-origin", env = "KILN_ALLOWED_ORIGINS", value_delimiter = ',', default_value = DEFAULT_ORIGINS)]
     allowed_origins: Vec<String>,
@@ -112,15 +114,19 @@ type Error = Box<dyn std::error::Error>;
 fn config(settings: Settings) -> Result<Config, Error> {
     let defaults = Config::default();
     let hash_workers = settings.hash_workers.unwrap_or(defaults.hash_workers);
+    let (db_path, postgres_url) = database(&settings.db);
     Ok(Config {
         listen: settings.listen,
-        db_path: settings.db,
+        db_path: db_path.unwrap_or(defaults.db_path.clone()),
+        postgres_url,
         allowed_origins: settings.allowed_origins,
         public_url_prefix: settings.public_url_prefix,
         trusted_proxies: settings.trusted_proxies,
         // Secrets come only from the environment: flags would show them in `ps`.
         access_token_secret: secret_from_env("ACCESS_TOKEN_SECRET")?,
         refresh_token_secret: secret_from_env("REFRESH_TOKEN_SECRET")?,
+        previous_access_token_secret: secret_from_env("ACCESS_TOKEN_SECRET_PREVIOUS")?,
+        previous_refresh_token_secret: secret_from_env("REFRESH_TOKEN_SECRET_PREVIOUS")?,
         limits: Limits {
             per_ip_per_minute: settings.ip_attempts_per_minute,
             account_ip_failures_per_hour: settings.account_ip_failures_per_hour,
@@ -134,6 +140,17 @@ fn config(settings: Settings) -> Result<Config, Error> {
         max_connections: settings.max_connections,
         ..defaults
     })
+}
+
+/// `--db`: a PostgreSQL URL, or a SQLite path (bare, `sqlite:PATH` or `sqlite://PATH`).
+fn database(db: &str) -> (Option<PathBuf>, Option<String>) {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        return (None, Some(db.to_owned()));
+    }
+    let path = db
+        .strip_prefix("sqlite:")
+        .map_or(db, |rest| rest.strip_prefix("//").unwrap_or(rest));
+    (Some(PathBuf::from(path)), None)
 }
 
 fn secret_from_env(name: &'static str) -> Result<Option<Secret>, Error> {
@@ -192,5 +209,20 @@ mod tests {
         let cli = Cli::try_parse_from(["kiln-sidecar", "--hash-jobs-per-ip", "6"]);
         let config = config(cli.map_err(|e| e.to_string()).unwrap().settings).unwrap();
         assert_eq!(config.hash_jobs_per_ip, 6);
+    }
+
+    #[test]
+    fn db_takes_a_path_a_sqlite_url_or_a_postgres_url() {
+        assert_eq!(database("data/k.db"), (Some("data/k.db".into()), None));
+        assert_eq!(
+            database("sqlite:data/k.db"),
+            (Some("data/k.db".into()), None)
+        );
+        assert_eq!(
+            database("sqlite:///var/k.db"),
+            (Some("/var/k.db".into()), None)
+        );
+        let url = "postgres://kiln@db/kiln?sslmode=require";
+        assert_eq!(database(url), (None, Some(url.to_owned())));
     }
 }

@@ -40,11 +40,15 @@ pub enum Failure {
     UnsupportedMediaType,
     NotFound,
     MethodNotAllowed(&'static str),
+    /// The database cannot be reached (restarting, down, too slow): try again shortly.
+    Unavailable,
     Internal,
 }
 
 /// Seconds a client should wait when every hashing worker is busy (a hash takes ~0.3 s).
 const BUSY_RETRY_SECS: u64 = 1;
+/// Seconds a client should wait when the database cannot be reached (a restart takes a few).
+const UNAVAILABLE_RETRY_SECS: u64 = 2;
 
 impl Failure {
     pub fn status(&self) -> StatusCode {
@@ -54,7 +58,7 @@ impl Failure {
             Failure::InvalidCredentials | Failure::Unauthorized => StatusCode::UNAUTHORIZED,
             Failure::EmailTaken => StatusCode::CONFLICT,
             Failure::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
-            Failure::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Failure::Busy | Failure::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Failure::ForeignOrigin => StatusCode::FORBIDDEN,
             Failure::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Failure::Timeout => StatusCode::REQUEST_TIMEOUT,
@@ -82,6 +86,9 @@ impl Failure {
             }
             Failure::NotFound => "No such endpoint",
             Failure::MethodNotAllowed(_) => "Method not allowed on this endpoint",
+            Failure::Unavailable => {
+                "The service is briefly unavailable; please try again in a moment"
+            }
             Failure::Internal => "Something went wrong on our side; please try again",
         }
     }
@@ -98,7 +105,7 @@ impl Failure {
             Failure::InvalidCredentials | Failure::Unauthorized => "invalid-credentials",
             Failure::EmailTaken => "email-taken",
             Failure::TooManyAttempts(_) => "too-many-attempts",
-            Failure::Busy | Failure::Internal => "server-busy",
+            Failure::Busy | Failure::Unavailable | Failure::Internal => "server-busy",
             _ => "bad-request",
         }
     }
@@ -107,6 +114,7 @@ impl Failure {
         match self {
             Failure::TooManyAttempts(wait) => Some(wait.seconds()),
             Failure::Busy => Some(BUSY_RETRY_SECS),
+            Failure::Unavailable => Some(UNAVAILABLE_RETRY_SECS),
             _ => None,
         }
     }

@@ -176,7 +176,7 @@ where
     };
     let refused = matches!(outcome, Err(Failure::TooManyAttempts(_)));
     if !refused || state.limits.record_refusal(client.ip) {
-        crate::audit::record(&state.db.writer, action, label, &client, email.as_ref());
+        crate::audit::record(&state.db, action, label, &client, email.as_ref());
     }
     outcome
 }

@@ -86,6 +86,30 @@ pub fn resolve(
         (None, Some(_)) => return Err(only_one("ACCESS_TOKEN_SECRET")),
         (None, None) => load_or_create(&db_folder.join("secrets.toml"))?,
     };
+    distinct(pair)
+}
+
+/// With PostgreSQL: both secrets from the environment, never generated. Sidecars sharing a
+/// database must sign and check the same tokens, and a file generated on one machine would
+/// differ from the next one's.
+pub fn required(access: Option<Secret>, refresh: Option<Secret>) -> Result<SecretPair, StartError> {
+    let pair = match (access, refresh) {
+        (Some(access), Some(refresh)) => SecretPair { access, refresh },
+        (access, _) => {
+            return Err(StartError::Setting {
+                setting: if access.is_none() {
+                    "ACCESS_TOKEN_SECRET"
+                } else {
+                    "REFRESH_TOKEN_SECRET"
+                },
+                problem: "with a PostgreSQL database both ACCESS_TOKEN_SECRET and REFRESH_TOKEN_SECRET must be set in the environment, the same on every instance (sidecars sharing a database must sign and check the same tokens, so none generates its own); make them with `kiln-sidecar secret`".into(),
+            });
+        }
+    };
+    distinct(pair)
+}
+
+fn distinct(pair: SecretPair) -> Result<SecretPair, StartError> {
     if pair.access == pair.refresh {
         return Err(StartError::Setting {
             setting: "ACCESS_TOKEN_SECRET / REFRESH_TOKEN_SECRET",

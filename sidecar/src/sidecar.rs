@@ -13,14 +13,14 @@ use crate::accounts::Accounts;
 use crate::client::Proxies;
 use crate::config::Config;
 use crate::cookies::Cookies;
-use crate::db::{self, Db};
+use crate::db::{self, Store};
 use crate::error::StartError;
 use crate::http_server::{ServeOptions, serve_http};
 use crate::origin::Origins;
 use crate::password::Hasher;
 use crate::pending_signups::SignupsInFlight;
 use crate::rate_limit::Limiters;
-use crate::secrets;
+use crate::secrets::{self, SecretPair};
 use crate::state::State;
 use crate::tokens::{self, Tokens};
 use tokio::net::TcpListener;
@@ -38,30 +38,15 @@ impl Sidecar {
     /// Opens the database (creating the folder), runs migrations, loads or creates secrets.
     pub async fn start(config: Config) -> Result<Sidecar, StartError> {
         let config = config.checked()?;
-        let folder = db::folder_of(&config.db_path);
-        db::create_private(&folder, &config.db_path).map_err(|problem| StartError::Database {
-            path: config.db_path.clone(),
-            problem,
-        })?;
-        let (access, refresh) = (
-            config.access_token_secret.clone(),
-            config.refresh_token_secret.clone(),
-        );
-        let secrets = secrets::resolve(access, refresh, &folder)?;
-        let path = config.db_path.clone();
-        let opened = tokio::task::spawn_blocking(move || Db::open(&path)).await;
-        let db = opened
-            .map_err(|e| e.to_string())
-            .and_then(|db| db.map_err(|e| e.0))
-            .map_err(|problem| StartError::Database {
-                path: config.db_path.clone(),
-                problem,
-            })?;
+        let (db, secrets) = match &config.postgres_url {
+            Some(url) => open_postgres(&config, url).await?,
+            None => open_sqlite(&config).await?,
+        };
         let hasher = Hasher::new(config.hash_workers, config.hash_queue)
             .map_err(|e| StartError::Threads(e.to_string()))?;
         let state = Arc::new(State {
             hasher,
-            tokens: Tokens::new(&secrets),
+            tokens: Tokens::new(&secrets, &previous_secrets(&config)),
             limits: Limiters::new(
                 config.limits,
                 config.refresh_limits,
@@ -75,18 +60,17 @@ impl Sidecar {
             db,
             config,
         });
-        let latest = latest_change(&state)
+        let latest = state
+            .db
+            .latest_change()
             .await
-            .map_err(|e| StartError::Database {
-                path: state.config.db_path.clone(),
-                problem: e.0,
-            })?;
+            .map_err(|e| database_error(&state.config, e.message))?;
         state.accounts.start_at(latest);
         tokio::spawn(maintain(Arc::downgrade(&state)));
         tokio::spawn(follow_account_changes(Arc::downgrade(&state)));
         warn_if_no_proxy_is_trusted(&state.config);
         let secure = state.config.cookies_secure();
-        tracing::info!(db = %state.config.db_path.display(), prefix = %state.config.public_url_prefix, secure_cookies = secure, "sidecar ready");
+        tracing::info!(db = %database_name(&state.config), prefix = %state.config.public_url_prefix, secure_cookies = secure, "sidecar ready");
         Ok(Sidecar { state })
     }
 
@@ -138,16 +122,66 @@ fn warn_if_no_proxy_is_trusted(config: &Config) {
     }
 }
 
-/// The number of the latest account change in the database.
-async fn latest_change(state: &State) -> Result<i64, db::DbError> {
-    let latest = state.db.readers.read(|conn| {
-        conn.query_row(
-            "SELECT coalesce(max(seq), 0) FROM account_changes",
-            [],
-            |row| row.get(0),
-        )
-    });
-    latest.await
+/// SQLite: the private folder, the secrets (given, or generated once beside the file), the file.
+async fn open_sqlite(config: &Config) -> Result<(Store, SecretPair), StartError> {
+    let folder = db::sqlite::folder_of(&config.db_path);
+    db::sqlite::create_private(&folder, &config.db_path)
+        .map_err(|problem| database_error(config, problem))?;
+    let (access, refresh) = (
+        config.access_token_secret.clone(),
+        config.refresh_token_secret.clone(),
+    );
+    let secrets = secrets::resolve(access, refresh, &folder)?;
+    let path = config.db_path.clone();
+    let opened = tokio::task::spawn_blocking(move || db::sqlite::Db::open(&path)).await;
+    let db = opened
+        .map_err(|e| e.to_string())
+        .and_then(|db| db.map_err(|e| e.message))
+        .map_err(|problem| database_error(config, problem))?;
+    Ok((Store::Sqlite(db), secrets))
+}
+
+/// PostgreSQL: the secrets must come from the environment (every instance signs and checks
+/// the same tokens, so none may generate its own), then the pool and the migrations.
+async fn open_postgres(config: &Config, url: &str) -> Result<(Store, SecretPair), StartError> {
+    let (access, refresh) = (
+        config.access_token_secret.clone(),
+        config.refresh_token_secret.clone(),
+    );
+    let secrets = secrets::required(access, refresh)?;
+    let db = db::PostgresDb::open(url)
+        .await
+        .map_err(|e| database_error(config, e.message))?;
+    Ok((Store::Postgres(db), secrets))
+}
+
+/// The verifying-only former secrets, as given.
+fn previous_secrets(config: &Config) -> [Option<crate::secrets::Secret>; 2] {
+    [
+        config.previous_access_token_secret.clone(),
+        config.previous_refresh_token_secret.clone(),
+    ]
+}
+
+fn database_error(config: &Config, problem: String) -> StartError {
+    match &config.postgres_url {
+        Some(url) => StartError::Postgres {
+            url: db::redact_url(url),
+            problem,
+        },
+        None => StartError::Database {
+            path: config.db_path.clone(),
+            problem,
+        },
+    }
+}
+
+/// The database as logs may show it: the file, or the URL without its password.
+fn database_name(config: &Config) -> String {
+    match &config.postgres_url {
+        Some(url) => db::redact_url(url),
+        None => config.db_path.display().to_string(),
+    }
 }
 
 /// How often deletions and password changes made anywhere reach the account cache.
@@ -160,12 +194,7 @@ async fn follow_account_changes(state: Weak<State>) {
         every.tick().await;
         let Some(state) = state.upgrade() else { return };
         let after = state.accounts.change_mark();
-        match state
-            .db
-            .readers
-            .quick(move |conn| db::account_changes(conn, after))
-            .await
-        {
+        match state.db.account_changes(after).await {
             Ok((latest, ids)) if latest != after => state.accounts.forget(&ids, latest),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cannot read account changes; will retry"),
@@ -182,10 +211,6 @@ async fn maintain(state: Weak<State>) {
         let Some(state) = state.upgrade() else { return };
         state.limits.forget_idle();
         let now = tokens::now();
-        state.db.writer.submit(move |conn| {
-            db::delete_expired(conn, now)?;
-            let now_ms = i64::try_from(now).unwrap_or(i64::MAX / 1000) * 1000;
-            db::forget_forgiven_failures(conn, now_ms).map(drop)
-        });
+        state.db.housekeeping(now);
     }
 }

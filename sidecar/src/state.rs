@@ -4,7 +4,7 @@ use crate::accounts::Accounts;
 use crate::client::Proxies;
 use crate::config::Config;
 use crate::cookies::Cookies;
-use crate::db::Db;
+use crate::db::Store;
 use crate::origin::Origins;
 use crate::password::Hasher;
 use crate::pending_signups::SignupsInFlight;
@@ -14,7 +14,8 @@ use crate::tokens::Tokens;
 /// Everything a request may touch; built once by `Sidecar::start`.
 pub struct State {
     pub config: Config,
-    pub db: Db,
+    /// SQLite or PostgreSQL: the handlers ask it the same questions either way.
+    pub db: Store,
     pub hasher: Hasher,
     pub tokens: Tokens,
     pub limits: Limiters,

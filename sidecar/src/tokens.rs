@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::User;
 use crate::email::Email;
-use crate::secrets::SecretPair;
+use crate::secrets::{Secret, SecretPair};
 
 pub const ISSUER: &str = "kiln-sidecar";
 pub const AUDIENCE: &str = "kiln";
@@ -61,6 +61,8 @@ pub struct Tokens {
     access: (EncodingKey, DecodingKey),
     refresh: (EncodingKey, DecodingKey),
     device: (EncodingKey, DecodingKey),
+    /// Keys of the former secrets, which verify but never sign: access, refresh, device.
+    previous: [Option<DecodingKey>; 3],
     validation: Validation,
     device_validation: Validation,
 }
@@ -69,7 +71,9 @@ pub struct Tokens {
 pub struct TokenError;
 
 impl Tokens {
-    pub fn new(secrets: &SecretPair) -> Tokens {
+    /// `previous`: the former access and refresh secrets, still accepted while a rotation
+    /// completes (tokens signed with them rotate onto the new ones at their next refresh).
+    pub fn new(secrets: &SecretPair, previous: &[Option<Secret>; 2]) -> Tokens {
         let keys = |bytes: &[u8]| {
             (
                 EncodingKey::from_secret(bytes),
@@ -91,6 +95,17 @@ impl Tokens {
             access: keys(secrets.access.bytes()),
             refresh: keys(secrets.refresh.bytes()),
             device: keys(&device_key(secrets.refresh.bytes())),
+            previous: [
+                previous[0]
+                    .as_ref()
+                    .map(|s| DecodingKey::from_secret(s.bytes())),
+                previous[1]
+                    .as_ref()
+                    .map(|s| DecodingKey::from_secret(s.bytes())),
+                previous[1]
+                    .as_ref()
+                    .map(|s| DecodingKey::from_secret(&device_key(s.bytes()))),
+            ],
             validation,
             device_validation,
         }
@@ -118,9 +133,9 @@ impl Tokens {
 
     /// The device id of a genuine, unexpired device cookie naming `email`.
     pub fn verify_device(&self, token: &str, email: &Email) -> Option<String> {
-        let data =
-            jsonwebtoken::decode::<DeviceClaims>(token, &self.device.1, &self.device_validation)
-                .ok()?;
+        let decode =
+            |key| jsonwebtoken::decode::<DeviceClaims>(token, key, &self.device_validation).ok();
+        let data = decode(&self.device.1).or_else(|| self.previous[2].as_ref().and_then(decode))?;
         (data.claims.sub == email.as_str() && data.claims.iat <= now() + LEEWAY_SECS)
             .then_some(data.claims.jti)
     }
@@ -158,8 +173,14 @@ impl Tokens {
 
     /// The claims of a genuine, unexpired token of `kind`; any doubt is an error.
     pub fn verify(&self, kind: Kind, token: &str) -> Result<Claims, TokenError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.keys(kind).1, &self.validation)
-            .map_err(|_| TokenError)?;
+        let decode = |key| jsonwebtoken::decode::<Claims>(token, key, &self.validation).ok();
+        let previous = match kind {
+            Kind::Access => &self.previous[0],
+            Kind::Refresh => &self.previous[1],
+        };
+        let data = decode(&self.keys(kind).1)
+            .or_else(|| previous.as_ref().and_then(decode))
+            .ok_or(TokenError)?;
         // Issued in the future means a clock far off or a forged lifetime: never ours.
         if data.claims.typ != kind || data.claims.iat > now() + LEEWAY_SECS {
             return Err(TokenError);

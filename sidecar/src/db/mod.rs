@@ -1,128 +1,164 @@
-//! The SQLite database: opening, migrations, and one function per query the handlers need.
+//! Storage: the one interface the handlers use (`Store`), and its two implementations, SQLite
+//! (one file, the embedded default) and PostgreSQL (many sidecars on one database).
+//!
+//! Both give the same answers to the same calls; the handlers never learn which one runs.
+//! Every operation is one atomic unit on its store, and a write is durable before it returns.
 
-mod checkpoint;
-mod files;
-mod login_limits;
-mod migrations;
-mod queries;
-mod readers;
-mod sessions;
-mod writer;
+mod model;
+mod postgres;
+pub mod sqlite;
 
-use std::fmt;
-use std::path::Path;
-use std::time::Duration;
+pub use model::{AuditEntry, DbError, NewUser, Presented, Rotation, StoredUser, User};
 
-use rusqlite::{Connection, OpenFlags};
+use crate::login_limits::Counter;
 
-pub use files::{create_private, folder_of};
-pub use login_limits::{charge_login_failure, forget_forgiven_failures, login_failure_wait};
-pub use queries::{
-    AuditEntry, NewUser, User, account_changes, account_generation, delete_expired, email_exists,
-    find_user_by_email, insert_user, record_audit,
-};
-pub use readers::Readers;
-pub use sessions::{Presented, Rotation, revoke_family_of, rotate, start_family};
-pub use writer::Writer;
-
-/// Read connections: enough for both cores to read while the writer commits.
-const READERS: usize = 4;
-/// Bytes the WAL file is cut back to after a burst (4 MiB).
-const WAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
-/// How long a connection waits for another process's lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// A failed database operation; the message is for logs (it never holds a password or token).
-#[derive(Debug, Clone)]
-pub struct DbError(pub String);
-
-impl fmt::Display for DbError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// What a store does, one method per question the handlers ask. Implemented by
+/// `sqlite::Db` and `postgres::Db`; `Store` picks one at startup.
+pub(crate) trait Backend {
+    /// A round trip to the database (`GET /health`).
+    async fn healthy(&self) -> Result<(), DbError>;
+    /// The account of `email` (with its hash) and the milliseconds until every failure
+    /// counter in `counters` allows one more failure (`None`: all do now).
+    async fn login_lookup(
+        &self,
+        email: String,
+        counters: Vec<Counter>,
+        now_ms: i64,
+    ) -> Result<(Option<StoredUser>, Option<u64>), DbError>;
+    async fn email_exists(&self, email: String) -> Result<bool, DbError>;
+    /// Inserts the account; `Ok(None)` when the email is already registered (under any race).
+    async fn insert_user(&self, new: NewUser) -> Result<Option<User>, DbError>;
+    /// Starts a session (refresh-token family) with its first token, revoking the account's
+    /// oldest live sessions beyond `max_live`; returns the family's id.
+    async fn start_family(
+        &self,
+        user_id: i64,
+        id_hash: Vec<u8>,
+        expires_at: u64,
+        now: u64,
+        max_live: usize,
+    ) -> Result<i64, DbError>;
+    /// Spends `old` and records `new` in its family, or detects a reuse (see `Rotation`).
+    async fn rotate(
+        &self,
+        old: Presented,
+        new: Vec<u8>,
+        new_expires_at: u64,
+        now: u64,
+        grace_secs: u64,
+    ) -> Result<Rotation, DbError>;
+    /// Revokes the family of the presented token (logout); `false` if the token is unknown.
+    async fn revoke_family_of(&self, old: Presented, now: u64) -> Result<bool, DbError>;
+    /// The generation of account `id`, or `None` when there is no such account.
+    async fn account_generation(&self, id: i64) -> Result<Option<i64>, DbError>;
+    /// Accounts deleted or given a new generation since change `after`: `(latest, ids)`.
+    async fn account_changes(&self, after: i64) -> Result<(i64, Vec<i64>), DbError>;
+    /// The number of the latest account change.
+    async fn latest_change(&self) -> Result<i64, DbError>;
+    /// Counts one failed login on every counter, durably.
+    async fn charge_login_failure(
+        &self,
+        counters: Vec<Counter>,
+        now_ms: i64,
+    ) -> Result<(), DbError>;
+    /// Queues an audit row without waiting for it (a failure is logged).
+    fn record_audit(&self, entry: AuditEntry);
+    /// Queues the minutely cleanup: expired tokens, empty families, old audit rows and
+    /// account changes, forgiven failure counters.
+    fn housekeeping(&self, now: u64);
 }
 
-impl From<rusqlite::Error> for DbError {
-    fn from(e: rusqlite::Error) -> DbError {
-        DbError(e.to_string())
-    }
+/// The store this sidecar runs on, chosen by `--db` at startup.
+pub enum Store {
+    Sqlite(sqlite::Db),
+    Postgres(postgres::Db),
 }
 
-/// One writer thread (all writes, batched into group commits) and a few readers.
-pub struct Db {
-    pub writer: Writer,
-    pub readers: Readers,
-    _checkpointer: checkpoint::Checkpointer,
-}
+pub use postgres::{Db as PostgresDb, redact_url};
 
-impl Db {
-    /// Opens (creating) the file, applies migrations and starts the writer thread.
-    pub fn open(path: &Path) -> Result<Db, DbError> {
-        let mut writer = connect(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )?;
-        // WAL lets readers run during a commit; it is a property of the file, so set it once here.
-        writer.pragma_update(None, "journal_mode", "WAL")?;
-        // Checkpoints run on their own thread (below), not inside the writer's commits.
-        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
-        // When a checkpoint lets the WAL start over, cut it back to this: a burst of writes
-        // must not leave the file at its high-water mark for good.
-        writer.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
-        migrations::apply(&mut writer)?;
-        let readers = (0..READERS)
-            .map(|_| connect_reader(path))
-            .collect::<Result<Vec<_>, _>>()?;
-        let checkpointer =
-            checkpoint::Checkpointer::start(connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?)?;
-        Ok(Db {
-            writer: Writer::start(writer)?,
-            readers: Readers::new(readers),
-            _checkpointer: checkpointer,
-        })
-    }
-
-    /// A round trip through a reader and a check that the writer thread is alive.
-    pub async fn healthy(&self) -> Result<(), DbError> {
-        if !self.writer.is_alive() {
-            return Err(DbError("the writer thread has stopped".into()));
+/// Calls the same `Backend` method on whichever store runs.
+macro_rules! on_store {
+    ($store:expr, $db:ident => $call:expr) => {
+        match $store {
+            Store::Sqlite($db) => $call,
+            Store::Postgres($db) => $call,
         }
-        self.readers.quick(queries::ping).await.map(drop)
+    };
+}
+
+impl Store {
+    pub async fn healthy(&self) -> Result<(), DbError> {
+        on_store!(self, db => db.healthy().await)
     }
-}
 
-/// Readers open read-write (WAL needs the shared-memory file) but refuse writes themselves.
-fn connect_reader(path: &Path) -> Result<Connection, DbError> {
-    let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-    conn.pragma_update(None, "query_only", true)?;
-    Ok(conn)
-}
+    pub async fn login_lookup(
+        &self,
+        email: String,
+        counters: Vec<Counter>,
+        now_ms: i64,
+    ) -> Result<(Option<StoredUser>, Option<u64>), DbError> {
+        on_store!(self, db => db.login_lookup(email, counters, now_ms).await)
+    }
 
-fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, DbError> {
-    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "foreign_keys", true)?;
-    // FULL: a commit is on disk before its answer is sent; throughput comes from group commits.
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    Ok(conn)
-}
+    pub async fn email_exists(&self, email: String) -> Result<bool, DbError> {
+        on_store!(self, db => db.email_exists(email).await)
+    }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    pub async fn insert_user(&self, new: NewUser) -> Result<Option<User>, DbError> {
+        on_store!(self, db => db.insert_user(new).await)
+    }
 
-    #[tokio::test]
-    async fn health_fails_once_the_writer_has_stopped() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut db = Db::open(&dir.path().join("kiln.db")).unwrap();
-        assert!(db.healthy().await.is_ok());
-        db.writer.stop();
-        let error = db.healthy().await.unwrap_err();
-        assert!(error.0.contains("writer"), "{error}");
-        let write = db.writer.write(|_| Ok(())).await;
-        assert!(
-            write.is_err(),
-            "a stopped writer refuses work instead of hanging"
-        );
+    pub async fn start_family(
+        &self,
+        user_id: i64,
+        id_hash: Vec<u8>,
+        expires_at: u64,
+        now: u64,
+        max_live: usize,
+    ) -> Result<i64, DbError> {
+        on_store!(self, db => db.start_family(user_id, id_hash, expires_at, now, max_live).await)
+    }
+
+    pub async fn rotate(
+        &self,
+        old: Presented,
+        new: Vec<u8>,
+        new_expires_at: u64,
+        now: u64,
+        grace_secs: u64,
+    ) -> Result<Rotation, DbError> {
+        on_store!(self, db => db.rotate(old, new, new_expires_at, now, grace_secs).await)
+    }
+
+    pub async fn revoke_family_of(&self, old: Presented, now: u64) -> Result<bool, DbError> {
+        on_store!(self, db => db.revoke_family_of(old, now).await)
+    }
+
+    pub async fn account_generation(&self, id: i64) -> Result<Option<i64>, DbError> {
+        on_store!(self, db => db.account_generation(id).await)
+    }
+
+    pub async fn account_changes(&self, after: i64) -> Result<(i64, Vec<i64>), DbError> {
+        on_store!(self, db => db.account_changes(after).await)
+    }
+
+    pub async fn latest_change(&self) -> Result<i64, DbError> {
+        on_store!(self, db => db.latest_change().await)
+    }
+
+    pub async fn charge_login_failure(
+        &self,
+        counters: Vec<Counter>,
+        now_ms: i64,
+    ) -> Result<(), DbError> {
+        on_store!(self, db => db.charge_login_failure(counters, now_ms).await)
+    }
+
+    pub fn record_audit(&self, entry: AuditEntry) {
+        on_store!(self, db => db.record_audit(entry))
+    }
+
+    pub fn housekeeping(&self, now: u64) {
+        on_store!(self, db => db.housekeeping(now))
     }
 }

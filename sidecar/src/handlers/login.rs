@@ -3,8 +3,7 @@
 
 use hyper::StatusCode;
 
-use super::{Call, internal, session_reply, start_session};
-use crate::db;
+use super::{Call, session_reply, start_session, stored};
 use crate::email::Email;
 use crate::login_limits::{self, Counter};
 use crate::password::Password;
@@ -30,16 +29,11 @@ pub async fn login(state: &State, mut call: Call) -> Result<Reply, Failure> {
         .and_then(|token| state.tokens.verify_device(token, &email));
     let limits = &state.config.limits;
     let counters = login_limits::counters(limits, &email, call.client.ip, device.as_deref());
-    let (key, checked, now_ms) = (email.to_string(), counters.clone(), now_ms());
-    let stored = state
+    let (stored, wait) = state
         .db
-        .readers
-        .read(move |conn| {
-            let wait = db::login_failure_wait(conn, &checked, now_ms)?;
-            Ok((db::find_user_by_email(conn, &key)?, wait))
-        })
-        .await;
-    let (stored, wait) = stored.map_err(internal("cannot look up a user"))?;
+        .login_lookup(email.to_string(), counters.clone(), now_ms())
+        .await
+        .map_err(stored("cannot look up a user"))?;
     if let Some(wait) = wait {
         let wait = std::time::Duration::from_millis(wait);
         return Err(Failure::TooManyAttempts(RetryAfter(wait)));
@@ -65,13 +59,11 @@ pub async fn login(state: &State, mut call: Call) -> Result<Reply, Failure> {
 
 /// Counts a failed login, durably, before it is answered: the next guess sees it.
 async fn charge_failure(state: &State, counters: Vec<Counter>) -> Result<(), Failure> {
-    let now_ms = now_ms();
     state
         .db
-        .writer
-        .write(move |conn| db::charge_login_failure(conn, &counters, now_ms))
+        .charge_login_failure(counters, now_ms())
         .await
-        .map_err(internal("cannot count a failed login"))
+        .map_err(stored("cannot count a failed login"))
 }
 
 /// A fresh device cookie for this browser (keeping its id if it had one for this account).

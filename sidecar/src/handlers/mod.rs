@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::body::Fields;
 use crate::client::Client;
-use crate::db::{self, User};
+use crate::db::{DbError, User};
 use crate::reply::{Failure, Mode, Reply};
 use crate::state::State;
 use crate::tokens::{self, Kind};
@@ -33,6 +33,8 @@ pub struct Call {
 pub struct Session {
     access: String,
     refresh: String,
+    /// For the signed-in hint cookie.
+    fullname: String,
 }
 
 /// Issues a pair of tokens for `user` and records the new refresh-token family durably.
@@ -47,12 +49,9 @@ pub async fn start_session(state: &State, user: &User) -> Result<Session, Failur
     let max_live = state.config.max_sessions_per_account;
     let family = state
         .db
-        .writer
-        .write(move |conn| {
-            db::start_family(conn, user_id, &refresh_hash, expires_at, now, max_live)
-        })
+        .start_family(user_id, refresh_hash, expires_at, now, max_live)
         .await
-        .map_err(internal("cannot record a new session"))?;
+        .map_err(stored("cannot record a new session"))?;
     sign(state, user, (access_id, refresh_id), family, now)
 }
 
@@ -69,7 +68,11 @@ pub fn sign(
         .tokens
         .issue(Kind::Refresh, user, refresh_id, now, Some(family));
     match (access, refresh) {
-        (Ok(access), Ok(refresh)) => Ok(Session { access, refresh }),
+        (Ok(access), Ok(refresh)) => Ok(Session {
+            access,
+            refresh,
+            fullname: user.fullname.clone(),
+        }),
         _ => Err(Failure::Internal),
     }
 }
@@ -82,7 +85,9 @@ pub fn session_reply(
     json_status: StatusCode,
     json_body: Option<serde_json::Value>,
 ) -> Reply {
-    let cookies = state.cookies.session(&session.access, &session.refresh);
+    let cookies = state
+        .cookies
+        .session(&session.access, &session.refresh, &session.fullname);
     let reply = match call.mode {
         Mode::Form => Reply::redirect(&state.origins.safe_next(call.fields.get("next"))),
         Mode::Json => {
@@ -95,10 +100,17 @@ pub fn session_reply(
     reply.cookies(cookies)
 }
 
-/// Logs a server-side failure (never with secrets) and turns it into a 500.
-pub fn internal<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> Failure {
+/// Logs a failed store operation and answers it: `503` + `Retry-After` when the database
+/// cannot be reached (it may be restarting: a retry soon will do), `500` otherwise. The
+/// driver's message goes to the log only.
+pub fn stored(what: &'static str) -> impl FnOnce(DbError) -> Failure {
     move |error| {
-        tracing::error!(%error, "{what}");
-        Failure::Internal
+        if error.unavailable {
+            tracing::warn!(%error, "{what}: the database is unavailable");
+            Failure::Unavailable
+        } else {
+            tracing::error!(%error, "{what}");
+            Failure::Internal
+        }
     }
 }

@@ -4,10 +4,10 @@ use hyper::header::AUTHORIZATION;
 use hyper::{HeaderMap, StatusCode};
 use serde_json::json;
 
-use super::{Call, internal, session_reply, sign};
+use super::{Call, session_reply, sign, stored};
 use crate::accounts::Known;
 use crate::audit;
-use crate::db::{self, Rotation};
+use crate::db::{Presented, Rotation};
 use crate::reply::{Failure, Mode, Reply};
 use crate::state::State;
 use crate::tokens::{self, Kind};
@@ -35,33 +35,20 @@ pub async fn refresh(state: &State, call: Call) -> Result<Reply, Failure> {
     let (old, new) = (tokens::id_hash(&claims.jti), tokens::id_hash(&refresh_id));
     let expires_at = now + tokens::REFRESH_TTL_SECS;
     let grace = state.config.refresh_reuse_grace.as_secs();
-    let (family, generation) = (claims.sid, claims.generation);
-    let rotation = state
-        .db
-        .writer
-        .write(move |conn| {
-            let old = db::Presented {
-                id_hash: &old,
-                family,
-                generation,
-            };
-            db::rotate(conn, &old, &new, expires_at, now, grace)
-        })
-        .await;
-    match rotation.map_err(internal("cannot rotate a refresh token"))? {
+    let old = Presented {
+        id_hash: old,
+        family: claims.sid,
+        generation: claims.generation,
+    };
+    let rotation = state.db.rotate(old, new, expires_at, now, grace).await;
+    match rotation.map_err(stored("cannot rotate a refresh token"))? {
         Rotation::Rotated { user, family } => {
             let session = sign(state, &user, (access_id, refresh_id), family, now)?;
             Ok(session_reply(state, &call, session, StatusCode::OK, None))
         }
         Rotation::Reused => {
             tracing::warn!(user = %claims.sub, "a spent refresh token was presented again; its session is revoked");
-            audit::record(
-                &state.db.writer,
-                "refresh",
-                "reuse-revoked",
-                &call.client,
-                None,
-            );
+            audit::record(&state.db, "refresh", "reuse-revoked", &call.client, None);
             Err(Failure::Unauthorized)
         }
         Rotation::Refused => Err(Failure::Unauthorized),
@@ -74,21 +61,13 @@ pub async fn logout(state: &State, call: Call) -> Result<Reply, Failure> {
     let claims = presented_refresh(state, &call)
         .and_then(|token| state.tokens.verify(Kind::Refresh, token).ok());
     if let Some(claims) = claims {
-        let (hash, family) = (tokens::id_hash(&claims.jti), claims.sid);
-        let now = tokens::now();
-        let revoked = state
-            .db
-            .writer
-            .write(move |conn| {
-                let presented = db::Presented {
-                    id_hash: &hash,
-                    family,
-                    generation: 0,
-                };
-                db::revoke_family_of(conn, &presented, now)
-            })
-            .await;
-        revoked.map_err(internal("cannot revoke a session"))?;
+        let presented = Presented {
+            id_hash: tokens::id_hash(&claims.jti),
+            family: claims.sid,
+            generation: 0,
+        };
+        let revoked = state.db.revoke_family_of(presented, tokens::now()).await;
+        revoked.map_err(stored("cannot revoke a session"))?;
     }
     let reply = match call.mode {
         Mode::Form => Reply::redirect(&state.origins.safe_next(call.fields.get("next"))),
@@ -126,12 +105,8 @@ async fn generation_of(state: &State, id: i64) -> Result<Option<i64>, Failure> {
         return Ok(generation);
     }
     let mark = state.accounts.change_mark();
-    let read = state
-        .db
-        .readers
-        .read(move |conn| db::account_generation(conn, id))
-        .await;
-    let generation = read.map_err(internal("cannot read an account's generation"))?;
+    let read = state.db.account_generation(id).await;
+    let generation = read.map_err(stored("cannot read an account's generation"))?;
     state.accounts.remember(id, generation, mark);
     Ok(generation)
 }

@@ -3,8 +3,8 @@
 use hyper::StatusCode;
 use serde_json::json;
 
-use super::{Call, internal, session_reply, start_session};
-use crate::db::{self, NewUser};
+use super::{Call, session_reply, start_session, stored};
+use crate::db::NewUser;
 use crate::email::Email;
 use crate::password::Password;
 use crate::reply::{Failure, Reply};
@@ -21,13 +21,8 @@ pub async fn signup(state: &State, mut call: Call) -> Result<Reply, Failure> {
     let Some(_claim) = state.signups.claim(&email) else {
         return Err(Failure::EmailTaken);
     };
-    let key = email.to_string();
-    let exists = state
-        .db
-        .readers
-        .read(move |conn| db::email_exists(conn, &key))
-        .await;
-    if exists.map_err(internal("cannot look up an email"))? {
+    let exists = state.db.email_exists(email.to_string()).await;
+    if exists.map_err(stored("cannot look up an email"))? {
         return Err(Failure::EmailTaken);
     }
     let _slot = state
@@ -40,13 +35,11 @@ pub async fn signup(state: &State, mut call: Call) -> Result<Reply, Failure> {
         email,
         hash,
     };
-    let inserted = state
+    let user = state
         .db
-        .writer
-        .write(move |conn| db::insert_user(conn, &new))
-        .await;
-    let user = inserted
-        .map_err(internal("cannot insert a user"))?
+        .insert_user(new)
+        .await
+        .map_err(stored("cannot insert a user"))?
         .ok_or(Failure::EmailTaken)?;
     let session = start_session(state, &user).await?;
     let body = json!({ "success": true, "user": user });

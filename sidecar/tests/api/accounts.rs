@@ -27,10 +27,7 @@ async fn signup_returns_201_with_the_user_and_stores_only_a_cost_12_hash() {
         "a user is exactly id, fullname, email, created_at"
     );
 
-    let db = rusqlite::Connection::open(server.db_path()).unwrap();
-    let hash: String = db
-        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
-        .unwrap();
+    let hash = server.rows("SELECT password_hash FROM users").await[0][0].clone();
     assert!(hash.starts_with("$2b$12$"), "{hash}");
     assert!(
         !reply.text().contains(&hash) && !reply.text().contains("$2b$"),
@@ -203,10 +200,7 @@ async fn fifty_concurrent_signups_of_one_email_create_exactly_one_account() {
             .iter()
             .all(|r| [201, 409, 503].contains(&r.status.as_u16()))
     );
-    let db = rusqlite::Connection::open(server.db_path()).unwrap();
-    let count: i64 = db
-        .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
-        .unwrap();
+    let count = server.number("SELECT count(*) FROM users").await;
     assert_eq!(count, 1);
 }
 
@@ -245,6 +239,12 @@ async fn login_returns_both_tokens_and_sets_scoped_cookies() {
     assert!(cookies.iter().any(|c| c.starts_with("kiln_refresh=")
         && c.contains("Path=/api/refresh;")
         && c.contains("SameSite=Strict")));
+    let hint = cookies.iter().find(|c| c.starts_with("kiln_name="));
+    assert_eq!(
+        hint.map(String::as_str),
+        Some("kiln_name=Ada; Path=/; Max-Age=604800; SameSite=Lax"),
+        "the signed-in hint: the first name, readable by scripts, no token"
+    );
     assert_eq!(reply.header("cache-control"), Some("no-store"));
 }
 

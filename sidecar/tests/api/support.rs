@@ -1,5 +1,7 @@
-//! Test fixtures: a real sidecar on a loopback port with a fresh database, a small HTTP
-//! client, and a log capture that every request checks for leaked passwords and tokens.
+//! Test fixtures: a real sidecar on a loopback port with a fresh database (SQLite, or
+//! PostgreSQL in the suite's PostgreSQL run: `crate::POSTGRES`), a small HTTP client, plain SQL
+//! on the sidecar's database whichever it is, and a log capture that every request checks for
+//! leaked passwords and tokens.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,7 +12,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::{HeaderMap, Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
-use kiln_sidecar::{Config, Sidecar};
+use kiln_sidecar::{Config, Secret, Sidecar};
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -100,6 +102,13 @@ impl Server {
         capture();
         let mut config = Config::default();
         config.db_path = dir.path().join("data").join("kiln.db");
+        if crate::POSTGRES {
+            config.postgres_url = Some(crate::pg::database_for(dir.path()).await);
+            // Fixed per folder, so a restart keeps everyone signed in, as a deployment's would.
+            let (access, refresh) = secrets_for(dir.path());
+            config.access_token_secret = Some(access);
+            config.refresh_token_secret = Some(refresh);
+        }
         tweak(&mut config);
         let sidecar = Sidecar::start(config)
             .await
@@ -118,8 +127,25 @@ impl Server {
         }
     }
 
+    /// The SQLite file (the SQLite-only tests look at it and its folder).
+    #[allow(dead_code)]
     pub fn db_path(&self) -> PathBuf {
         self.dir.path().join("data").join("kiln.db")
+    }
+
+    /// Every row of `sql` on this sidecar's database, each column as text.
+    pub async fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+        rows_in(self.dir.path(), sql).await
+    }
+
+    /// The first column of the first row of `sql`, as a number (`count(*)`, an id).
+    pub async fn number(&self, sql: &str) -> i64 {
+        number_in(self.dir.path(), sql).await
+    }
+
+    /// Runs `sql` (one or more statements) on this sidecar's database.
+    pub async fn execute(&self, sql: &str) {
+        self.rows(sql).await;
     }
 
     /// Asks for shutdown, waits for in-flight requests, and hands back the folder.
@@ -179,6 +205,52 @@ impl Server {
     }
 }
 
+/// Every row of `sql` on the database of the test folder `dir`, each column as text.
+pub async fn rows_in(dir: &std::path::Path, sql: &str) -> Vec<Vec<String>> {
+    if crate::POSTGRES {
+        return crate::pg::rows(&crate::pg::database_for(dir).await, sql).await;
+    }
+    let db = rusqlite::Connection::open(dir.join("data").join("kiln.db")).unwrap();
+    let mut rows = Vec::new();
+    let mut statements = sql.split(';').filter(|s| !s.trim().is_empty()).peekable();
+    while let Some(one) = statements.next() {
+        let mut statement = db.prepare(one).unwrap();
+        let columns = statement.column_count();
+        let mut result = statement.query([]).unwrap();
+        while let Some(row) = result.next().unwrap() {
+            let text = |i| match row.get_ref(i).unwrap() {
+                rusqlite::types::ValueRef::Null => String::new(),
+                rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                rusqlite::types::ValueRef::Real(x) => x.to_string(),
+                rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                rusqlite::types::ValueRef::Blob(b) => hex::encode(b),
+            };
+            if statements.peek().is_none() {
+                rows.push((0..columns).map(text).collect());
+            }
+        }
+    }
+    rows
+}
+
+pub async fn number_in(dir: &std::path::Path, sql: &str) -> i64 {
+    let rows = rows_in(dir, sql).await;
+    let first = rows.first().and_then(|row| row.first());
+    first
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{sql} gave no number: {rows:?}"))
+}
+
+/// Two different secrets derived from the folder's path.
+fn secrets_for(dir: &std::path::Path) -> (Secret, Secret) {
+    use sha2::Digest;
+    let secret = |kind: &str| {
+        let digest = sha2::Sha256::digest(format!("{kind}\0{}", dir.display()).as_bytes());
+        Secret::from_hex("test secret", &hex::encode(digest)).unwrap()
+    };
+    (secret("access"), secret("refresh"))
+}
+
 /// One HTTP request under construction.
 pub struct Call {
     addr: SocketAddr,
@@ -189,6 +261,12 @@ pub struct Call {
 }
 
 impl Call {
+    /// A request to any server (e.g. a sidecar process of the multi-instance tests).
+    #[allow(dead_code)]
+    pub fn to(addr: SocketAddr, method: Method, path: &str) -> Call {
+        Call::new(addr, method, path)
+    }
+
     fn new(addr: SocketAddr, method: Method, path: &str) -> Call {
         Call {
             addr,
@@ -237,6 +315,39 @@ impl Call {
     pub fn raw_body(mut self, body: Vec<u8>) -> Call {
         self.body = body;
         self
+    }
+
+    /// Sends without asserting anything; `Err` when the connection failed (a killed server).
+    #[allow(dead_code)]
+    pub async fn try_send(self) -> Result<Reply, String> {
+        let stream = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .map_err(|e| e.to_string())?;
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| e.to_string())?;
+        tokio::spawn(connection);
+        let mut request = Request::builder()
+            .method(self.method)
+            .uri(&self.path)
+            .header("host", self.addr.to_string());
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        let request = request.body(Full::new(Bytes::from(self.body))).unwrap();
+        let started = Instant::now();
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map_err(|e| e.to_string())?;
+        Ok(Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body: body.to_bytes().to_vec(),
+            elapsed: started.elapsed(),
+        })
     }
 
     pub async fn send(self) -> Reply {

@@ -63,6 +63,6 @@ impl Readers {
             query(&conn).map_err(DbError::from)
         })
         .await;
-        answer.map_err(|e| DbError(format!("database read task failed: {e}")))?
+        answer.map_err(|e| DbError::new(format!("database read task failed: {e}")))?
     }
 }

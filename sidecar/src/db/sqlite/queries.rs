@@ -1,49 +1,13 @@
 //! Every SQL statement the sidecar runs, each with bound parameters only.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
 
+use super::super::model::{
+    ACCOUNT_CHANGES_KEPT_SECS, AUDIT_DAYS, AuditEntry, NewUser, StoredUser, User,
+};
 use super::DbError;
 use crate::email::Email;
 use crate::password::PasswordHash;
-
-/// An account as the outside world may see it: never the hash.
-#[derive(Debug, Clone, Serialize)]
-pub struct User {
-    pub id: i64,
-    pub fullname: String,
-    pub email: Email,
-    pub created_at: String,
-    /// Bumped when the password changes: tokens carry it, and older ones stop working.
-    #[serde(skip)]
-    pub generation: i64,
-}
-
-/// An account with its hash, for checking a login.
-pub struct StoredUser {
-    pub user: User,
-    pub hash: PasswordHash,
-}
-
-pub struct NewUser {
-    pub fullname: String,
-    pub email: Email,
-    pub hash: PasswordHash,
-}
-
-/// One attempt for the audit table; it holds no password or token.
-#[derive(Debug, Clone)]
-pub struct AuditEntry {
-    pub action: &'static str,
-    pub outcome: &'static str,
-    pub ip: String,
-    pub email: Option<String>,
-}
-
-/// How long the audit trail keeps an attempt: long enough to investigate, bounded under a flood.
-pub const AUDIT_DAYS: u32 = 90;
-/// Every sidecar reads the account changes each second; an hour is plenty to catch up.
-const ACCOUNT_CHANGES_KEPT_SECS: i64 = 60 * 60;
 
 pub(super) const USER_COLUMNS: &str = "id, fullname, email, created_at, generation";
 
@@ -93,6 +57,15 @@ pub fn account_changes(conn: &Connection, after: i64) -> rusqlite::Result<(i64, 
         ids.push(row.get(1)?);
     }
     Ok((latest, ids))
+}
+
+/// The number of the latest account change (where a starting sidecar's cache begins).
+pub fn latest_change(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT coalesce(max(seq), 0) FROM account_changes",
+        [],
+        |row| row.get(0),
+    )
 }
 
 pub fn email_exists(conn: &Connection, email: &str) -> rusqlite::Result<bool> {

@@ -1,4 +1,5 @@
-//! Load benchmark on loopback: bcrypt ceiling, logins/s against it, `/health` and `/me` latency
+//! Load benchmark on loopback, per store (SQLite; PostgreSQL with one and two sidecars, see
+//! `stores.rs`): bcrypt ceiling, logins/s against it, `/health` and `/me` latency
 //! while logins saturate the CPU, `/me` and `/refresh` throughput, and peak memory.
 //!
 //! `cargo bench -p kiln-sidecar --bench load`; `KILN_BENCH_SECONDS` sets each phase's length
@@ -14,9 +15,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use kiln_sidecar::{Config, Limits, RefreshLimits, Sidecar};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use kiln_sidecar::{Config, Sidecar};
+
+mod client;
+mod stores;
+
+use client::{Conn, field, get, post};
 
 const PASSWORD: &str = "correct horse battery";
 /// No phase sends more than this many requests, whatever its duration.
@@ -76,8 +80,82 @@ fn bcrypt_slice(cores: usize, slice: Duration) -> f64 {
 }
 
 async fn run(cores: usize, phase: Duration, phases: &[&str]) -> Result<(), Error> {
-    let dir = tempfile::tempdir()?;
-    let addr = start_server(dir.path(), cores).await?;
+    let mut table = Vec::new();
+    for (tag, setup) in stores::setups().iter().enumerate() {
+        println!("\n== {} ==", setup.name);
+        let dir = tempfile::tempdir()?;
+        let addrs = stores::start(setup, dir.path(), cores, tag).await?;
+        let figures = run_setup(
+            &addrs,
+            dir.path(),
+            setup.postgres.is_none(),
+            cores,
+            phase,
+            phases,
+        )
+        .await?;
+        table.push((setup.name.clone(), figures));
+    }
+    if table.len() > 1 {
+        print_table(&table);
+    }
+    Ok(())
+}
+
+/// What one setup measured, for the side-by-side table.
+#[derive(Default)]
+struct Figures {
+    ceiling: f64,
+    logins: f64,
+    health_p99: f64,
+    me_p99: f64,
+    me: f64,
+    refresh: f64,
+}
+
+/// A row of the table: its label and how a setup's figures read in it.
+type Row = (&'static str, fn(&Figures) -> String);
+
+fn print_table(table: &[(String, Figures)]) {
+    println!(
+        "\n{:<34}{}",
+        "side by side",
+        table
+            .iter()
+            .map(|(name, _)| format!("{name:>26}"))
+            .collect::<String>()
+    );
+    let rows: [Row; 6] = [
+        ("bcrypt ceiling (hashes/s)", |f| format!("{:.2}", f.ceiling)),
+        ("logins/s (% of ceiling)", |f| {
+            format!("{:.2} ({:.1} %)", f.logins, 100.0 * f.logins / f.ceiling)
+        }),
+        ("/health p99 under logins (ms)", |f| {
+            format!("{:.2}", f.health_p99)
+        }),
+        ("/me p99 under logins (ms)", |f| format!("{:.2}", f.me_p99)),
+        ("/me (req/s)", |f| format!("{:.0}", f.me)),
+        ("/refresh (req/s)", |f| format!("{:.0}", f.refresh)),
+    ];
+    for (label, value) in rows {
+        let cells: String = table
+            .iter()
+            .map(|(_, f)| format!("{:>26}", value(f)))
+            .collect();
+        println!("{label:<34}{cells}");
+    }
+}
+
+async fn run_setup(
+    addrs: &[SocketAddr],
+    dir: &std::path::Path,
+    sqlite: bool,
+    cores: usize,
+    phase: Duration,
+    phases: &[&str],
+) -> Result<Figures, Error> {
+    let mut figures = Figures::default();
+    let addr = addrs[0];
     let emails: Vec<String> = (0..cores).map(|n| format!("user{n}@example.com")).collect();
     for email in &emails {
         let body =
@@ -96,37 +174,41 @@ async fn run(cores: usize, phase: Duration, phases: &[&str]) -> Result<(), Error
         .await?;
     let access = field(&body, "accessToken").ok_or("login gave no access token")?;
     if phases.contains(&"logins") {
-        login_phase(addr, &emails, &access, cores, phase).await?;
+        login_phase(addrs, &emails, &access, cores, phase, &mut figures).await?;
     }
     if phases.contains(&"me") {
         let me = get("/api/me", &format!("Authorization: Bearer {access}\r\n"));
-        let rate = throughput(addr, phase, vec![me; CONNECTIONS]).await?;
+        figures.me = throughput(addrs, phase, vec![me; CONNECTIONS]).await?;
         println!(
-            "/me                     {rate:>9.0} req/s    ({CONNECTIONS} keep-alive connections)"
+            "/me                     {:>9.0} req/s    ({CONNECTIONS} keep-alive connections)",
+            figures.me
         );
     }
-    if phases.contains(&"flood") {
+    if phases.contains(&"flood") && sqlite {
         flood_phase().await?;
     }
     if phases.contains(&"refresh") {
         let chains = sessions(addr, &emails[0], CONNECTIONS, cores).await?;
-        let before = db_bytes(dir.path());
-        let rate = refresh_throughput(addr, phase, chains).await?;
+        let before = db_bytes(dir);
+        figures.refresh = refresh_throughput(addrs, phase, chains).await?;
         println!(
-            "/refresh                {rate:>9.0} req/s    ({CONNECTIONS} sessions rotating, each rotation committed with synchronous=FULL)"
+            "/refresh                {:>9.0} req/s    ({CONNECTIONS} sessions rotating, each rotation durably committed before its answer)",
+            figures.refresh
         );
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        let after = db_bytes(dir.path());
-        println!(
-            "  database growth       {:>9.1} KiB      (limits lifted; kiln.db {} -> {} bytes, WAL {} -> {} bytes)",
-            growth_kib(before, after),
-            before.0,
-            after.0,
-            before.1,
-            after.1
-        );
+        if sqlite {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let after = db_bytes(dir);
+            println!(
+                "  database growth       {:>9.1} KiB      (limits lifted; kiln.db {} -> {} bytes, WAL {} -> {} bytes)",
+                growth_kib(before, after),
+                before.0,
+                after.0,
+                before.1,
+                after.1
+            );
+        }
     }
-    Ok(())
+    Ok(figures)
 }
 
 fn login_request(email: &str) -> Vec<u8> {
@@ -168,56 +250,23 @@ async fn sessions(
     Ok(chains)
 }
 
-async fn start_server(dir: &std::path::Path, cores: usize) -> Result<SocketAddr, Error> {
-    let mut config = Config::default();
-    config.db_path = dir.join("kiln.db");
-    // One client IP plays every user here, so the per-IP and per-account limits are lifted.
-    config.limits = Limits {
-        per_ip_per_minute: 1_000_000,
-        per_ip_burst: 1_000_000,
-        account_ip_failures_burst: 1_000_000,
-        account_ip_failures_per_hour: 1_000_000,
-        account_failures_burst: 1_000_000,
-        account_failures_per_hour: 1_000_000,
-    };
-    // Likewise the cap on one IP's hash jobs at once: here every client shares 127.0.0.1, and
-    // the refresh limits and the cap on one account's sessions (64 sessions of one user rotate).
-    config.hash_jobs_per_ip = usize::MAX;
-    config.refresh_limits = RefreshLimits {
-        per_session_per_minute: 1_000_000,
-        per_session_burst: 1_000_000,
-        per_ip_per_minute: 1_000_000,
-        per_ip_burst: 1_000_000,
-    };
-    config.max_sessions_per_account = usize::MAX;
-    config.hash_workers = cores;
-    let sidecar = Sidecar::start(config).await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(kiln_sidecar::serve(
-        sidecar,
-        listener,
-        std::future::pending(),
-    ));
-    Ok(addr)
-}
-
 /// Alternates slices of the bcrypt ceiling and of logins (the load other programs put on a shared
 /// machine drifts, and this keeps both figures under the same drift), probing `/health` and
 /// `/me` while the logins saturate the CPU.
 async fn login_phase(
-    addr: SocketAddr,
+    addrs: &[SocketAddr],
     emails: &[String],
     access: &str,
     cores: usize,
     phase: Duration,
+    figures: &mut Figures,
 ) -> Result<(), Error> {
     let slice = phase / ROUNDS;
     let (mut ceilings, mut logins, mut login_secs) = (0.0, 0, 0.0);
     let (mut health, mut me) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         ceilings += bcrypt_slice(cores, slice);
-        let round = login_slice(addr, emails, access, cores, slice).await?;
+        let round = login_slice(addrs, emails, access, cores, slice).await?;
         (logins, login_secs) = (logins + round.logins, login_secs + round.secs);
         health.extend(round.health);
         me.extend(round.me);
@@ -229,8 +278,11 @@ async fn login_phase(
         100.0 * rate / ceiling,
         cores * 3
     );
-    for (name, mut latencies) in [("/health", health), ("/me", me)] {
-        latencies.sort();
+    (figures.ceiling, figures.logins) = (ceiling, rate);
+    health.sort();
+    me.sort();
+    (figures.health_p99, figures.me_p99) = (ms(&health, 99), ms(&me, 99));
+    for (name, latencies) in [("/health", health), ("/me", me)] {
         println!(
             "{:<24}p50 {:>6.2} ms  p99 {:>6.2} ms  ({} probes)",
             format!("{name} under load"),
@@ -252,7 +304,7 @@ struct LoginSlice {
 /// Logins from 3 clients per core; counts those completed within a window that opens once the
 /// hashing queue is full, so start-up and drain are not measured.
 async fn login_slice(
-    addr: SocketAddr,
+    addrs: &[SocketAddr],
     emails: &[String],
     access: &str,
     cores: usize,
@@ -262,11 +314,13 @@ async fn login_slice(
     let mut clients = Vec::new();
     for n in 0..cores * 3 {
         let (request, stop) = (login_request(&emails[n % emails.len()]), Arc::clone(&stop));
+        let addr = addrs[n % addrs.len()];
         clients.push(tokio::spawn(async move {
             login_loop(addr, request, stop).await
         }));
     }
     tokio::time::sleep(WARM_UP).await;
+    let addr = addrs[0];
     let opened = Instant::now();
     let health = tokio::spawn(probe(addr, get("/api/health", ""), slice));
     let me = tokio::spawn(probe(
@@ -334,7 +388,7 @@ async fn probe(
 
 /// Requests per second with one task per connection sending its request back to back.
 async fn throughput(
-    addr: SocketAddr,
+    addrs: &[SocketAddr],
     phase: Duration,
     requests: Vec<Vec<u8>>,
 ) -> Result<f64, Error> {
@@ -342,7 +396,9 @@ async fn throughput(
     let per_connection = MAX_REQUESTS / requests.len() as u64;
     let tasks: Vec<_> = requests
         .into_iter()
-        .map(|request| {
+        .enumerate()
+        .map(|(n, request)| {
+            let addr = addrs[n % addrs.len()];
             tokio::spawn(async move {
                 let mut conn = Conn::open(addr).await?;
                 let mut count = 0u64;
@@ -366,14 +422,16 @@ async fn throughput(
 
 /// Each connection rotates its own session as fast as it can: every answer carries the next token.
 async fn refresh_throughput(
-    addr: SocketAddr,
+    addrs: &[SocketAddr],
     phase: Duration,
     tokens: Vec<String>,
 ) -> Result<f64, Error> {
     let started = Instant::now();
     let tasks: Vec<_> = tokens
         .into_iter()
-        .map(|mut token| {
+        .enumerate()
+        .map(|(n, mut token)| {
+            let addr = addrs[n % addrs.len()];
             tokio::spawn(async move {
                 let mut conn = Conn::open(addr).await?;
                 let mut count = 0u64;
@@ -456,23 +514,6 @@ fn db_bytes(dir: &std::path::Path) -> (u64, u64) {
     (size("kiln.db"), size("kiln.db-wal"))
 }
 
-fn get(path: &str, headers: &str) -> Vec<u8> {
-    format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n").into_bytes()
-}
-
-fn post(path: &str, body: &str, headers: &str) -> Vec<u8> {
-    format!(
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{headers}\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
-}
-
-fn field(body: &[u8], name: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    value.get(name)?.as_str().map(str::to_owned)
-}
-
 fn ms(sorted: &[Duration], percentile: usize) -> f64 {
     let index = (sorted.len() * percentile / 100).min(sorted.len().saturating_sub(1));
     sorted
@@ -493,66 +534,4 @@ fn peak_rss_mib() -> f64 {
                 .ok()
         });
     kib.map_or(f64::NAN, |kib| kib / 1024.0)
-}
-
-/// A minimal HTTP/1.1 keep-alive client: it costs far less CPU than a full client, so the
-/// figures describe the server rather than the load generator sharing its cores.
-struct Conn {
-    stream: TcpStream,
-    buffer: Vec<u8>,
-}
-
-impl Conn {
-    async fn open(addr: SocketAddr) -> Result<Conn, Error> {
-        let stream = TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        Ok(Conn {
-            stream,
-            buffer: Vec::with_capacity(4096),
-        })
-    }
-
-    /// Rotates a refresh token and returns its successor.
-    async fn refresh(&mut self, token: &str) -> Result<String, Error> {
-        let body = format!(r#"{{"refreshToken":"{token}"}}"#);
-        let (status, answer) = self.send(&post("/api/refresh", &body, "")).await?;
-        let next = field(&answer, "refreshToken").filter(|_| status == 200);
-        next.ok_or_else(|| format!("refresh answered {status}").into())
-    }
-
-    /// Sends one request and returns the status and body of its answer.
-    async fn send(&mut self, request: &[u8]) -> Result<(u16, Vec<u8>), Error> {
-        self.stream.write_all(request).await?;
-        loop {
-            let complete = parse_head(&self.buffer)
-                .filter(|(_, head, length)| self.buffer.len() >= head + length);
-            if let Some((status, head, length)) = complete {
-                let body = self.buffer[head..head + length].to_vec();
-                self.buffer.drain(..head + length);
-                return Ok((status, body));
-            }
-            let mut chunk = [0u8; 8192];
-            let read = self.stream.read(&mut chunk).await?;
-            if read == 0 {
-                return Err("the server closed the connection".into());
-            }
-            self.buffer.extend_from_slice(&chunk[..read]);
-        }
-    }
-}
-
-/// `(status, header length, content length)` once the whole head has arrived.
-fn parse_head(buffer: &[u8]) -> Option<(u16, usize, usize)> {
-    let end = buffer.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
-    let head = std::str::from_utf8(&buffer[..end]).ok()?;
-    let status = head.split(' ').nth(1)?.parse().ok()?;
-    let length = head
-        .lines()
-        .find_map(|line| {
-            line.split_once(':')
-                .filter(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-        })
-        .and_then(|(_, value)| value.trim().parse().ok())
-        .unwrap_or(0);
-    Some((status, end, length))
 }

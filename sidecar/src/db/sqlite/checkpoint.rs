@@ -23,7 +23,7 @@ impl Checkpointer {
         let thread = std::thread::Builder::new()
             .name("kiln-sidecar-checkpoint".into())
             .spawn(move || run(&conn, &stopped))
-            .map_err(|e| DbError(format!("cannot start the checkpoint thread: {e}")))?;
+            .map_err(|e| DbError::new(format!("cannot start the checkpoint thread: {e}")))?;
         Ok(Checkpointer {
             stop: Some(stop),
             thread: Some(thread),

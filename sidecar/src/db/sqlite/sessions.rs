@@ -4,29 +4,9 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::super::model::{Presented, Rotation, User};
 use super::DbError;
-use super::queries::{User, user_from_row};
-
-/// What presenting a refresh token did.
-pub enum Rotation {
-    /// The token was live, or spent within the grace window and not yet re-issued: its user
-    /// and its family, for the new token.
-    Rotated { user: User, family: i64 },
-    /// The token was spent before (and re-issued, or outside the window): its family is revoked.
-    Reused,
-    /// Unknown, expired or already revoked.
-    Refused,
-}
-
-/// A presented refresh token, as the caller knows it.
-pub struct Presented<'a> {
-    pub id_hash: &'a [u8],
-    /// The family named in the token's signed claims (older tokens have none).
-    pub family: Option<i64>,
-    /// The account generation in the token's claims: an older one than the account's is
-    /// from before a password change, and its session is revoked.
-    pub generation: i64,
-}
+use super::queries::user_from_row;
 
 /// Starts a refresh-token family (one login session) with its first token, and revokes the
 /// account's oldest live sessions beyond `max_live`. Returns the family's id.
@@ -111,13 +91,13 @@ fn stored(conn: &Connection, id_hash: &[u8]) -> Result<Option<Stored>, DbError> 
 /// spent are deleted: a family never holds more than its live tokens and one spent.
 pub fn rotate(
     conn: &Connection,
-    old: &Presented<'_>,
+    old: &Presented,
     new: &[u8],
     new_expires_at: u64,
     now: u64,
     grace_secs: u64,
 ) -> Result<Rotation, DbError> {
-    let Some(token) = stored(conn, old.id_hash)? else {
+    let Some(token) = stored(conn, &old.id_hash)? else {
         return reuse_of_pruned(conn, old.family, now);
     };
     let now_i = now as i64;
@@ -183,10 +163,10 @@ fn revoke_family(conn: &Connection, family: i64, now: u64) -> Result<(), DbError
 }
 
 /// Revokes the family of the presented token (logout); `false` if the token is unknown.
-pub fn revoke_family_of(conn: &Connection, old: &Presented<'_>, now: u64) -> Result<bool, DbError> {
+pub fn revoke_family_of(conn: &Connection, old: &Presented, now: u64) -> Result<bool, DbError> {
     let family: Option<i64> = conn
         .prepare_cached("SELECT family_id FROM refresh_tokens WHERE id_hash = ?1")?
-        .query_row([old.id_hash], |row| row.get(0))
+        .query_row([&old.id_hash], |row| row.get(0))
         .optional()?;
     match family.or(old.family) {
         Some(family) => revoke_family(conn, family, now).map(|()| true),
@@ -202,7 +182,7 @@ mod tests {
 
     fn outcome(conn: &Connection, old: &[u8], new: &[u8], now: u64) -> &'static str {
         let old = Presented {
-            id_hash: old,
+            id_hash: old.to_vec(),
             family: Some(1),
             generation: 0,
         };

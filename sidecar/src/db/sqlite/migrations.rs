@@ -99,19 +99,19 @@ fn apply_in_transaction(conn: &mut Connection) -> Result<(), DbError> {
     let current: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
     let current = usize::try_from(current).unwrap_or(usize::MAX);
     if current > MIGRATIONS.len() {
-        return Err(DbError(format!(
+        return Err(DbError::new(format!(
             "the database has schema version {current}, newer than this kiln-sidecar knows ({}); run a newer kiln-sidecar",
             MIGRATIONS.len()
         )));
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         tx.execute_batch(sql)
-            .map_err(|e| DbError(format!("migration {} failed: {e}", index + 1)))?;
+            .map_err(|e| DbError::new(format!("migration {} failed: {e}", index + 1)))?;
     }
     let dangling = tx.prepare("PRAGMA foreign_key_check")?.exists([])?;
     if dangling {
-        return Err(DbError(
-            "a migration left rows pointing at missing ones; nothing was changed".into(),
+        return Err(DbError::new(
+            "a migration left rows pointing at missing ones; nothing was changed",
         ));
     }
     tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
@@ -219,7 +219,7 @@ mod tests {
     fn a_newer_schema_is_refused_with_a_clear_message() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", 999).unwrap();
-        let message = apply(&mut conn).unwrap_err().0;
+        let message = apply(&mut conn).unwrap_err().message;
         assert!(message.contains("newer"), "{message}");
     }
 }

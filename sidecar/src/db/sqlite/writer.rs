@@ -33,7 +33,7 @@ impl<T: Send, F: FnOnce(&Connection) -> Result<T, DbError> + Send> Job for Task<
         let result = self
             .work
             .take()
-            .map_or_else(|| Err(DbError("job ran twice".into())), |work| work(conn));
+            .map_or_else(|| Err(DbError::new("job ran twice")), |work| work(conn));
         let ok = result.is_ok();
         self.result = Some(result);
         ok
@@ -43,7 +43,7 @@ impl<T: Send, F: FnOnce(&Connection) -> Result<T, DbError> + Send> Job for Task<
         let result = match commit {
             Ok(()) => self
                 .result
-                .unwrap_or_else(|| Err(DbError("job never ran".into()))),
+                .unwrap_or_else(|| Err(DbError::new("job never ran"))),
             Err(e) => Err(e),
         };
         // The requester may have gone away (client disconnected); the write still stands.
@@ -63,7 +63,7 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("kiln-sidecar-writer".into())
             .spawn(move || run(conn, queue))
-            .map_err(|e| DbError(format!("cannot start the database writer thread: {e}")))?;
+            .map_err(|e| DbError::new(format!("cannot start the database writer thread: {e}")))?;
         Ok(Writer {
             jobs: Some(jobs),
             thread: Some(thread),
@@ -80,7 +80,7 @@ impl Writer {
         let answer = self.enqueue(work)?;
         answer
             .await
-            .map_err(|_| DbError("the database writer stopped before answering".into()))?
+            .map_err(|_| DbError::new("the database writer stopped before answering"))?
     }
 
     /// Queues `work` without waiting for its commit (audit rows); a failure is logged.
@@ -110,7 +110,7 @@ impl Writer {
         });
         match &self.jobs {
             Some(jobs) if jobs.send(task).is_ok() => Ok(answer),
-            _ => Err(DbError("the database writer has stopped".into())),
+            _ => Err(DbError::new("the database writer has stopped")),
         }
     }
 

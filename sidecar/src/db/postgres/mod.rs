@@ -1,0 +1,172 @@
+//! The PostgreSQL store: a pool of connections to one database that several sidecars share.
+//!
+//! Every operation is one statement (the multi-step ones are functions in the schema, see
+//! `migrations.rs`), so it is atomic without a client-side transaction and costs one round
+//! trip; PostgreSQL's own group commit makes it durable (`synchronous_commit` as configured,
+//! `on` by default) before it is answered.
+//!
+//! Failures to reach the database (refused, reset, restarting, too slow) are `unavailable`:
+//! the request gets `503` with `Retry-After`, and the pool replaces the broken connection on
+//! the next checkout, so a restarted database is used again without any restart here.
+
+mod migrations;
+mod store;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime};
+use tokio_postgres::config::SslMode;
+use tokio_postgres::error::SqlState;
+
+use super::DbError;
+
+/// Connections per sidecar: a few per core is all PostgreSQL can use well, and N sidecars
+/// times this must stay under the server's `max_connections` (100 by default).
+const POOL_SIZE: usize = 16;
+/// How long opening a connection may take before the request is answered 503.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// The most any one database operation may take, waiting for a connection included: far under
+/// the 10 s a client is given to send its request, so no answer waits on a dead database.
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A pool of connections to one PostgreSQL database (cheap to clone).
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+impl Db {
+    /// Connects, checks the database answers, and applies migrations (under an advisory lock,
+    /// so several sidecars may start at once).
+    pub async fn open(url: &str) -> Result<Db, DbError> {
+        let mut config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| DbError::new(format!("the PostgreSQL URL is not valid: {e}")))?;
+        config.application_name("kiln-sidecar");
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        let recycling = ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        };
+        // TLS only when the URL asks for it: libpq's default `prefer` would try TLS first and,
+        // as rustls verifies certificates, fail on the self-signed ones local servers have.
+        let manager = if config.get_ssl_mode() == SslMode::Require {
+            Manager::from_config(config, tls()?, recycling)
+        } else {
+            config.ssl_mode(SslMode::Disable);
+            Manager::from_config(config, tokio_postgres::NoTls, recycling)
+        };
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(OPERATION_TIMEOUT))
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .recycle_timeout(Some(CONNECT_TIMEOUT))
+            .build()
+            .map_err(|e| DbError::new(format!("cannot build the connection pool: {e}")))?;
+        let db = Db { pool };
+        timed(migrations::apply(&db.pool)).await?;
+        Ok(db)
+    }
+
+    fn pool(&self) -> &Pool {
+        &self.pool
+    }
+}
+
+/// rustls on aws-lc-rs, verifying the server's certificate against the system's trust store
+/// (on Debian, /etc/ssl/certs from `ca-certificates`, where a private CA can be added).
+fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, DbError> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let loaded = rustls_native_certs::load_native_certs();
+    let mut roots = rustls::RootCertStore::empty();
+    let (added, _) = roots.add_parsable_certificates(loaded.certs);
+    if added == 0 {
+        return Err(DbError::new(
+            "sslmode=require, but no trusted root certificate was found on this system (install ca-certificates, or add the database's CA there)",
+        ));
+    }
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| DbError::new(format!("cannot set up TLS: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// Runs one database operation with the overall time limit.
+async fn timed<T>(operation: impl Future<Output = Result<T, DbError>>) -> Result<T, DbError> {
+    tokio::time::timeout(OPERATION_TIMEOUT, operation)
+        .await
+        .unwrap_or_else(|_| {
+            Err(DbError::unavailable(
+                "the database did not answer within 5 s",
+            ))
+        })
+}
+
+/// SQLSTATEs that mean "the database cannot serve now" rather than "this query is wrong".
+fn is_unavailable_state(state: &SqlState) -> bool {
+    let code = state.code();
+    code.starts_with("08") // connection exception
+        || code.starts_with("57P") // shutting down, crashed, starting up
+        || code.starts_with("53") // out of connections, memory or disk
+        || *state == SqlState::QUERY_CANCELED // statement_timeout
+}
+
+impl From<tokio_postgres::Error> for DbError {
+    fn from(e: tokio_postgres::Error) -> DbError {
+        // No SQLSTATE: the socket or the protocol failed, not a statement.
+        let unavailable = e.is_closed() || e.code().is_none_or(is_unavailable_state);
+        DbError {
+            message: format!("PostgreSQL: {e}"),
+            unavailable,
+        }
+    }
+}
+
+impl From<PoolError> for DbError {
+    fn from(e: PoolError) -> DbError {
+        match e {
+            PoolError::Backend(e) => DbError::from(e),
+            other => DbError::unavailable(format!("PostgreSQL connection pool: {other}")),
+        }
+    }
+}
+
+/// The URL with its password replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_owned(),
+        },
+        None if tail.contains("password=") => format!("{scheme}://{authority}/…"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_is_shown_without_its_password() {
+        assert_eq!(
+            redact_url("postgres://kiln:s3cret@db.example:5432/kiln?sslmode=require"),
+            "postgres://kiln:***@db.example:5432/kiln?sslmode=require"
+        );
+        assert_eq!(
+            redact_url("postgres://kiln@db/kiln"),
+            "postgres://kiln@db/kiln"
+        );
+        assert!(!redact_url("postgresql://db/kiln?password=s3cret").contains("s3cret"));
+    }
+}

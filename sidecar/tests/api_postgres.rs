@@ -1,0 +1,26 @@
+//! The API suite of `tests/api/` again, every test but the SQLite-only ones, with each sidecar
+//! on its own database of the PostgreSQL server named by `KILN_TEST_POSTGRES` (skipped with one
+//! line without it, except under `CI=true`).
+
+/// This run's store: PostgreSQL.
+pub const POSTGRES: bool = true;
+
+#[path = "api/pg.rs"]
+mod pg;
+#[path = "api/support.rs"]
+mod support;
+
+#[path = "api/accounts.rs"]
+mod accounts;
+#[path = "api/defences.rs"]
+mod defences;
+#[path = "api/hardening.rs"]
+mod hardening;
+#[path = "api/lifecycle.rs"]
+mod lifecycle;
+#[path = "api/review_findings.rs"]
+mod review_findings;
+#[path = "api/sessions.rs"]
+mod sessions;
+#[path = "api/token_claims.rs"]
+mod token_claims;
