@@ -2,7 +2,7 @@
 // sets a readable hint cookie (a first name, never a credential) beside its HttpOnly session
 // cookies; without it, or without this script, the header offers to log in.
 (() => {
-  const hint = document.cookie.match(/(?:^|; )kiln_hint=([^;]+)/);
+  const hint = document.cookie.match(/(?:^|; )(?:__Host-)?kiln_name=([^;]+)/);
   const box = document.querySelector("[data-account]");
   if (!hint || !box) return;
   const hello = document.createElement("span");

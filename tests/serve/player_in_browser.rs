@@ -1,5 +1,6 @@
-//! The example site's player in headless Chromium with page JavaScript on: a list's Play link
-//! plays its episode in place, and the episode page's player plays at the speed chosen.
+//! The example site's optional scripts in headless Chromium with page JavaScript on: a list's
+//! Play link plays its episode in place, the episode page's player plays at the speed chosen,
+//! and the header greets a signed-in visitor by the name in the sidecar's hint cookie.
 
 use std::time::Duration;
 
@@ -7,7 +8,7 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::browser;
-use crate::in_browser::in_browser;
+use crate::in_browser::{fill, in_browser, submit, wait_for_path};
 use crate::support::{Server, Site, eventually};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -96,6 +97,70 @@ async fn with_javascript_a_listed_episode_plays_in_place_and_the_player_changes_
             }
         })
         .await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_a_signed_in_visitor_is_greeted_by_name_and_logs_out_from_the_header() {
+    let test =
+        "with_javascript_a_signed_in_visitor_is_greeted_by_name_and_logs_out_from_the_header";
+    if !browser::available(test) {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(&site);
+    let url = server.url.clone();
+    in_browser(true, move |browser| async move {
+        browser
+            .goto(&format!("{url}/about/"))
+            .await
+            .expect("a page");
+        let account = "return document.querySelector('.site-header__account').textContent";
+        let signed_out = script(&browser, account).await;
+        assert!(
+            signed_out.as_str().unwrap_or("").contains("Log in"),
+            "{signed_out}"
+        );
+
+        browser
+            .goto(&format!("{url}/signup/"))
+            .await
+            .expect("signup");
+        let fields = [
+            ("fullname", "Ada Lovelace"),
+            ("email", "ada@example.com"),
+            ("password", "correct horse battery"),
+        ];
+        fill(&browser, &fields).await;
+        submit(&browser).await;
+        wait_for_path(&browser, "/welcome/").await;
+        browser
+            .goto(&format!("{url}/about/"))
+            .await
+            .expect("a page");
+        eventually(Duration::from_secs(5), "the header greets Ada", || {
+            let browser = browser.clone();
+            async move {
+                let text = script(&browser, account).await;
+                text.as_str()
+                    .is_some_and(|t| t.contains("Hi, Ada") && !t.contains("Log in"))
+                    .then_some(())
+            }
+        })
+        .await;
+
+        let log_out = browser
+            .find(Locator::Css(".site-header__account form button"))
+            .await
+            .expect("a log-out button in the header");
+        log_out.click().await.expect("log out");
+        wait_for_path(&browser, "/").await;
+        let after = script(&browser, account).await;
+        assert!(
+            after.as_str().unwrap_or("").contains("Log in"),
+            "signed out again: {after}"
+        );
     })
     .await;
 }
