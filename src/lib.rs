@@ -65,7 +65,7 @@ fn build_once(
     warnings: &mut Vec<String>,
 ) -> Result<SiteOutput, BuildError> {
     check_output_dir(&opts.root, output_dir)?;
-    let staging = Staging::new(output_dir)?;
+    let mut staging = Staging::new(output_dir)?;
     let mut stages = Vec::new();
     let started = Instant::now();
     let mut config = config::load(&opts.root, opts.base_url.as_deref())?;
@@ -82,6 +82,7 @@ fn build_once(
     let (mut tera, template_errors) = render::templates::compile(&templates);
     let files = render::files::Files::new(&opts.root, config.config.theme.clone());
     let images = Arc::new(Images::new(&opts.root, &config.config.base_url));
+    staging.link_from(images.cache_folder());
     let shortcodes = render::shortcodes::SiteShortcodes::new(
         &tera,
         &templates,

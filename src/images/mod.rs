@@ -86,6 +86,11 @@ impl Images {
         }
     }
 
+    /// The folder processed images are kept in between builds.
+    pub fn cache_folder(&self) -> PathBuf {
+        self.root.join(CACHE_FOLDER)
+    }
+
     /// The file at site path `path`, found as Zola finds it.
     pub fn find(&self, path: &str) -> Result<PathBuf, String> {
         source::find(&self.root, path, None)
@@ -167,7 +172,7 @@ impl Images {
             return (Vec::new(), Vec::new());
         }
         self.sources.save(&self.root);
-        let cache = self.root.join(CACHE_FOLDER);
+        let cache = self.cache_folder();
         if let Err(e) = std::fs::create_dir_all(&cache) {
             return (
                 Vec::new(),

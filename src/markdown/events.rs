@@ -1,8 +1,8 @@
 //! The mapping of pulldown-cmark's events: heading ids and the table of contents (with anchor
 //! links where `insert_anchor_links` asks), `@/` links resolved to permalinks, links to other
-//! sites marked as `external_links_*` ask, the `<!-- more -->` summary marker (written as
-//! Zola writes it, an empty `continue-reading` anchor), highlighted code blocks, and the
-//! rewrites of `rewrites.rs` (task-list labels, table alignment classes).
+//! sites marked as `external_links_*` ask, the `<!-- more -->` summary marker, highlighted
+//! code blocks, and the rewrites of `rewrites.rs` (the marker as Zola writes it, task-list
+//! labels, table alignment classes).
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, DefaultBrokenLinkCallback, Event, HeadingLevel, OffsetIter,
@@ -11,7 +11,7 @@ use pulldown_cmark::{
 
 use super::external_links::external_link_tag;
 use super::highlight::{Highlighter, MissingLanguage};
-use super::rewrites::Rewrites;
+use super::rewrites::{Rewrites, continue_reading, is_more_marker};
 use super::shortcodes::{ANCHOR_TEMPLATE, Embeds, OffsetMap, Splice};
 use super::{AnchorLink, ExternalLinks, Heading, LinkResolver, Options};
 use crate::config::AnchorLinks;
@@ -299,10 +299,7 @@ impl<'a> State<'a> {
             }
             Event::Html(ref html) | Event::InlineHtml(ref html) if is_more_marker(html) => {
                 self.summary_cut.get_or_insert(self.emitted);
-                match event {
-                    Event::InlineHtml(_) => Event::InlineHtml(CONTINUE_READING.into()),
-                    _ => Event::Html(CONTINUE_READING.into()),
-                }
+                continue_reading(&event)
             }
             // `@/` links a shortcode's `markdown` filter left for the page to resolve.
             Event::Html(html) if html.contains("href=\"@/") => {
@@ -569,14 +566,6 @@ impl LineCursor {
         self.offset = offset;
         self.newlines + 1
     }
-}
-
-/// What `<!-- more -->` becomes, as in Zola: an anchor a "read more" link can point at.
-const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
-
-fn is_more_marker(html: &str) -> bool {
-    let html = html.trim();
-    html.starts_with("<!--") && html.ends_with("-->") && html[4..html.len() - 3].trim() == "more"
 }
 
 /// `wanted`, or `wanted-1`, `wanted-2`… if already taken on this page (Zola's scheme).

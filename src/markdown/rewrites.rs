@@ -1,7 +1,8 @@
 //! HTML pulldown-cmark's writer gets wrong for accessibility and strict security policies:
 //! task-list checkboxes without a label, and table alignment as inline `style` attributes
 //! (blocked by a Content-Security-Policy without `'unsafe-inline'`), which become classes
-//! when `[markdown] table_alignment = "classes"` asks.
+//! when `[markdown] table_alignment = "classes"` asks; and the `<!-- more -->` comment, which
+//! Zola writes as an empty anchor.
 
 use pulldown_cmark::{Alignment, CowStr, Event, Tag, TagEnd};
 
@@ -92,6 +93,26 @@ impl Rewrites {
     }
 }
 
+/// What `<!-- more -->` becomes, as in Zola: an anchor a "read more" link can point at.
+const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
+
+/// Whether `html` is the `<!-- more -->` summary marker.
+pub(super) fn is_more_marker(html: &str) -> bool {
+    // Stripped, not sliced: `<!-->` is a whole comment whose ends overlap.
+    html.trim()
+        .strip_prefix("<!--")
+        .and_then(|rest| rest.strip_suffix("-->"))
+        .is_some_and(|inside| inside.trim() == "more")
+}
+
+/// The marker `event` as written: Zola's anchor, inline where the marker was inline.
+pub(super) fn continue_reading<'a>(event: &Event<'_>) -> Event<'a> {
+    match event {
+        Event::InlineHtml(_) => Event::InlineHtml(CONTINUE_READING.into()),
+        _ => Event::Html(CONTINUE_READING.into()),
+    }
+}
+
 /// The class of an aligned column (`None` for a column without alignment).
 fn align_class(alignment: Option<&Alignment>) -> Option<&'static str> {
     match alignment? {
@@ -118,5 +139,20 @@ fn ends_label(event: &Event<'_>) -> bool {
                 | Tag::Image { .. }
         ),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_more_marker_is_recognised_and_short_comments_are_not_sliced() {
+        for marker in ["<!-- more -->", "<!--more-->\n", "  <!--  more -->"] {
+            assert!(is_more_marker(marker), "{marker:?}");
+        }
+        for other in ["<!-->", "<!--->", "<!-- more", "<!-- less -->", "more"] {
+            assert!(!is_more_marker(other), "{other:?}");
+        }
     }
 }

@@ -16,6 +16,8 @@ pub struct Staging {
     output_dir: PathBuf,
     /// The output's parent folder if this build created it: removed again on failure.
     created_parent: Option<PathBuf>,
+    /// Folders of Kiln's own whose files are hard-linked into the output instead of copied.
+    linked: Vec<PathBuf>,
 }
 
 impl Staging {
@@ -42,6 +44,7 @@ impl Staging {
             temp,
             output_dir: output_dir.to_path_buf(),
             created_parent,
+            linked: Vec::new(),
         })
     }
 
@@ -51,9 +54,23 @@ impl Staging {
         std::fs::write(&target, bytes).map_err(|e| io_error(&target, "write", &e))
     }
 
-    /// Copies `source` to output path `rel`.
+    /// Files under `folder` are hard-linked into the output rather than copied, where the file
+    /// system allows. Only for a folder Kiln alone writes, whose files are never changed in
+    /// place (each is written aside and renamed): the processed-image cache, so a build with
+    /// every image cached writes none of their bytes again. A site's own files are copied, so
+    /// nothing done to the output can reach them.
+    pub fn link_from(&mut self, folder: PathBuf) {
+        self.linked.push(folder);
+    }
+
+    /// Copies `source` to output path `rel` (or links it, see [`Staging::link_from`]).
     pub fn copy(&self, rel: &str, source: &Path) -> Result<(), Diagnostic> {
         let target = self.target(rel)?;
+        if self.linked.iter().any(|folder| source.starts_with(folder))
+            && std::fs::hard_link(source, &target).is_ok()
+        {
+            return Ok(());
+        }
         std::fs::copy(source, &target)
             .map(drop)
             .map_err(|e| io_error(source, "copy this file into the output", &e))

@@ -288,6 +288,33 @@ fn processed_images_are_cached_between_builds_and_unused_ones_pruned() {
 }
 
 #[test]
+fn cached_images_are_linked_into_the_output_and_the_sites_own_files_copied() {
+    use std::os::unix::fs::MetadataExt;
+    let site = site_with(
+        "{% set i = resize_image(path=\"cover.png\", width=30, height=30) %}{{ i.url | safe }}",
+    );
+    let run = site.build(&[]).succeeded();
+    let url = run.read("post/index.html");
+    let name = url.rsplit('/').next().unwrap();
+    let inode = |path: &Path| std::fs::metadata(path).unwrap().ino();
+    let cached = site.root().join(".kiln/cache/images").join(name);
+    let served = run.path(&format!("processed_images/{name}"));
+    assert_eq!(inode(&cached), inode(&served), "one file, not a copy");
+    let source = site.root().join("static/cover.png");
+    assert_ne!(
+        inode(&source),
+        inode(&run.path("cover.png")),
+        "static files are copies"
+    );
+    // A second build, all cached, links the same file again.
+    let run = site.build(&[]).succeeded();
+    assert_eq!(
+        inode(&cached),
+        inode(&run.path(&format!("processed_images/{name}")))
+    );
+}
+
+#[test]
 fn shortcodes_may_resize_images_as_in_zolas_documentation() {
     let site = site_with("{{ page.content | safe }}");
     site.write(

@@ -99,3 +99,13 @@ fn an_unknown_table_alignment_value_is_an_error_naming_the_line_and_the_choices(
         "{output}"
     );
 }
+
+#[test]
+fn the_shortest_html_comment_is_kept_and_does_not_crash_the_build() {
+    // `<!-->` is a whole comment in CommonMark; the summary marker check used to slice it.
+    let html = site("", "Text.\n\n<!-->\n")
+        .build(&[])
+        .succeeded()
+        .read("a/index.html");
+    assert_eq!(html, "<p>Text.</p>\n<!-->\n");
+}
