@@ -13,9 +13,11 @@
 //!
 //! [`build`] runs the stages once, streaming each output to disk. `incremental/` runs the
 //! same stages again and again for `kiln serve`, redoing only what a change touched; its
-//! invariant is that a rebuild equals a full build. `serve/` is the dev server around it.
+//! invariant is that a rebuild equals a full build. `serve/` is the dev server around it;
+//! `check/` (`kiln check`) reviews what a build would publish without writing it.
 //! `error.rs`, `report.rs`, `url_path.rs` and `data.rs` are shared by every stage.
 
+pub mod check;
 mod config;
 mod content;
 mod data;
