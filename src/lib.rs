@@ -100,6 +100,9 @@ fn build_once(
     stages.push(StageReport::since("link", started, site::summary(&site)));
 
     let started = Instant::now();
+    // Compiled before pages render, so `get_url(cachebust = true)` can hash them.
+    let styles = stylesheets(&site, &opts.root, &sass, &mut SassMemory::default());
+    hand_to_cachebust(shortcodes.files(), &styles, &sass, opts.mode);
     let renderer = render::prepare(
         &site,
         &mut tera,
@@ -111,7 +114,6 @@ fn build_once(
     );
     let (jobs, plan_errors) = render::plan(&site);
     let pass = render::stream(&renderer, &jobs, &staging);
-    let styles = stylesheets(&site, &opts.root, &sass, &mut SassMemory::default());
     let (processed, image_errors) = images.process(&images.asked());
     warnings.extend(styles.warnings.iter().cloned());
     let errors = [template_errors, plan_errors, pass.errors].concat();
@@ -147,6 +149,23 @@ pub fn render_site(opts: &BuildOptions) -> Result<SiteOutput, BuildError> {
     let mut rebuilder = Rebuilder::new(opts.clone());
     let (output, _) = rebuilder.rebuild(&[])?;
     Ok(rebuilder.into_output(output))
+}
+
+/// Hands the compiled `styles` (made from the `sass` sources) to `get_url(cachebust)`, which
+/// hashes them in `kiln build` and leaves them unhashed in `kiln serve`.
+fn hand_to_cachebust(
+    files: &render::files::Files,
+    styles: &Stylesheets,
+    sass: &[SassSource],
+    mode: Mode,
+) {
+    let css: Vec<(String, Arc<[u8]>)> = styles
+        .files
+        .iter()
+        .map(|r| (r.file.output.clone(), Arc::clone(&r.bytes)))
+        .collect();
+    let sources = sass.iter().map(|s| s.file.clone()).collect();
+    files.compiled.set(&css, sources, mode == Mode::Build);
 }
 
 /// The stylesheets the build writes: `sass/` compiled when `compile_sass` is on, and the

@@ -80,3 +80,19 @@ fn cdn_files_are_not_written_unless_asked_for() {
     let run = site.build(&[]).succeeded();
     assert!(!run.exists("_redirects") && !run.exists("_headers"));
 }
+
+#[test]
+fn the_example_stylesheet_is_fingerprinted_and_cached_for_a_year() {
+    use sha2::Digest;
+    let run = example();
+    let css = std::fs::read(run.path("style.css")).expect("style.css");
+    let hash = hex::encode(sha2::Sha256::digest(&css));
+    let home = run.read("index.html");
+    let link = format!("href=\"https://kiln-podcasts.example/style.css?h={hash}\"");
+    assert!(home.contains(&link), "{home}");
+    let headers = run.read("_headers");
+    assert!(
+        headers.contains("/style.css\n  Cache-Control: public, max-age=31536000, immutable"),
+        "{headers}"
+    );
+}

@@ -66,3 +66,40 @@ fn cdn_files_follow_aliases_and_cachebust_calls_across_rebuilds() {
     assert!(!output.files.contains_key("_headers"));
     assert!(bytes_of(&output, "_redirects").contains("/old/ /blog/p2/ 301\n"));
 }
+
+#[test]
+fn a_cache_busted_stylesheet_compiled_from_sass_changes_its_url_with_its_partials() {
+    let site = Site::new();
+    site.write(
+        "config.toml",
+        "base_url = \"https://x.org\"\ntitle = \"T\"\ncompile_sass = true\ntaxonomies = [{ name = \"tags\" }]\n",
+    );
+    site.write(
+        "sass/site.scss",
+        "@use \"colours\";\nbody { color: colours.$ink; }\n",
+    );
+    site.write("sass/_colours.scss", "$ink: #111;\n");
+    site.write(
+        "templates/base.html",
+        "<link href=\"{{ get_url(path='site.css', cachebust=true) }}\"><title>{{ config.title }}</title>{% block c %}{% endblock %}",
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    let (first, _) = rebuilder.rebuild(&[]).unwrap();
+    let page = bytes_of(&first, "blog/p1/index.html");
+    let css = match &first.files["site.css"] {
+        OutputFile::Generated(bytes) => bytes.clone(),
+        OutputFile::Copied(_) => panic!("compiled CSS is generated"),
+    };
+    use sha2::Digest;
+    let hash = hex::encode(sha2::Sha256::digest(&css));
+    assert!(page.contains(&format!("site.css?h={hash}")), "{page}");
+
+    site.write("sass/_colours.scss", "$ink: #222;\n");
+    rebuild_matches_full(&mut rebuilder, &site, &["sass/_colours.scss"]);
+    let (second, _) = rebuilder.rebuild(&[]).unwrap();
+    let page = bytes_of(&second, "blog/p1/index.html");
+    assert!(
+        !page.contains(&hash),
+        "a new stylesheet is a new URL: {page}"
+    );
+}
