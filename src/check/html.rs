@@ -40,6 +40,11 @@ pub struct PageFacts {
     pub links: Vec<Link>,
     /// Every `id` (and `<a name>`): the anchors links may point at.
     pub ids: HashSet<String>,
+    /// Lines of what a Content-Security-Policy may refuse: `style` attributes, `<style>`
+    /// elements, and scripts written in the page (`<script>` without `src`, `on…` handlers).
+    pub style_attributes: Vec<usize>,
+    pub style_elements: Vec<usize>,
+    pub inline_scripts: Vec<usize>,
 }
 
 /// Tag attributes whose value is a URL to check.
@@ -102,6 +107,12 @@ impl PageFacts {
         if let Some(id) = attr("id") {
             self.ids.insert(id);
         }
+        if tag.attributes.contains_key(&b"style"[..]) {
+            self.style_attributes.push(line);
+        }
+        if tag.attributes.keys().any(|k| k.starts_with(b"on")) {
+            self.inline_scripts.push(line);
+        }
         match name {
             "html" => self.lang = attr("lang").filter(|l| !l.trim().is_empty()),
             "h1" => self.h1.push(line),
@@ -111,6 +122,10 @@ impl PageFacts {
                 }
             }
             "meta" => self.meta(tag, line),
+            "style" => self.style_elements.push(line),
+            "script" if attr("src").is_none() && is_code(attr("type").as_deref()) => {
+                self.inline_scripts.push(line);
+            }
             "link" => {
                 let rel = attr("rel").unwrap_or_default().to_ascii_lowercase();
                 if rel.split_whitespace().any(|r| r == "canonical") {
@@ -151,6 +166,15 @@ impl PageFacts {
             self.redirect = true;
         }
     }
+}
+
+/// Whether a `<script type>` is code a browser runs (not data such as JSON-LD).
+fn is_code(kind: Option<&str>) -> bool {
+    let kind = kind.unwrap_or_default().trim().to_ascii_lowercase();
+    matches!(
+        kind.as_str(),
+        "" | "module" | "text/javascript" | "application/javascript"
+    )
 }
 
 /// The value of attribute `key` of `tag` (names are lower case in the tokens).

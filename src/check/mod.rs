@@ -13,6 +13,7 @@ pub mod finding;
 mod html;
 mod links;
 mod pages;
+mod policy;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -51,14 +52,21 @@ pub fn run(opts: &CheckOptions) -> Report {
     };
     add_warnings(&mut report, &output.warnings);
     let config = crate::config::load(&opts.build.root, opts.build.base_url.as_deref());
-    let (base_url, auth_url) = config.map_or_else(
-        |_| (String::new(), String::new()),
-        |c| (c.config.base_url, c.config.auth.url),
+    let (base_url, auth_url, cdn) = config.map_or_else(
+        |_| (String::new(), String::new(), Default::default()),
+        |c| (c.config.base_url, c.config.auth.url, c.config.cdn),
     );
+    // The policy is only sent when `_headers` is written.
+    let inline = cdn
+        .headers
+        .then(|| policy::Inline::of(&cdn.content_security_policy));
     let pages = read_pages(&output);
     report.pages = pages.iter().filter(|(_, f)| !f.redirect).count();
     for (rel, facts) in &pages {
         pages::check(rel, facts, &mut report.findings);
+        if let Some(inline) = inline {
+            policy::check(rel, facts, inline, &mut report.findings);
+        }
     }
     pages::duplicates(pages.iter().map(|(r, f)| (*r, f)), &mut report.findings);
     let targets = Targets {

@@ -43,7 +43,7 @@ fn seeded() -> Site {
     let site = Site::fixture("podcast");
     site.write(
         "config.toml",
-        "base_url = \"https://pods.example\"\ntitle = \"Pods\"\ngenerate_feeds = true\n",
+        "base_url = \"https://pods.example\"\ntitle = \"Pods\"\ngenerate_feeds = true\n[cdn]\nheaders = true\n",
     );
     site.write("templates/page.html", PAGE);
     let page = |name: &str, front: &str, body: &str| {
@@ -79,6 +79,11 @@ fn seeded() -> Site {
         "hidden",
         &format!("title = \"A page kept out of search\"\n{described}\n[extra]\nnoindex = true"),
         "Hidden.",
+    );
+    page(
+        "inline",
+        &format!("title = \"Inline code the policy refuses\"\n{described}"),
+        "<p style=\"color: red\">Red.</p>\n\n<script>document.title = 'x';</script>",
     );
     site.write("templates/sitemap.xml", SITEMAP);
     site.write("templates/atom.xml", "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>{{ config.title }}</title>\n<entry>\n</feed>\n");
@@ -137,6 +142,8 @@ fn check_finds_each_seeded_defect_in_its_file_and_fails() {
         ),
         ("sitemap-noindex", "sitemap.xml", "/hidden/"),
         ("xml", "atom.xml", "XML"),
+        ("csp", "inline/index.html", "1 inline script"),
+        ("csp", "inline/index.html", "1 `style` attribute"),
         ("podcast", "shows/night-owls/podcast.xml", "itunes:image"),
         ("podcast", "shows/night-owls/podcast.xml", "itunes:category"),
         ("podcast", "shows/night-owls/podcast.xml", "`maybe`"),
