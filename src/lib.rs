@@ -13,10 +13,12 @@
 //!
 //! [`build`] runs the stages once, streaming each output to disk. `incremental/` runs the
 //! same stages again and again for `kiln serve`, redoing only what a change touched; its
-//! invariant is that a rebuild equals a full build. `serve/` is the dev server around it.
+//! invariant is that a rebuild equals a full build. `serve/` is the dev server around it;
+//! `check/` (`kiln check`) reviews what a build would publish without writing it.
 //! `error.rs`, `report.rs`, `url_path.rs` and `data.rs` are shared by every stage. `init/`
 //! writes a new site's sources; it uses no stage.
 
+pub mod check;
 mod config;
 mod content;
 mod data;
@@ -101,6 +103,9 @@ fn build_once(
     stages.push(StageReport::since("link", started, site::summary(&site)));
 
     let started = Instant::now();
+    // Compiled before pages render, so `get_url(cachebust = true)` can hash them.
+    let styles = stylesheets(&site, &opts.root, &sass, &mut SassMemory::default());
+    hand_to_cachebust(shortcodes.files(), &styles, &sass, opts.mode);
     let renderer = render::prepare(
         &site,
         &mut tera,
@@ -112,7 +117,6 @@ fn build_once(
     );
     let (jobs, plan_errors) = render::plan(&site);
     let pass = render::stream(&renderer, &jobs, &staging);
-    let styles = stylesheets(&site, &opts.root, &sass, &mut SassMemory::default());
     let (processed, image_errors) = images.process(&images.asked());
     warnings.extend(styles.warnings.iter().cloned());
     let errors = [template_errors, plan_errors, pass.errors].concat();
@@ -148,6 +152,23 @@ pub fn render_site(opts: &BuildOptions) -> Result<SiteOutput, BuildError> {
     let mut rebuilder = Rebuilder::new(opts.clone());
     let (output, _) = rebuilder.rebuild(&[])?;
     Ok(rebuilder.into_output(output))
+}
+
+/// Hands the compiled `styles` (made from the `sass` sources) to `get_url(cachebust)`, which
+/// hashes them in `kiln build` and leaves them unhashed in `kiln serve`.
+fn hand_to_cachebust(
+    files: &render::files::Files,
+    styles: &Stylesheets,
+    sass: &[SassSource],
+    mode: Mode,
+) {
+    let css: Vec<(String, Arc<[u8]>)> = styles
+        .files
+        .iter()
+        .map(|r| (r.file.output.clone(), Arc::clone(&r.bytes)))
+        .collect();
+    let sources = sass.iter().map(|s| s.file.clone()).collect();
+    files.compiled.set(&css, sources, mode == Mode::Build);
 }
 
 /// The stylesheets the build writes: `sass/` compiled when `compile_sass` is on, and the

@@ -32,6 +32,9 @@ pub fn dir_path(components: &str) -> String {
     }
 }
 
+/// The files without an extension that are files, not folders: what a CDN reads (`[cdn]`).
+const CDN_FILES: [&str; 2] = ["_redirects", "_headers"];
+
 /// The output file that serves site path `path`: `/a/` → `a/index.html`, `/a.html` → `a.html`.
 pub fn output_file(path: &str) -> String {
     let trimmed = path.trim_start_matches('/');
@@ -39,7 +42,7 @@ pub fn output_file(path: &str) -> String {
         "index.html".to_string()
     } else if trimmed.ends_with('/') {
         format!("{trimmed}index.html")
-    } else if has_file_extension(trimmed) {
+    } else if has_file_extension(trimmed) || CDN_FILES.contains(&trimmed) {
         trimmed.to_string()
     } else {
         format!("{trimmed}/index.html")

@@ -1,4 +1,4 @@
-//! Stage 1: read `config.toml` (Zola's keys plus Kiln's `[auth]` and `[fragment_search]`),
+//! Stage 1: read `config.toml` (Zola's keys plus Kiln's `[auth]`, `[fragment_search]` and `[cdn]`),
 //! rejecting unknown keys.
 
 use std::path::{Path, PathBuf};
@@ -8,6 +8,7 @@ use toml::de::DeTable;
 
 use crate::error::{Diagnostic, line_col};
 
+pub mod cdn;
 mod schema;
 mod theme;
 
@@ -72,6 +73,8 @@ pub struct Config {
     pub auth: Option<AuthConfig>,
     #[serde(default)]
     pub podcast: PodcastConfig,
+    #[serde(default)]
+    pub cdn: cdn::CdnConfig,
     /// `themes/<theme>/` supplies templates and static files the site does not have.
     #[serde(default)]
     pub theme: Option<String>,

@@ -72,6 +72,7 @@ pub(super) const ROOT: Schema = Schema {
         ("podcast", &PODCAST),
         ("search", &SEARCH),
         ("fragment_search", &FRAGMENT_SEARCH),
+        ("cdn", &CDN),
         ("taxonomies", &TAXONOMY),
     ],
 };
@@ -113,6 +114,12 @@ const SEARCH: Schema = Schema {
         "truncate_content_length",
         "index_format",
     ],
+    unsupported: &[],
+    renamed: &[],
+    tables: &[],
+};
+const CDN: Schema = Schema {
+    known: &["redirects", "headers", "content_security_policy"],
     unsupported: &[],
     renamed: &[],
     tables: &[],

@@ -271,6 +271,10 @@ impl Rebuilder {
         ));
 
         let started = Instant::now();
+        // Compiled before pages render, so `get_url(cachebust = true)` can hash them.
+        let sass = &inputs.loaded.sass;
+        let styles = crate::stylesheets(&site, &self.opts.root, sass, &mut memory.sass);
+        crate::hand_to_cachebust(inputs.shortcodes.files(), &styles, sass, self.opts.mode);
         let (tera, sources) = (&mut inputs.tera, &inputs.loaded.templates);
         let images = &inputs.images;
         let previous = memory.values.as_deref();
@@ -294,8 +298,6 @@ impl Rebuilder {
             })
             .collect();
         let pass = crate::render::in_memory(&renderer, &jobs, &reuse);
-        let sass = &inputs.loaded.sass;
-        let styles = crate::stylesheets(&site, &self.opts.root, sass, &mut memory.sass);
         let scan = !images.none_asked();
         let kept = keep(
             &pass.outputs,
@@ -407,6 +409,7 @@ fn read(
             root: opts.root.clone(),
             theme: config.config.theme.clone(),
             reads: file_reads.clone(),
+            compiled: Default::default(),
         };
         let images = Some(Arc::clone(&images));
         let shortcodes =

@@ -33,12 +33,53 @@ impl FileReads {
     }
 }
 
+/// The stylesheets this build compiled (`sass/`, highlighting themes), by output path, and
+/// the Sass sources they came from: `get_url(cachebust = true)` hashes a compiled stylesheet
+/// as Zola hashes its output folder's. Set by the driver before pages render.
+#[derive(Debug, Clone, Default)]
+pub struct CompiledCss(Arc<Mutex<Held>>);
+
+#[derive(Debug, Default)]
+struct Held {
+    css: HashMap<String, Arc<[u8]>>,
+    sources: Vec<PathBuf>,
+    /// False in `kiln serve`: a hash would make every Sass edit re-render every page that
+    /// links the sheet, where live reload swaps the sheet in place.
+    hashed: bool,
+}
+
+impl CompiledCss {
+    /// Holds `stylesheets` (output path, bytes), compiled from the files `sources`.
+    pub fn set(&self, stylesheets: &[(String, Arc<[u8]>)], sources: Vec<PathBuf>, hashed: bool) {
+        let mut held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *held = Held {
+            css: stylesheets.iter().cloned().collect(),
+            sources,
+            hashed,
+        };
+    }
+
+    /// For the stylesheet at output path `rel`: its hash (`None` when not hashed), noting
+    /// its sources as read in `reads`.
+    fn hash(&self, rel: &str, reads: &FileReads) -> Option<Option<String>> {
+        let held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let css = held.css.get(rel)?;
+        if !held.hashed {
+            return Some(None);
+        }
+        // A change to any Sass source then rebuilds everything, so the hash stays true.
+        held.sources.iter().for_each(|s| reads.note(s));
+        Some(Some(hex::encode(sha2::Sha256::digest(css))))
+    }
+}
+
 /// Where templates find files: the site root and its theme.
 #[derive(Debug, Clone)]
 pub struct Files {
     pub root: PathBuf,
     pub theme: Option<String>,
     pub reads: FileReads,
+    pub compiled: CompiledCss,
 }
 
 impl Files {
@@ -48,6 +89,7 @@ impl Files {
             root: root.to_path_buf(),
             theme,
             reads: FileReads::default(),
+            compiled: CompiledCss::default(),
         }
     }
 
@@ -109,8 +151,9 @@ pub fn file_url(
     if args.get("trailing_slash").and_then(Value::as_bool) == Some(true) && !url.ends_with('/') {
         url.push('/');
     }
-    if args.get("cachebust").and_then(Value::as_bool) == Some(true) {
-        let hash = cachebust(files, path)?;
+    if args.get("cachebust").and_then(Value::as_bool) == Some(true)
+        && let Some(hash) = cachebust(files, path)?
+    {
         url = format!("{url}?h={hash}");
     }
     Ok(Value::String(url))
@@ -244,14 +287,20 @@ fn get_hash(files: &Files, args: &HashMap<String, Value>) -> tera::Result<Value>
 }
 
 /// The SHA-256 of the file `path` names, in hex, for `get_url(cachebust = true)`.
-pub fn cachebust(files: &Files, path: &str) -> tera::Result<String> {
+pub fn cachebust(files: &Files, path: &str) -> tera::Result<Option<String>> {
+    if let Some(hash) = files
+        .compiled
+        .hash(path.trim_start_matches('/'), &files.reads)
+    {
+        return Ok(hash);
+    }
     let bytes = files.read(path, "get_url")?.ok_or_else(|| {
         fail(
             "get_url",
             &format!("`cachebust` needs a file, and there is no {path}"),
         )
     })?;
-    Ok(hex::encode(sha2::Sha256::digest(&bytes)))
+    Ok(Some(hex::encode(sha2::Sha256::digest(&bytes))))
 }
 
 #[cfg(test)]
@@ -293,6 +342,7 @@ mod tests {
             root: dir.path().to_path_buf(),
             theme: None,
             reads: FileReads::default(),
+            compiled: Default::default(),
         };
         let read = |p| String::from_utf8(files.read(p, "t").unwrap().unwrap()).unwrap();
         assert_eq!(read("a.txt"), "static");

@@ -41,6 +41,10 @@ pub trait Output: Debug + Send + Sync {
     fn bytes(&self, _renderer: &Renderer<'_>) -> Option<Result<Vec<u8>, Diagnostic>> {
         None
     }
+    /// Where a redirect page sends the browser (for `_redirects`); `None` for anything else.
+    fn redirects_to(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// What an output's bytes are made from, besides its template and path: rebuilds reuse the

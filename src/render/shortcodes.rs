@@ -211,11 +211,7 @@ mod tests {
     }
 
     fn files() -> Files {
-        Files {
-            root: PathBuf::from("."),
-            theme: None,
-            reads: crate::render::files::FileReads::default(),
-        }
+        Files::new(&PathBuf::from("."), None)
     }
 
     fn source(name: &str, text: &str) -> TemplateSource {

@@ -2,6 +2,8 @@
 //!
 //! One test binary (this folder) keeps link time down; each module covers one part of issue 2.
 
+mod cdn;
+mod check;
 mod cli;
 mod errors;
 mod example_content;

@@ -12,6 +12,7 @@ use crate::render::values::Values;
 use crate::site::Bodies;
 
 mod assets;
+mod cdn;
 mod features;
 
 /// A small Zola-style site with listings, tags, pagination, `@/` links and `get_section`.

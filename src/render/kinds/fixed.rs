@@ -93,6 +93,10 @@ impl Output for Redirect {
     fn made_from<'r>(&'r self, _: &'r Renderer<'_>) -> MadeFrom<'r> {
         MadeFrom::own((&self.to, &self.origin))
     }
+
+    fn redirects_to(&self) -> Option<&str> {
+        Some(&self.to)
+    }
 }
 
 impl Output for Standalone {

@@ -1,5 +1,6 @@
 //! Every kind of output, one file each, and the table that plans them all.
 
+mod cdn;
 mod feed;
 mod fixed;
 mod listing;
@@ -14,7 +15,7 @@ use crate::render::{Job, Plan};
 use crate::site::Site;
 
 /// The planners of the output kinds, in the order their outputs are listed.
-const PLANNERS: [fn(&mut Plan<'_>); 10] = [
+const PLANNERS: [fn(&mut Plan<'_>); 11] = [
     // First: one long job, started at once and rendered while the other core takes the pages.
     search_index::plan,
     page::plan,
@@ -26,6 +27,8 @@ const PLANNERS: [fn(&mut Plan<'_>); 10] = [
     sitemap::plan,
     fixed::plan_robots,
     search_fragments::plan,
+    // Last: `_redirects` lists the redirect pages planned above.
+    cdn::plan,
 ];
 
 /// Whether some planner reads Markdown bodies (the fragment search cuts its word files from
