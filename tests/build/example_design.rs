@@ -123,7 +123,7 @@ fn the_optional_scripts_are_small_deferred_and_absent_from_the_bare_pages() {
     let account = run.read("account.js");
     assert!(account.len() < 1024, "under 1 KB: {} bytes", account.len());
     assert!(
-        account.contains("kiln_hint"),
+        account.contains("kiln_name="),
         "reads the sidecar's hint cookie"
     );
     let home = run.read("index.html");
