@@ -68,6 +68,10 @@ struct Settings {
     /// Live sessions (logins) one account may hold; a new login revokes the oldest beyond it.
     #[arg(long, env = "KILN_MAX_SESSIONS_PER_ACCOUNT", default_value_t = Config::default().max_sessions_per_account)]
     max_sessions_per_account: usize,
+    /// PostgreSQL only: connections this sidecar keeps open at most (N sidecars × this must
+    /// stay under the server's max_connections).
+    #[arg(long, env = "KILN_DB_POOL_SIZE", default_value_t = Config::default().postgres_pool_size)]
+    db_pool_size: usize,
     /// Open connections at most (lowered to the descriptor limit, ulimit -n, minus 64); past it
     /// a new connection closes the oldest idle one, or is refused when all are busy.
     #[arg(long, env = "KILN_MAX_CONNECTIONS", default_value_t = Config::default().max_connections)]
@@ -119,6 +123,7 @@ fn config(settings: Settings) -> Result<Config, Error> {
         listen: settings.listen,
         db_path: db_path.unwrap_or(defaults.db_path.clone()),
         postgres_url,
+        postgres_pool_size: settings.db_pool_size,
         allowed_origins: settings.allowed_origins,
         public_url_prefix: settings.public_url_prefix,
         trusted_proxies: settings.trusted_proxies,

@@ -149,7 +149,7 @@ async fn open_postgres(config: &Config, url: &str) -> Result<(Store, SecretPair)
         config.refresh_token_secret.clone(),
     );
     let secrets = secrets::required(access, refresh)?;
-    let db = db::PostgresDb::open(url)
+    let db = db::PostgresDb::open(url, config.postgres_pool_size)
         .await
         .map_err(|e| database_error(config, e.message))?;
     Ok((Store::Postgres(db), secrets))

@@ -1,6 +1,7 @@
 //! The API suite of `tests/api/` again, every test but the SQLite-only ones, with each sidecar
-//! on its own database of the PostgreSQL server named by `KILN_TEST_POSTGRES` (skipped with one
-//! line without it, except under `CI=true`).
+//! on its own database of the PostgreSQL server named by `KILN_TEST_POSTGRES`, plus the
+//! multi-instance and fault tests (`api/multi_instance.rs`). Without that variable the whole
+//! binary is skipped with one line saying how to run it, except under `CI=true`.
 
 /// This run's store: PostgreSQL.
 pub const POSTGRES: bool = true;
@@ -18,6 +19,8 @@ mod defences;
 mod hardening;
 #[path = "api/lifecycle.rs"]
 mod lifecycle;
+#[path = "api/multi_instance.rs"]
+mod multi_instance;
 #[path = "api/review_findings.rs"]
 mod review_findings;
 #[path = "api/sessions.rs"]

@@ -74,6 +74,12 @@ pub async fn start(
             commit.get::<_, String>(0)
         );
         config.postgres_url = Some(with_database(server, &name));
+        if let Some(size) = std::env::var("KILN_BENCH_PG_POOL")
+            .ok()
+            .and_then(|s| s.parse().ok())
+        {
+            config.postgres_pool_size = size;
+        }
         config.access_token_secret = Some(Secret::generate()?);
         config.refresh_token_secret = Some(Secret::generate()?);
     }

@@ -1,6 +1,6 @@
 //! What only SQLite has: the private folder, the generated secrets file, a second process on
 //! the same file, and the binary's own settings. (PostgreSQL's counterparts are in
-//! `tests/multi_instance.rs`.) This module runs in the SQLite suite only.
+//! `multi_instance.rs`.) This module runs in the SQLite suite only.
 
 use std::os::unix::fs::PermissionsExt;
 

@@ -22,9 +22,6 @@ use tokio_postgres::error::SqlState;
 
 use super::DbError;
 
-/// Connections per sidecar: a few per core is all PostgreSQL can use well, and N sidecars
-/// times this must stay under the server's `max_connections` (100 by default).
-const POOL_SIZE: usize = 16;
 /// How long opening a connection may take before the request is answered 503.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// The most any one database operation may take, waiting for a connection included: far under
@@ -40,7 +37,9 @@ pub struct Db {
 impl Db {
     /// Connects, checks the database answers, and applies migrations (under an advisory lock,
     /// so several sidecars may start at once).
-    pub async fn open(url: &str) -> Result<Db, DbError> {
+    /// `pool_size`: connections at most; N sidecars times this must stay under the server's
+    /// `max_connections` (100 by default).
+    pub async fn open(url: &str, pool_size: usize) -> Result<Db, DbError> {
         let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| DbError::new(format!("the PostgreSQL URL is not valid: {e}")))?;
@@ -60,7 +59,7 @@ impl Db {
             Manager::from_config(config, tokio_postgres::NoTls, recycling)
         };
         let pool = Pool::builder(manager)
-            .max_size(POOL_SIZE)
+            .max_size(pool_size)
             .runtime(Runtime::Tokio1)
             .wait_timeout(Some(OPERATION_TIMEOUT))
             .create_timeout(Some(CONNECT_TIMEOUT))

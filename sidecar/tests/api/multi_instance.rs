@@ -1,19 +1,10 @@
 //! Many sidecars, one truth: `kiln-sidecar` processes sharing one PostgreSQL database, and
-//! what happens when that database restarts or a sidecar is killed.
+//! what happens when that database restarts or a sidecar is killed. Part of the PostgreSQL
+//! run of the suite (`tests/api_postgres.rs`) only.
 //!
-//! The shared-database tests use the server named by `KILN_TEST_POSTGRES` (skipped with one
-//! line without it, except under `CI=true`); the fault tests start a cluster of their own with
-//! `tests/pg-cluster.sh`, so stopping it disturbs no other test.
-
-#[allow(dead_code)]
-#[path = "api/pg.rs"]
-mod pg;
-#[allow(dead_code)]
-#[path = "api/support.rs"]
-mod support;
-
-/// The support module's store switch: these tests run on PostgreSQL.
-pub const POSTGRES: bool = true;
+//! The shared-database tests use the server named by `KILN_TEST_POSTGRES`; the fault tests
+//! start a cluster of their own with `tests/pg-cluster.sh`, so stopping it disturbs no other
+//! test.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -23,7 +14,8 @@ use std::time::{Duration, Instant};
 use hyper::{Method, StatusCode};
 use serde_json::json;
 
-use support::{Call, PASSWORD, Reply};
+use crate::pg;
+use crate::support::{Call, PASSWORD, Reply};
 
 const ACCESS_SECRET: &str = "6b696c6e2d6d756c74692d696e7374616e63652d6163636573732d7365637265";
 const REFRESH_SECRET: &str = "6b696c6e2d6d756c74692d696e7374616e63652d726566726573682d73656372";
