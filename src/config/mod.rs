@@ -8,8 +8,11 @@ use toml::de::DeTable;
 
 use crate::error::{Diagnostic, line_col};
 
+mod languages;
 mod schema;
 mod theme;
+
+pub use languages::{LanguageOptions, is_right_to_left};
 
 /// What to build and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,12 +83,18 @@ pub struct Config {
     /// A folder the taxonomies' pages go under (`/blog/tags/` for `blog`).
     #[serde(default)]
     pub taxonomy_root: Option<String>,
+    /// Every language with its options, the default one included (merged from the top level).
+    #[serde(default)]
+    pub languages: std::collections::BTreeMap<String, LanguageOptions>,
+    /// The default language's `trans` keys.
+    #[serde(default)]
+    pub translations: std::collections::BTreeMap<String, String>,
     #[serde(default = "crate::data::empty_object")]
     pub extra: serde_json::Value,
 }
 
 /// One `[[taxonomies]]` entry.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaxonomyConfig {
     pub name: String,
     /// The name as it appears in URLs (Zola's `taxonomy.slug`), from `name`.
@@ -182,7 +191,7 @@ pub enum HighlightStyle {
 }
 
 /// Zola's `[search]` table: what the search index of `build_search_index` holds, and its format.
-#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Hash, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SearchConfig {
     pub include_title: bool,
@@ -367,8 +376,13 @@ pub fn parse(
     }
     config.base_url = config.base_url.trim_end_matches('/').to_string();
     crate::data::normalise_dates(&mut config.extra);
+    languages::settle(path, &mut config, &plain).map_err(|d| vec![d])?;
     check_taxonomies(path, &config).map_err(|d| vec![d])?;
-    for taxonomy in &mut config.taxonomies {
+    let lists = config.languages.values_mut().map(|l| &mut l.taxonomies);
+    for taxonomy in std::iter::once(&mut config.taxonomies)
+        .chain(lists)
+        .flatten()
+    {
         taxonomy.slug = slug::slugify(&taxonomy.name);
     }
     check_highlighting(path, &config).map_err(|d| vec![d])?;
@@ -382,7 +396,8 @@ pub fn parse(
 /// Refuses feed file names and taxonomy paths that would leave the output folder.
 fn check_paths(path: &Path, config: &Config) -> Result<(), Diagnostic> {
     let bad = |key: &str, e: String| Diagnostic::in_file(path, format!("`{key}`: {e}"));
-    for name in &config.feed_filenames {
+    let languages = config.languages.values();
+    for name in languages.clone().flat_map(|l| &l.feed_filenames) {
         let clean = crate::url_path::single_segment(name).map_err(|e| bad("feed_filenames", e))?;
         if clean != name.as_str() {
             return Err(bad(
@@ -394,7 +409,7 @@ fn check_paths(path: &Path, config: &Config) -> Result<(), Diagnostic> {
     if let Some(root) = &config.taxonomy_root {
         crate::url_path::safe_components(root).map_err(|e| bad("taxonomy_root", e))?;
     }
-    for taxonomy in &config.taxonomies {
+    for taxonomy in languages.flat_map(|l| &l.taxonomies) {
         if let Some(p) = &taxonomy.paginate_path {
             crate::url_path::single_segment(p).map_err(|e| bad("taxonomies.paginate_path", e))?;
         }
@@ -417,16 +432,18 @@ fn check_highlighting(path: &Path, config: &Config) -> Result<(), Diagnostic> {
 }
 
 fn check_taxonomies(path: &Path, config: &Config) -> Result<(), Diagnostic> {
-    let mut seen = std::collections::HashSet::new();
-    for taxonomy in &config.taxonomies {
-        if taxonomy.name.trim().is_empty() || !seen.insert(taxonomy.name.as_str()) {
-            return Err(Diagnostic::in_file(
-                path,
-                format!(
-                    "taxonomy name `{}` is empty or declared twice in [[taxonomies]]",
-                    taxonomy.name
-                ),
-            ));
+    for (code, language) in &config.languages {
+        let mut seen = std::collections::HashSet::new();
+        for taxonomy in &language.taxonomies {
+            if taxonomy.name.trim().is_empty() || !seen.insert(taxonomy.name.as_str()) {
+                return Err(Diagnostic::in_file(
+                    path,
+                    format!(
+                        "taxonomy name `{}` of language `{code}` is empty or declared twice in `taxonomies`",
+                        taxonomy.name
+                    ),
+                ));
+            }
         }
     }
     Ok(())

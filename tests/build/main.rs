@@ -9,6 +9,7 @@ mod example_site;
 mod functions;
 mod highlighting;
 mod images;
+mod languages;
 mod markup;
 mod podcast;
 mod safety;
