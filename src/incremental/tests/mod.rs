@@ -13,6 +13,7 @@ use crate::site::Bodies;
 
 mod assets;
 mod features;
+mod languages;
 
 /// A small Zola-style site with listings, tags, pagination, `@/` links and `get_section`.
 struct Site {
