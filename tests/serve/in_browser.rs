@@ -262,7 +262,7 @@ async fn assert_no_chrome(browser: &Client) {
     }
 }
 
-async fn input_value(browser: &Client, name: &str) -> String {
+pub async fn input_value(browser: &Client, name: &str) -> String {
     let input = browser
         .find(Locator::Css(&format!("input[name='{name}']")))
         .await
@@ -274,7 +274,7 @@ async fn input_value(browser: &Client, name: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn fill(browser: &Client, fields: &[(&str, &str)]) {
+pub async fn fill(browser: &Client, fields: &[(&str, &str)]) {
     for (name, value) in fields {
         let input = browser
             .find(Locator::Css(&format!("input[name='{name}']")))
@@ -285,7 +285,7 @@ async fn fill(browser: &Client, fields: &[(&str, &str)]) {
     }
 }
 
-async fn submit(browser: &Client) {
+pub async fn submit(browser: &Client) {
     let button = browser
         .find(Locator::Css("main form [type='submit']"))
         .await
