@@ -553,6 +553,39 @@ mod tests {
     }
 
     #[test]
+    fn languages_are_checked_and_the_default_one_merges_with_the_top_level() {
+        let loaded = parse_text(
+            "base_url = \"x\"\ntitle = \"T\"\n[translations]\nhi = \"Hi\"\n[languages.ur]\ntitle = \"ٹی\"\n\
+             taxonomies = [{ name = \"Tags Ur\" }]\n[languages.ur.translations]\nhi = \"سلام\"\n",
+        )
+        .unwrap();
+        let config = loaded.config;
+        assert!(config.is_multilingual());
+        assert_eq!(config.language("en").title.as_deref(), Some("T"));
+        assert_eq!(config.language("ur").translations["hi"], "سلام");
+        assert_eq!(config.language("ur").taxonomies[0].slug, "tags-ur");
+        assert_eq!(config.language_codes().collect::<Vec<_>>(), ["en", "ur"]);
+        let both = parse_text("base_url = \"x\"\ntitle = \"A\"\n[languages.en]\ntitle = \"B\"\n");
+        assert!(
+            both.err().unwrap()[0]
+                .message
+                .contains("both at the top level")
+        );
+        let bad = parse_text("base_url = \"x\"\n[languages.\"../x\"]\n");
+        assert!(
+            bad.err().unwrap()[0]
+                .message
+                .contains("not a language code")
+        );
+        let typo = parse_text("base_url = \"x\"\n[languages.fr]\ntitel = \"T\"\n");
+        assert!(
+            typo.err().unwrap()[0]
+                .message
+                .contains("languages.fr.titel")
+        );
+    }
+
+    #[test]
     fn base_url_flag_overrides_the_file() {
         let loaded = parse(
             Path::new("c"),
