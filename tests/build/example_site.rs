@@ -480,7 +480,7 @@ fn every_show_has_a_podcast_feed_with_every_episode() {
         let doc = parse(&feed, &xml);
         let expected = episodes()
             .iter()
-            .filter(|e| e.folder() == parent_of(&show.rel))
+            .filter(|e| e.folder() == parent_of(&show.rel) && e.lang() == show.lang())
             .count();
         let items = children(channel(&doc), plain("item"));
         assert!(!items.is_empty(), "{feed} has no items");
@@ -642,9 +642,9 @@ fn every_episode_page_has_show_notes_and_its_transcript() {
     for episode in episodes() {
         let file = episode.output();
         let html = run.read(&file);
-        let (notes, transcript) = episode
-            .body
-            .split_once("## Transcript")
+        // `## Transcript`, or a translation's heading with the same id.
+        let (notes, transcript) = (episode.body.split_once("## Transcript"))
+            .or_else(|| episode.body.split_once("{#transcript}"))
             .unwrap_or_else(|| panic!("content/{} has no `## Transcript`", episode.rel));
         assert!(
             html.contains(r#"id="transcript""#),
