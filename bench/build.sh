@@ -4,7 +4,8 @@
 # Env:   RUNS (default 5), WARMUP (default 1), SEED (default 1),
 #        BENCH_DIR (default /dev/shm/kiln-bench), NO_HUGO=1 / NO_KILN=1 to skip a tool,
 #        KILN_BIN=path to time an existing kiln binary instead of building it in release,
-#        KILN_BASELINE=path to time a second kiln binary (e.g. main before a change) beside it.
+#        KILN_BASELINE=path to time a second kiln binary (e.g. main before a change) beside it,
+#        TRANSLATE=CODE to give every page and section a translation in language CODE.
 # See bench/README.md for what is measured and how the two sites are kept equivalent.
 set -euo pipefail
 
@@ -127,6 +128,7 @@ for n in "${sizes[@]}"; do
   echo "== $n pages: generating into $site"
   gen_args=(--pages "$n" --seed "$seed" --out "$site/zola" --force)
   ((use_hugo)) && gen_args+=(--hugo "$site/hugo")
+  [[ -n ${TRANSLATE:-} ]] && gen_args+=(--translate "$TRANSLATE")
   python3 "$bench/gen-site.py" "${gen_args[@]}"
 
   declare -A cmd=(

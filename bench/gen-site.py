@@ -104,6 +104,13 @@ def parse_args(argv):
         help="turn syntax highlighting on in both copies (inline colours, a GitHub light theme)",
     )
     parser.add_argument(
+        "--translate",
+        metavar="CODE",
+        help="also write every page and section in language CODE (`name.CODE.md`, "
+        "`_index.CODE.md`, a [languages.CODE] table with its own feed and tags): a "
+        "two-language Zola site; the Hugo copy stays in one language",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="replace the output folders if they exist"
     )
     args = parser.parse_args(argv)
@@ -344,6 +351,21 @@ ZOLA_HIGHLIGHTING = '\n[markdown.highlighting]\ntheme = "github-light"\n'
 HUGO_HIGHLIGHTING = 'codeFences = true\nnoClasses = true\nstyle = "github"'
 
 
+def zola_language(code):
+    return f"""
+[languages.{code}]
+title = {toml_string(SITE_TITLE + " (" + code + ")")}
+description = {toml_string(SITE_DESCRIPTION)}
+generate_feeds = true
+taxonomies = [{{ name = "tags" }}]
+"""
+
+
+def translated_path(content_path, code):
+    """`blog/post.md` → `blog/post.CODE.md`."""
+    return content_path[: -len(".md")] + f".{code}.md"
+
+
 def zola_config(highlight=False):
     nav = ",\n".join(
         f"  {{ name = {toml_string(t)}, path = {toml_string(p)} }}" for t, p in nav_entries()
@@ -410,18 +432,27 @@ description = {toml_string(SITE_DESCRIPTION)}
 {nav}"""
 
 
-def write_zola(root, pages, intros, highlight=False):
-    write(root / "config.toml", zola_config(highlight))
-    write(root / "content" / "_index.md", '+++\ntitle = "Home"\n+++\n\n' + intros[0])
+def write_zola(root, pages, intros, highlight=False, translate=None):
+    config = zola_config(highlight)
+    if translate:
+        config = config.replace("\n[markdown]", zola_language(translate) + "\n[markdown]", 1)
+    write(root / "config.toml", config)
+    languages = ["_index.md"] + ([f"_index.{translate}.md"] if translate else [])
+    for index in languages:
+        write(root / "content" / index, '+++\ntitle = "Home"\n+++\n\n' + intros[0])
     for weight, (name, title) in enumerate(SECTIONS, start=1):
-        write(
-            root / "content" / name / "_index.md",
-            f"+++\ntitle = {toml_string(title)}\nsort_by = \"date\"\n"
-            f"paginate_by = {PAGINATE_BY}\nweight = {weight}\n+++\n\n{intros[weight]}",
-        )
+        for index in languages:
+            write(
+                root / "content" / name / index,
+                f"+++\ntitle = {toml_string(title)}\nsort_by = \"date\"\n"
+                f"paginate_by = {PAGINATE_BY}\nweight = {weight}\n+++\n\n{intros[weight]}",
+            )
     for page in pages:
         body = resolve_links(page.body, pages, "zola")
         write(root / "content" / page.content_path, zola_front_matter(page) + body)
+        if translate:
+            path = translated_path(page.content_path, translate)
+            write(root / "content" / path, zola_front_matter(page) + body)
     shutil.copytree(TEMPLATES / "zola", root / "templates")
     shutil.copytree(TEMPLATES / "static", root / "static")
 
@@ -465,7 +496,7 @@ def main(argv):
     attach_bodies(rng, pages, args.more_code)
     intros = [section_intro(rng) for _ in range(len(SECTIONS) + 1)]
     prepare_folder(args.out, args.force)
-    write_zola(args.out, pages, intros, args.highlight)
+    write_zola(args.out, pages, intros, args.highlight, args.translate)
     info = manifest(pages)
     write(args.out / "bench-manifest.json", json.dumps(info, indent=1) + "\n")
     if args.hugo:

@@ -6,6 +6,8 @@
 mod browser;
 #[path = "serve/in_browser.rs"]
 mod in_browser;
+#[path = "serve/languages_in_browser.rs"]
+mod languages_in_browser;
 #[path = "serve/player_in_browser.rs"]
 mod player_in_browser;
 #[path = "serve/rebuilds.rs"]

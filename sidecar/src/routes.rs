@@ -48,14 +48,33 @@ impl Endpoint {
         }
     }
 
-    /// Where a failed form post goes back to when its `Referer` cannot be used.
-    fn form_page(self) -> &'static str {
-        match self {
-            Endpoint::Signup => "/signup/",
-            Endpoint::Login => "/login/",
-            _ => "/",
+    /// Where a failed form post goes back to when its `Referer` cannot be used: the form page
+    /// of the language the form named in its action (`/api/signup?lang=ur` → `/ur/signup/`),
+    /// so a visitor whose browser sends no `Referer` stays in their language.
+    fn form_page(self, lang: Option<&str>) -> String {
+        let page = match self {
+            Endpoint::Signup => "signup/",
+            Endpoint::Login => "login/",
+            _ => "",
+        };
+        match lang {
+            Some(lang) => format!("/{lang}/{page}"),
+            None => format!("/{page}"),
         }
     }
+}
+
+/// The `lang` of a query string, when it is a language code (`ur`, `pt-BR`): letters, digits
+/// and `-` only, so it is safe in a `Location` path.
+fn lang_of(query: Option<&str>) -> Option<&str> {
+    let lang = query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))?;
+    let starts_with_letters = lang
+        .get(..2)
+        .is_some_and(|l| l.chars().all(|c| c.is_ascii_alphabetic()));
+    let plain = lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    (starts_with_letters && plain && lang.len() <= 12).then_some(lang)
 }
 
 /// Answers one request whose path starts with the prefix; logs method, path, status and time
@@ -116,10 +135,11 @@ async fn post(
         .get(header::REFERER)
         .and_then(|r| r.to_str().ok())
         .map(str::to_owned);
+    let lang = lang_of(parts.uri.query());
     let back = || {
         state
             .origins
-            .back_to_form(referer.as_deref(), endpoint.form_page())
+            .back_to_form(referer.as_deref(), &endpoint.form_page(lang))
     };
     let mode = match body::mode_of(&parts.headers) {
         Ok(mode) => mode,

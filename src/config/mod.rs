@@ -9,8 +9,11 @@ use toml::de::DeTable;
 use crate::error::{Diagnostic, line_col};
 
 pub mod cdn;
+mod languages;
 mod schema;
 mod theme;
+
+pub use languages::{LanguageOptions, is_right_to_left};
 
 /// What to build and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,12 +87,18 @@ pub struct Config {
     /// A folder the taxonomies' pages go under (`/blog/tags/` for `blog`).
     #[serde(default)]
     pub taxonomy_root: Option<String>,
+    /// Every language with its options, the default one included (merged from the top level).
+    #[serde(default)]
+    pub languages: std::collections::BTreeMap<String, LanguageOptions>,
+    /// The default language's `trans` keys.
+    #[serde(default)]
+    pub translations: std::collections::BTreeMap<String, String>,
     #[serde(default = "crate::data::empty_object")]
     pub extra: serde_json::Value,
 }
 
 /// One `[[taxonomies]]` entry.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaxonomyConfig {
     pub name: String,
     /// The name as it appears in URLs (Zola's `taxonomy.slug`), from `name`.
@@ -201,7 +210,7 @@ pub enum HighlightStyle {
 }
 
 /// Zola's `[search]` table: what the search index of `build_search_index` holds, and its format.
-#[derive(Debug, Clone, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Hash, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SearchConfig {
     pub include_title: bool,
@@ -394,8 +403,13 @@ pub fn parse(
     }
     config.base_url = config.base_url.trim_end_matches('/').to_string();
     crate::data::normalise_dates(&mut config.extra);
+    languages::settle(path, &mut config, &plain).map_err(|d| vec![d])?;
     check_taxonomies(path, &config).map_err(|d| vec![d])?;
-    for taxonomy in &mut config.taxonomies {
+    let lists = config.languages.values_mut().map(|l| &mut l.taxonomies);
+    for taxonomy in std::iter::once(&mut config.taxonomies)
+        .chain(lists)
+        .flatten()
+    {
         taxonomy.slug = slug::slugify(&taxonomy.name);
     }
     check_highlighting(path, &config).map_err(|d| vec![d])?;
@@ -409,7 +423,8 @@ pub fn parse(
 /// Refuses feed file names and taxonomy paths that would leave the output folder.
 fn check_paths(path: &Path, config: &Config) -> Result<(), Diagnostic> {
     let bad = |key: &str, e: String| Diagnostic::in_file(path, format!("`{key}`: {e}"));
-    for name in &config.feed_filenames {
+    let languages = config.languages.values();
+    for name in languages.clone().flat_map(|l| &l.feed_filenames) {
         let clean = crate::url_path::single_segment(name).map_err(|e| bad("feed_filenames", e))?;
         if clean != name.as_str() {
             return Err(bad(
@@ -421,7 +436,7 @@ fn check_paths(path: &Path, config: &Config) -> Result<(), Diagnostic> {
     if let Some(root) = &config.taxonomy_root {
         crate::url_path::safe_components(root).map_err(|e| bad("taxonomy_root", e))?;
     }
-    for taxonomy in &config.taxonomies {
+    for taxonomy in languages.flat_map(|l| &l.taxonomies) {
         if let Some(p) = &taxonomy.paginate_path {
             crate::url_path::single_segment(p).map_err(|e| bad("taxonomies.paginate_path", e))?;
         }
@@ -444,16 +459,18 @@ fn check_highlighting(path: &Path, config: &Config) -> Result<(), Diagnostic> {
 }
 
 fn check_taxonomies(path: &Path, config: &Config) -> Result<(), Diagnostic> {
-    let mut seen = std::collections::HashSet::new();
-    for taxonomy in &config.taxonomies {
-        if taxonomy.name.trim().is_empty() || !seen.insert(taxonomy.name.as_str()) {
-            return Err(Diagnostic::in_file(
-                path,
-                format!(
-                    "taxonomy name `{}` is empty or declared twice in [[taxonomies]]",
-                    taxonomy.name
-                ),
-            ));
+    for (code, language) in &config.languages {
+        let mut seen = std::collections::HashSet::new();
+        for taxonomy in &language.taxonomies {
+            if taxonomy.name.trim().is_empty() || !seen.insert(taxonomy.name.as_str()) {
+                return Err(Diagnostic::in_file(
+                    path,
+                    format!(
+                        "taxonomy name `{}` of language `{code}` is empty or declared twice in `taxonomies`",
+                        taxonomy.name
+                    ),
+                ));
+            }
         }
     }
     Ok(())
@@ -562,6 +579,39 @@ mod tests {
         assert_eq!(markdown.insert_anchor_links, AnchorLinks::Right);
         assert!(markdown.highlighting.is_some());
         assert_eq!(loaded.warnings.len(), 2, "{:?}", loaded.warnings);
+    }
+
+    #[test]
+    fn languages_are_checked_and_the_default_one_merges_with_the_top_level() {
+        let loaded = parse_text(
+            "base_url = \"x\"\ntitle = \"T\"\n[translations]\nhi = \"Hi\"\n[languages.ur]\ntitle = \"ٹی\"\n\
+             taxonomies = [{ name = \"Tags Ur\" }]\n[languages.ur.translations]\nhi = \"سلام\"\n",
+        )
+        .unwrap();
+        let config = loaded.config;
+        assert!(config.is_multilingual());
+        assert_eq!(config.language("en").title.as_deref(), Some("T"));
+        assert_eq!(config.language("ur").translations["hi"], "سلام");
+        assert_eq!(config.language("ur").taxonomies[0].slug, "tags-ur");
+        assert_eq!(config.language_codes().collect::<Vec<_>>(), ["en", "ur"]);
+        let both = parse_text("base_url = \"x\"\ntitle = \"A\"\n[languages.en]\ntitle = \"B\"\n");
+        assert!(
+            both.err().unwrap()[0]
+                .message
+                .contains("both at the top level")
+        );
+        let bad = parse_text("base_url = \"x\"\n[languages.\"../x\"]\n");
+        assert!(
+            bad.err().unwrap()[0]
+                .message
+                .contains("not a language code")
+        );
+        let typo = parse_text("base_url = \"x\"\n[languages.fr]\ntitel = \"T\"\n");
+        assert!(
+            typo.err().unwrap()[0]
+                .message
+                .contains("languages.fr.titel")
+        );
     }
 
     #[test]

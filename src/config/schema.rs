@@ -17,6 +17,9 @@ pub(super) struct Schema {
     /// (old key, what Zola 0.22 has instead).
     renamed: &'static [(&'static str, &'static str)],
     tables: &'static [(&'static str, &'static Schema)],
+    /// For a table whose keys are names the site chooses (`[languages.ur]`): the schema of
+    /// every table under them; `Some(&OPEN)` takes any key at all (`[translations]`).
+    each: Option<&'static Schema>,
 }
 
 const HIGHLIGHTING: &str = "the [markdown.highlighting] table";
@@ -46,10 +49,8 @@ pub(super) const ROOT: Schema = Schema {
         "ignored_static",
         "hard_link_static",
         "author",
-        "languages",
         "link_checker",
         "slugify",
-        "translations",
         "exclude_paginated_pages_in_sitemap",
     ],
     renamed: &[
@@ -74,7 +75,48 @@ pub(super) const ROOT: Schema = Schema {
         ("fragment_search", &FRAGMENT_SEARCH),
         ("cdn", &CDN),
         ("taxonomies", &TAXONOMY),
+        ("languages", &LANGUAGES),
+        ("translations", &OPEN),
     ],
+    each: None,
+};
+/// `[languages]`: one table per language code.
+const LANGUAGES: Schema = Schema {
+    known: &[],
+    unsupported: &[],
+    renamed: &[],
+    tables: &[],
+    each: Some(&LANGUAGE),
+};
+const LANGUAGE: Schema = Schema {
+    known: &[
+        "title",
+        "description",
+        "generate_feeds",
+        "feed_filenames",
+        "build_search_index",
+    ],
+    unsupported: &[],
+    renamed: &[
+        ("generate_feed", "`generate_feeds`"),
+        ("feed_filename", "`feed_filenames = [\"…\"]`"),
+    ],
+    tables: &[
+        ("taxonomies", &TAXONOMY),
+        ("search", &SEARCH),
+        ("translations", &OPEN),
+    ],
+    each: None,
+};
+/// In `known`: any key at all.
+const ANY_KEY: &str = "*";
+/// A table of names the site chooses, each holding any value.
+const OPEN: Schema = Schema {
+    known: &[ANY_KEY],
+    unsupported: &[],
+    renamed: &[],
+    tables: &[],
+    each: None,
 };
 const MARKDOWN: Schema = Schema {
     known: &[
@@ -103,6 +145,7 @@ const MARKDOWN: Schema = Schema {
         ("extra_syntaxes_and_themes", HIGHLIGHTING),
     ],
     tables: &[("highlighting", &HIGHLIGHTING_TABLE)],
+    each: None,
 };
 const SEARCH: Schema = Schema {
     known: &[
@@ -117,18 +160,21 @@ const SEARCH: Schema = Schema {
     unsupported: &[],
     renamed: &[],
     tables: &[],
+    each: None,
 };
 const CDN: Schema = Schema {
     known: &["redirects", "headers", "content_security_policy"],
     unsupported: &[],
     renamed: &[],
     tables: &[],
+    each: None,
 };
 const FRAGMENT_SEARCH: Schema = Schema {
     known: &["enable"],
     unsupported: &[],
     renamed: &[],
     tables: &[],
+    each: None,
 };
 const HIGHLIGHTING_TABLE: Schema = Schema {
     known: &[
@@ -141,24 +187,28 @@ const HIGHLIGHTING_TABLE: Schema = Schema {
     unsupported: &["extra_grammars", "extra_themes"],
     renamed: &[],
     tables: &[],
+    each: None,
 };
 const PODCAST: Schema = Schema {
     known: &["artwork"],
     unsupported: &[],
     renamed: &[],
     tables: &[],
+    each: None,
 };
 const AUTH: Schema = Schema {
     known: &["url"],
     unsupported: &[],
     renamed: &[],
     tables: &[],
+    each: None,
 };
 const TAXONOMY: Schema = Schema {
     known: &["name", "paginate_by", "paginate_path", "feed", "render"],
     unsupported: &["lang"],
     renamed: &[("rss", "`feed` (now used in its place)")],
     tables: &[],
+    each: None,
 };
 
 /// What checking the keys found.
@@ -180,7 +230,15 @@ pub(super) fn check_keys(
     for (key, value) in table {
         let name = key.get_ref().as_ref();
         let full = format!("{prefix}{name}");
-        if let Some((_, nested)) = schema.tables.iter().find(|(t, _)| *t == name) {
+        let nested = schema
+            .tables
+            .iter()
+            .find(|(t, _)| *t == name)
+            .map(|(_, n)| *n);
+        if let Some(nested) = nested.or(schema.each) {
+            if nested.known == [ANY_KEY] {
+                continue;
+            }
             match value.get_ref() {
                 DeValue::Table(inner) => check_keys(inner, nested, &format!("{full}."), report),
                 DeValue::Array(items) => {

@@ -430,7 +430,9 @@ fn read_document(file: PlainFile) -> Result<Document, Diagnostic> {
         .map_err(|e| io_error(&file.file, "read this file", &e))?;
     let split = front_matter::split(&text);
     let body_offset = split.body_offset;
-    if file.rel == "_index.md" || file.rel.ends_with("/_index.md") {
+    // `_index.md`, or a translation of it such as `_index.fr.md`.
+    let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+    if name == "_index.md" || name.starts_with("_index.") {
         let mut front: SectionFront = front_matter::parse(&file.file, &text, &split)?;
         front.extra.as_mut().map(crate::data::normalise_dates);
         front.map_renamed();

@@ -50,12 +50,18 @@ pub fn patch(
     cache: &mut MarkdownCache,
     shortcodes: &dyn ShortcodeTemplates,
 ) -> Option<Result<Site, Vec<Diagnostic>>> {
-    // Without `content/_index.md` the site has a made-up index section of its own.
-    let made_up_index = !loaded.sections.iter().any(|s| s.source.rel == "_index.md");
+    // Without `content/_index.md` (or a language's `_index.<lang>.md`) the site has a made-up
+    // index section of its own.
+    let rels: Vec<&str> = loaded
+        .sections
+        .iter()
+        .map(|s| s.source.rel.as_str())
+        .collect();
+    let made_up = crate::site::missing_indexes(&previous.config, &rels).len();
     if loaded.assets != assets_before
         || loaded.static_files != previous.static_files
         || loaded.pages.len() != previous.pages.len()
-        || loaded.sections.len() + usize::from(made_up_index) != previous.sections.len()
+        || loaded.sections.len() + made_up != previous.sections.len()
     {
         return None;
     }

@@ -2,9 +2,10 @@
 //! sitemap…) in parallel with Tera: [`plan`] lists the outputs, [`stream`] or [`in_memory`]
 //! renders them.
 
+mod alternates;
 pub mod files;
 mod filters;
-mod functions;
+pub(crate) mod functions;
 pub mod image_functions;
 pub mod kinds;
 pub mod markdown_filter;
@@ -179,6 +180,7 @@ pub fn prepare<'a>(
     let function_detail = template_reads::function_detail(&uses);
     let files = Arc::clone(shortcodes.files());
     functions::register_functions(tera, Arc::clone(&values), function_detail, files);
+    functions::register_trans(tera, &site.config);
     image_functions::register(tera, images, None);
     Renderer::new(site, tera, values, sources, uses, config_keys)
 }

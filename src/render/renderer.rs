@@ -34,6 +34,10 @@ pub trait Output: Debug + Send + Sync {
     fn why(&self, _renderer: &Renderer<'_>, _template: &str) -> String {
         "Kiln renders this file on every site".to_string()
     }
+    /// The language it is in: templates get it as `lang` and `config` as that language's.
+    fn lang<'r>(&'r self, renderer: &'r Renderer<'_>) -> &'r str {
+        &renderer.site.config.default_language
+    }
     /// What its bytes depend on besides its template and path.
     fn made_from<'r>(&'r self, renderer: &'r Renderer<'_>) -> MadeFrom<'r>;
     /// The bytes of a kind that makes them itself rather than with a template (a search
@@ -160,8 +164,8 @@ pub struct Renderer<'a> {
     pub uses: HashMap<String, TemplateUse>,
     /// What `get_section` and friends return of each page.
     pub function_detail: Detail,
-    /// `config` as templates see it: only the keys some template names.
-    config: Value,
+    /// `config` as templates of each language see it: only the keys some template names.
+    configs: HashMap<String, Value>,
 }
 
 impl<'a> Renderer<'a> {
@@ -174,11 +178,14 @@ impl<'a> Renderer<'a> {
         config_keys: Option<HashSet<String>>,
     ) -> Self {
         let function_detail = function_detail(&uses);
-        let mut config = serde_json::to_value(&site.config).unwrap_or(Value::Null);
-        // Copied into every render's context: only what some template may read.
-        if let (Some(keys), Value::Object(fields)) = (config_keys, &mut config) {
-            fields.retain(|key, _| keys.contains(key));
-        }
+        let configs = site.config.language_codes().map(|lang| {
+            let mut config = site.config.for_language(lang);
+            // Copied into every render's context: only what some template may read.
+            if let (Some(keys), Value::Object(fields)) = (&config_keys, &mut config) {
+                fields.retain(|key, _| keys.contains(key));
+            }
+            (lang.to_string(), config)
+        });
         Renderer {
             site,
             tera,
@@ -186,7 +193,7 @@ impl<'a> Renderer<'a> {
             sources,
             uses,
             function_detail,
-            config,
+            configs: configs.collect(),
         }
     }
 
@@ -233,22 +240,31 @@ impl<'a> Renderer<'a> {
             });
         }
         let context = job.output.context(self, &template, &job.path);
+        let lang = job.output.lang(self);
         let bytes = self
-            .fill(&template, context, &job.path, &origin)
+            .fill(&template, context, (&job.path, lang), &origin)
             .map_err(Failure::Other)?;
         Ok((produced(origin), bytes))
     }
 
-    /// Renders `template` with `map` plus the variables every template gets.
+    /// Renders `template` with `map` plus the variables every template gets at site path
+    /// `path` in language `lang`: `lang_dir` is Kiln's, `rtl` or `ltr` for `<html dir>`.
     fn fill(
         &self,
         template: &str,
         mut map: Map<String, Value>,
-        path: &str,
+        (path, lang): (&str, &str),
         origin: &str,
     ) -> Result<Vec<u8>, Diagnostic> {
-        map.insert("config".into(), self.config.clone());
-        map.insert("lang".into(), json!(self.site.config.default_language));
+        let config = self.configs.get(lang).cloned().unwrap_or(Value::Null);
+        map.insert("config".into(), config);
+        map.insert("lang".into(), json!(lang));
+        let dir = if crate::config::is_right_to_left(lang) {
+            "rtl"
+        } else {
+            "ltr"
+        };
+        map.insert("lang_dir".into(), json!(dir));
         map.insert("current_path".into(), json!(path));
         map.insert(
             "current_url".into(),

@@ -96,6 +96,7 @@ impl SiteShortcodes {
             tera.register_filter("markdown", filter);
             let files = Arc::new(files);
             crate::render::filters::register(&mut tera, &config.default_language);
+            crate::render::functions::register_trans(&mut tera, config);
             crate::render::files::register(&mut tera, &files);
             register_get_url(&mut tera, &config.base_url, &files);
             if let Some(images) = images {

@@ -106,10 +106,16 @@ pub struct Values {
     pub section_versions: Vec<u64>,
     pub section_pages: Vec<Vec<usize>>,
     pub by_rel: Arc<HashMap<String, PageOrSection>>,
-    /// Taxonomy name → term name or slug → term permalink; looked up by `&str` with no key to
-    /// build, since templates ask once per tag shown.
+    /// Taxonomy (`taxonomy_key`) → term name or slug → term permalink; looked up by `&str`,
+    /// since templates ask once per tag shown.
     pub term_urls: HashMap<String, HashMap<String, String>>,
     pub taxonomies: Vec<Taxonomy>,
+    pub default_language: String,
+}
+
+/// How `term_urls` names the taxonomy `name` of language `lang`.
+pub fn taxonomy_key(name: &str, lang: &str) -> String {
+    format!("{lang}:{name}")
 }
 
 impl Values {
@@ -142,7 +148,8 @@ impl Values {
             .collect();
         let mut term_urls: HashMap<String, HashMap<String, String>> = HashMap::new();
         for taxonomy in &site.taxonomies {
-            let urls = term_urls.entry(taxonomy.config.name.clone()).or_default();
+            let key = taxonomy_key(&taxonomy.config.name, &taxonomy.lang);
+            let urls = term_urls.entry(key).or_default();
             for term in &taxonomy.terms {
                 urls.insert(term.name.clone(), term.permalink.clone());
                 urls.insert(term.slug.clone(), term.permalink.clone());
@@ -169,6 +176,7 @@ impl Values {
             by_rel: Arc::clone(&site.by_rel),
             term_urls,
             taxonomies: site.taxonomies.clone(),
+            default_language: site.config.default_language.clone(),
         }
     }
 
@@ -340,6 +348,10 @@ fn placed_hash(site: &Site, page: &Page, made_from: impl Hash) -> u64 {
     page.permalink.hash(&mut hasher);
     hash_ancestors(site, page.section, &mut hasher);
     page.assets.iter().for_each(|a| a.rel.hash(&mut hasher));
+    for &t in &page.translations {
+        let other = &site.pages[t];
+        (&other.permalink, &other.front.title, &other.source.file).hash(&mut hasher);
+    }
     hasher.finish()
 }
 
@@ -354,6 +366,10 @@ fn section_version(site: &Site, section: &Section) -> u64 {
         .subsections
         .iter()
         .for_each(|&s| site.sections[s].source.rel.hash(&mut hasher));
+    for &t in &section.translations {
+        let other = &site.sections[t];
+        (&other.permalink, &other.front.title, &other.source.file).hash(&mut hasher);
+    }
     hasher.finish()
 }
 
@@ -409,7 +425,7 @@ fn light_page_value(site: &Site, page: &Page) -> Value {
         .collect();
     json!({
         "relative_path": page.source.rel,
-        "colocated_path": (page.source.file_name() == "index.md").then(|| format!("{}/", page.source.dir())),
+        "colocated_path": page.colocated.then(|| format!("{}/", page.source.dir())),
         "permalink": page.permalink,
         "slug": page.slug,
         "ancestors": ancestors,
@@ -427,14 +443,29 @@ fn light_page_value(site: &Site, page: &Page) -> Value {
         "reading_time": word_count.div_ceil(200),
         "assets": crate::site::asset_paths(&page.source, &page.assets),
         "draft": page.front.draft,
-        "lang": site.config.default_language,
+        "lang": page.lang,
         "lower": null,
         "higher": null,
-        "translations": [],
+        "translations": translations(&page.translations, |i| {
+            let p = &site.pages[i];
+            (&p.lang, &p.permalink, &p.front.title, &p.source.file)
+        }),
         "backlinks": [],
         "weight": page.front.weight,
     })
 }
+
+/// Zola's `translations`: the `lang`, `permalink`, `title` and file `path` of each item `of`.
+fn translations<'s>(of: &[usize], item: impl Fn(usize) -> TranslatedItem<'s>) -> Value {
+    let each = of.iter().map(|&i| {
+        let (lang, permalink, title, file) = item(i);
+        json!({ "lang": lang, "permalink": permalink, "title": title, "path": file })
+    });
+    Value::Array(each.collect())
+}
+
+/// What `translations` shows of one item.
+type TranslatedItem<'a> = (&'a str, &'a str, &'a Option<String>, &'a std::path::Path);
 
 fn section_value(site: &Site, section: &Section) -> Value {
     let word_count = section.body.word_count;
@@ -458,11 +489,14 @@ fn section_value(site: &Site, section: &Section) -> Value {
         "toc": section.body.toc,
         "word_count": word_count,
         "reading_time": word_count.div_ceil(200),
-        "lang": site.config.default_language,
+        "lang": section.lang,
         "assets": crate::site::asset_paths(&section.source, &section.assets),
         "pages": [],
         "subsections": subsections,
-        "translations": [],
+        "translations": translations(&section.translations, |i| {
+            let s = &site.sections[i];
+            (&s.lang, &s.permalink, &s.front.title, &s.source.file)
+        }),
         "backlinks": [],
         "generate_feeds": section.front.generate_feeds,
         "paginate_by": section.front.paginate_by,

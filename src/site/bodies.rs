@@ -118,22 +118,31 @@ pub(crate) fn options(site: &Site, item: PageOrSection) -> Options {
     let section = match item {
         PageOrSection::Section(s) => Some(s),
         PageOrSection::Page(i) => {
-            let source = &site.pages[i].source;
-            let dir = source.dir();
-            let dir = match source.file_name() {
-                "index.md" => dir.rsplit_once('/').map_or("", |(parent, _)| parent),
-                _ => dir,
+            let page = &site.pages[i];
+            let dir = page.source.dir();
+            let dir = match page.colocated {
+                true => dir.rsplit_once('/').map_or("", |(parent, _)| parent),
+                false => dir,
             };
-            section_of(&if dir.is_empty() {
+            let rel = if dir.is_empty() {
                 "_index.md".to_string()
             } else {
                 format!("{dir}/_index.md")
-            })
+            };
+            section_of(&super::languages::translated_rel(
+                &site.config,
+                &rel,
+                &page.lang,
+            ))
         }
     };
     let anchors = section.and_then(|s| site.sections[s].front.insert_anchor_links);
     let config = &site.config;
-    Options::new(&config.markdown, &config.default_language, anchors)
+    let lang = match item {
+        PageOrSection::Page(i) => &site.pages[i].lang,
+        PageOrSection::Section(s) => &site.sections[s].lang,
+    };
+    Options::new(&config.markdown, lang, anchors)
 }
 
 /// The variables a shortcode called in `item`'s body gets besides its arguments: `page` or
@@ -145,13 +154,15 @@ pub(crate) fn embed_context(
     item: PageOrSection,
     config: &Value,
 ) -> Map<String, Value> {
-    let lang = json!(site.config.default_language);
+    let lang = json!(match item {
+        PageOrSection::Page(i) => &site.pages[i].lang,
+        PageOrSection::Section(i) => &site.sections[i].lang,
+    });
     let (key, value) = match item {
         PageOrSection::Page(i) => {
             let page = &site.pages[i];
             let front = &page.front;
-            let colocated =
-                (page.source.file_name() == "index.md").then(|| format!("{}/", page.source.dir()));
+            let colocated = page.colocated.then(|| format!("{}/", page.source.dir()));
             let value = json!({
                 "title": front.title, "description": front.description,
                 "date": page.date_text, "updated": front.updated.as_ref().map(|d| d.0.clone()),

@@ -2,6 +2,7 @@
 //! Markdown as HTML, sections with their sorted pages, taxonomies, and podcast shows.
 
 mod bodies;
+pub mod languages;
 mod place;
 mod sections;
 pub mod shows;
@@ -25,9 +26,16 @@ pub struct Page {
     pub source: Arc<Source>,
     pub front: Arc<PageFront>,
     pub slug: String,
+    /// Its language: the code in its file name (`post.fr.md`), else the default language.
+    pub lang: String,
+    /// `index.md` (or `index.<lang>.md`) in a folder of its own, with its files beside it.
+    pub colocated: bool,
     /// Site path, e.g. `/shows/foo/ep-1/`.
     pub path: String,
     pub permalink: String,
+    /// Every page that is this one in some language (itself included), default language
+    /// first; empty on a site of one language, as in Zola.
+    pub translations: Vec<usize>,
     /// Index of the section whose `_index.md` sits in the page's folder, if any.
     pub section: Option<usize>,
     /// The date as a Unix timestamp, and its text as written (possibly from the file name).
@@ -47,8 +55,12 @@ pub struct Page {
 pub struct Section {
     pub source: Arc<Source>,
     pub front: Arc<SectionFront>,
+    /// Its language: the code in its file name (`_index.fr.md`), else the default language.
+    pub lang: String,
     pub path: String,
     pub permalink: String,
+    /// Every section that is this one in some language, as `Page::translations`.
+    pub translations: Vec<usize>,
     pub parent: Option<usize>,
     /// Listed pages, in the section's sort order.
     pub pages: Vec<usize>,
@@ -72,6 +84,8 @@ pub struct Term {
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
     pub config: TaxonomyConfig,
+    /// The language whose pages it groups (`[languages.<lang>] taxonomies`).
+    pub lang: String,
     pub path: String,
     pub permalink: String,
     pub terms: Vec<Term>,
@@ -113,10 +127,10 @@ pub enum Bodies<'c> {
 }
 
 impl Site {
-    /// The index section (`content/_index.md`, made up when missing).
-    pub fn index(&self) -> usize {
+    /// The index section of language `lang` (`content/_index.<lang>.md`, made up when missing).
+    pub fn index_of(&self, lang: &str) -> usize {
         self.by_rel
-            .get("_index.md")
+            .get(&languages::translated_rel(&self.config, "_index.md", lang))
             .and_then(|item| match item {
                 PageOrSection::Section(i) => Some(*i),
                 PageOrSection::Page(_) => None,
@@ -165,6 +179,7 @@ pub fn link(
         warnings: loaded.warnings,
     };
     place::index_items(&mut site, &mut errors);
+    languages::find_translations(&mut site);
     place::attach_assets(&mut site, loaded.assets);
     bodies::render_markdown(&mut site, bodies, shortcodes, &mut errors);
     let loaded_warnings = std::mem::take(&mut site.warnings);
@@ -235,6 +250,7 @@ pub fn summary(site: &Site) -> String {
 }
 
 pub(crate) use bodies::{check_anchors, embed_context, options};
+pub(crate) use place::missing_indexes;
 
 #[cfg(test)]
 mod tests {

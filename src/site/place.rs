@@ -24,12 +24,13 @@ pub(super) fn place(
     errors: &mut Vec<Diagnostic>,
 ) -> (Vec<Section>, Vec<Page>) {
     let mut sections: Vec<Section> = Vec::new();
-    if !loaded_sections.iter().any(|s| s.source.rel == "_index.md") {
-        sections.push(new_section(
-            config,
-            Arc::new(made_up_index()),
-            Arc::default(),
-        ));
+    let rels: Vec<&str> = loaded_sections
+        .iter()
+        .map(|s| s.source.rel.as_str())
+        .collect();
+    for lang in missing_indexes(config, &rels) {
+        let source = Arc::new(made_up_index(config, &lang));
+        sections.push(new_section(config, source, Arc::default(), lang));
     }
     let draft_dirs: Vec<String> = loaded_sections
         .iter()
@@ -55,7 +56,13 @@ pub(super) fn place(
                 }
             }
         }
-        sections.push(new_section(config, loaded.source, loaded.front));
+        match super::languages::file_language(config, &loaded.source) {
+            Ok(found) => {
+                let lang = found.lang;
+                sections.push(new_section(config, loaded.source, loaded.front, lang));
+            }
+            Err(error) => errors.push(error),
+        }
     }
     let placed: Vec<Result<Page, Diagnostic>> = loaded_pages
         .into_par_iter()
@@ -72,20 +79,41 @@ pub(super) fn place(
     (sections, pages)
 }
 
-fn made_up_index() -> Source {
+/// The languages whose index section (`_index.md`, `_index.<lang>.md`) is not among the
+/// section files `rels`: Kiln makes one up for each, as Zola does.
+pub(crate) fn missing_indexes(config: &Config, rels: &[&str]) -> Vec<String> {
+    config
+        .language_codes()
+        .filter(|lang| {
+            let rel = super::languages::translated_rel(config, "_index.md", lang);
+            !rels.contains(&rel.as_str())
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+fn made_up_index(config: &Config, lang: &str) -> Source {
+    let rel = super::languages::translated_rel(config, "_index.md", lang);
     Source {
-        file: PathBuf::from("content/_index.md"),
-        rel: "_index.md".into(),
+        file: PathBuf::from("content").join(&rel),
+        rel,
         text: Arc::from(""),
         body_offset: 0,
     }
 }
 
-fn new_section(config: &Config, source: Arc<Source>, front: Arc<SectionFront>) -> Section {
-    let path = dir_path(source.dir());
+fn new_section(
+    config: &Config,
+    source: Arc<Source>,
+    front: Arc<SectionFront>,
+    lang: String,
+) -> Section {
+    let path = format!("{}{}", config.lang_prefix(&lang), dir_path(source.dir()));
     Section {
         permalink: permalink(&config.base_url, &path),
         path,
+        lang,
+        translations: Vec::new(),
         source,
         front,
         parent: None,
@@ -109,13 +137,15 @@ fn new_page(
     source: Arc<Source>,
     front: Arc<PageFront>,
 ) -> Result<Page, Diagnostic> {
-    let colocated = source.file_name() == "index.md";
+    let found = super::languages::file_language(config, &source)?;
+    let colocated = found.name.split('.').next() == Some("index") && !source.dir().is_empty();
     let (parent_dir, stem) = if colocated {
         let dir = source.dir();
         dir.rsplit_once('/').map_or(("", dir), |(p, d)| (p, d))
     } else {
-        (source.dir(), source.file_name().trim_end_matches(".md"))
+        (source.dir(), found.name)
     };
+    let lang = found.lang;
     let (file_date, stem) = date_prefix(stem).map_or((None, stem), |(d, s)| (Some(d), s));
     if let Some(custom) = &front.slug
         && (custom.contains(['/', '\\']) || custom.trim() == ".." || custom.trim() == ".")
@@ -126,18 +156,20 @@ fn new_page(
         return Err(Diagnostic::in_file(&source.file, message));
     }
     let slug = slug::slugify(front.slug.as_deref().unwrap_or(stem));
+    // A `path` in the front matter is the whole path, with no language prefix (Zola's rule).
     let path = match &front.path {
         Some(custom) => safe_components(custom)
             .map(|c| dir_path(&c))
             .map_err(|e| Diagnostic::in_file(&source.file, format!("front matter `path`: {e}")))?,
-        None => dir_path(
-            &[parent_dir, slug.as_str()]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join("/"),
-        ),
+        None => {
+            let parts = [parent_dir, slug.as_str()];
+            let joined: Vec<&str> = parts.into_iter().filter(|s| !s.is_empty()).collect();
+            format!(
+                "{}{}",
+                config.lang_prefix(&lang),
+                dir_path(&joined.join("/"))
+            )
+        }
     };
     let date_text = front
         .date
@@ -155,6 +187,9 @@ fn new_page(
         permalink: permalink(&config.base_url, &path),
         path,
         slug,
+        lang,
+        colocated,
+        translations: Vec::new(),
         source,
         front,
         section: None,
@@ -194,47 +229,60 @@ pub(super) fn index_items(site: &mut Site, errors: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Hands each content asset to the page or section of its folder (copied beside its output).
+/// Hands each content asset to the pages of its folder (`index.md` and its translations), or
+/// else to its sections (each language's `_index.md`); it is copied beside each one's output,
+/// as in Zola.
 pub(super) fn attach_assets(site: &mut Site, assets: Vec<PlainFile>) {
+    let mut owners: HashMap<&str, Vec<PageOrSection>> = HashMap::new();
+    for (i, page) in site.pages.iter().enumerate().filter(|(_, p)| p.colocated) {
+        owners
+            .entry(page.source.dir())
+            .or_default()
+            .push(PageOrSection::Page(i));
+    }
+    for (i, section) in site.sections.iter().enumerate() {
+        let dir = section.source.dir();
+        if !owners
+            .get(dir)
+            .is_some_and(|o| matches!(o[0], PageOrSection::Page(_)))
+        {
+            owners
+                .entry(dir)
+                .or_default()
+                .push(PageOrSection::Section(i));
+        }
+    }
+    let owners: HashMap<String, Vec<PageOrSection>> = owners
+        .into_iter()
+        .map(|(d, o)| (d.to_string(), o))
+        .collect();
     for asset in assets {
         let (dir, name) = asset
             .rel
             .rsplit_once('/')
             .map_or(("", asset.rel.as_str()), |(d, n)| (d, n));
-        let name = name.to_string();
-        let page_rel = if dir.is_empty() {
-            "index.md".to_string()
-        } else {
-            format!("{dir}/index.md")
-        };
-        let section_rel = if dir.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{dir}/_index.md")
-        };
-        match site
-            .by_rel
-            .get(&page_rel)
-            .or_else(|| site.by_rel.get(&section_rel))
-        {
-            Some(PageOrSection::Page(i)) => {
-                let page = &mut site.pages[*i];
-                page.assets.push(PlainFile {
-                    rel: format!("{}{name}", page.path),
-                    file: asset.file,
-                });
-            }
-            Some(PageOrSection::Section(i)) => {
-                let section = &mut site.sections[*i];
-                section.assets.push(PlainFile {
-                    rel: format!("{}{name}", section.path),
-                    file: asset.file,
-                });
-            }
-            None => site.loose_assets.push(PlainFile {
+        let Some(found) = owners.get(dir) else {
+            site.loose_assets.push(PlainFile {
                 rel: format!("/{}", asset.rel),
                 file: asset.file,
-            }),
+            });
+            continue;
+        };
+        for owner in found {
+            let (path, list) = match *owner {
+                PageOrSection::Page(i) => {
+                    let page = &mut site.pages[i];
+                    (&page.path, &mut page.assets)
+                }
+                PageOrSection::Section(i) => {
+                    let section = &mut site.sections[i];
+                    (&section.path, &mut section.assets)
+                }
+            };
+            list.push(PlainFile {
+                rel: format!("{path}{name}"),
+                file: asset.file.clone(),
+            });
         }
     }
 }

@@ -8,20 +8,27 @@ use crate::content::front_matter::SortBy;
 
 /// Files pages under their sections, sorts them, and links sections, parents and neighbours.
 pub(super) fn build_sections(site: &mut Site) {
-    let section_of_dir: HashMap<String, usize> = site
+    // Each language's sections are a tree of their own: a page or section belongs to the
+    // section of its own language (Zola has no fallback to the default language).
+    let section_of_dir: HashMap<(String, String), usize> = site
         .sections
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.source.dir().to_string(), i))
+        .map(|(i, s)| ((s.source.dir().to_string(), s.lang.clone()), i))
         .collect();
+    let find = |dir: &str, lang: &str| {
+        section_of_dir
+            .get(&(dir.to_string(), lang.to_string()))
+            .copied()
+    };
     for (i, page) in site.pages.iter_mut().enumerate() {
         let dir = page.source.dir();
-        let dir = if page.source.file_name() == "index.md" {
+        let dir = if page.colocated {
             dir.rsplit_once('/').map_or("", |(p, _)| p)
         } else {
             dir
         };
-        page.section = section_of_dir.get(dir).copied();
+        page.section = find(dir, &page.lang);
         if let Some(s) = page.section {
             site.sections[s].pages.push(i);
         }
@@ -31,7 +38,8 @@ pub(super) fn build_sections(site: &mut Site) {
         if dir.is_empty() {
             continue;
         }
-        let parent = ancestors(&dir).find_map(|d| section_of_dir.get(d).copied());
+        let lang = &site.sections[i].lang;
+        let parent = ancestors(&dir).find_map(|d| find(d, lang));
         site.sections[i].parent = parent;
         if let Some(p) = parent {
             site.sections[p].subsections.push(i);

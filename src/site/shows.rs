@@ -266,6 +266,19 @@ fn asset_url(
     Some((format!("{permalink}{reference}"), Some(asset.file.clone())))
 }
 
+/// Where an episode's relative `audio` is looked for: beside the default language's version of
+/// it when it has one (the translations of an episode share one audio file, so every feed
+/// points at one URL), else beside the page itself.
+fn audio_home<'s>(site: &'s Site, page: &'s Page) -> (&'s [crate::content::PlainFile], &'s str) {
+    let original = page
+        .translations
+        .iter()
+        .map(|&t| &site.pages[t])
+        .find(|t| t.lang == site.config.default_language && !t.assets.is_empty());
+    let home = original.unwrap_or(page);
+    (&home.assets, &home.permalink)
+}
+
 fn episode_of(site: &Site, index: usize, page: &Page, keys: &mut Keys<'_>) -> Option<Episode> {
     let audio = keys.string("audio", true);
     let duration = duration(keys);
@@ -282,7 +295,8 @@ fn episode_of(site: &Site, index: usize, page: &Page, keys: &mut Keys<'_>) -> Op
         ));
     }
     let audio = audio?;
-    let Some((url, file)) = asset_url(site, &page.assets, &page.permalink, &audio) else {
+    let (assets, at) = audio_home(site, page);
+    let Some((url, file)) = asset_url(site, assets, at, &audio) else {
         keys.fail(
             "audio",
             &format!(

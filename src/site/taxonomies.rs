@@ -6,22 +6,27 @@ use super::{Page, Site, Taxonomy, Term};
 use crate::error::Diagnostic;
 use crate::url_path::{dir_path, permalink, safe_components};
 
-/// Groups pages by the terms of each configured taxonomy; an undeclared taxonomy is an error.
+/// Groups pages by the terms of each taxonomy their language declares (`/tags/`, and
+/// `/fr/tags/` for `[languages.fr] taxonomies`); an undeclared taxonomy is an error.
 pub(super) fn build_taxonomies(site: &Site, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
-    let mut taxonomies: Vec<Taxonomy> = site
-        .config
-        .taxonomies
-        .iter()
-        .map(|config| {
-            let name = slug::slugify(&config.name);
-            let path = match site.config.taxonomy_root.as_deref().map(safe_components) {
+    let config = &site.config;
+    let declared = config.language_codes().flat_map(|lang| {
+        let list = &config.language(lang).taxonomies;
+        list.iter().map(move |taxonomy| (lang, taxonomy))
+    });
+    let mut taxonomies: Vec<Taxonomy> = declared
+        .map(|(lang, taxonomy)| {
+            let name = slug::slugify(&taxonomy.name);
+            let path = match config.taxonomy_root.as_deref().map(safe_components) {
                 Some(Ok(root)) if !root.is_empty() => dir_path(&format!("{root}/{name}")),
                 _ => dir_path(&name),
             };
+            let path = format!("{}{path}", config.lang_prefix(lang));
             Taxonomy {
-                permalink: permalink(&site.config.base_url, &path),
+                permalink: permalink(&config.base_url, &path),
                 path,
-                config: config.clone(),
+                lang: lang.to_string(),
+                config: taxonomy.clone(),
                 terms: Vec::new(),
             }
         })
@@ -34,9 +39,17 @@ pub(super) fn build_taxonomies(site: &Site, errors: &mut Vec<Diagnostic>) -> Vec
     let mut terms: Vec<Vec<Term>> = taxonomies.iter().map(|_| Vec::new()).collect();
     for (i, page) in site.pages.iter().enumerate() {
         for (name, values) in &page.front.taxonomies {
-            let Some(t) = taxonomies.iter().position(|t| &t.config.name == name) else {
+            let found = taxonomies
+                .iter()
+                .position(|t| &t.config.name == name && t.lang == page.lang);
+            let Some(t) = found else {
+                let table = if page.lang == config.default_language {
+                    String::new()
+                } else {
+                    format!(" of [languages.{}]", page.lang)
+                };
                 errors.push(Diagnostic::in_file(&page.source.file, format!(
-                    "taxonomy `{name}` is not declared; add `{{ name = \"{name}\" }}` to `taxonomies` in config.toml"
+                    "taxonomy `{name}` is not declared; add `{{ name = \"{name}\" }}` to `taxonomies`{table} in config.toml"
                 )));
                 continue;
             };

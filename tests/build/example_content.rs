@@ -19,7 +19,23 @@ pub struct Content {
 
 impl Content {
     pub fn is_section(&self) -> bool {
-        self.rel.ends_with("_index.md")
+        let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
+        name.starts_with("_index.")
+    }
+
+    /// The language code in the file name (`signup.ur.md` → `ur`), `None` for the default.
+    pub fn lang(&self) -> Option<&str> {
+        let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
+        let stem = name.strip_suffix(".md")?;
+        stem.split_once('.').map(|(_, code)| code)
+    }
+
+    /// `rel` without its language code (`signup.ur.md` → `signup.md`).
+    fn plain_rel(&self) -> String {
+        match self.lang() {
+            Some(code) => self.rel.replace(&format!(".{code}.md"), ".md"),
+            None => self.rel.clone(),
+        }
     }
 
     pub fn extra(&self, key: &str) -> Option<&Value> {
@@ -33,30 +49,38 @@ impl Content {
     /// The folder a section describes, or the folder a page sits in (a bundle's parent).
     pub fn folder(&self) -> String {
         let parent = parent_of(&self.rel);
-        if self.rel.ends_with("/index.md") && !self.is_section() {
+        if self.plain_rel().ends_with("/index.md") && !self.is_section() {
             parent_of(&parent)
         } else {
             parent
         }
     }
 
-    /// The URL path Zola gives this file: `/dir/`, `path`, or `/dir/<slug or file name>/`.
+    /// The URL path Zola gives this file: `/dir/`, `path`, or `/dir/<slug or file name>/`,
+    /// under `/<lang>/` for a translation (unless `path` says where).
     pub fn url_path(&self) -> String {
-        if self.is_section() {
-            return with_slashes(&parent_of(&self.rel));
-        }
         if let Some(path) = self.front.get("path").and_then(Value::as_str) {
             return with_slashes(path);
         }
-        let stem = if self.rel.ends_with("/index.md") {
+        match self.lang() {
+            Some(code) => with_slashes(&format!("{code}{}", self.plain_url_path())),
+            None => self.plain_url_path(),
+        }
+    }
+
+    fn plain_url_path(&self) -> String {
+        let rel = self.plain_rel();
+        if self.is_section() {
+            return with_slashes(&parent_of(&rel));
+        }
+        let stem = if rel.ends_with("/index.md") {
             parent_of(&self.rel)
                 .rsplit('/')
                 .next()
                 .unwrap_or_default()
                 .to_string()
         } else {
-            self.rel
-                .rsplit('/')
+            rel.rsplit('/')
                 .next()
                 .unwrap_or_default()
                 .trim_end_matches(".md")

@@ -252,7 +252,8 @@ fn chrome(html: &str) -> (bool, bool) {
 fn auth_pages_have_no_site_header_or_footer_and_every_other_page_has_both() {
     for (file, html) in readable_pages() {
         let (header, footer) = chrome(&html);
-        if file == "signup/index.html" || file == "login/index.html" {
+        let page = file.strip_prefix("ur/").unwrap_or(&file);
+        if page == "signup/index.html" || page == "login/index.html" {
             assert!(
                 !header && !footer,
                 "{file} must use the bare layout (header {header}, footer {footer})"
@@ -488,7 +489,7 @@ fn every_show_has_a_podcast_feed_with_every_episode() {
         let doc = parse(&feed, &xml);
         let expected = episodes()
             .iter()
-            .filter(|e| e.folder() == parent_of(&show.rel))
+            .filter(|e| e.folder() == parent_of(&show.rel) && e.lang() == show.lang())
             .count();
         let items = children(channel(&doc), plain("item"));
         assert!(!items.is_empty(), "{feed} has no items");
@@ -650,9 +651,9 @@ fn every_episode_page_has_show_notes_and_its_transcript() {
     for episode in episodes() {
         let file = episode.output();
         let html = run.read(&file);
-        let (notes, transcript) = episode
-            .body
-            .split_once("## Transcript")
+        // `## Transcript`, or a translation's heading with the same id.
+        let (notes, transcript) = (episode.body.split_once("## Transcript"))
+            .or_else(|| episode.body.split_once("{#transcript}"))
             .unwrap_or_else(|| panic!("content/{} has no `## Transcript`", episode.rel));
         assert!(
             html.contains(r#"id="transcript""#),
@@ -753,4 +754,63 @@ fn every_internal_link_and_asset_exists_in_the_output() {
         checked >= pages,
         "only {checked} internal links on {pages} pages: is the check finding them?"
     );
+}
+
+#[test]
+fn the_urdu_auth_pages_read_right_to_left_in_urdu_and_post_their_language() {
+    let run = run();
+    for (file, endpoint) in [
+        ("ur/signup/index.html", "signup"),
+        ("ur/login/index.html", "login"),
+    ] {
+        let html = run.read(file);
+        let root = start_tags(&html, "html");
+        assert_eq!(
+            root[0].get("lang").map(String::as_str),
+            Some("ur"),
+            "{file}"
+        );
+        assert_eq!(
+            root[0].get("dir").map(String::as_str),
+            Some("rtl"),
+            "{file}"
+        );
+        let forms = start_tags(&html, "form");
+        assert_eq!(
+            forms[0]["action"],
+            format!("/api/{endpoint}?lang=ur"),
+            "{file}: the sidecar learns the language for its way back"
+        );
+        // Every fragment message of the English page exists here, in Urdu.
+        for id in [
+            "invalid-credentials",
+            "email-taken",
+            "invalid-email",
+            "weak-password",
+        ] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{file}: #{id}");
+        }
+        assert!(
+            html.contains("پاس ورڈ") && !html.contains(">Password<"),
+            "{file}"
+        );
+        let english = own_url(&format!("{endpoint}/index.html"));
+        assert!(
+            html.contains(&format!(
+                "<link rel=\"alternate\" hreflang=\"en\" href=\"{english}\">"
+            )),
+            "{file}: hreflang alternates ({english})"
+        );
+        assert!(html.contains("hreflang=\"x-default\""), "{file}");
+        assert!(
+            html.contains("class=\"lang-switch\""),
+            "{file}: language switcher"
+        );
+    }
+    let english = run.read("signup/index.html");
+    assert!(
+        english.contains("action=\"/api/signup\""),
+        "the default language adds no ?lang"
+    );
+    assert!(english.contains("<html lang=\"en\" dir=\"ltr\">"));
 }

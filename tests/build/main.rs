@@ -14,6 +14,7 @@ mod functions;
 mod highlighting;
 mod images;
 mod init;
+mod languages;
 mod markdown_output;
 mod markup;
 mod podcast;

@@ -413,3 +413,56 @@ fn a_site_may_lower_the_artwork_rules_to_a_warning() {
     );
     assert!(run.exists("shows/night-owls/podcast.xml"));
 }
+
+/// The podcast fixture with an Urdu edition of the show and of its colocated episode.
+fn translated_show() -> Site {
+    let site = Site::fixture("podcast");
+    let config = site.read_source("config.toml");
+    site.write(
+        "config.toml",
+        &format!("{config}\n[languages.ur]\ntitle = \"پوڈز\"\n"),
+    );
+    let show = site.read_source("content/shows/night-owls/_index.md");
+    site.write(
+        "content/shows/night-owls/_index.ur.md",
+        &show
+            .replace("title = \"Night Owls\"", "title = \"رات کے الو\"")
+            .replace(
+                "A show for people who stay up late.",
+                "دیر تک جاگنے والوں کے لیے ایک شو۔",
+            ),
+    );
+    site.write("content/shows/_index.ur.md", "+++\ntitle = \"شو\"\n+++\n");
+    let episode = site.read_source("content/shows/night-owls/first-light/index.md");
+    site.write(
+        "content/shows/night-owls/first-light/index.ur.md",
+        &episode.replace("title = \"First light\"", "title = \"پہلی روشنی\""),
+    );
+    site
+}
+
+#[test]
+fn a_translated_show_gets_its_own_feed_in_its_language_sharing_the_episode_audio() {
+    let run = translated_show().build(&[]).succeeded();
+    let english = run.read(SHOW);
+    let urdu_path = "ur/shows/night-owls/podcast.xml";
+    let urdu = run.read(urdu_path);
+    let doc = parse(urdu_path, &urdu);
+    assert_eq!(child_text(channel(&doc), plain("language")), "ur");
+    assert_eq!(child_text(channel(&doc), plain("title")), "رات کے الو");
+    let english_doc = parse(SHOW, &english);
+    assert_eq!(child_text(channel(&english_doc), plain("language")), "en");
+    let urdu_items = items(&doc);
+    assert_eq!(
+        urdu_items.len(),
+        1,
+        "only the translated episode is in the Urdu feed"
+    );
+    let enclosure = children(item(&urdu_items, "پہلی روشنی"), plain("enclosure"));
+    assert_eq!(
+        attr(enclosure[0], "url"),
+        "https://pods.example/shows/night-owls/first-light/first-light.mp3",
+        "the translation's enclosure is the original's audio"
+    );
+    assert!(!english.contains("پہلی روشنی"));
+}

@@ -262,7 +262,7 @@ async fn assert_no_chrome(browser: &Client) {
     }
 }
 
-async fn input_value(browser: &Client, name: &str) -> String {
+pub async fn input_value(browser: &Client, name: &str) -> String {
     let input = browser
         .find(Locator::Css(&format!("input[name='{name}']")))
         .await

@@ -189,3 +189,29 @@ async fn a_73_byte_password_is_refused_with_the_per_field_message() {
     let reply = server.post("/api/signup").form(&fields).send().await;
     assert_eq!(reply.location(), "/signup/#weak-password");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_of_another_language_without_referer_goes_back_to_that_languages_page() {
+    let server = Server::start().await;
+    let fields = [
+        ("fullname", "Ada"),
+        ("email", "not-an-email"),
+        ("password", "long enough"),
+    ];
+    let reply = server
+        .post("/api/signup?lang=ur")
+        .form(&fields)
+        .send()
+        .await;
+    assert_eq!(reply.location(), "/ur/signup/#invalid-email");
+    let odd = server
+        .post("/api/signup?lang=/evil.example")
+        .form(&fields)
+        .send()
+        .await;
+    assert_eq!(
+        odd.location(),
+        "/signup/#invalid-email",
+        "a code that is no code is ignored"
+    );
+}

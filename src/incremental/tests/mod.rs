@@ -14,6 +14,7 @@ use crate::site::Bodies;
 mod assets;
 mod cdn;
 mod features;
+mod languages;
 
 /// A small Zola-style site with listings, tags, pagination, `@/` links and `get_section`.
 struct Site {

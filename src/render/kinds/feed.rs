@@ -14,11 +14,14 @@ use crate::site::Site;
 struct Feed {
     filename: String,
     scope: Scope,
+    /// Its language, whose `feed_filenames` name it.
+    lang: String,
 }
 
 /// Which pages a feed carries.
 #[derive(Debug, Clone, Copy)]
 enum Scope {
+    /// Every page of the feed's language.
     Site,
     Section(usize),
     Term(usize, usize),
@@ -26,24 +29,35 @@ enum Scope {
 
 pub fn plan(plan: &mut Plan<'_>) {
     let site = plan.site;
-    let mut feeds = |base: &str, scope: Scope| {
-        for filename in &site.config.feed_filenames {
+    let config = &site.config;
+    let mut feeds = |base: &str, scope: Scope, lang: &str| {
+        for filename in &config.language(lang).feed_filenames {
             let filename = filename.clone();
-            plan.push(format!("{base}{filename}"), Feed { filename, scope });
+            let lang = lang.to_string();
+            plan.push(
+                format!("{base}{filename}"),
+                Feed {
+                    filename,
+                    scope,
+                    lang,
+                },
+            );
         }
     };
-    if site.config.generate_feeds {
-        feeds("/", Scope::Site);
+    for lang in config.language_codes() {
+        if config.language(lang).generate_feeds {
+            feeds(&format!("{}/", config.lang_prefix(lang)), Scope::Site, lang);
+        }
     }
     for (s, section) in site.sections.iter().enumerate() {
         if section.front.generate_feeds {
-            feeds(&section.path, Scope::Section(s));
+            feeds(&section.path, Scope::Section(s), &section.lang);
         }
     }
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
         if taxonomy.config.feed && taxonomy.config.render {
             for (n, term) in taxonomy.terms.iter().enumerate() {
-                feeds(&term.path, Scope::Term(t, n));
+                feeds(&term.path, Scope::Term(t, n), &taxonomy.lang);
             }
         }
     }
@@ -78,7 +92,9 @@ impl Feed {
     /// Every page in the feed's scope, before `feed_pages` picks the shown ones.
     fn candidates(&self, site: &Site) -> Vec<usize> {
         match self.scope {
-            Scope::Site => (0..site.pages.len()).collect(),
+            Scope::Site => (0..site.pages.len())
+                .filter(|&i| site.pages[i].lang == self.lang)
+                .collect(),
             Scope::Section(s) => site.sections[s].pages.clone(),
             Scope::Term(t, n) => site.taxonomies[t].terms[n].pages.clone(),
         }
@@ -117,10 +133,14 @@ impl Output for Feed {
         map
     }
 
+    fn lang<'r>(&'r self, _: &'r Renderer<'_>) -> &'r str {
+        &self.lang
+    }
+
     fn origin(&self, renderer: &Renderer<'_>) -> String {
         let site = renderer.site;
         match self.scope {
-            Scope::Site => "the site feed".into(),
+            Scope::Site => format!("the site feed of language `{}`", self.lang),
             Scope::Section(s) => {
                 format!("the feed of {}", site.sections[s].source.file.display())
             }
@@ -142,7 +162,7 @@ impl Output for Feed {
     fn made_from<'r>(&'r self, renderer: &'r Renderer<'_>) -> MadeFrom<'r> {
         let site = renderer.site;
         let scope = match self.scope {
-            Scope::Site => None,
+            Scope::Site => Some(crate::render::hash_of(&self.lang)),
             Scope::Section(s) => Some(renderer.values.section_versions[s]),
             Scope::Term(t, n) => {
                 let term = &site.taxonomies[t].terms[n];

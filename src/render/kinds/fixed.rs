@@ -24,15 +24,31 @@ struct Standalone {
     template: &'static str,
     origin: &'static str,
     counts_as: Counted,
+    /// The language it is in (`None`: the default language).
+    lang: Option<String>,
 }
 
+/// `/404.html`, and for each other language `/<lang>/404.html` in it (beyond Zola, which has
+/// one: hosts that serve a 404 page per folder find the visitor's language).
 pub fn plan_not_found(plan: &mut Plan<'_>) {
-    let not_found = Standalone {
-        template: "404.html",
-        origin: "the 404 page",
-        counts_as: Counted::Page,
-    };
-    plan.push("/404.html".into(), not_found);
+    let config = &plan.site.config;
+    let pages: Vec<(String, Option<String>)> = config
+        .language_codes()
+        .map(|lang| {
+            let path = format!("{}/404.html", config.lang_prefix(lang));
+            let other = (lang != config.default_language).then(|| lang.to_string());
+            (path, other)
+        })
+        .collect();
+    for (path, lang) in pages {
+        let not_found = Standalone {
+            template: "404.html",
+            origin: "the 404 page",
+            counts_as: Counted::Page,
+            lang,
+        };
+        plan.push(path, not_found);
+    }
 }
 
 pub fn plan_robots(plan: &mut Plan<'_>) {
@@ -41,6 +57,7 @@ pub fn plan_robots(plan: &mut Plan<'_>) {
             template: "robots.txt",
             origin: "robots.txt",
             counts_as: Counted::Other,
+            lang: None,
         };
         plan.push("/robots.txt".into(), robots);
     }
@@ -108,8 +125,17 @@ impl Output for Standalone {
         Map::new()
     }
 
+    fn lang<'r>(&'r self, renderer: &'r Renderer<'_>) -> &'r str {
+        self.lang
+            .as_deref()
+            .unwrap_or(&renderer.site.config.default_language)
+    }
+
     fn origin(&self, _: &Renderer<'_>) -> String {
-        self.origin.to_string()
+        match &self.lang {
+            Some(lang) => format!("{} of language `{lang}`", self.origin),
+            None => self.origin.to_string(),
+        }
     }
 
     fn counts_as(&self) -> Counted {
@@ -117,6 +143,6 @@ impl Output for Standalone {
     }
 
     fn made_from<'r>(&'r self, _: &'r Renderer<'_>) -> MadeFrom<'r> {
-        MadeFrom::own(())
+        MadeFrom::own(&self.lang)
     }
 }

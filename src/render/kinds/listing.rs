@@ -6,9 +6,10 @@ use std::borrow::Cow;
 use serde_json::{Map, Value, json};
 
 use super::fixed::{Redirect, aliases};
+use crate::render::alternates;
 use crate::render::values::Detail;
 use crate::render::{Counted, MadeFrom, Output, Plan, Renderer};
-use crate::site::Section;
+use crate::site::{PageOrSection, Section};
 
 /// Section `section`'s page, or one pager of it.
 #[derive(Debug)]
@@ -207,9 +208,10 @@ fn taxonomy_why(renderer: &Renderer<'_>, t: usize) -> String {
 impl Output for SectionPage {
     fn template<'r>(&'r self, renderer: &'r Renderer<'_>) -> Cow<'r, str> {
         let site = renderer.site;
-        Cow::Borrowed(match &site.sections[self.section].front.template {
+        let section = &site.sections[self.section];
+        Cow::Borrowed(match &section.front.template {
             Some(t) => t,
-            None if self.section == site.index() => "index.html",
+            None if self.section == site.index_of(&section.lang) => "index.html",
             None => "section.html",
         })
     }
@@ -230,7 +232,13 @@ impl Output for SectionPage {
                 map.insert("section".into(), values.section(s, Some(&detail)));
             }
         }
+        let links = alternates::alternates(renderer.site, PageOrSection::Section(s));
+        map.insert("alternates".into(), alternates::value(&links));
         map
+    }
+
+    fn lang<'r>(&'r self, renderer: &'r Renderer<'_>) -> &'r str {
+        &renderer.site.sections[self.section].lang
     }
 
     fn origin(&self, renderer: &Renderer<'_>) -> String {
@@ -247,7 +255,7 @@ impl Output for SectionPage {
         let file = site.sections[self.section].source.file.display();
         if site.sections[self.section].front.template.is_some() {
             format!("{file} sets `template = \"{template}\"`")
-        } else if self.section == site.index() {
+        } else if self.section == site.index_of(&site.sections[self.section].lang) {
             "it renders the home page".to_string()
         } else {
             format!("it is the default template of sections ({file} is one)")
@@ -285,6 +293,10 @@ impl Output for TermList {
             ("taxonomy".to_string(), json!(taxonomy.config)),
             ("terms".to_string(), Value::Array(terms.collect())),
         ])
+    }
+
+    fn lang<'r>(&'r self, renderer: &'r Renderer<'_>) -> &'r str {
+        &renderer.site.taxonomies[self.0].lang
     }
 
     fn origin(&self, renderer: &Renderer<'_>) -> String {
@@ -337,6 +349,10 @@ impl Output for TermPage {
             }
         }
         map
+    }
+
+    fn lang<'r>(&'r self, renderer: &'r Renderer<'_>) -> &'r str {
+        &renderer.site.taxonomies[self.taxonomy].lang
     }
 
     fn origin(&self, renderer: &Renderer<'_>) -> String {

@@ -5,8 +5,9 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::fixed::aliases;
+use crate::render::alternates;
 use crate::render::{Counted, MadeFrom, Output, Plan, Renderer};
-use crate::site::Site;
+use crate::site::{PageOrSection, Site};
 
 /// Page `0` of the site.
 #[derive(Debug)]
@@ -53,7 +54,15 @@ impl Output for Page {
         let value = renderer
             .values
             .page_with_neighbours(page, self.0, &own, &listed);
-        Map::from_iter([("page".to_string(), value)])
+        let links = alternates::alternates(renderer.site, PageOrSection::Page(self.0));
+        Map::from_iter([
+            ("page".to_string(), value),
+            ("alternates".to_string(), alternates::value(&links)),
+        ])
+    }
+
+    fn lang<'r>(&'r self, renderer: &'r Renderer<'_>) -> &'r str {
+        &renderer.site.pages[self.0].lang
     }
 
     fn origin(&self, renderer: &Renderer<'_>) -> String {

@@ -28,6 +28,10 @@ impl Output for PodcastFeed {
         context(renderer, self.0, path)
     }
 
+    fn lang<'r>(&'r self, renderer: &'r Renderer<'_>) -> &'r str {
+        &renderer.site.sections[renderer.site.shows[self.0].section].lang
+    }
+
     fn origin(&self, renderer: &Renderer<'_>) -> String {
         let section = renderer.site.shows[self.0].section;
         let file = renderer.site.sections[section].source.file.display();

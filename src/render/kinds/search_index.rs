@@ -21,12 +21,26 @@ struct SearchIndex {
     lang: String,
 }
 
+/// One index per language with `build_search_index`, all at the top (`search_index.fr.js`).
 pub fn plan(plan: &mut Plan<'_>) {
     let config = &plan.site.config;
-    if config.build_search_index {
-        let lang = config.default_language.clone();
+    let wanted: Vec<String> = config
+        .language_codes()
+        .filter(|lang| config.language(lang).build_search_index)
+        .map(str::to_string)
+        .collect();
+    for lang in wanted {
         let path = format!("/{}", config.search.index_format.file_name(&lang));
         plan.push(path, SearchIndex { lang });
+    }
+}
+
+/// What the index of `lang` holds: its language's `[search]` choices (the top-level table
+/// for the default language), in the site's one `index_format`.
+fn search_config(site: &Site, lang: &str) -> SearchConfig {
+    SearchConfig {
+        index_format: site.config.search.index_format,
+        ..site.config.language(lang).search.clone()
     }
 }
 
@@ -56,12 +70,12 @@ impl Output for SearchIndex {
             .iter()
             .map(|d| (d.url, d.title, d.description, d.date, d.path, d.generation))
             .collect();
-        MadeFrom::own((&site.config.search, &self.lang, shown))
+        MadeFrom::own((search_config(site, &self.lang), &self.lang, shown))
     }
 
     fn bytes(&self, renderer: &Renderer<'_>) -> Option<Result<Vec<u8>, Diagnostic>> {
         let site = renderer.site;
-        let search = &site.config.search;
+        let search = &search_config(site, &self.lang);
         let documents = documents(site, &self.lang);
         let json = match search.index_format {
             IndexFormat::ElasticlunrJavascript | IndexFormat::ElasticlunrJson => {
@@ -99,11 +113,10 @@ pub struct Document<'a> {
 /// Every document of language `lang` in Zola's order: each section not left out, then its
 /// pages not left out; a section left out takes its pages with it, and a redirecting section
 /// is not itself a document.
-pub fn documents<'a>(site: &'a Site, _lang: &str) -> Vec<Document<'a>> {
-    // Every page and section is in the default language until Kiln reads `languages`; then
-    // this is where the other languages' documents are left out.
+pub fn documents<'a>(site: &'a Site, lang: &str) -> Vec<Document<'a>> {
     let mut documents = Vec::new();
-    for section in site.sections.iter().filter(|s| s.front.searchable()) {
+    let sections = site.sections.iter().filter(|s| s.lang == lang);
+    for section in sections.filter(|s| s.front.searchable()) {
         if section.front.redirect_to.is_none() {
             documents.push(Document {
                 url: &section.permalink,

@@ -1,15 +1,16 @@
-//! `sitemap.xml`: every rendered, indexable URL (each pager of a paginated listing too) with
-//! its last modification date when known. A page or section whose `[extra]` has
-//! `noindex = true` is left out: a sitemap that lists a page asking not to be indexed is
-//! flagged by search consoles, and `[extra]` is where a Zola site can say it without breaking
-//! Zola.
+//! `sitemap.xml`: every rendered, indexable URL of every language (each pager of a paginated
+//! listing too) with its last modification date when known, and the hreflang alternates of a
+//! page or section with translations. A page or section whose `[extra]` has `noindex = true`
+//! is left out: a sitemap that lists a page asking not to be indexed is flagged by search
+//! consoles, and `[extra]` is where a Zola site can say it without breaking Zola.
 
 use std::borrow::Cow;
 
 use serde_json::{Map, Value, json};
 
+use crate::render::alternates::alternates;
 use crate::render::{Counted, MadeFrom, Output, Plan, Renderer};
-use crate::site::Site;
+use crate::site::{PageOrSection, Site};
 
 /// The sitemap.
 #[derive(Debug)]
@@ -27,8 +28,15 @@ impl Output for Sitemap {
     }
 
     fn context(&self, renderer: &Renderer<'_>, _: &str, _: &str) -> Map<String, Value> {
-        let entries = Value::Array(entries(renderer.site));
-        Map::from_iter([("entries".to_string(), entries)])
+        let site = renderer.site;
+        let entries = Value::Array(entries(site));
+        // The `xhtml` namespace only where some entry has alternates: one-language sitemaps
+        // stay as Zola writes them.
+        let has_alternates = site.config.is_multilingual();
+        Map::from_iter([
+            ("entries".to_string(), entries),
+            ("has_alternates".to_string(), json!(has_alternates)),
+        ])
     }
 
     fn origin(&self, _: &Renderer<'_>) -> String {
@@ -40,7 +48,7 @@ impl Output for Sitemap {
     }
 
     fn made_from<'r>(&'r self, renderer: &'r Renderer<'_>) -> MadeFrom<'r> {
-        MadeFrom::own(urls(renderer.site))
+        MadeFrom::own(made_of(renderer.site))
     }
 }
 
@@ -58,11 +66,22 @@ fn newest(site: &Site, pages: &[usize]) -> Option<i64> {
         .max()
 }
 
-/// Sitemap entries (`permalink`, `updated`) sorted by permalink, as in Zola.
+/// Sitemap entries (`permalink`, `updated`, `alternates`) sorted by permalink, as in Zola.
 fn entries(site: &Site) -> Vec<Value> {
+    let mut alternates_of: std::collections::HashMap<String, Value> = Default::default();
+    for (item, permalink) in with_alternates(site) {
+        let links = alternates(site, item);
+        alternates_of.insert(
+            permalink.to_string(),
+            crate::render::alternates::value(&links),
+        );
+    }
     urls(site)
         .into_iter()
-        .map(|(permalink, updated)| json!({ "permalink": permalink, "updated": day(updated) }))
+        .map(|(permalink, updated)| {
+            let links = alternates_of.remove(&permalink).unwrap_or(json!([]));
+            json!({ "permalink": permalink, "updated": day(updated), "alternates": links })
+        })
         .collect()
 }
 
@@ -90,8 +109,27 @@ fn pager_urls(
         .collect()
 }
 
-/// Every URL with its newest date, sorted by permalink: what the sitemap is made from.
-fn urls(site: &Site) -> Vec<(String, Option<i64>)> {
+/// The pages and sections with translations, with their permalinks.
+fn with_alternates(site: &Site) -> impl Iterator<Item = (PageOrSection, &str)> {
+    let pages = site.pages.iter().enumerate();
+    let pages = pages.filter(|(_, p)| p.translations.len() > 1);
+    let sections = site.sections.iter().enumerate();
+    let sections = sections.filter(|(_, s)| s.translations.len() > 1);
+    let pages = pages.map(|(i, p)| (PageOrSection::Page(i), p.permalink.as_str()));
+    pages.chain(sections.map(|(i, s)| (PageOrSection::Section(i), s.permalink.as_str())))
+}
+
+/// Every URL with its newest date.
+type Urls = Vec<(String, Option<i64>)>;
+
+/// What the sitemap is made from: every URL with its newest date, and the alternates.
+fn made_of(site: &Site) -> (Urls, Vec<Vec<(&str, &str)>>) {
+    let links = with_alternates(site).map(|(item, _)| alternates(site, item));
+    (urls(site), links.collect())
+}
+
+/// Every URL with its newest date, sorted by permalink.
+fn urls(site: &Site) -> Urls {
     let mut list: Vec<(String, Option<i64>)> = Vec::new();
     for page in &site.pages {
         if page.front.render != Some(false) && !noindex(page.front.extra.as_ref()) {
