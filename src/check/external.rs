@@ -104,11 +104,19 @@ fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// One agent for every request: connections to a host are reused; TLS on aws-lc-rs.
+/// One agent for every request: connections to a host are reused; TLS on aws-lc-rs, trusting
+/// the system's certificates (a certificate the system cannot load is left out; with none at
+/// all, every https link fails with a warning naming the TLS error).
 fn agent(timeout: Duration) -> ureq::Agent {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let loaded = rustls_native_certs::load_native_certs();
+    let roots = loaded
+        .certs
+        .iter()
+        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned());
     let tls = ureq::tls::TlsConfig::builder()
         .unversioned_rustls_crypto_provider(provider)
+        .root_certs(ureq::tls::RootCerts::from(roots))
         .build();
     ureq::Agent::config_builder()
         .timeout_global(Some(timeout))

@@ -1,5 +1,7 @@
 //! Signup and login, over JSON and as HTML form posts.
 
+use std::time::Duration;
+
 use hyper::{Method, StatusCode};
 use serde_json::json;
 
@@ -252,32 +254,32 @@ async fn login_returns_both_tokens_and_sets_scoped_cookies() {
 async fn login_with_unknown_email_is_401_like_a_wrong_password() {
     let server = Server::start().await;
     server.signup("ada@example.com").await;
-    let wrong = server
-        .post("/api/login")
-        .json(&json!({"email": "ada@example.com", "password": "wrong password"}))
-        .send()
-        .await;
-    let unknown = server
-        .post("/api/login")
-        .json(&json!({"email": "nobody@example.com", "password": "wrong password"}))
-        .send()
-        .await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(wrong.body, unknown.body, "same answer for both");
-    assert_eq!(unknown.json()["message"], "Invalid email or password");
+    let attempt = |email: &'static str| {
+        let request = server.post("/api/login");
+        async move {
+            let body = json!({"email": email, "password": "wrong password"});
+            request.json(&body).send().await
+        }
+    };
+    // Three of each, interleaved: the fastest of each is its own cost, whatever else the
+    // machine was doing (other tests, other builds) during the slower ones. Three wrong
+    // passwords stay under the per-account burst of five.
+    let (mut fastest_wrong, mut fastest_unknown) = (Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        let wrong = attempt("ada@example.com").await;
+        let unknown = attempt("nobody@example.com").await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(wrong.body, unknown.body, "same answer for both");
+        assert_eq!(unknown.json()["message"], "Invalid email or password");
+        fastest_wrong = fastest_wrong.min(wrong.elapsed);
+        fastest_unknown = fastest_unknown.min(unknown.elapsed);
+    }
     // Both pay one cost-12 bcrypt verification (~0.3 s); an unknown email must not be quicker.
-    let ratio = unknown.elapsed.as_secs_f64() / wrong.elapsed.as_secs_f64();
+    let ratio = fastest_unknown.as_secs_f64() / fastest_wrong.as_secs_f64();
     assert!(
         ratio > 0.5,
-        "unknown email took {:?}, wrong password {:?}",
-        unknown.elapsed,
-        wrong.elapsed
-    );
-    assert!(
-        unknown.elapsed.as_millis() > 50,
-        "no bcrypt work for an unknown email: {:?}",
-        unknown.elapsed
+        "unknown email took {fastest_unknown:?} at best, wrong password {fastest_wrong:?}"
     );
 }
 
