@@ -2,23 +2,8 @@
 //! every listed episode, creators' portraits, terms and privacy beside the account forms, the
 //! optional scripts small and deferred, and feed URLs that break only after a slash.
 
-use std::sync::OnceLock;
-
+use crate::example_site::{BASE, run};
 use crate::markup::{Attrs, start_tags, tags_with};
-use crate::support::{Run, Site};
-
-const BASE: &str = "https://kiln.test";
-
-fn run() -> &'static Run {
-    static BUILT: OnceLock<(Site, Run)> = OnceLock::new();
-    &BUILT
-        .get_or_init(|| {
-            let site = Site::example();
-            let run = site.build(&["--base-url", BASE]).succeeded();
-            (site, run)
-        })
-        .1
-}
 
 /// The output file a URL of this site names.
 fn file_of(url: &str) -> String {
