@@ -4,6 +4,8 @@
 
 #[path = "serve/browser.rs"]
 mod browser;
+#[path = "serve/csp_in_browser.rs"]
+mod csp_in_browser;
 #[path = "serve/in_browser.rs"]
 mod in_browser;
 #[path = "serve/languages_in_browser.rs"]

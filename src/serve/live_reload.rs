@@ -18,6 +18,15 @@ pub const EVENTS_PATH: &str = "/__kiln/events";
 pub const SCRIPT_PATH: &str = "/__kiln/live-reload.js";
 /// The client script, served only by `kiln serve`; the built site never contains it.
 pub const SCRIPT: &str = include_str!("live_reload.js");
+/// URL of the overlay's stylesheet: a file, not a `style` attribute, so the overlay keeps its
+/// look under the site's own Content-Security-Policy (`kiln serve` sends `_headers`).
+pub const OVERLAY_STYLE_PATH: &str = "/__kiln/overlay.css";
+/// The overlay's stylesheet.
+pub const OVERLAY_STYLE: &str = "#kiln-build-error{position:fixed;inset:auto 0 0 0;\
+    z-index:2147483647;max-height:60vh;overflow:auto;margin:0;padding:1rem 1.25rem;\
+    background:#2b0b0b;color:#ffe4e4;border-top:4px solid #ff5c5c;\
+    font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\
+    #kiln-build-error pre{white-space:pre-wrap;margin:.75rem 0 0}\n";
 
 /// Adds the live-reload script (and the error overlay when the latest build failed) to an HTML
 /// page, just before `</body>`, or at the end when the page has none.
@@ -41,13 +50,11 @@ pub fn inject(html: &[u8], snapshot: &Snapshot) -> Vec<u8> {
 /// with JavaScript off. The script removes it by reloading after the next good build.
 pub fn error_overlay(error: &str) -> String {
     format!(
-        "<div id=\"kiln-build-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;\
-         z-index:2147483647;max-height:60vh;overflow:auto;margin:0;padding:1rem 1.25rem;\
-         background:#2b0b0b;color:#ffe4e4;border-top:4px solid #ff5c5c;\
-         font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace\">\
+        "<link rel=\"stylesheet\" href=\"{OVERLAY_STYLE_PATH}\">\
+         <div id=\"kiln-build-error\" role=\"alert\">\
          <strong>Build failed</strong> — still serving the last good build. \
          Fix the error and save: the page updates by itself.\
-         <pre style=\"white-space:pre-wrap;margin:.75rem 0 0\">{}</pre></div>",
+         <pre>{}</pre></div>",
         tera::escape_html(error)
     )
 }

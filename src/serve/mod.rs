@@ -3,6 +3,7 @@
 mod allowed_hosts;
 mod build_loop;
 mod byte_range;
+mod headers;
 mod http;
 mod live_reload;
 mod resolve;

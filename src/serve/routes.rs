@@ -14,7 +14,10 @@ use tokio::sync::watch;
 
 use super::allowed_hosts::AllowedHosts;
 use super::byte_range::{self, Part};
-use super::live_reload::{self, EVENTS_PATH, SCRIPT, SCRIPT_PATH};
+use super::headers::HeaderRules;
+use super::live_reload::{
+    self, EVENTS_PATH, OVERLAY_STYLE, OVERLAY_STYLE_PATH, SCRIPT, SCRIPT_PATH,
+};
 use super::resolve::{Resolved, content_type, resolve};
 use super::snapshot::Snapshot;
 use crate::output::{OutputFile, SiteOutput};
@@ -63,7 +66,37 @@ impl App {
                 Full::new(Bytes::from_static(SCRIPT.as_bytes())),
                 "text/javascript; charset=utf-8",
             ),
-            _ => self.site_file(&request).await,
+            OVERLAY_STYLE_PATH => with_type(
+                Full::new(Bytes::from_static(OVERLAY_STYLE.as_bytes())),
+                "text/css; charset=utf-8",
+            ),
+            _ => {
+                let mut response = self.site_file(&request).await;
+                self.add_site_headers(request.uri().path(), &mut response)
+                    .await;
+                response
+            }
+        }
+    }
+
+    /// The headers the site's `_headers` file gives this path, as its CDN would send them.
+    async fn add_site_headers(&self, path: &str, response: &mut Response<Body>) {
+        let snapshot = self.snapshots.borrow().clone();
+        let Some(site) = snapshot.site.as_deref() else {
+            return;
+        };
+        let Some(text) = file_bytes(site, "_headers").await else {
+            return;
+        };
+        let rules = HeaderRules::parse(&String::from_utf8_lossy(&text));
+        let headers = response.headers_mut();
+        for (name, value) in rules.for_path(path) {
+            if let (Ok(name), Ok(value)) = (
+                header::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&value),
+            ) {
+                headers.insert(name, value);
+            }
         }
     }
 
