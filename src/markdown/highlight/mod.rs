@@ -205,7 +205,17 @@ fn stylesheet(theme: &Theme) -> String {
             html::hex(colour)
         ));
     }
-    css
+    minified(css)
+}
+
+/// The stylesheet as compressed CSS, as the Sass stylesheets are written (grass reads plain
+/// CSS too); syntect's own layout if grass refuses it, which it has no reason to.
+fn minified(css: String) -> String {
+    let options = grass_compiler::Options::default().style(grass_compiler::OutputStyle::Compressed);
+    match grass_compiler::from_string(css.as_str(), &options) {
+        Ok(compressed) => compressed,
+        Err(_) => css,
+    }
 }
 
 /// `code` as escaped lines without colour: what a grammar that fails midway leaves.

@@ -46,7 +46,12 @@ fn class_style_writes_z_classes_and_the_stylesheets_zola_names() {
     let sheets = one.stylesheets();
     assert_eq!(sheets.len(), 1);
     assert_eq!(sheets[0].0, "giallo.css");
-    assert!(sheets[0].1.contains(".z-code"), "{}", sheets[0].1);
+    assert!(sheets[0].1.contains(".z-code{"), "{}", sheets[0].1);
+    assert!(
+        !sheets[0].1.contains("\n ") && !sheets[0].1.contains("/*"),
+        "the stylesheet is written compressed: {}",
+        sheets[0].1
+    );
     let two = highlighter("light_theme = \"nord\"\ndark_theme = \"dracula\"\nstyle = \"class\"");
     let names: Vec<&str> = two.stylesheets().iter().map(|(n, _)| *n).collect();
     assert_eq!(names, ["giallo-light.css", "giallo-dark.css"]);
