@@ -91,12 +91,13 @@ pub struct TemplateSource {
     pub text: String,
 }
 
-/// A stylesheet source of `sass/` (`.scss`, `.sass`, or `.css` for Sass to import), read
-/// whole: stylesheets import each other, so each compile needs them all at hand.
+/// A stylesheet source of `sass/` or the theme's `sass/` (`.scss`, `.sass`, or `.css` for
+/// Sass to import), read whole: stylesheets import each other, so each compile needs them all
+/// at hand.
 #[derive(Debug, Clone)]
 pub struct SassSource {
     pub file: PathBuf,
-    /// Path relative to `sass/` with `/` separators.
+    /// Path relative to its `sass/` folder with `/` separators.
     pub rel: String,
     /// Shared, so a rebuild keeps unchanged files without copying them.
     pub text: Arc<str>,
@@ -149,6 +150,7 @@ struct Theme {
     name: String,
     statics: PathBuf,
     templates: PathBuf,
+    sass: PathBuf,
 }
 
 impl Trees {
@@ -202,6 +204,7 @@ pub fn reload(
             name: name.to_string(),
             statics: folder.join("static"),
             templates: folder.join("templates"),
+            sass: folder.join("sass"),
         }
     });
     let trees = Trees {
@@ -252,6 +255,11 @@ fn list_everything(loaded: &mut Loaded, trees: &Trees, errors: &mut Vec<Diagnost
         templates.extend(prefixed);
     }
     let mut sass = list_files(&trees.sass, errors);
+    // A theme's stylesheets are compiled too; where both have one at a path, the site's
+    // wins (the Sass step tells them apart by folder).
+    if let Some(theme) = &trees.theme {
+        sass.extend(list_files(&theme.sass, errors));
+    }
     sass.retain(is_stylesheet);
     Listed {
         markdown,

@@ -1,5 +1,6 @@
-//! The render stage's Sass step: with `compile_sass`, every stylesheet of `sass/` whose name
-//! does not start with `_` becomes compressed CSS at the same relative path, compiled by grass.
+//! The render stage's Sass step: with `compile_sass`, every stylesheet of `sass/` (and of the
+//! theme's `sass/`, where the site has none at that path) whose name does not start with `_`
+//! becomes compressed CSS at the same relative path, compiled by grass.
 //!
 //! grass reads files through [`SassFs`], which answers from the loaded sources (files outside
 //! `sass/` from disk) and records every question it was asked with its answer. A rebuild
@@ -60,7 +61,7 @@ struct Asked {
 /// every one whose inputs did not change, and leaves in `memory` what this run made.
 pub fn compile(sass_dir: &Path, sources: &[SassSource], memory: &mut SassMemory) -> Stylesheets {
     let tree = Tree::new(sass_dir, sources);
-    let (entries, mut errors) = entries(sources);
+    let (entries, mut errors) = entries(sass_dir, sources);
     let results: Vec<_> = entries
         .par_iter()
         .map(|source| match memory.compiled.get(&source.rel) {
@@ -97,10 +98,15 @@ fn reuse(kept: &Compiled) -> Compiled {
 }
 
 /// The stylesheets to compile, sorted: `.scss` and `.sass` files outside any `_` partial
-/// or `_` folder. Two that would make one CSS file are an error naming both.
-fn entries(sources: &[SassSource]) -> (Vec<&SassSource>, Vec<Diagnostic>) {
+/// or `_` folder. A site stylesheet replaces a theme's at the same output path, as in Zola;
+/// two of one folder that would make one CSS file are an error naming both.
+fn entries<'s>(
+    sass_dir: &Path,
+    sources: &'s [SassSource],
+) -> (Vec<&'s SassSource>, Vec<Diagnostic>) {
     let mut by_output: BTreeMap<String, &SassSource> = BTreeMap::new();
     let mut errors = Vec::new();
+    let from_site = |source: &SassSource| source.file.starts_with(sass_dir);
     for source in sources {
         let Some(stem) = source
             .rel
@@ -113,15 +119,25 @@ fn entries(sources: &[SassSource]) -> (Vec<&SassSource>, Vec<Diagnostic>) {
             continue;
         }
         let output = format!("{stem}.css");
-        if let Some(first) = by_output.get(&output) {
-            errors.push(Diagnostic::in_file(
-                &source.file,
-                format!(
-                    "sass/{} and sass/{} both compile to {output}; rename or remove one",
-                    first.rel, source.rel
-                ),
-            ));
-            continue;
+        match by_output.get(&output) {
+            None => {}
+            Some(first) if from_site(first) != from_site(source) => {
+                if from_site(source) {
+                    by_output.insert(output, source);
+                }
+                continue;
+            }
+            Some(first) => {
+                errors.push(Diagnostic::in_file(
+                    &source.file,
+                    format!(
+                        "{} and {} both compile to {output}; rename or remove one",
+                        first.file.display(),
+                        source.file.display()
+                    ),
+                ));
+                continue;
+            }
         }
         by_output.insert(output, source);
     }
@@ -149,7 +165,10 @@ fn compile_one(tree: &Tree<'_>, source: &SassSource) -> Result<Compiled, Diagnos
     let css = Rendered {
         file: Produced {
             output,
-            origin: format!("sass/{}", source.rel),
+            origin: match source.file.starts_with(tree.dir) {
+                true => format!("sass/{}", source.rel),
+                false => source.file.display().to_string(),
+            },
             counts_as: Counted::Other,
         },
         bytes: css.into_bytes().into(),
@@ -366,7 +385,7 @@ mod tests {
             "vendor.css",
         ]
         .map(source);
-        let (entries, errors) = entries(&sources);
+        let (entries, errors) = entries(Path::new("sass"), &sources);
         let rels: Vec<&str> = entries.iter().map(|s| s.rel.as_str()).collect();
         assert_eq!(rels, ["css/site.sass", "main.scss"]);
         assert!(errors.is_empty());

@@ -76,3 +76,26 @@ fn a_missing_theme_is_an_error_naming_the_folder() {
         "{output}"
     );
 }
+
+#[test]
+fn a_themes_sass_is_compiled_and_the_sites_stylesheet_wins_at_one_path() {
+    let site = themed_site();
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntheme = \"hyde\"\ncompile_sass = true\n",
+    );
+    // The site's static/style.css would collide with the compiled one.
+    site.remove("static/style.css");
+    site.remove("themes/hyde/static/style.css");
+    site.write("themes/hyde/sass/_vars.scss", "$ink: #123456;\n");
+    site.write(
+        "themes/hyde/sass/hyde.scss",
+        "@use \"vars\";\nbody { nav { color: vars.$ink; } }\n",
+    );
+    site.write("themes/hyde/sass/style.scss", "p { color: red; }\n");
+    site.write("sass/style.scss", "p { color: green; }\n");
+    let run = site.build(&[]).succeeded();
+    assert_eq!(run.read("hyde.css"), "body nav{color:#123456}");
+    assert_eq!(run.read("style.css"), "p{color:green}");
+    assert!(!run.exists("_vars.css"));
+}
