@@ -201,6 +201,8 @@ impl Rebuilder {
             return false;
         }
         let texts = crate::render::templates::all_texts(&inputs.loaded.templates);
+        // The keys are every word of the templates, so a template that uses the `markdown`
+        // filter (whose text may hold code blocks) also makes this a full rebuild.
         match crate::render::template_reads::config_keys(texts) {
             Some(keys) if !keys.contains("markdown") => {}
             _ => return false,

@@ -9,6 +9,7 @@ use std::sync::{Arc, Weak};
 use serde_json::{Map, Value, json};
 
 use crate::content::Source;
+use crate::markdown::highlight::Highlighter;
 use crate::markdown::{self, Embeds, LinkResolver};
 use crate::render::shortcodes::SiteShortcodes;
 use crate::render::values::Values;
@@ -21,6 +22,9 @@ pub struct MarkdownFilter {
     pub values: Option<Arc<Values>>,
     pub config: Value,
     pub options: markdown::Options,
+    /// The site's highlighter, so code blocks in the text are highlighted as in a body; none
+    /// inside a shortcode's template, which renders before the site stage makes it.
+    pub highlighter: Option<Arc<Highlighter>>,
 }
 
 /// Resolves `@/` links through the template values, when there are any.
@@ -64,11 +68,12 @@ impl tera::Filter for MarkdownFilter {
             context: &context,
         };
         let links = Links(self.values.as_deref());
-        let rendered = markdown::render(&source, "", &self.options, &links, &embeds, None)
+        let highlighter = self.highlighter.as_deref();
+        let rendered = markdown::render(&source, "", &self.options, &links, &embeds, highlighter)
             .map_err(|errors| {
-                let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-                tera::Error::msg(format!("markdown filter: {}", messages.join("; ")))
-            })?;
+            let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+            tera::Error::msg(format!("markdown filter: {}", messages.join("; ")))
+        })?;
         let mut html = rendered.content;
         if inline {
             html = strip_paragraph(&html).to_string();

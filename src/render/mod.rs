@@ -157,6 +157,7 @@ pub fn prepare<'a>(
             &site.config.default_language,
             None,
         ),
+        highlighter: site.highlighter.clone(),
     };
     tera.register_filter("markdown", filter);
     filters::register(tera, &site.config.default_language);

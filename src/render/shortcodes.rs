@@ -92,6 +92,7 @@ impl SiteShortcodes {
                     &config.default_language,
                     None,
                 ),
+                highlighter: None,
             };
             tera.register_filter("markdown", filter);
             let files = Arc::new(files);

@@ -237,6 +237,41 @@ fn code_edits_re_highlight_only_their_page_and_equal_a_full_build() {
 }
 
 #[test]
+fn a_highlighting_change_reaches_code_a_template_passes_through_the_markdown_filter() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("{config}[markdown.highlighting]\ntheme = \"nord\"\n"),
+    );
+    site.write(
+        "templates/page.html",
+        "{% if page.extra.snippet %}{{ page.extra.snippet | markdown | safe }}{% endif %}",
+    );
+    site.write(
+        "content/blog/p2.md",
+        "+++\ntitle = \"Post 2\"\ndate = 2024-02-01\n[extra]\nsnippet = \"```rust\\nfn main() {}\\n```\"\n+++\nNo code here.\n",
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    site.write(
+        "config.toml",
+        &format!("{config}[markdown.highlighting]\ntheme = \"dracula\"\n"),
+    );
+    let setting = rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
+    let full = crate::render_site(&site.opts()).unwrap();
+    let page = match full.files.get("blog/p2/index.html") {
+        Some(crate::output::OutputFile::Generated(bytes)) => {
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+        _ => String::new(),
+    };
+    assert!(page.contains("<pre class=\"giallo\""), "{setting}\n{page}");
+    assert!(setting.full, "the filter may show code: {setting}");
+}
+
+#[test]
 fn an_image_a_shortcode_resizes_is_followed_when_it_changes() {
     let site = Site::new();
     site.write("templates/shortcodes/thumb.html", "{% set i = resize_image(path=\"cover.png\", width=8, height=8) %}<img src=\"{{ i.url }}\">");
