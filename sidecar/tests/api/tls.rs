@@ -1,7 +1,7 @@
 //! TLS to PostgreSQL, against a cluster of the test's own that takes TCP connections only over
 //! TLS and with a password, its certificate signed by a CA made for the test
-//! (`pg-cluster.sh start-tls`). Every failure must say what failed, and no message may carry
-//! the password of the URL.
+//! (`pg-cluster.sh start-tls`). Every failure must say what failed, and no message (nor
+//! `--help`) may carry the password of the URL.
 
 use hyper::StatusCode;
 
@@ -129,4 +129,19 @@ fn a_ca_named_with_a_mode_that_would_not_check_it_is_refused() {
         "{printed}"
     );
     assert_secret_kept(&printed, password);
+}
+
+#[test]
+fn help_does_not_show_the_password_of_kiln_db() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kiln-sidecar"))
+        .arg("--help")
+        .env(
+            "KILN_DB",
+            "postgres://kiln:s3cret-of-the-url@db.internal/kiln",
+        )
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("KILN_DB"), "{printed}");
+    assert_secret_kept(&printed, "s3cret-of-the-url");
 }
