@@ -32,9 +32,11 @@ struct Settings {
     #[arg(long, env = "KILN_LISTEN", default_value = DEFAULT_LISTEN)]
     listen: SocketAddr,
     /// Database: a SQLite file (a path or sqlite:PATH; its folder is created if missing), or
-    /// a PostgreSQL URL (postgres://user@host/dbname, sslmode=require for TLS) shared by
-    /// several sidecars.
-    #[arg(long, env = "KILN_DB", default_value = DEFAULT_DB)]
+    /// a PostgreSQL URL (postgres://user@host/dbname; sslmode=require for TLS, verified
+    /// against the CA file sslrootcert=PATH names, else the system's) shared by several
+    /// sidecars.
+    // The value may hold the database password: `--help` must not show it.
+    #[arg(long, env = "KILN_DB", hide_env_values = true, default_value = DEFAULT_DB)]
     db: String,
     /// Origin allowed to post forms and call with CORS (repeatable; the variable is comma separated).
     #[arg(long = "allowed-origin", env = "KILN_ALLOWED_ORIGINS", value_delimiter = ',', default_value = DEFAULT_ORIGINS)]

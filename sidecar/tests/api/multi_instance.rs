@@ -6,96 +6,15 @@
 //! start a cluster of their own with `tests/pg-cluster.sh`, so stopping it disturbs no other
 //! test.
 
-use std::net::SocketAddr;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use hyper::{Method, StatusCode};
 use serde_json::json;
 
 use crate::pg;
-use crate::support::{Call, PASSWORD, Reply};
-
-const ACCESS_SECRET: &str = "6b696c6e2d6d756c74692d696e7374616e63652d6163636573732d7365637265";
-const REFRESH_SECRET: &str = "6b696c6e2d6d756c74692d696e7374616e63652d726566726573682d73656372";
-
-/// One `kiln-sidecar` process on a free loopback port.
-struct Instance {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Instance {
-    /// Starts the binary on `db` and waits until it answers; it believes `X-Forwarded-For`
-    /// from loopback, so each test client can have an address of its own.
-    async fn start(db: &str, log: &Path) -> Instance {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_kiln-sidecar"))
-            .args(["--listen", &addr.to_string(), "--db", db])
-            .args(["--trusted-proxy", "127.0.0.1", "--hash-queue", "64"])
-            .env("ACCESS_TOKEN_SECRET", ACCESS_SECRET)
-            .env("REFRESH_TOKEN_SECRET", REFRESH_SECRET)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(log).unwrap())
-            .spawn()
-            .unwrap();
-        let instance = Instance { child, addr };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            let health = instance.call(Method::GET, "/api/health").try_send().await;
-            if health.is_ok_and(|reply| reply.status == StatusCode::OK) {
-                return instance;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!(
-            "the sidecar did not start: {}",
-            std::fs::read_to_string(log).unwrap_or_default()
-        );
-    }
-
-    fn call(&self, method: Method, path: &str) -> Call {
-        Call::to(self.addr, method, path)
-    }
-
-    /// A JSON POST from the client at `ip`.
-    fn post(&self, path: &str, body: serde_json::Value, ip: &str) -> Call {
-        self.call(Method::POST, path)
-            .json(&body)
-            .header("x-forwarded-for", ip)
-    }
-
-    async fn signup(&self, email: &str, ip: &str) -> Result<Reply, String> {
-        let body = json!({"fullname": "Ada Lovelace", "email": email, "password": PASSWORD});
-        self.post("/api/signup", body, ip).try_send().await
-    }
-
-    /// Logs in and returns the refresh token.
-    async fn login(&self, email: &str, ip: &str) -> String {
-        let body = json!({"email": email, "password": PASSWORD});
-        let reply = self.post("/api/login", body, ip).send().await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-        reply.json()["refreshToken"].as_str().unwrap().to_owned()
-    }
-
-    async fn refresh(&self, token: &str) -> Reply {
-        let body = json!({ "refreshToken": token });
-        self.post("/api/refresh", body, "192.0.2.200").send().await
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::processes::{ACCESS_SECRET, Instance, REFRESH_SECRET, own_cluster};
+use crate::support::{Call, PASSWORD};
 
 /// A fresh database on the shared test server, and a folder for the sidecars' logs.
 async fn shared_database() -> (String, tempfile::TempDir) {
@@ -315,71 +234,6 @@ async fn a_sidecar_killed_during_signups_loses_no_acknowledged_signup() {
             "{email} was acknowledged but is not stored"
         );
     }
-}
-
-/// A PostgreSQL cluster of this test's own, in `dir`, stopped when dropped.
-struct OwnCluster {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-impl OwnCluster {
-    fn start() -> OwnCluster {
-        let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-            .to_string();
-        let output = OwnCluster::script(&["start", dir.path().to_str().unwrap(), &port]);
-        let url = String::from_utf8(output).unwrap().trim().to_owned();
-        OwnCluster { dir, url }
-    }
-
-    fn script(args: &[&str]) -> Vec<u8> {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pg-cluster.sh");
-        let output = Command::new("bash")
-            .arg(script)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "pg-cluster.sh {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output.stdout
-    }
-
-    fn stop(&self) {
-        OwnCluster::script(&["stop", self.dir.path().to_str().unwrap()]);
-    }
-
-    fn start_again(&self) {
-        let port = std::fs::read_to_string(self.dir.path().join("port")).unwrap();
-        OwnCluster::script(&["start", self.dir.path().to_str().unwrap(), port.trim()]);
-    }
-
-    fn restart(&self) {
-        OwnCluster::script(&["restart", self.dir.path().to_str().unwrap()]);
-    }
-}
-
-impl Drop for OwnCluster {
-    fn drop(&mut self) {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pg-cluster.sh");
-        let _ = Command::new("bash")
-            .arg(script)
-            .args(["stop", self.dir.path().to_str().unwrap()])
-            .output();
-    }
-}
-
-/// The fault tests need PostgreSQL's programs here, as the shared-database tests need a server.
-fn own_cluster() -> OwnCluster {
-    pg::server_url();
-    OwnCluster::start()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

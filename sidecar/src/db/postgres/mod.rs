@@ -11,16 +11,17 @@
 
 mod migrations;
 mod store;
+mod target;
 
+use std::error::Error as _;
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime};
-use tokio_postgres::config::SslMode;
 use tokio_postgres::error::SqlState;
 
 use super::DbError;
+use target::Target;
 
 /// How long opening a connection may take before the request is answered 503.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -40,9 +41,11 @@ impl Db {
     /// `pool_size`: connections at most; N sidecars times this must stay under the server's
     /// `max_connections` (100 by default).
     pub async fn open(url: &str, pool_size: usize) -> Result<Db, DbError> {
-        let mut config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|e| DbError::new(format!("the PostgreSQL URL is not valid: {e}")))?;
+        let target = Target::from_url(url)?;
+        if target.plain_beyond_this_machine() {
+            tracing::warn!(db = %redact_url(url), "the connection to PostgreSQL is not encrypted: passwords and emails cross the network in clear (add sslmode=require to the URL)");
+        }
+        let Target { mut config, tls } = target;
         config.application_name("kiln-sidecar");
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
@@ -50,13 +53,9 @@ impl Db {
         let recycling = ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         };
-        // TLS only when the URL asks for it: libpq's default `prefer` would try TLS first and,
-        // as rustls verifies certificates, fail on the self-signed ones local servers have.
-        let manager = if config.get_ssl_mode() == SslMode::Require {
-            Manager::from_config(config, tls()?, recycling)
-        } else {
-            config.ssl_mode(SslMode::Disable);
-            Manager::from_config(config, tokio_postgres::NoTls, recycling)
+        let manager = match tls {
+            Some(tls) => Manager::from_config(config, tls, recycling),
+            None => Manager::from_config(config, tokio_postgres::NoTls, recycling),
         };
         let pool = Pool::builder(manager)
             .max_size(pool_size)
@@ -74,26 +73,6 @@ impl Db {
     fn pool(&self) -> &Pool {
         &self.pool
     }
-}
-
-/// rustls on aws-lc-rs, verifying the server's certificate against the system's trust store
-/// (on Debian, /etc/ssl/certs from `ca-certificates`, where a private CA can be added).
-fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, DbError> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let loaded = rustls_native_certs::load_native_certs();
-    let mut roots = rustls::RootCertStore::empty();
-    let (added, _) = roots.add_parsable_certificates(loaded.certs);
-    if added == 0 {
-        return Err(DbError::new(
-            "sslmode=require, but no trusted root certificate was found on this system (install ca-certificates, or add the database's CA there)",
-        ));
-    }
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| DbError::new(format!("cannot set up TLS: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 /// Runs one database operation with the overall time limit.
@@ -120,10 +99,37 @@ impl From<tokio_postgres::Error> for DbError {
     fn from(e: tokio_postgres::Error) -> DbError {
         // No SQLSTATE: the socket or the protocol failed, not a statement.
         let unavailable = e.is_closed() || e.code().is_none_or(is_unavailable_state);
+        let message = match refused_certificate(&e) {
+            Some(why) => format!(
+                "PostgreSQL: TLS: the server's certificate failed verification ({why}): it must be signed by the CA that sslrootcert names (or, without sslrootcert, one in the system's trust store) and name the host of the URL"
+            ),
+            None => format!("PostgreSQL: {}", with_causes(&e)),
+        };
         DbError {
-            message: format!("PostgreSQL: {e}"),
+            message,
             unavailable,
         }
+    }
+}
+
+/// `e` and its causes: tokio-postgres's own message is only the kind ("db error", "error
+/// connecting to server"), the server's message or the socket's error is its source.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(inner) = cause {
+        text = format!("{text}: {inner}");
+        cause = inner.source();
+    }
+    text
+}
+
+/// rustls's reason, when `e` is a TLS handshake that refused the server's certificate.
+fn refused_certificate(e: &tokio_postgres::Error) -> Option<String> {
+    let io = e.source()?.downcast_ref::<std::io::Error>()?;
+    match io.get_ref()?.downcast_ref::<rustls::Error>()? {
+        refused @ rustls::Error::InvalidCertificate(_) => Some(refused.to_string()),
+        _ => None,
     }
 }
 
