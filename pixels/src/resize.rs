@@ -43,30 +43,36 @@ impl Op {
         width: Option<u32>,
         height: Option<u32>,
     ) -> Result<(u32, u32), String> {
-        let (sw, sh) = (f64::from(source.0), f64::from(source.1));
         let need = |value: Option<u32>, name: &str| {
             value
                 .filter(|v| *v > 0)
                 .ok_or_else(|| format!("this op needs a `{name}` above 0"))
         };
-        let scaled = |value: f64| (value.round() as u32).max(1);
+        // The other side in proportion, rounded down as Zola 0.22 rounds it (its output for
+        // an 800 × 600 source at height 200 is 266 wide, not 267), and never 0.
+        let proportional = |side: u32, of: u32, to: u32| {
+            let exact = u64::from(side) * u64::from(to) / u64::from(of).max(1);
+            u32::try_from(exact).unwrap_or(u32::MAX).max(1)
+        };
+        let (sw, sh) = source;
         Ok(match self {
             Op::Scale | Op::Fill => (need(width, "width")?, need(height, "height")?),
             Op::FitWidth => {
                 let w = need(width, "width")?;
-                (w, scaled(sh * f64::from(w) / sw))
+                (w, proportional(sh, sw, w))
             }
             Op::FitHeight => {
                 let h = need(height, "height")?;
-                (scaled(sw * f64::from(h) / sh), h)
+                (proportional(sw, sh, h), h)
             }
             Op::Fit => {
                 let (w, h) = (need(width, "width")?, need(height, "height")?);
-                if source.0 <= w && source.1 <= h {
+                if sw <= w && sh <= h {
                     source
+                } else if u64::from(sw) * u64::from(h) > u64::from(sh) * u64::from(w) {
+                    (w, proportional(sh, sw, w))
                 } else {
-                    let ratio = (f64::from(w) / sw).min(f64::from(h) / sh);
-                    (scaled(sw * ratio).min(w), scaled(sh * ratio).min(h))
+                    (proportional(sw, sh, h), h)
                 }
             }
         })
@@ -96,15 +102,20 @@ pub fn apply(image: &DynamicImage, op: Op, size: (u32, u32)) -> Result<DynamicIm
     }
     let mut options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
     if op == Op::Fill {
-        let target = f64::from(size.0) / f64::from(size.1);
-        let (cw, ch) = if f64::from(w) / f64::from(h) > target {
-            ((f64::from(h) * target).round(), f64::from(h))
-        } else {
-            (f64::from(w), (f64::from(w) / target).round())
-        };
-        let left = (f64::from(w) - cw) / 2.0;
-        let top = (f64::from(h) - ch) / 2.0;
-        options = options.crop(left, top, cw, ch);
+        // As Zola: when the shapes are close (the two scale factors within 0.1) a plain
+        // resize, else the centre cut to the target's shape (whole pixels) and resized.
+        let factor_w = f64::from(w) / f64::from(size.0);
+        let factor_h = f64::from(h) / f64::from(size.1);
+        if (factor_w - factor_h).abs() > 0.1 {
+            let (cw, ch) = if factor_w < factor_h {
+                (f64::from(w), (factor_w * f64::from(size.1)).round())
+            } else {
+                ((factor_h * f64::from(size.0)).round(), f64::from(h))
+            };
+            let left = ((f64::from(w) - cw) / 2.0).floor();
+            let top = ((f64::from(h) - ch) / 2.0).floor();
+            options = options.crop(left, top, cw, ch);
+        }
     }
     let resize = |from: &DynamicImage, into: &mut Image<'_>| {
         Resizer::new()
@@ -140,7 +151,7 @@ mod tests {
     #[test]
     fn sizes_follow_zolas_documented_examples() {
         assert_eq!(Op::Scale.size(ZOLA, Some(150), Some(150)), Ok((150, 150)));
-        assert_eq!(Op::FitWidth.size(ZOLA, Some(100), None), Ok((100, 127)));
+        assert_eq!(Op::FitWidth.size(ZOLA, Some(100), None), Ok((100, 126)));
         assert_eq!(Op::FitHeight.size(ZOLA, None, Some(150)), Ok((118, 150)));
         assert_eq!(Op::Fit.size(ZOLA, Some(5000), Some(5000)), Ok(ZOLA));
         assert_eq!(Op::Fit.size(ZOLA, Some(150), Some(150)), Ok((118, 150)));
@@ -188,6 +199,34 @@ mod tests {
             "right edge is blue: {:?}",
             out.get_pixel(9, 5)
         );
+    }
+
+    #[test]
+    fn sizes_round_down_as_zola_writes_them() {
+        // Zola 0.22.1's own output for an 800 × 600 source.
+        let photo = (800, 600);
+        assert_eq!(
+            Op::FitHeight.size(photo, Some(300), Some(200)),
+            Ok((266, 200))
+        );
+        assert_eq!(Op::Fit.size(photo, Some(300), Some(200)), Ok((266, 200)));
+        assert_eq!(Op::FitWidth.size(photo, Some(150), None), Ok((150, 112)));
+        assert_eq!(Op::FitWidth.size((5000, 1), Some(10), None), Ok((10, 1)));
+    }
+
+    #[test]
+    fn fill_of_a_nearly_equal_shape_resizes_without_cutting() {
+        // A 1-pixel green column on the left of 40 × 10: filling 38 × 10 (scale factors 1.05
+        // and 1.0) keeps it, as Zola does; 30 × 10 (1.33 against 1.0) cuts it away.
+        let mut source = RgbImage::from_pixel(40, 10, image::Rgb([0, 0, 0]));
+        for y in 0..10 {
+            source.put_pixel(0, y, image::Rgb([0, 255, 0]));
+        }
+        let source = DynamicImage::ImageRgb8(source);
+        let near = apply(&source, Op::Fill, (38, 10)).unwrap().to_rgb8();
+        assert!(near.get_pixel(0, 5)[1] > 100, "{:?}", near.get_pixel(0, 5));
+        let cut = apply(&source, Op::Fill, (30, 10)).unwrap().to_rgb8();
+        assert!(cut.get_pixel(0, 5)[1] < 20, "{:?}", cut.get_pixel(0, 5));
     }
 
     #[test]

@@ -53,11 +53,13 @@ fn size_of(site: &Site, url: &str) -> (u32, u32) {
     image::image_dimensions(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
 }
 
+/// The sizes Zola 0.22.1 gives a 300 × 380 source (checked with its binary: the other side is
+/// rounded down).
 #[test]
-fn each_op_gives_the_size_zola_documents_and_writes_that_image() {
+fn each_op_gives_the_size_zola_gives_and_writes_that_image() {
     let calls = [
         ("scale", "width=150, height=150", (150, 150)),
-        ("fit_width", "width=100", (100, 127)),
+        ("fit_width", "width=100", (100, 126)),
         ("fit_height", "height=150", (118, 150)),
         ("fit", "width=5000, height=5000", (300, 380)),
         ("fit", "width=150, height=150", (118, 150)),
