@@ -148,3 +148,34 @@ fn taxonomy_root_puts_taxonomies_under_a_folder() {
     );
     assert_eq!(run.read("blog/tags/rust/index.html"), "Rust");
 }
+
+#[test]
+fn feed_entries_name_the_pages_authors_else_the_sites_author_as_zola_does() {
+    let site = site("generate_feeds = true\nauthor = \"Site Author\"\n");
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"A\"\ndate = 2024-01-02\nauthors = [\"Ann\", \"Bo & Co\"]\n+++\nA\n",
+    );
+    site.write(
+        "content/b.md",
+        "+++\ntitle = \"B\"\ndate = 2024-01-01\n+++\nB\n",
+    );
+    let atom = site.build(&[]).succeeded().read("atom.xml");
+    let names: Vec<&str> = atom
+        .split("<name>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</name>").next())
+        .collect();
+    assert_eq!(names, ["Ann", "Bo &amp; Co", "Site Author"], "{atom}");
+
+    // No author anywhere: Zola's "Unknown". The site has no title and one page none either,
+    // which the feed templates render as empty text, as Zola's do.
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ngenerate_feeds = true\n",
+    );
+    site.write("content/c.md", "+++\ndate = 2024-01-03\n+++\nC\n");
+    let atom = site.build(&[]).succeeded().read("atom.xml");
+    assert!(atom.contains("<name>Unknown</name>"), "{atom}");
+    assert!(atom.contains("<title></title>"), "{atom}");
+}
