@@ -214,3 +214,33 @@ fn links_on_urdu_pages_lead_to_pages_that_exist_in_urdu_or_say_their_language() 
     }
     assert!(checked > 200, "only {checked} links on the Urdu pages");
 }
+
+#[test]
+fn the_navigation_marks_where_the_reader_is_in_either_language() {
+    let run = run();
+    for (file, part) in [
+        ("about/index.html", "about/"),
+        ("search/index.html", "search/"),
+        ("shows/slow-bytes/index.html", "shows/"),
+        ("ur/about/index.html", "ur/about/"),
+        ("ur/search/index.html", "ur/search/"),
+        ("ur/shows/slow-bytes/index.html", "ur/shows/"),
+        ("ur/creators/ada-okafor/index.html", "ur/creators/"),
+    ] {
+        let html = run.read(file);
+        let nav = &html[html
+            .find("class=\"site-nav\"")
+            .expect("the main navigation")..];
+        let nav = &nav[..nav.find("</nav>").expect("its end")];
+        let current: Vec<String> = start_tags(nav, "a")
+            .into_iter()
+            .filter(|a| a.contains_key("aria-current"))
+            .filter_map(|a| a.get("href").cloned())
+            .collect();
+        assert_eq!(
+            current,
+            [format!("{}/{part}", crate::example_site::BASE)],
+            "{file}: the navigation's current link"
+        );
+    }
+}
