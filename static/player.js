@@ -1,6 +1,7 @@
 // Optional: the episode player's speed buttons and remembered position, and in-place playback
 // for the Play links of episode lists. Without this script every player plays and every Play
-// link opens its episode's player.
+// link opens its episode's player. Its words come from the page, in the page's language: the
+// player's data-speed-label, and each Play link's own label and data-pause.
 (() => {
   const spot = (audio) => "ember:position:" + audio.src;
   for (const audio of document.querySelectorAll(".player audio")) {
@@ -18,7 +19,7 @@
     const speeds = document.createElement("div");
     speeds.className = "player__speeds";
     speeds.setAttribute("role", "group");
-    speeds.setAttribute("aria-label", "Playback speed");
+    speeds.setAttribute("aria-label", audio.closest(".player").dataset.speedLabel || "Playback speed");
     for (const rate of [1, 1.25, 1.5, 2]) {
       const button = document.createElement("button");
       button.type = "button";
@@ -38,7 +39,9 @@
   let link = null;
   const show = (target, paused) => {
     target.classList.toggle("is-playing", !paused);
-    target.querySelector(".play__label").textContent = paused ? "Play" : "Pause";
+    const label = target.querySelector(".play__label");
+    label.dataset.play = label.dataset.play || label.textContent;
+    label.textContent = paused ? label.dataset.play : target.dataset.pause || "Pause";
   };
   document.addEventListener("click", (event) => {
     const clicked = event.target.closest("a[data-audio]");

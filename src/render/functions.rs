@@ -27,9 +27,10 @@ pub fn register_functions(tera: &mut Tera, values: Arc<Values>, detail: Detail, 
     });
     let (v, d) = (values.clone(), detail.clone());
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
-        match v.by_rel.get(&content_arg(&v, args, "get_page")?) {
+        let rel = content_arg(&v, args, "get_page")?;
+        match v.by_rel.get(&rel) {
             Some(PageOrSection::Page(i)) => Ok(v.listed(*i, &d)),
-            _ => Err(not_found("get_page", args)),
+            _ => Err(not_found("get_page", &rel)),
         }
     });
     let (v, d) = (values.clone(), detail.clone());
@@ -38,9 +39,10 @@ pub fn register_functions(tera: &mut Tera, values: Arc<Values>, detail: Detail, 
             .get("metadata_only")
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        match v.by_rel.get(&content_arg(&v, args, "get_section")?) {
+        let rel = content_arg(&v, args, "get_section")?;
+        match v.by_rel.get(&rel) {
             Some(PageOrSection::Section(i)) => Ok(v.section(*i, (!metadata_only).then_some(&*d))),
-            _ => Err(not_found("get_section", args)),
+            _ => Err(not_found("get_section", &rel)),
         }
     });
     let v = values.clone();
@@ -128,12 +130,9 @@ fn translated(values: &Values, rel: &str, lang: &str) -> String {
     }
 }
 
-fn not_found(function: &str, args: &HashMap<String, Value>) -> tera::Error {
-    let path = args.get("path").and_then(Value::as_str).unwrap_or("");
-    tera::Error::msg(format!(
-        "{function}: there is no content/{} to return",
-        path.trim_start_matches("@/")
-    ))
+/// `rel` is the file looked for, in the asked language (`a.md` with `lang = "fr"` → `a.fr.md`).
+fn not_found(function: &str, rel: &str) -> tera::Error {
+    tera::Error::msg(format!("{function}: there is no content/{rel} to return"))
 }
 
 /// Zola's `get_taxonomy_term`: one term with its pages (none with `include_pages = false`);

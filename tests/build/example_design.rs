@@ -133,8 +133,10 @@ fn a_show_feed_url_breaks_only_after_its_slashes() {
     let html = run().read("shows/slow-bytes/index.html");
     let shown = "https:/<wbr>/<wbr>kiln.test/<wbr>shows/<wbr>slow-bytes/<wbr>podcast.xml";
     assert!(
-        html.contains(&format!("<code class=\"feed-url\">{shown}</code>")),
-        "the feed URL with a break opportunity after each slash: {shown}"
+        html.contains(&format!(
+            "<code class=\"feed-url\" dir=\"ltr\">{shown}</code>"
+        )),
+        "the feed URL, left to right in any page, with a break opportunity after each slash: {shown}"
     );
 }
 

@@ -692,7 +692,7 @@ fn every_creator_page_describes_a_person() {
 
 /// The output file an internal URL on page `file` points at; `None` for external, in-page and
 /// sidecar URLs.
-fn internal_target(file: &str, url: &str) -> Option<String> {
+pub fn internal_target(file: &str, url: &str) -> Option<String> {
     let dir = file
         .rsplit_once('/')
         .map_or(String::new(), |(dir, _)| format!("{dir}/"));

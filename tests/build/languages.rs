@@ -233,6 +233,40 @@ fn feeds_taxonomies_search_indexes_and_404_are_per_language() {
 }
 
 #[test]
+fn kiln_fragment_search_has_an_index_per_language_under_its_folder() {
+    let site = site();
+    site.replace_in(
+        "config.toml",
+        "[search]",
+        "[fragment_search]\nenable = true\n\n[search]",
+    );
+    let run = site.build(&[]).succeeded();
+    let docs = |root: &str| -> String {
+        let files = run.files().into_iter();
+        let prefix = format!("{root}kiln-search/docs/");
+        files
+            .filter(|f| f.starts_with(&prefix))
+            .map(|f| run.read(&f))
+            .collect()
+    };
+    let (english, french) = (docs(""), docs("fr/"));
+    assert!(english.contains("Hello world") && !english.contains("Bonjour"));
+    assert!(french.contains("Bonjour le monde") && !french.contains("Hello world"));
+    assert!(docs("ur/").contains("یہ ایک صفحہ ہے"));
+    // Each folder has its reader, which fetches the index beside it.
+    for root in ["", "fr/", "ur/"] {
+        assert!(
+            run.exists(&format!("{root}kiln-search/search.js")),
+            "{root}"
+        );
+        assert!(
+            run.exists(&format!("{root}kiln-search/meta.json")),
+            "{root}"
+        );
+    }
+}
+
+#[test]
 fn the_sitemap_lists_every_language_with_xhtml_alternates() {
     let run = site().build(&[]).succeeded();
     let sitemap = run.read("sitemap.xml");

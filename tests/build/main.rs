@@ -10,6 +10,7 @@ mod example_content;
 mod example_design;
 mod example_review;
 mod example_site;
+mod example_urdu;
 mod functions;
 mod highlighting;
 mod images;

@@ -118,3 +118,38 @@ async fn without_javascript_the_search_form_lists_shows_and_topics() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_urdu_search_page_finds_urdu_episodes_and_says_so_in_urdu() {
+    let test = "the_urdu_search_page_finds_urdu_episodes_and_says_so_in_urdu";
+    if !browser::available(test) {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(&site);
+    let url = server.url.clone();
+    in_browser(true, move |browser| async move {
+        browser
+            .goto(&format!("{url}/ur/search/"))
+            .await
+            .expect("the Urdu search page");
+        let input = browser
+            .find(Locator::Css("#search-q"))
+            .await
+            .expect("the query box");
+        input.send_keys("جامد").await.expect("type");
+        let (title, href) = first_result(&browser).await;
+        assert_eq!(title, "جامد ویب سائٹیں کبھی گئی ہی نہیں");
+        assert!(href.contains("/ur/shows/"), "an Urdu page: {href}");
+        let status = browser
+            .find(Locator::Css("[data-kiln-results] [role=status]"))
+            .await
+            .expect("the status line");
+        let said = status.text().await.expect("status text");
+        assert!(
+            said.ends_with("نتائج") || said.ends_with("نتیجہ"),
+            "the count in Urdu: {said}"
+        );
+    })
+    .await;
+}

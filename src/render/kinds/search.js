@@ -1,6 +1,7 @@
 // Kiln's fragment search reader: results as you type, fetching only the word files a query's
 // words fall in and the files of the results shown. Markup it looks for:
-// <form data-kiln-search> with <input name="q">, and an element with data-kiln-results.
+// <form data-kiln-search> with <input name="q">, and an element with data-kiln-results, whose
+// data-none, data-one and data-other (with `{n}`) give the status line in the page's language.
 (() => {
   const form = document.querySelector("form[data-kiln-search]");
   const out = document.querySelector("[data-kiln-results]");
@@ -86,7 +87,9 @@
     }
     const status = document.createElement("p");
     status.setAttribute("role", "status");
-    status.textContent = count ? `${count} result${count === 1 ? "" : "s"}` : "No episodes match.";
+    const say = out.dataset;
+    const counted = count === 1 ? say.one || "{n} result" : say.other || "{n} results";
+    status.textContent = count ? counted.replace("{n}", count) : say.none || "No episodes match.";
     out.replaceChildren(status, list);
   };
 

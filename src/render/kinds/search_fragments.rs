@@ -9,8 +9,11 @@
 //!   for the word files a query's words fall in, ranks the documents holding every word, and
 //!   fetches the shown results' files.
 //!
-//! Which documents: those of Zola's index (`search_index::documents`). Everything is worked
-//! out once, while planning, and each file is a job whose fingerprint is its own bytes.
+//! Which documents: those of Zola's index (`search_index::documents`), one index per language:
+//! the default language's under `/kiln-search/`, each other's under `/<code>/kiln-search/`, so
+//! a page's search (which loads `search.js` from its language's folder) finds pages of its
+//! language. Everything is worked out once, while planning, and each file is a job whose
+//! fingerprint is its own bytes.
 //! Pagefind's crate does the same job but nearly doubles the binary and needs an async runtime
 //! and the rendered HTML (figures in `bench/README.md`, "Search").
 
@@ -26,8 +29,8 @@ use crate::error::Diagnostic;
 use crate::render::{Counted, MadeFrom, Output, Plan, Renderer};
 use crate::site::Site;
 
-/// Where the files go.
-const ROOT: &str = "/kiln-search/";
+/// Where the default language's files go; another language's go under its code.
+const ROOT: &str = "kiln-search/";
 /// The reader, served at `/kiln-search/search.js`.
 const SCRIPT: &str = include_str!("search.js");
 /// About this many bytes of postings per word file (a word with more has a file to itself): on
@@ -53,7 +56,19 @@ pub fn plan(plan: &mut Plan<'_>) {
     if !site.config.fragment_search.enable {
         return;
     }
-    let docs = documents(site, &site.config.default_language);
+    for lang in site.config.languages.keys() {
+        let root = match *lang == site.config.default_language {
+            true => format!("/{ROOT}"),
+            false => format!("/{lang}/{ROOT}"),
+        };
+        plan_language(plan, lang, &root);
+    }
+}
+
+/// The fragment index of the pages in `lang`, under `root`.
+fn plan_language(plan: &mut Plan<'_>, lang: &str, root: &str) {
+    let site = plan.site;
+    let docs = documents(site, lang);
     let made: Vec<(String, Vec<(String, u32)>)> = docs
         .par_iter()
         .map(|d| {
@@ -67,6 +82,7 @@ pub fn plan(plan: &mut Plan<'_>) {
     let meta = json!({ "docs": made.len(), "first": first, "stop": STOP }).to_string();
     push(
         plan,
+        root,
         "meta.json".into(),
         meta,
         "the fragment search's word list",
@@ -74,6 +90,7 @@ pub fn plan(plan: &mut Plan<'_>) {
     for (n, (_, json)) in files.into_iter().enumerate() {
         push(
             plan,
+            root,
             format!("words/{n}.json"),
             json,
             "a fragment search word file",
@@ -82,6 +99,7 @@ pub fn plan(plan: &mut Plan<'_>) {
     for (id, (json, _)) in made.into_iter().enumerate() {
         push(
             plan,
+            root,
             format!("docs/{id}.json"),
             json,
             "a fragment search result",
@@ -89,6 +107,7 @@ pub fn plan(plan: &mut Plan<'_>) {
     }
     push(
         plan,
+        root,
         "search.js".into(),
         SCRIPT.into(),
         "the fragment search script",
@@ -109,9 +128,9 @@ fn postings(made: &[(String, Vec<(String, u32)>)]) -> Vec<(&str, Vec<(u32, u32)>
     sorted
 }
 
-fn push(plan: &mut Plan<'_>, file: String, bytes: String, what: &'static str) {
+fn push(plan: &mut Plan<'_>, root: &str, file: String, bytes: String, what: &'static str) {
     let bytes = Arc::from(bytes);
-    plan.push(format!("{ROOT}{file}"), Fragment { bytes, what });
+    plan.push(format!("{root}{file}"), Fragment { bytes, what });
 }
 
 /// What a result shows of document `d`.
