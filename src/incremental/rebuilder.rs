@@ -265,7 +265,7 @@ impl Rebuilder {
         let inputs = self.inputs.insert(inputs);
         let memory = &mut self.memory;
         let started = Instant::now();
-        let (site, planned) = link(memory, inputs, self.opts.drafts, touched)?;
+        let (site, planned) = link(memory, inputs, &self.opts, touched)?;
         stages.push(StageReport::since(
             "link",
             started,
@@ -436,7 +436,7 @@ fn read(
 fn link(
     memory: &mut Memory,
     inputs: &Inputs,
-    drafts: bool,
+    opts: &BuildOptions,
     touched: Touched,
 ) -> Result<(Site, Option<Planned>), BuildError> {
     let with_templates = |mut diagnostics: Vec<Diagnostic>| {
@@ -461,6 +461,13 @@ fn link(
     }
     let bodies = Bodies::Cached(&mut memory.markdown);
     let config = inputs.config.config.clone();
-    let site = crate::site::link(config, loaded.clone(), drafts, bodies, &*inputs.shortcodes);
+    let site = crate::site::link(
+        config,
+        loaded.clone(),
+        opts.drafts,
+        &opts.root,
+        bodies,
+        &*inputs.shortcodes,
+    );
     Ok((site.map_err(with_templates)?, None))
 }

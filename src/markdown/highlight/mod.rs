@@ -4,11 +4,15 @@
 //! One [`Highlighter`] serves a whole build: it paints each distinct (language, text) once,
 //! however many pages show it, and the Markdown cache keeps each page's HTML between rebuilds.
 
+mod extra;
 mod fence;
 mod html;
+mod json_grammar;
+mod json_theme;
 mod themes;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use syntect::highlighting::Theme;
@@ -16,6 +20,7 @@ use syntect::html::{ClassStyle, css_for_theme_with_class_style};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 
 use crate::config::{HighlightStyle, HighlightingConfig};
+use crate::error::Diagnostic;
 pub use fence::Fence;
 
 /// Language names Zola sites use that the bundled grammars know by another name.
@@ -91,28 +96,50 @@ pub struct Highlighted {
 }
 
 impl Highlighter {
-    /// The highlighter `config` asks for, or a message naming the unknown theme.
-    pub fn new(config: &HighlightingConfig) -> Result<Highlighter, String> {
-        let set = two_face::theme::extra();
+    /// The highlighter `config` asks for, its extra grammars and themes read from under
+    /// `root`; the errors name an unknown theme (in `config.toml`) or a broken extra file.
+    pub fn new(config: &HighlightingConfig, root: &Path) -> Result<Highlighter, Vec<Diagnostic>> {
+        let in_config = |message: String| {
+            let file = Path::new("config.toml");
+            vec![Diagnostic::in_file(
+                file,
+                format!("[markdown.highlighting]: {message}"),
+            )]
+        };
         let names: Vec<&String> = match (&config.theme, &config.light_theme, &config.dark_theme) {
             (Some(theme), _, _) => vec![theme],
             (None, Some(light), Some(dark)) => vec![light, dark],
             _ => {
-                return Err(
-                    "[markdown.highlighting] needs `theme`, or `light_theme` and `dark_theme`"
-                        .into(),
-                );
+                return Err(in_config(
+                    "needs `theme`, or `light_theme` and `dark_theme`".into(),
+                ));
             }
         };
+        let extras = extra::load(config, root)?;
+        let set = two_face::theme::extra();
         let mut themes = Vec::new();
-        let mut warnings = Vec::new();
+        let mut warnings = extras.warnings.clone();
         for name in names {
-            let found = themes::find(&set, name)?;
+            if let Some(own) = extras.theme(name) {
+                themes.push(own.clone());
+                continue;
+            }
+            let found = themes::find(&set, name).map_err(|message| {
+                let own = extras.themes.iter().flat_map(|(names, _)| names);
+                let own: Vec<&str> = own.map(String::as_str).collect();
+                match own.is_empty() {
+                    true => in_config(message),
+                    false => in_config(format!(
+                        "{message}; and from extra_themes: {}",
+                        own.join(", ")
+                    )),
+                }
+            })?;
             themes.push(found.theme.clone());
             warnings.extend(found.warning);
         }
         Ok(Highlighter {
-            syntaxes: two_face::syntax::extra_newlines(),
+            syntaxes: extras.syntaxes,
             themes,
             style: config.style,
             error_on_missing_language: config.error_on_missing_language,
@@ -229,5 +256,7 @@ fn plain(code: &str) -> Vec<String> {
         .collect()
 }
 
+#[cfg(test)]
+mod extra_tests;
 #[cfg(test)]
 mod tests;
