@@ -147,7 +147,10 @@ impl Rebuilder {
             || names
                 .iter()
                 .any(|n| n == "themes" || n.starts_with("themes/"))
-            || (config_changed && (templates_changed || !self.take_highlighting_change()));
+            || (config_changed && (templates_changed || !self.take_highlighting_change()))
+            || (!config_changed
+                && names.iter().any(|n| self.is_extra_highlighting_file(n))
+                && !self.forget_highlighted());
         if full {
             self.inputs = None;
             self.memory = Memory::default();
@@ -200,14 +203,35 @@ impl Rebuilder {
         {
             return false;
         }
-        let texts = crate::render::templates::all_texts(&inputs.loaded.templates);
-        // The keys are every word of the templates, so a template that uses the `markdown`
-        // filter (whose text may hold code blocks) also makes this a full rebuild.
-        match crate::render::template_reads::config_keys(texts) {
-            Some(keys) if !keys.contains("markdown") => {}
-            _ => return false,
+        if passes_code_to_markdown_filter(inputs) {
+            return false;
         }
         inputs.config = new;
+        self.forget_highlighted()
+    }
+
+    /// Whether `name` (from the site root) is an `extra_grammars` or `extra_themes` file of
+    /// the config in use.
+    fn is_extra_highlighting_file(&self, name: &str) -> bool {
+        let config = self.inputs.as_ref().map(|i| &i.config.config);
+        let Some(highlighting) = config.and_then(|c| c.markdown.highlighting.as_ref()) else {
+            return false;
+        };
+        let root = &self.opts.root;
+        let files = highlighting.extra_grammars.iter();
+        files
+            .chain(&highlighting.extra_themes)
+            .any(|rel| self.display(&root.join(rel)) == name)
+    }
+
+    /// Forgets what highlighting made (the bodies with code blocks and the linked site, which
+    /// holds the highlighter), so only pages with code render again; false (a full rebuild)
+    /// when a template may pass code through the `markdown` filter.
+    fn forget_highlighted(&mut self) -> bool {
+        match &self.inputs {
+            Some(inputs) if !passes_code_to_markdown_filter(inputs) => {}
+            _ => return false,
+        }
         self.memory.markdown.forget_code();
         self.memory.linked = None;
         true
@@ -427,6 +451,16 @@ fn read(
         template_errors,
         images,
     })
+}
+
+/// Whether a template may use the `markdown` filter, whose text may hold code blocks. The keys
+/// are every word of the templates, so any mention counts.
+fn passes_code_to_markdown_filter(inputs: &Inputs) -> bool {
+    let texts = crate::render::templates::all_texts(&inputs.loaded.templates);
+    match crate::render::template_reads::config_keys(texts) {
+        Some(keys) => keys.contains("markdown"),
+        None => true,
+    }
 }
 
 /// Links the loaded files: by patching the last site where only Markdown bodies changed
