@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use syntect::highlighting::Theme;
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{SyntaxSet, SyntaxSetBuilder};
 
 use super::{json_grammar, json_theme};
 use crate::config::{HighlightingConfig, under};
@@ -14,8 +14,12 @@ use crate::error::Diagnostic;
 
 /// What the extra files add to the bundled grammars and themes.
 pub struct Extras {
-    /// The bundled grammars, with the site's own added last (so they win a shared name).
-    pub syntaxes: SyntaxSet,
+    /// The bundled grammars.
+    pub bundled: SyntaxSet,
+    /// The site's own grammars, searched before the bundled ones: in a set of their own, or,
+    /// when one includes a bundled grammar, added to a copy of the bundled set (which costs
+    /// relinking all of it).
+    pub own: Option<SyntaxSet>,
     /// Each theme with the names it answers to: its `name` and its file's stem.
     pub themes: Vec<(Vec<String>, Theme)>,
     pub warnings: Vec<String>,
@@ -66,44 +70,47 @@ pub fn load(config: &HighlightingConfig, root: &Path) -> Result<Extras, Vec<Diag
             }
         })
         .collect();
-    let syntaxes = with_grammars(&grammars, &mut errors, &mut warnings);
+    let bundled = two_face::syntax::extra_newlines();
+    let own = own_grammars(&bundled, &grammars, &mut errors, &mut warnings);
     if !errors.is_empty() {
         return Err(errors);
     }
     Ok(Extras {
-        syntaxes,
+        bundled,
+        own,
         themes,
         warnings,
     })
 }
 
-/// The bundled grammars plus `grammars`, each able to include the others and the bundled ones.
-fn with_grammars(
+/// `grammars` as a syntax set, each able to include the others and the bundled ones.
+fn own_grammars(
+    bundled: &SyntaxSet,
     grammars: &[(&String, PathBuf, Value)],
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<String>,
-) -> SyntaxSet {
-    let bundled = two_face::syntax::extra_newlines();
+) -> Option<SyntaxSet> {
     if grammars.is_empty() {
-        return bundled;
+        return None;
     }
-    let mut known: HashSet<String> = bundled
+    let own: HashSet<String> = grammars
+        .iter()
+        .filter_map(|(_, _, json)| json_grammar::scope_name(json).map(str::to_string))
+        .collect();
+    let bundled_scopes: HashSet<String> = bundled
         .syntaxes()
         .iter()
         .map(|s| s.scope.build_string())
         .collect();
-    known.extend(
-        grammars
-            .iter()
-            .filter_map(|(_, _, json)| json_grammar::scope_name(json).map(str::to_string)),
-    );
-    let known_scope = |scope: &str| known.contains(scope);
-    let mut builder = bundled.into_builder();
+    let known_scope = |scope: &str| own.contains(scope) || bundled_scopes.contains(scope);
+    let mut definitions = Vec::new();
+    let mut reaches_bundled = false;
     for (rel, path, json) in grammars {
         match json_grammar::convert(json, rel, &known_scope) {
             Ok(grammar) => {
                 warnings.extend(grammar.warnings);
-                builder.add(grammar.definition);
+                reaches_bundled |= grammar.includes.iter().any(|s| !own.contains(s));
+                definitions.push(grammar.definition);
             }
             Err(why) => errors.push(Diagnostic::in_file(
                 path,
@@ -111,7 +118,14 @@ fn with_grammars(
             )),
         }
     }
-    builder.build()
+    let mut builder = match reaches_bundled {
+        true => two_face::syntax::extra_newlines().into_builder(),
+        false => SyntaxSetBuilder::new(),
+    };
+    for definition in definitions {
+        builder.add(definition);
+    }
+    Some(builder.build())
 }
 
 /// The JSON of the file `rel` (from the site root) that config key `key` lists.

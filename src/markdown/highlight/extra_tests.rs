@@ -310,3 +310,38 @@ fn a_missing_or_broken_extra_file_is_an_error_naming_it() {
     assert!(errors[0].message.contains("not valid JSON"), "{errors:?}");
     assert!(!errors[0].message.contains("at line"), "{errors:?}");
 }
+
+#[test]
+fn an_extra_grammar_can_include_a_bundled_one_by_scope_name() {
+    let dir = site_with_extras();
+    let wrap = json!({
+        "name": "Wrap",
+        "scopeName": "source.wrap",
+        "patterns": [{
+            "begin": "<<", "end": ">>", "contentName": "meta.embedded.wrap",
+            "patterns": [{ "include": "source.mini#declarations" }, { "include": "source.rust" }]
+        }]
+    });
+    std::fs::write(dir.path().join("syntaxes/wrap.json"), wrap.to_string()).unwrap();
+    let toml = "theme = \"nord\"\nstyle = \"class\"\n\
+                extra_grammars = [\"syntaxes/wrap.json\", \"syntaxes/mini.tmLanguage.json\"]";
+    let config: HighlightingConfig = toml::from_str(toml).unwrap();
+    let h = Highlighter::new(&config, dir.path()).unwrap();
+    assert_eq!(h.warnings, Vec::<String>::new());
+    let html = h.highlight("wrap", "<< pub struct S; >>\n").unwrap().html;
+    assert!(
+        html.contains("<span class=\"z-meta z-embedded z-wrap\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("z-storage z-modifier z-rust\">pub<"),
+        "{html}"
+    );
+    let html = h.highlight("wrap", "<< let x >>\n").unwrap().html;
+    assert!(
+        html.contains("z-keyword z-declaration z-mini\">let<"),
+        "{html}"
+    );
+    // The bundled grammars are still there, and still found by their aliases.
+    assert_eq!(h.highlight("rs", "fn x() {}\n").unwrap().missing, None);
+}

@@ -19,6 +19,8 @@ use syntect::parsing::{Regex, Scope, SyntaxDefinition};
 /// A converted grammar and the constructs of it Kiln could not carry over, each said once.
 pub struct JsonGrammar {
     pub definition: SyntaxDefinition,
+    /// The scope names of the other grammars it includes.
+    pub includes: BTreeSet<String>,
     pub warnings: Vec<String>,
 }
 
@@ -44,6 +46,7 @@ pub fn convert(
         contexts: HashMap::new(),
         repositories: Vec::new(),
         anonymous: 0,
+        includes: BTreeSet::new(),
         warnings: BTreeSet::new(),
     };
     if json.get("injections").is_some() || json.get("injectionSelector").is_some() {
@@ -80,6 +83,7 @@ pub fn convert(
     };
     Ok(JsonGrammar {
         definition,
+        includes: converter.includes,
         warnings: converter.warnings.into_iter().collect(),
     })
 }
@@ -93,6 +97,7 @@ struct Converter<'a> {
     /// Innermost last: each repository's keys and the contexts they became.
     repositories: Vec<HashMap<String, String>>,
     anonymous: usize,
+    includes: BTreeSet<String>,
     warnings: BTreeSet<String>,
 }
 
@@ -261,11 +266,14 @@ impl Converter<'_> {
             (scope, Some(key)) if scope == self.own_scope => {
                 Some(json!({ "Named": format!("#{key}") }))
             }
-            (scope, key) if (self.known_scope)(scope) => Some(json!({ "ByScope": {
-                "scope": scope,
-                "sub_context": key.map(|k| format!("#{k}")),
-                "with_escape": true,
-            }})),
+            (scope, key) if (self.known_scope)(scope) => {
+                self.includes.insert(scope.to_string());
+                Some(json!({ "ByScope": {
+                    "scope": scope,
+                    "sub_context": key.map(|k| format!("#{k}")),
+                    "with_escape": true,
+                }}))
+            }
             _ => None,
         };
         match found.and_then(reference) {

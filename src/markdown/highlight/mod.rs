@@ -64,6 +64,8 @@ impl Painted {
 /// The build's highlighter: grammars, the theme or themes, the style, and what it painted.
 pub struct Highlighter {
     syntaxes: SyntaxSet,
+    /// The site's own grammars (`extra_grammars`), searched first.
+    own: Option<SyntaxSet>,
     /// One theme, or the light then the dark one.
     themes: Vec<Theme>,
     style: HighlightStyle,
@@ -139,7 +141,8 @@ impl Highlighter {
             warnings.extend(found.warning);
         }
         Ok(Highlighter {
-            syntaxes: extras.syntaxes,
+            syntaxes: extras.bundled,
+            own: extras.own,
             themes,
             style: config.style,
             error_on_missing_language: config.error_on_missing_language,
@@ -148,10 +151,17 @@ impl Highlighter {
         })
     }
 
-    /// The grammar for a fence's language: by name, file extension or alias, any case.
-    fn syntax(&self, lang: &str) -> Option<&SyntaxReference> {
+    /// The grammar for a fence's language, and the set it belongs to: the site's own by
+    /// name, file type or scope name, then the bundled ones by name, file extension or alias.
+    fn syntax(&self, lang: &str) -> Option<(&SyntaxSet, &SyntaxReference)> {
+        if let Some(own) = &self.own
+            && let Some(syntax) = own.find_syntax_by_token(lang)
+        {
+            return Some((own, syntax));
+        }
         let s = &self.syntaxes;
-        s.find_syntax_by_token(lang)
+        let bundled = s
+            .find_syntax_by_token(lang)
             .or_else(|| {
                 s.syntaxes()
                     .iter()
@@ -161,7 +171,8 @@ impl Highlighter {
                 let lower = lang.to_ascii_lowercase();
                 let (_, to) = ALIASES.iter().find(|(from, _)| *from == lower)?;
                 s.find_syntax_by_token(to)
-            })
+            });
+        bundled.map(|syntax| (s, syntax))
     }
 
     /// Highlights one code block with fence info `info`; a language no grammar knows is
@@ -169,31 +180,31 @@ impl Highlighter {
     pub fn highlight(&self, info: &str, code: &str) -> Result<Highlighted, MissingLanguage> {
         let fence = Fence::parse(info);
         let lang = fence.lang.as_deref().unwrap_or("plain");
-        let (syntax, missing) = match self.syntax(lang) {
-            Some(syntax) => (syntax, None),
+        let ((set, syntax), missing) = match self.syntax(lang) {
+            Some(found) => (found, None),
             None if self.error_on_missing_language => {
                 return Err(MissingLanguage(lang.to_string()));
             }
             None => (
-                self.syntaxes.find_syntax_plain_text(),
+                (&self.syntaxes, self.syntaxes.find_syntax_plain_text()),
                 Some(lang.to_string()),
             ),
         };
-        let painted = self.painted(syntax, code);
+        let painted = self.painted(set, syntax, code);
         let html = html::block(&fence, lang, &painted.lines(), &self.themes, self.style);
         Ok(Highlighted { html, missing })
     }
 
     /// `code` painted with `syntax`: from an earlier block with the same text, or now.
-    fn painted(&self, syntax: &SyntaxReference, code: &str) -> Arc<Painted> {
+    fn painted(&self, set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> Arc<Painted> {
         let key = (syntax.name.clone(), code.to_string());
         let lock = || self.painted.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(lines) = lock().get(&key) {
             return Arc::clone(lines);
         }
         let themes = &self.themes;
-        let lines = html::paint(&self.syntaxes, syntax, themes, self.style, code)
-            .unwrap_or_else(|_| plain(code));
+        let lines =
+            html::paint(set, syntax, themes, self.style, code).unwrap_or_else(|_| plain(code));
         let lines = Arc::new(Painted::new(lines));
         lock().insert(key, Arc::clone(&lines));
         lines
