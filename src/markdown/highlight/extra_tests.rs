@@ -26,7 +26,7 @@ fn mini_grammar() -> Value {
             "declarations": {
                 "match": "\\b(let|fn)\\s+(\\w+)",
                 "captures": {
-                    "1": { "name": "keyword.declaration.mini" },
+                    "1": { "name": "keyword.declaration.$1.mini" },
                     "2": { "name": "entity.name.mini" }
                 }
             },

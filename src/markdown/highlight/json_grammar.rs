@@ -309,12 +309,17 @@ impl Converter<'_> {
         }
     }
 
-    /// A rule's space-separated scope names.
+    /// A rule's space-separated scope names. TextMate fills `$1` in a name with what the
+    /// group matched (`entity.name.tag.$1.html`); syntect cannot, so that part is left out.
     fn scopes(&mut self, names: Option<&Value>, label: &str) -> Vec<Scope> {
         let text = names.and_then(Value::as_str).unwrap_or("");
         let mut scopes = Vec::new();
         for name in text.split_whitespace() {
-            match Scope::new(name) {
+            let atoms: Vec<&str> = name.split('.').filter(|a| !a.starts_with('$')).collect();
+            if atoms.is_empty() {
+                continue;
+            }
+            match Scope::new(&atoms.join(".")) {
                 Ok(scope) => scopes.push(scope),
                 Err(e) => self.warn(format_args!(
                     "rule `{label}`: scope `{name}`: {e:?}; left out"
