@@ -96,7 +96,14 @@ fn build_once(
 
     let started = Instant::now();
     let bodies = Bodies::RenderOnce;
-    let linked = site::link(config.config, loaded, opts.drafts, bodies, &*shortcodes);
+    let linked = site::link(
+        config.config,
+        loaded,
+        opts.drafts,
+        &opts.root,
+        bodies,
+        &*shortcodes,
+    );
     let site = linked.map_err(|e| [e, template_errors.clone()].concat())?;
     // The site's warnings are the loaded files' (counted already) and the link stage's own.
     add_new(warnings, &site.warnings);

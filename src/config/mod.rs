@@ -199,6 +199,12 @@ pub struct HighlightingConfig {
     /// A code block in a language Kiln cannot highlight fails the build instead of a warning.
     #[serde(default)]
     pub error_on_missing_language: bool,
+    /// JSON TextMate grammars (VS Code's `.tmLanguage.json`), from the site root.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_grammars: Vec<String>,
+    /// JSON VS Code colour themes, from the site root, usable by their `name` or file stem.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_themes: Vec<String>,
 }
 
 /// How highlighted code carries its colours.

@@ -147,7 +147,10 @@ impl Rebuilder {
             || names
                 .iter()
                 .any(|n| n == "themes" || n.starts_with("themes/"))
-            || (config_changed && (templates_changed || !self.take_highlighting_change()));
+            || (config_changed && (templates_changed || !self.take_highlighting_change()))
+            || (!config_changed
+                && names.iter().any(|n| self.is_extra_highlighting_file(n))
+                && !self.forget_highlighted());
         if full {
             self.inputs = None;
             self.memory = Memory::default();
@@ -200,14 +203,35 @@ impl Rebuilder {
         {
             return false;
         }
-        let texts = crate::render::templates::all_texts(&inputs.loaded.templates);
-        // The keys are every word of the templates, so a template that uses the `markdown`
-        // filter (whose text may hold code blocks) also makes this a full rebuild.
-        match crate::render::template_reads::config_keys(texts) {
-            Some(keys) if !keys.contains("markdown") => {}
-            _ => return false,
+        if passes_code_to_markdown_filter(inputs) {
+            return false;
         }
         inputs.config = new;
+        self.forget_highlighted()
+    }
+
+    /// Whether `name` (from the site root) is an `extra_grammars` or `extra_themes` file of
+    /// the config in use.
+    fn is_extra_highlighting_file(&self, name: &str) -> bool {
+        let config = self.inputs.as_ref().map(|i| &i.config.config);
+        let Some(highlighting) = config.and_then(|c| c.markdown.highlighting.as_ref()) else {
+            return false;
+        };
+        let root = &self.opts.root;
+        let files = highlighting.extra_grammars.iter();
+        files
+            .chain(&highlighting.extra_themes)
+            .any(|rel| self.display(&root.join(rel)) == name)
+    }
+
+    /// Forgets what highlighting made (the bodies with code blocks and the linked site, which
+    /// holds the highlighter), so only pages with code render again; false (a full rebuild)
+    /// when a template may pass code through the `markdown` filter.
+    fn forget_highlighted(&mut self) -> bool {
+        match &self.inputs {
+            Some(inputs) if !passes_code_to_markdown_filter(inputs) => {}
+            _ => return false,
+        }
         self.memory.markdown.forget_code();
         self.memory.linked = None;
         true
@@ -265,7 +289,7 @@ impl Rebuilder {
         let inputs = self.inputs.insert(inputs);
         let memory = &mut self.memory;
         let started = Instant::now();
-        let (site, planned) = link(memory, inputs, self.opts.drafts, touched)?;
+        let (site, planned) = link(memory, inputs, &self.opts, touched)?;
         stages.push(StageReport::since(
             "link",
             started,
@@ -429,6 +453,16 @@ fn read(
     })
 }
 
+/// Whether a template may use the `markdown` filter, whose text may hold code blocks. The keys
+/// are every word of the templates, so any mention counts.
+fn passes_code_to_markdown_filter(inputs: &Inputs) -> bool {
+    let texts = crate::render::templates::all_texts(&inputs.loaded.templates);
+    match crate::render::template_reads::config_keys(texts) {
+        Some(keys) => keys.contains("markdown"),
+        None => true,
+    }
+}
+
 /// Links the loaded files: by patching the last site where only Markdown bodies changed
 /// (see [`patch`]), with the last plan, which still holds unless a planner reads bodies
 /// (`render::plan_reads_bodies`); else from scratch. Template
@@ -436,7 +470,7 @@ fn read(
 fn link(
     memory: &mut Memory,
     inputs: &Inputs,
-    drafts: bool,
+    opts: &BuildOptions,
     touched: Touched,
 ) -> Result<(Site, Option<Planned>), BuildError> {
     let with_templates = |mut diagnostics: Vec<Diagnostic>| {
@@ -461,6 +495,13 @@ fn link(
     }
     let bodies = Bodies::Cached(&mut memory.markdown);
     let config = inputs.config.config.clone();
-    let site = crate::site::link(config, loaded.clone(), drafts, bodies, &*inputs.shortcodes);
+    let site = crate::site::link(
+        config,
+        loaded.clone(),
+        opts.drafts,
+        &opts.root,
+        bodies,
+        &*inputs.shortcodes,
+    );
     Ok((site.map_err(with_templates)?, None))
 }

@@ -458,7 +458,7 @@ mod tests {
                     [^1]: The [note](@/shows/foo.md).\n\n> quote <b>html</b>\n\n```rust\nfn x() {}\n```\n";
         let source = source(body);
         let config = toml::from_str("theme = \"nord\"").unwrap();
-        let highlighter = highlight::Highlighter::new(&config).unwrap();
+        let highlighter = highlight::Highlighter::new(&config, std::path::Path::new(".")).unwrap();
         let html = |buffered| {
             let body = events::Body::of(&source);
             let options = Options {

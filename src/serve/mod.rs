@@ -102,7 +102,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map(|sidecar| sidecar.config().public_url_prefix.clone());
 
     let (changes_sender, changes) = std::sync::mpsc::channel();
-    let watcher = SourceWatcher::start(&root, changes_sender)?;
+    let watcher = SourceWatcher::start(&root, extra_highlighting_files(&root), changes_sender)?;
     let options = BuildOptions {
         root,
         base_url: Some(site_url.clone()),
@@ -238,6 +238,22 @@ fn accounts_prefix(root: &Path) -> Option<String> {
             DEFAULT.to_owned()
         }
     })
+}
+
+/// The `extra_grammars` and `extra_themes` files `config.toml` lists when the server starts,
+/// which the watcher follows wherever they lie (a file listed later needs a restart).
+fn extra_highlighting_files(root: &Path) -> Vec<PathBuf> {
+    let Ok(loaded) = crate::config::load(root, None) else {
+        return Vec::new();
+    };
+    let Some(highlighting) = loaded.config.markdown.highlighting else {
+        return Vec::new();
+    };
+    let files = highlighting.extra_grammars.iter();
+    files
+        .chain(&highlighting.extra_themes)
+        .map(|rel| root.join(rel.trim_start_matches("./")))
+        .collect()
 }
 
 /// The address to put in links: a wildcard interface is reached through loopback.

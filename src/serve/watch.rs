@@ -25,9 +25,20 @@ pub struct SourceWatcher {
 }
 
 impl SourceWatcher {
-    /// Starts watching `root` and sends each batch of relevant changed paths to `changes`.
-    pub fn start(root: &Path, changes: Sender<Vec<PathBuf>>) -> Result<SourceWatcher, String> {
-        let handler = forward_source_changes(root.to_path_buf(), changes);
+    /// Starts watching `root`, and the `extra` files (the highlighting's own grammars and
+    /// themes, which may lie outside the source folders), and sends each batch of relevant
+    /// changed paths to `changes`.
+    pub fn start(
+        root: &Path,
+        extra: Vec<PathBuf>,
+        changes: Sender<Vec<PathBuf>>,
+    ) -> Result<SourceWatcher, String> {
+        let folders: Vec<PathBuf> = extra
+            .iter()
+            .filter_map(|f| f.parent())
+            .map(Path::to_path_buf)
+            .collect();
+        let handler = forward_source_changes(root.to_path_buf(), extra, changes);
         let debouncer = new_debouncer(DEBOUNCE, None, handler)
             .map_err(|e| format!("cannot start watching {}: {e}", root.display()))?;
         let mut watcher = SourceWatcher {
@@ -42,6 +53,18 @@ impl SourceWatcher {
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
         watcher.rewatch_source_dirs(&[]);
+        for folder in folders {
+            // Each file's folder, not the file: editors save by replacing the file.
+            if let Err(e) = watcher
+                .debouncer
+                .watch(&folder, RecursiveMode::NonRecursive)
+            {
+                eprintln!(
+                    "warning: cannot watch {}: {e}; edits there need a restart",
+                    folder.display()
+                );
+            }
+        }
         Ok(watcher)
     }
 
@@ -80,11 +103,12 @@ impl SourceWatcher {
 /// The debouncer's callback: keeps the changes that can affect the site and sends them on.
 fn forward_source_changes(
     root: PathBuf,
+    extra: Vec<PathBuf>,
     changes: Sender<Vec<PathBuf>>,
 ) -> impl FnMut(DebounceEventResult) + Send + 'static {
     move |result| match result {
         Ok(events) => {
-            let paths = source_changes(&root, &events);
+            let paths = source_changes(&root, &extra, &events);
             if !paths.is_empty() {
                 // The receiver is gone only while the server shuts down.
                 let _ = changes.send(paths);
@@ -100,7 +124,7 @@ fn forward_source_changes(
 
 /// The paths in `events` whose change can affect the site, sorted. When the system dropped
 /// events (its queue overflowed, say during a large checkout), every source is named.
-fn source_changes(root: &Path, events: &[DebouncedEvent]) -> Vec<PathBuf> {
+fn source_changes(root: &Path, extra: &[PathBuf], events: &[DebouncedEvent]) -> Vec<PathBuf> {
     if events.iter().any(|event| event.need_rescan()) {
         let mut all: Vec<PathBuf> = SOURCE_DIRS.iter().map(|dir| root.join(dir)).collect();
         all.push(root.join("config.toml"));
@@ -111,7 +135,7 @@ fn source_changes(root: &Path, events: &[DebouncedEvent]) -> Vec<PathBuf> {
         .iter()
         .filter(|event| !matches!(event.kind, EventKind::Access(_)))
         .flat_map(|event| event.paths.iter())
-        .filter(|path| is_source_path(root, path))
+        .filter(|path| is_source_path(root, path) || extra.contains(path))
         .cloned()
         .collect();
     paths.sort();
@@ -210,7 +234,22 @@ mod tests {
             "themes",
         ]
         .map(|p| root.join(p));
-        assert_eq!(source_changes(root, &events), expected);
+        assert_eq!(source_changes(root, &[], &events), expected);
+    }
+
+    #[test]
+    fn the_highlightings_own_files_are_watched_wherever_they_lie() {
+        let root = Path::new("/site");
+        let grammar = root.join("syntaxes/gleam.json");
+        let event = |path: &Path| {
+            let kind = EventKind::Modify(notify::event::ModifyKind::Any);
+            let event = notify::Event::new(kind).add_path(path.to_path_buf());
+            DebouncedEvent::new(event, std::time::Instant::now())
+        };
+        let events = [event(&grammar), event(&root.join("syntaxes/other.json"))];
+        let extra = vec![grammar];
+        assert_eq!(source_changes(root, &extra, &events), extra);
+        assert!(source_changes(root, &[], &events).is_empty());
     }
 
     #[test]

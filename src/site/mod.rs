@@ -153,16 +153,18 @@ impl LinkResolver for Permalinks<'_> {
 }
 
 /// Links `loaded` into a site; `drafts` keeps pages and sections marked `draft`; bodies call
-/// the `shortcodes` the driver compiled.
+/// the `shortcodes` the driver compiled; `root` is the site's folder, which the extra
+/// highlighting files are named from.
 pub fn link(
     config: Config,
     loaded: Loaded,
     drafts: bool,
+    root: &std::path::Path,
     bodies: Bodies<'_>,
     shortcodes: &dyn ShortcodeTemplates,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let highlighter = highlighter(&config, &mut errors);
+    let highlighter = highlighter(&config, root, &mut errors);
     let placed = place::place(&config, loaded.sections, loaded.pages, drafts, &mut errors);
     let (sections, pages) = placed;
     let items = pages.len() + sections.len();
@@ -196,17 +198,18 @@ pub fn link(
     Ok(site)
 }
 
-/// The highlighter `[markdown.highlighting]` asks for, if any; an unknown theme is an error.
-fn highlighter(config: &Config, errors: &mut Vec<Diagnostic>) -> Option<Arc<Highlighter>> {
+/// The highlighter `[markdown.highlighting]` asks for, if any; an unknown theme or a broken
+/// extra grammar or theme file is an error.
+fn highlighter(
+    config: &Config,
+    root: &std::path::Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Arc<Highlighter>> {
     let wanted = config.markdown.highlighting.as_ref()?;
-    match Highlighter::new(wanted) {
+    match Highlighter::new(wanted, root) {
         Ok(highlighter) => Some(Arc::new(highlighter)),
-        Err(message) => {
-            let file = std::path::Path::new("config.toml");
-            errors.push(Diagnostic::in_file(
-                file,
-                format!("[markdown.highlighting]: {message}"),
-            ));
+        Err(problems) => {
+            errors.extend(problems);
             None
         }
     }
@@ -287,7 +290,7 @@ mod tests {
         let config = crate::config::load(dir.path(), None).unwrap().config;
         let loaded = crate::content::load(dir.path(), None).unwrap();
         let none = crate::markdown::shortcodes::NoShortcodes;
-        link(config, loaded, false, bodies, &none).unwrap()
+        link(config, loaded, false, dir.path(), bodies, &none).unwrap()
     }
 
     #[test]

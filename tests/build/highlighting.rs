@@ -1,7 +1,7 @@
 //! `[markdown.highlighting]`: code blocks highlighted as Zola 0.22 writes them, with the
 //! stylesheets of the class style, and missing languages reported.
 
-use crate::support::{Site, names_file_and_line};
+use crate::support::{Site, names_file_and_line, names_file_line_and_column};
 
 /// The zola-basic fixture with `highlighting` as its `[markdown.highlighting]` table and a
 /// page holding the documentation's example blocks.
@@ -132,4 +132,104 @@ fn without_the_table_code_blocks_are_left_as_they_were() {
         "{html}"
     );
     assert!(!html.contains("giallo"));
+}
+
+/// A small JSON TextMate grammar, written for these tests: `let`/`fn` keywords, strings.
+const MINI_GRAMMAR: &str = r##"{
+  "name": "Mini",
+  "scopeName": "source.mini",
+  "fileTypes": ["mini"],
+  "patterns": [{ "include": "#keywords" }, { "include": "#strings" }],
+  "repository": {
+    "keywords": { "match": "\\b(let|fn)\\b", "name": "keyword.other.mini" },
+    "strings": { "name": "string.quoted.double.mini", "begin": "\"", "end": "\"" }
+  }
+}"##;
+
+/// A VS Code colour theme, written for these tests.
+const MINI_THEME: &str = r##"{
+  "name": "Mini Dark",
+  "type": "dark",
+  "colors": { "editor.background": "#101010", "editor.foreground": "#e0e0e0" },
+  "tokenColors": [
+    { "scope": "keyword", "settings": { "foreground": "#ff8800", "fontStyle": "bold" } },
+    { "scope": ["string"], "settings": { "foreground": "#8ad" } }
+  ]
+}"##;
+
+/// `highlighted_site` with the mini grammar and theme as its extra files and a page in Mini.
+fn site_with_extras(highlighting: &str) -> Site {
+    let site = highlighted_site(&format!(
+        "{highlighting}\nextra_grammars = [\"syntaxes/mini.tmLanguage.json\"]\nextra_themes = [\"highlight/mini.json\"]"
+    ));
+    site.write("syntaxes/mini.tmLanguage.json", MINI_GRAMMAR);
+    site.write("highlight/mini.json", MINI_THEME);
+    site.write(
+        "content/docs/mini.md",
+        "+++\ntitle = \"Mini\"\n+++\n\n```mini\nlet greeting = \"hi\"\n```\n",
+    );
+    site
+}
+
+#[test]
+fn a_sites_own_grammar_and_theme_colour_its_code_inline() {
+    let site = site_with_extras("theme = \"Mini Dark\"");
+    let run = site.build(&[]).succeeded();
+    let html = run.read("docs/mini/index.html");
+    assert!(
+        html.contains("<pre class=\"giallo\" style=\"color: #e0e0e0; background-color: #101010;\"><code data-lang=\"mini\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span style=\"color: #ff8800;font-weight: bold;\">let</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span style=\"color: #88aadd;\">&quot;hi&quot;</span>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_sites_own_theme_by_file_name_writes_the_class_stylesheet() {
+    let site = site_with_extras(
+        "light_theme = \"solarized-light\"\ndark_theme = \"mini\"\nstyle = \"class\"",
+    );
+    let run = site.build(&[]).succeeded();
+    let html = run.read("docs/mini/index.html");
+    assert!(
+        html.contains("<span class=\"z-keyword z-other z-mini\">let</span>"),
+        "{html}"
+    );
+    let dark = run.read("giallo-dark.css");
+    assert!(
+        dark.contains("#101010") && dark.contains(".z-keyword{color:#f80;font-weight:bold}"),
+        "{dark}"
+    );
+    assert!(run.read("giallo-light.css").contains("#fdf6e3"));
+}
+
+#[test]
+fn a_missing_extra_grammar_fails_the_build_naming_the_file() {
+    let site = site_with_extras("theme = \"nord\"");
+    site.remove("syntaxes/mini.tmLanguage.json");
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        err.contains("syntaxes/mini.tmLanguage.json") && err.contains("extra_grammars"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_broken_extra_theme_fails_the_build_at_its_line_and_column() {
+    let site = site_with_extras("theme = \"nord\"");
+    site.write(
+        "highlight/mini.json",
+        "{\n  \"name\": \"Mini Dark\",\n  \"tokenColors\": [,]\n}",
+    );
+    let err = site.build(&[]).failed().stderr;
+    assert!(
+        names_file_line_and_column(&err, "highlight/mini.json", 3) && err.contains(":3:19"),
+        "{err}"
+    );
 }

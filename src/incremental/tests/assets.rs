@@ -237,6 +237,66 @@ fn code_edits_re_highlight_only_their_page_and_equal_a_full_build() {
 }
 
 #[test]
+fn extra_grammar_and_theme_edits_re_highlight_only_pages_with_code_and_equal_a_full_build() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!(
+            "{config}[markdown.highlighting]\ntheme = \"Mini\"\n\
+             extra_grammars = [\"syntaxes/mini.json\"]\nextra_themes = [\"highlight/mini.json\"]\n"
+        ),
+    );
+    let grammar = |keyword: &str| {
+        format!(
+            r#"{{"name": "Mini", "scopeName": "source.mini", "patterns": [{{"match": "\\b{keyword}\\b", "name": "keyword.mini"}}]}}"#
+        )
+    };
+    let theme = |colour: &str| {
+        format!(
+            r#"{{"name": "Mini", "tokenColors": [{{"scope": "keyword", "settings": {{"foreground": "{colour}"}}}}]}}"#
+        )
+    };
+    site.write("syntaxes/mini.json", &grammar("let"));
+    site.write("highlight/mini.json", &theme("#123456"));
+    let p2 =
+        "+++\ntitle = \"Post 2\"\ndate = 2024-02-01\n[taxonomies]\ntags = [\"t2\", \"all\"]\n+++\n";
+    site.write(
+        "content/blog/p2.md",
+        &format!("{p2}```mini\nlet x = fn\n```\n"),
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    site.write("highlight/mini.json", &theme("#abcdef"));
+    let recoloured = rebuild_matches_full(&mut rebuilder, &site, &["highlight/mini.json"]);
+    assert!(!recoloured.full, "{recoloured}");
+    assert_eq!(
+        recoloured.rendered,
+        ["/blog/p2/", "/atom.xml"],
+        "{recoloured}"
+    );
+
+    site.write("syntaxes/mini.json", &grammar("fn"));
+    let regrammared = rebuild_matches_full(&mut rebuilder, &site, &["syntaxes/mini.json"]);
+    assert_eq!(
+        regrammared.rendered,
+        ["/blog/p2/", "/atom.xml"],
+        "{regrammared}"
+    );
+
+    // A broken file fails the rebuild; mending it gives the full build's bytes again.
+    site.write("syntaxes/mini.json", "{");
+    assert!(
+        rebuilder
+            .rebuild(&[site.path("syntaxes/mini.json")])
+            .is_err()
+    );
+    site.write("syntaxes/mini.json", &grammar("let"));
+    rebuild_matches_full(&mut rebuilder, &site, &["syntaxes/mini.json"]);
+}
+
+#[test]
 fn a_highlighting_change_reaches_code_a_template_passes_through_the_markdown_filter() {
     let site = Site::new();
     let config = std::fs::read_to_string(site.path("config.toml")).unwrap();

@@ -290,6 +290,7 @@ fn page_values_have_exactly_the_keys_listings_know() {
         config,
         loaded,
         false,
+        site.dir.path(),
         Bodies::Cached(&mut MarkdownCache::default()),
         &crate::markdown::shortcodes::NoShortcodes,
     )

@@ -4,11 +4,15 @@
 //! One [`Highlighter`] serves a whole build: it paints each distinct (language, text) once,
 //! however many pages show it, and the Markdown cache keeps each page's HTML between rebuilds.
 
+mod extra;
 mod fence;
 mod html;
+mod json_grammar;
+mod json_theme;
 mod themes;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use syntect::highlighting::Theme;
@@ -16,6 +20,7 @@ use syntect::html::{ClassStyle, css_for_theme_with_class_style};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 
 use crate::config::{HighlightStyle, HighlightingConfig};
+use crate::error::Diagnostic;
 pub use fence::Fence;
 
 /// Language names Zola sites use that the bundled grammars know by another name.
@@ -59,6 +64,8 @@ impl Painted {
 /// The build's highlighter: grammars, the theme or themes, the style, and what it painted.
 pub struct Highlighter {
     syntaxes: SyntaxSet,
+    /// The site's own grammars (`extra_grammars`), searched first.
+    own: Option<SyntaxSet>,
     /// One theme, or the light then the dark one.
     themes: Vec<Theme>,
     style: HighlightStyle,
@@ -91,28 +98,51 @@ pub struct Highlighted {
 }
 
 impl Highlighter {
-    /// The highlighter `config` asks for, or a message naming the unknown theme.
-    pub fn new(config: &HighlightingConfig) -> Result<Highlighter, String> {
-        let set = two_face::theme::extra();
+    /// The highlighter `config` asks for, its extra grammars and themes read from under
+    /// `root`; the errors name an unknown theme (in `config.toml`) or a broken extra file.
+    pub fn new(config: &HighlightingConfig, root: &Path) -> Result<Highlighter, Vec<Diagnostic>> {
+        let in_config = |message: String| {
+            let file = Path::new("config.toml");
+            vec![Diagnostic::in_file(
+                file,
+                format!("[markdown.highlighting]: {message}"),
+            )]
+        };
         let names: Vec<&String> = match (&config.theme, &config.light_theme, &config.dark_theme) {
             (Some(theme), _, _) => vec![theme],
             (None, Some(light), Some(dark)) => vec![light, dark],
             _ => {
-                return Err(
-                    "[markdown.highlighting] needs `theme`, or `light_theme` and `dark_theme`"
-                        .into(),
-                );
+                return Err(in_config(
+                    "needs `theme`, or `light_theme` and `dark_theme`".into(),
+                ));
             }
         };
+        let extras = extra::load(config, root)?;
+        let set = two_face::theme::extra();
         let mut themes = Vec::new();
-        let mut warnings = Vec::new();
+        let mut warnings = extras.warnings.clone();
         for name in names {
-            let found = themes::find(&set, name)?;
+            if let Some(own) = extras.theme(name) {
+                themes.push(own.clone());
+                continue;
+            }
+            let found = themes::find(&set, name).map_err(|message| {
+                let own = extras.themes.iter().flat_map(|(names, _)| names);
+                let own: Vec<&str> = own.map(String::as_str).collect();
+                match own.is_empty() {
+                    true => in_config(message),
+                    false => in_config(format!(
+                        "{message}; and from extra_themes: {}",
+                        own.join(", ")
+                    )),
+                }
+            })?;
             themes.push(found.theme.clone());
             warnings.extend(found.warning);
         }
         Ok(Highlighter {
-            syntaxes: two_face::syntax::extra_newlines(),
+            syntaxes: extras.bundled,
+            own: extras.own,
             themes,
             style: config.style,
             error_on_missing_language: config.error_on_missing_language,
@@ -121,10 +151,17 @@ impl Highlighter {
         })
     }
 
-    /// The grammar for a fence's language: by name, file extension or alias, any case.
-    fn syntax(&self, lang: &str) -> Option<&SyntaxReference> {
+    /// The grammar for a fence's language, and the set it belongs to: the site's own by
+    /// name, file type or scope name, then the bundled ones by name, file extension or alias.
+    fn syntax(&self, lang: &str) -> Option<(&SyntaxSet, &SyntaxReference)> {
+        if let Some(own) = &self.own
+            && let Some(syntax) = own.find_syntax_by_token(lang)
+        {
+            return Some((own, syntax));
+        }
         let s = &self.syntaxes;
-        s.find_syntax_by_token(lang)
+        let bundled = s
+            .find_syntax_by_token(lang)
             .or_else(|| {
                 s.syntaxes()
                     .iter()
@@ -134,7 +171,8 @@ impl Highlighter {
                 let lower = lang.to_ascii_lowercase();
                 let (_, to) = ALIASES.iter().find(|(from, _)| *from == lower)?;
                 s.find_syntax_by_token(to)
-            })
+            });
+        bundled.map(|syntax| (s, syntax))
     }
 
     /// Highlights one code block with fence info `info`; a language no grammar knows is
@@ -142,31 +180,31 @@ impl Highlighter {
     pub fn highlight(&self, info: &str, code: &str) -> Result<Highlighted, MissingLanguage> {
         let fence = Fence::parse(info);
         let lang = fence.lang.as_deref().unwrap_or("plain");
-        let (syntax, missing) = match self.syntax(lang) {
-            Some(syntax) => (syntax, None),
+        let ((set, syntax), missing) = match self.syntax(lang) {
+            Some(found) => (found, None),
             None if self.error_on_missing_language => {
                 return Err(MissingLanguage(lang.to_string()));
             }
             None => (
-                self.syntaxes.find_syntax_plain_text(),
+                (&self.syntaxes, self.syntaxes.find_syntax_plain_text()),
                 Some(lang.to_string()),
             ),
         };
-        let painted = self.painted(syntax, code);
+        let painted = self.painted(set, syntax, code);
         let html = html::block(&fence, lang, &painted.lines(), &self.themes, self.style);
         Ok(Highlighted { html, missing })
     }
 
     /// `code` painted with `syntax`: from an earlier block with the same text, or now.
-    fn painted(&self, syntax: &SyntaxReference, code: &str) -> Arc<Painted> {
+    fn painted(&self, set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> Arc<Painted> {
         let key = (syntax.name.clone(), code.to_string());
         let lock = || self.painted.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(lines) = lock().get(&key) {
             return Arc::clone(lines);
         }
         let themes = &self.themes;
-        let lines = html::paint(&self.syntaxes, syntax, themes, self.style, code)
-            .unwrap_or_else(|_| plain(code));
+        let lines =
+            html::paint(set, syntax, themes, self.style, code).unwrap_or_else(|_| plain(code));
         let lines = Arc::new(Painted::new(lines));
         lock().insert(key, Arc::clone(&lines));
         lines
@@ -229,5 +267,7 @@ fn plain(code: &str) -> Vec<String> {
         .collect()
 }
 
+#[cfg(test)]
+mod extra_tests;
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,7 @@ use super::*;
 
 fn highlighter(toml: &str) -> Highlighter {
     let config: HighlightingConfig = toml::from_str(toml).unwrap();
-    Highlighter::new(&config).unwrap()
+    Highlighter::new(&config, Path::new(".")).unwrap()
 }
 
 fn lines_of(html: &str) -> Vec<&str> {
@@ -175,6 +175,6 @@ fn the_same_code_is_painted_once() {
 #[test]
 fn an_unknown_theme_is_an_error_naming_it() {
     let config: HighlightingConfig = toml::from_str("theme = \"nope\"").unwrap();
-    let error = Highlighter::new(&config).err().unwrap();
-    assert!(error.contains("`nope`"), "{error}");
+    let error = Highlighter::new(&config, Path::new(".")).err().unwrap();
+    assert!(error[0].message.contains("`nope`"), "{error:?}");
 }
