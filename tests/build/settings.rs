@@ -179,3 +179,25 @@ fn feed_entries_name_the_pages_authors_else_the_sites_author_as_zola_does() {
     assert!(atom.contains("<name>Unknown</name>"), "{atom}");
     assert!(atom.contains("<title></title>"), "{atom}");
 }
+
+#[test]
+fn a_taxonomy_no_page_uses_gets_no_list_page_and_no_sitemap_entry() {
+    let site = site("taxonomies = [{ name = \"tags\" }, { name = \"unused\" }]\n");
+    site.write("templates/tags/list.html", "tags");
+    site.write("templates/tags/single.html", "{{ term.name }}");
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n[taxonomies]\ntags = [\"x\"]\n+++\nA\n",
+    );
+    let run = site.build(&[]).succeeded();
+    assert!(run.exists("tags/index.html") && run.exists("tags/x/index.html"));
+    assert!(
+        !run.exists("unused/index.html"),
+        "Zola writes no list for it"
+    );
+    let sitemap = run.read("sitemap.xml");
+    assert!(
+        sitemap.contains("/tags/") && !sitemap.contains("/unused/"),
+        "{sitemap}"
+    );
+}

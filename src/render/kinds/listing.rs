@@ -111,10 +111,11 @@ pub fn plan_sections(plan: &mut Plan<'_>) {
     }
 }
 
-/// Every rendered taxonomy's list of terms, and each term's listing.
+/// Every rendered taxonomy's list of terms, and each term's listing; a taxonomy no page uses
+/// has no list page, as in Zola.
 pub fn plan_taxonomies(plan: &mut Plan<'_>) {
     for (t, taxonomy) in plan.site.taxonomies.iter().enumerate() {
-        if !taxonomy.config.render {
+        if !taxonomy.config.render || taxonomy.terms.is_empty() {
             continue;
         }
         plan.push(taxonomy.path.clone(), TermList(t));

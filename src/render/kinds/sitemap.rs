@@ -151,7 +151,8 @@ fn urls(site: &Site) -> Urls {
             list.push((url, updated));
         }
     }
-    for taxonomy in site.taxonomies.iter().filter(|t| t.config.render) {
+    let listed = |t: &&crate::site::Taxonomy| t.config.render && !t.terms.is_empty();
+    for taxonomy in site.taxonomies.iter().filter(listed) {
         let all: Vec<usize> = taxonomy
             .terms
             .iter()
