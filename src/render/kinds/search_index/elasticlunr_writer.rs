@@ -49,14 +49,21 @@ pub fn write(out: &mut Vec<u8>, code: &str, fields: &[Field], docs: &[Doc<'_>]) 
     // elasticlunr-rs's `index` map, ordered by field name; each field's tree in parallel.
     let mut by_name: Vec<usize> = (0..fields.len()).collect();
     by_name.sort_by_key(|&f| fields[f].name);
-    let trees: Vec<Vec<u8>> = by_name
+    let trees: Vec<Vec<Vec<u8>>> = by_name
         .par_iter()
         .map(|&f| tree(&refs, &postings(&refs, &terms, f)))
         .collect();
     let store = document_store(&refs, fields, docs, &terms);
 
+    // The parts are copied once, into memory taken once: at 300 MB an index that grows by
+    // doubling spends more time having the kernel clear fresh pages than writing them.
     let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-    let size: usize = trees.iter().chain([&store]).map(Vec::len).sum();
+    let parts = trees.iter().flatten().map(Vec::len);
+    let size: usize = parts.sum::<usize>()
+        + store
+            .iter()
+            .map(|(d, i)| d.len() + i.len() + 2)
+            .sum::<usize>();
     out.reserve(size + 1024);
     out.extend_from_slice(b"{\"fields\":");
     push_json(out, &names);
@@ -72,12 +79,14 @@ pub fn write(out: &mut Vec<u8>, code: &str, fields: &[Field], docs: &[Doc<'_>]) 
             out.push(b',');
         }
         push_json(out, fields[f].name);
-        out.extend_from_slice(b":{\"root\":");
-        out.extend_from_slice(tree);
-        out.push(b'}');
+        out.extend_from_slice(b":{\"root\":{\"docs\":{},\"df\":0");
+        for part in tree {
+            out.extend_from_slice(part);
+        }
+        out.extend_from_slice(b"}}");
     }
     out.extend_from_slice(b"},\"documentStore\":");
-    out.extend_from_slice(&store);
+    write_store(out, &refs, fields, &store);
     out.extend_from_slice(b",\"lang\":");
     push_json(out, &language.name());
     out.push(b'}');
@@ -249,8 +258,9 @@ fn tf_texts() -> Vec<Vec<u8>> {
 
 /// The word tree of one field (`InvertedIndex`'s `root`): a node per prefix of a word with
 /// its `docs` (ref to `{"tf":…}`), `df`, and then its children by character, depth first.
-/// The children of the root are written in parallel, one part per first character.
-fn tree(refs: &Refs, words: &[Postings<'_>]) -> Vec<u8> {
+/// The children of the root are written in parallel, one part per first character: those
+/// parts, in order, are what this returns.
+fn tree(refs: &Refs, words: &[Postings<'_>]) -> Vec<Vec<u8>> {
     let tf = tf_texts();
     let mut groups: Vec<&[Postings<'_>]> = Vec::new();
     let mut rest = words;
@@ -259,24 +269,26 @@ fn tree(refs: &Refs, words: &[Postings<'_>]) -> Vec<u8> {
         groups.push(&rest[..end]);
         rest = &rest[end..];
     }
-    let parts: Vec<Vec<u8>> = groups
+    groups
         .par_iter()
         .map(|group| subtrees(refs, &tf, group))
-        .collect();
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + 32);
-    out.extend_from_slice(b"{\"docs\":{},\"df\":0");
-    for part in &parts {
-        out.extend_from_slice(part);
-    }
-    out.push(b'}');
-    out
+        .collect()
 }
 
 /// The root's children for `words`, sorted: for each word, the nodes it does not share with
 /// the word before are opened (each prefix comes before the words it begins, so a node opened
 /// on the way to a word is not itself a word), after closing the ones it leaves.
 fn subtrees(refs: &Refs, tf: &[Vec<u8>], words: &[Postings<'_>]) -> Vec<u8> {
-    let mut out = Vec::new();
+    // Room for the most it can take (a node is at most 32 bytes a byte of its word, a posting
+    // 32 bytes more than its ref), so it is never moved: room never written costs nothing.
+    let room = words.iter().map(|(word, postings)| {
+        let refs: usize = postings
+            .iter()
+            .map(|&(rank, _)| refs.json[rank as usize].len() + 32)
+            .sum();
+        32 * word.len() + 32 + refs
+    });
+    let mut out = Vec::with_capacity(room.sum());
     // The open nodes: the byte offset in the current word where each one's character ends.
     let mut open: Vec<usize> = Vec::new();
     let mut previous = "";
@@ -328,14 +340,14 @@ fn write_docs(out: &mut Vec<u8>, refs: &Refs, tf: &[Vec<u8>], postings: &[(u32, 
     let _ = write!(out, "}},\"df\":{}", postings.len());
 }
 
-/// `documentStore`: every ref's fields (and the ref itself) by name, then how many words each
-/// field has, then the number of refs. The refs' documents are written in parallel.
+/// Each ref's entries in `documentStore`, written in parallel: its fields (and the ref itself)
+/// by name in `docs`, and how many words each field has in `docInfo`.
 fn document_store(
     refs: &Refs,
     fields: &[Field],
     docs: &[Doc<'_>],
     terms: &[Vec<FieldTerms>],
-) -> Vec<u8> {
+) -> Vec<(Vec<u8>, Vec<u8>)> {
     // A document's fields by name, the ref among them (`None`).
     let mut shown: Vec<(&str, Option<usize>)> = vec![(REF, None)];
     shown.extend(
@@ -348,8 +360,7 @@ fn document_store(
     let mut by_name: Vec<usize> = (0..fields.len()).collect();
     by_name.sort_by_key(|&f| fields[f].name);
 
-    let entries: Vec<(Vec<u8>, Vec<u8>)> = refs
-        .shown
+    refs.shown
         .par_iter()
         .zip(&refs.json)
         .map(|(&d, json)| {
@@ -376,19 +387,19 @@ fn document_store(
             info.push(b'}');
             (doc, info)
         })
-        .collect();
+        .collect()
+}
 
-    let size: usize = entries.iter().map(|(d, i)| d.len() + i.len() + 2).sum();
-    let mut out = Vec::with_capacity(size + 64);
+/// `documentStore` from the refs' `entries`: `save`, `docs`, `docInfo`, the number of refs.
+fn write_store(out: &mut Vec<u8>, refs: &Refs, fields: &[Field], entries: &[(Vec<u8>, Vec<u8>)]) {
     out.extend_from_slice(b"{\"save\":true,\"docs\":{");
-    join(&mut out, entries.iter().map(|(doc, _)| doc));
+    join(out, entries.iter().map(|(doc, _)| doc));
     out.extend_from_slice(b"},\"docInfo\":{");
     // elasticlunr-rs notes a length per field, so a document without fields has no entry.
     if !fields.is_empty() {
-        join(&mut out, entries.iter().map(|(_, info)| info));
+        join(out, entries.iter().map(|(_, info)| info));
     }
     let _ = write!(out, "}},\"length\":{}}}", refs.json.len());
-    out
 }
 
 /// `parts` one after the other, with commas between them.
