@@ -46,26 +46,25 @@ pub fn write(out: &mut Vec<u8>, code: &str, fields: &[Field], docs: &[Doc<'_>]) 
         )
         .collect::<Option<_>>()?;
     let refs = Refs::new(docs);
-    // elasticlunr-rs's `index` map, ordered by field name.
+    // elasticlunr-rs's `index` map, ordered by field name; each field's tree in parallel.
     let mut by_name: Vec<usize> = (0..fields.len()).collect();
     by_name.sort_by_key(|&f| fields[f].name);
-    let (postings, store) = rayon::join(
-        || {
-            let each = by_name.par_iter();
-            each.map(|&f| postings(&refs, &terms, f))
-                .collect::<Vec<_>>()
-        },
-        || document_store(&refs, fields, docs, &terms),
-    );
+    let trees: Vec<Vec<Vec<u8>>> = by_name
+        .par_iter()
+        .map(|&f| tree(&refs, &postings(&refs, &terms, f)))
+        .collect();
+    let store = document_store(&refs, fields, docs, &terms);
 
-    // Everything is written once, into room taken once: at 300 MB, an index written in parts
-    // and copied, or grown by doubling, spends more time having the kernel clear fresh pages
-    // than writing them. Room never written costs nothing.
+    // The parts are copied once, into memory taken once: at 300 MB an index that grows by
+    // doubling spends more time having the kernel clear fresh pages than writing them.
     let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-    let trees: usize = postings.iter().map(|words| room(&refs, words)).sum();
-    let entries = store.iter().map(|(d, i)| d.len() + i.len() + 2);
-    out.reserve(trees + entries.sum::<usize>() + 1024);
-    let tf = tf_texts();
+    let parts = trees.iter().flatten().map(Vec::len);
+    let size: usize = parts.sum::<usize>()
+        + store
+            .iter()
+            .map(|(d, i)| d.len() + i.len() + 2)
+            .sum::<usize>();
+    out.reserve(size + 1024);
     out.extend_from_slice(b"{\"fields\":");
     push_json(out, &names);
     out.extend_from_slice(b",\"pipeline\":");
@@ -75,14 +74,16 @@ pub fn write(out: &mut Vec<u8>, code: &str, fields: &[Field], docs: &[Doc<'_>]) 
     out.extend_from_slice(b",\"version\":");
     push_json(out, elasticlunr::ELASTICLUNR_VERSION);
     out.extend_from_slice(b",\"index\":{");
-    for (n, (&f, words)) in by_name.iter().zip(&postings).enumerate() {
+    for (n, (&f, tree)) in by_name.iter().zip(&trees).enumerate() {
         if n > 0 {
             out.push(b',');
         }
         push_json(out, fields[f].name);
-        out.extend_from_slice(b":{\"root\":");
-        write_tree(out, &refs, &tf, words);
-        out.push(b'}');
+        out.extend_from_slice(b":{\"root\":{\"docs\":{},\"df\":0");
+        for part in tree {
+            out.extend_from_slice(part);
+        }
+        out.extend_from_slice(b"}}");
     }
     out.extend_from_slice(b"},\"documentStore\":");
     write_store(out, &refs, fields, &store);
@@ -255,26 +256,39 @@ fn tf_texts() -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// The most room the word tree of `words` can take: a node is at most 32 bytes a byte of its
-/// word, a posting 32 bytes more than its ref.
-fn room(refs: &Refs, words: &[Postings<'_>]) -> usize {
-    let word = |(word, postings): &Postings<'_>| {
+/// The word tree of one field (`InvertedIndex`'s `root`): a node per prefix of a word with
+/// its `docs` (ref to `{"tf":…}`), `df`, and then its children by character, depth first.
+/// The children of the root are written in parallel, one part per first character: those
+/// parts, in order, are what this returns.
+fn tree(refs: &Refs, words: &[Postings<'_>]) -> Vec<Vec<u8>> {
+    let tf = tf_texts();
+    let mut groups: Vec<&[Postings<'_>]> = Vec::new();
+    let mut rest = words;
+    while let Some(first) = rest.first().and_then(|(w, _)| w.chars().next()) {
+        let end = rest.partition_point(|(w, _)| w.starts_with(first));
+        groups.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    groups
+        .par_iter()
+        .map(|group| subtrees(refs, &tf, group))
+        .collect()
+}
+
+/// The root's children for `words`, sorted: for each word, the nodes it does not share with
+/// the word before are opened (each prefix comes before the words it begins, so a node opened
+/// on the way to a word is not itself a word), after closing the ones it leaves.
+fn subtrees(refs: &Refs, tf: &[Vec<u8>], words: &[Postings<'_>]) -> Vec<u8> {
+    // Room for the most it can take (a node is at most 32 bytes a byte of its word, a posting
+    // 32 bytes more than its ref), so it is never moved: room never written costs nothing.
+    let room = words.iter().map(|(word, postings)| {
         let refs: usize = postings
             .iter()
             .map(|&(rank, _)| refs.json[rank as usize].len() + 32)
             .sum();
         32 * word.len() + 32 + refs
-    };
-    64 + words.iter().map(word).sum::<usize>()
-}
-
-/// The word tree of one field (`InvertedIndex`'s `root`): a node per prefix of a word with
-/// its `docs` (ref to `{"tf":…}`), `df`, and then its children by character, depth first.
-/// For each of the sorted `words`, the nodes it does not share with the word before are
-/// opened (each prefix comes before the words it begins, so a node opened on the way to a
-/// word is not itself a word), after closing the ones it leaves.
-fn write_tree(out: &mut Vec<u8>, refs: &Refs, tf: &[Vec<u8>], words: &[Postings<'_>]) {
-    out.extend_from_slice(b"{\"docs\":{},\"df\":0");
+    });
+    let mut out = Vec::with_capacity(room.sum());
     // The open nodes: the byte offset in the current word where each one's character ends.
     let mut open: Vec<usize> = Vec::new();
     let mut previous = "";
@@ -293,10 +307,10 @@ fn write_tree(out: &mut Vec<u8>, refs: &Refs, tf: &[Vec<u8>], words: &[Postings<
         for (at, c) in word[from..].char_indices() {
             let end = from + at + c.len_utf8();
             out.push(b',');
-            push_str(out, c.encode_utf8(&mut key));
+            push_str(&mut out, c.encode_utf8(&mut key));
             out.extend_from_slice(b":{\"docs\":");
             if end == word.len() {
-                write_docs(out, refs, tf, postings);
+                write_docs(&mut out, refs, tf, postings);
             } else {
                 out.extend_from_slice(b"{},\"df\":0");
             }
@@ -304,8 +318,8 @@ fn write_tree(out: &mut Vec<u8>, refs: &Refs, tf: &[Vec<u8>], words: &[Postings<
         }
         previous = word;
     }
-    // The open nodes and the root.
-    out.extend(std::iter::repeat_n(b'}', open.len() + 1));
+    out.extend(std::iter::repeat_n(b'}', open.len()));
+    out
 }
 
 /// A word's `docs` and `df`: `{"<ref>":{"tf":<sqrt(count)>},…},"df":<refs>`.
