@@ -260,11 +260,16 @@ pub enum IndexFormat {
 impl IndexFormat {
     /// The index file for language `lang`, named as Zola names it (`search_index.en.js`).
     pub fn file_name(self, lang: &str) -> String {
-        let extension = match self {
-            IndexFormat::ElasticlunrJavascript | IndexFormat::FuseJavascript => "js",
-            IndexFormat::ElasticlunrJson | IndexFormat::FuseJson => "json",
-        };
+        let extension = if self.is_javascript() { "js" } else { "json" };
         format!("search_index.{lang}.{extension}")
+    }
+
+    /// Whether the index is a script that sets `window.searchIndex` rather than plain JSON.
+    pub fn is_javascript(self) -> bool {
+        matches!(
+            self,
+            IndexFormat::ElasticlunrJavascript | IndexFormat::FuseJavascript
+        )
     }
 
     pub fn is_elasticlunr(self) -> bool {

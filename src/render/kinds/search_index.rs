@@ -4,7 +4,6 @@
 
 use std::borrow::Cow;
 
-use elasticlunr::{Index, IndexBuilder};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -13,6 +12,10 @@ use crate::config::{IndexFormat, SearchConfig};
 use crate::error::Diagnostic;
 use crate::render::{Counted, MadeFrom, Output, Plan, Renderer};
 use crate::site::Site;
+
+mod elasticlunr_writer;
+
+use elasticlunr_writer::{Doc, Field};
 
 /// The search index of one language.
 #[derive(Debug)]
@@ -77,20 +80,20 @@ impl Output for SearchIndex {
         let site = renderer.site;
         let search = &search_config(site, &self.lang);
         let documents = documents(site, &self.lang);
-        let json = match search.index_format {
+        let mut out = Vec::new();
+        if search.index_format.is_javascript() {
+            out.extend_from_slice(b"window.searchIndex = ");
+        }
+        let written = match search.index_format {
             IndexFormat::ElasticlunrJavascript | IndexFormat::ElasticlunrJson => {
-                elasticlunr_index(search, &self.lang, &documents)
+                elasticlunr_index(&mut out, search, &self.lang, &documents)
             }
             IndexFormat::FuseJavascript | IndexFormat::FuseJson => {
-                Ok(fuse_index(search, &documents))
+                fuse_index(&mut out, search, &documents);
+                Ok(())
             }
         };
-        Some(json.map(|json| match search.index_format {
-            IndexFormat::ElasticlunrJavascript | IndexFormat::FuseJavascript => {
-                format!("window.searchIndex = {json}").into_bytes()
-            }
-            IndexFormat::ElasticlunrJson | IndexFormat::FuseJson => json.into_bytes(),
-        }))
+        Some(written.map(|()| out))
     }
 }
 
@@ -146,42 +149,37 @@ pub fn documents<'a>(site: &'a Site, lang: &str) -> Vec<Document<'a>> {
     documents
 }
 
-/// The index as elasticlunr.js loads it (`elasticlunr.Index.load`), written by `elasticlunr-rs`
-/// with the fields `[search]` asks for, in Zola's order.
+/// The index as elasticlunr.js loads it (`elasticlunr.Index.load`), as `elasticlunr-rs` writes
+/// it with the fields `[search]` asks for, in Zola's order, after what `out` holds.
 fn elasticlunr_index(
+    out: &mut Vec<u8>,
     search: &SearchConfig,
     lang: &str,
     documents: &[Document<'_>],
-) -> Result<String, Diagnostic> {
-    let language = elasticlunr::lang::from_code(lang).ok_or_else(|| {
+) -> Result<(), Diagnostic> {
+    let wanted = || fields(search).into_iter().filter(|(_, wanted)| *wanted);
+    let fields: Vec<Field> = wanted()
+        .map(|(name, _)| Field {
+            name,
+            tokenizer: (name == "path").then_some(path_words as fn(&str) -> Vec<String>),
+        })
+        .collect();
+    // The texts in parallel: taking tags out of the bodies is most of the work.
+    let docs: Vec<Doc<'_>> = documents
+        .par_iter()
+        .map(|document| Doc {
+            id: document.url,
+            texts: wanted()
+                .map(|(field, _)| field_text(search, document, field))
+                .collect(),
+        })
+        .collect();
+    elasticlunr_writer::write(out, lang, &fields, &docs).ok_or_else(|| {
         Diagnostic::new(format!(
             "build_search_index: the elasticlunr index has no word rules for language `{lang}` in Kiln; \
              set [search] index_format = \"fuse_javascript\" or \"fuse_json\", which work for any language"
         ))
-    })?;
-    let mut builder = IndexBuilder::with_language(language);
-    for (field, wanted) in fields(search) {
-        if wanted && field == "path" {
-            builder = builder.add_field_with_tokenizer(field, Box::new(path_words));
-        } else if wanted {
-            builder = builder.add_field(field);
-        }
-    }
-    let mut index: Index = builder.build();
-    // The texts in parallel (taking tags out is most of the work); the index takes them in order.
-    let rows: Vec<Vec<String>> = documents
-        .par_iter()
-        .map(|document| {
-            let wanted = fields(search).into_iter().filter(|(_, wanted)| *wanted);
-            wanted
-                .map(|(field, _)| field_text(search, document, field))
-                .collect()
-        })
-        .collect();
-    for (document, row) in documents.iter().zip(rows) {
-        index.add_doc(document.url, row);
-    }
-    Ok(index.to_json())
+    })
 }
 
 /// The fields an elasticlunr document may have, in Zola's order, with whether `search` wants each.
@@ -235,23 +233,36 @@ struct FuseItem<'a> {
     path: Option<&'a str>,
 }
 
-/// The index as an array for Fuse.js (and tinysearch), as Zola writes it (no dates).
-fn fuse_index(search: &SearchConfig, documents: &[Document<'_>]) -> String {
-    let items: Vec<FuseItem<'_>> = documents
+/// The index as an array for Fuse.js (and tinysearch), as Zola writes it (no dates), after
+/// what `out` holds. Each item is serialised in parallel, then the items are joined.
+fn fuse_index(out: &mut Vec<u8>, search: &SearchConfig, documents: &[Document<'_>]) {
+    let items: Vec<Vec<u8>> = documents
         .par_iter()
-        .map(|d| FuseItem {
-            url: d.url,
-            title: search.include_title.then(|| d.title.unwrap_or_default()),
-            description: search
-                .include_description
-                .then(|| d.description.unwrap_or_default()),
-            body: search
-                .include_content
-                .then(|| plain_text(d.html, search.truncate_content_length)),
-            path: search.include_path.then_some(d.path),
+        .map(|d| {
+            let item = FuseItem {
+                url: d.url,
+                title: search.include_title.then(|| d.title.unwrap_or_default()),
+                description: search
+                    .include_description
+                    .then(|| d.description.unwrap_or_default()),
+                body: search
+                    .include_content
+                    .then(|| plain_text(d.html, search.truncate_content_length)),
+                path: search.include_path.then_some(d.path),
+            };
+            // Serialising strings into a `Vec` cannot fail.
+            serde_json::to_vec(&item).unwrap_or_default()
         })
         .collect();
-    serde_json::to_string(&items).unwrap_or_default()
+    out.reserve(items.iter().map(|item| item.len() + 1).sum::<usize>() + 2);
+    out.push(b'[');
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(item);
+    }
+    out.push(b']');
 }
 
 /// The text of `html` as Zola puts it in an index: no tags, nothing of `script`, `style` and
