@@ -106,7 +106,7 @@ fn entries<'s>(
 ) -> (Vec<&'s SassSource>, Vec<Diagnostic>) {
     let mut by_output: BTreeMap<String, &SassSource> = BTreeMap::new();
     let mut errors = Vec::new();
-    let from_site = |source: &SassSource| source.file.starts_with(sass_dir);
+    let from_site = |source: &SassSource| from_site(source, sass_dir);
     for source in sources {
         let Some(stem) = source
             .rel
@@ -144,6 +144,11 @@ fn entries<'s>(
     (by_output.into_values().collect(), errors)
 }
 
+/// Whether a stylesheet is the site's own (under `sass_dir`) rather than its theme's.
+fn from_site(source: &SassSource, sass_dir: &Path) -> bool {
+    source.file.starts_with(sass_dir)
+}
+
 /// Compiles one stylesheet to compressed CSS.
 fn compile_one(tree: &Tree<'_>, source: &SassSource) -> Result<Compiled, Diagnostic> {
     let fs = SassFs {
@@ -165,7 +170,7 @@ fn compile_one(tree: &Tree<'_>, source: &SassSource) -> Result<Compiled, Diagnos
     let css = Rendered {
         file: Produced {
             output,
-            origin: match source.file.starts_with(tree.dir) {
+            origin: match from_site(source, tree.dir) {
                 true => format!("sass/{}", source.rel),
                 false => source.file.display().to_string(),
             },

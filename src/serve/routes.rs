@@ -70,33 +70,7 @@ impl App {
                 Full::new(Bytes::from_static(OVERLAY_STYLE.as_bytes())),
                 "text/css; charset=utf-8",
             ),
-            _ => {
-                let mut response = self.site_file(&request).await;
-                self.add_site_headers(request.uri().path(), &mut response)
-                    .await;
-                response
-            }
-        }
-    }
-
-    /// The headers the site's `_headers` file gives this path, as its CDN would send them.
-    async fn add_site_headers(&self, path: &str, response: &mut Response<Body>) {
-        let snapshot = self.snapshots.borrow().clone();
-        let Some(site) = snapshot.site.as_deref() else {
-            return;
-        };
-        let Some(text) = file_bytes(site, "_headers").await else {
-            return;
-        };
-        let rules = HeaderRules::parse(&String::from_utf8_lossy(&text));
-        let headers = response.headers_mut();
-        for (name, value) in rules.for_path(path) {
-            if let (Ok(name), Ok(value)) = (
-                header::HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(&value),
-            ) {
-                headers.insert(name, value);
-            }
+            _ => self.site_file(&request).await,
         }
     }
 
@@ -121,7 +95,7 @@ impl App {
             return first_build_failed(&snapshot);
         };
         let found = resolve(uri.path(), uri.query(), |key| site.files.contains_key(key));
-        match found {
+        let mut response = match found {
             Resolved::File(key) => match file_bytes(site, &key).await {
                 Some(bytes) => {
                     let range = request.headers().get(header::RANGE);
@@ -132,6 +106,26 @@ impl App {
             },
             Resolved::Redirect(location) => redirect(&location),
             Resolved::NotFound => not_found(site, &snapshot).await,
+        };
+        add_site_headers(site, uri.path(), &mut response).await;
+        response
+    }
+}
+
+/// The headers the site's `_headers` file gives this path, as its CDN would send them; read
+/// from the same build as the response, so a file and its headers never come from two builds.
+async fn add_site_headers(site: &SiteOutput, path: &str, response: &mut Response<Body>) {
+    let Some(text) = file_bytes(site, "_headers").await else {
+        return;
+    };
+    let rules = HeaderRules::parse(&String::from_utf8_lossy(&text));
+    let headers = response.headers_mut();
+    for (name, value) in rules.for_path(path) {
+        if let (Ok(name), Ok(value)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            headers.insert(name, value);
         }
     }
 }
