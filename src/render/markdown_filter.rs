@@ -22,8 +22,9 @@ pub struct MarkdownFilter {
     pub values: Option<Arc<Values>>,
     pub config: Value,
     pub options: markdown::Options,
-    /// The site's highlighter, so code blocks in the text are highlighted as in a body; none
-    /// inside a shortcode's template, which renders before the site stage makes it.
+    /// The site's highlighter, so code blocks in the text are highlighted as in a body; `None`
+    /// in a shortcode's template, which renders before the site stage makes it: there the
+    /// one the link stage handed to the shortcodes is used.
     pub highlighter: Option<Arc<Highlighter>>,
 }
 
@@ -68,7 +69,11 @@ impl tera::Filter for MarkdownFilter {
             context: &context,
         };
         let links = Links(self.values.as_deref());
-        let highlighter = self.highlighter.as_deref();
+        let highlighter = self
+            .highlighter
+            .clone()
+            .or_else(|| shortcodes.highlighter());
+        let highlighter = highlighter.as_deref();
         let rendered = markdown::render(&source, "", &self.options, &links, &embeds, highlighter)
             .map_err(|errors| {
             let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use serde_json::{Map, Value};
 use tera::{Context, Tera};
@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::content::TemplateSource;
 use crate::error::Diagnostic;
 use crate::images::Images;
+use crate::markdown::highlight::Highlighter;
 use crate::markdown::shortcodes::{ANCHOR_TEMPLATE, Kind, ShortcodeTemplates};
 use crate::render::files::Files;
 use crate::render::markdown_filter::MarkdownFilter;
@@ -36,6 +37,9 @@ pub struct SiteShortcodes {
     anchor_version: u64,
     /// The files `load_data` and friends read, here and in the render stage.
     files: Arc<Files>,
+    /// The site's highlighter, for code blocks the `markdown` filter meets in a shortcode's
+    /// template: the link stage makes it after the shortcodes and hands it over here.
+    highlighter: RwLock<Option<Arc<Highlighter>>>,
 }
 
 impl SiteShortcodes {
@@ -112,6 +116,7 @@ impl SiteShortcodes {
                 sources: sources.to_vec(),
                 shortcodes,
                 anchor_version,
+                highlighter: RwLock::new(None),
             }
         })
     }
@@ -164,6 +169,10 @@ impl ShortcodeTemplates for SiteShortcodes {
         self.render_template(ANCHOR_TEMPLATE, context)
     }
 
+    fn highlight_with(&self, highlighter: Option<Arc<Highlighter>>) {
+        *self.highlighter.write().unwrap_or_else(|e| e.into_inner()) = highlighter;
+    }
+
     fn render(&self, name: &str, context: Map<String, Value>) -> Result<String, Diagnostic> {
         let Some(shortcode) = self.shortcodes.get(name) else {
             return Err(Diagnostic::new(format!("no shortcode `{name}`")));
@@ -176,6 +185,14 @@ impl SiteShortcodes {
     /// Where templates find the files they read.
     pub fn files(&self) -> &Arc<Files> {
         &self.files
+    }
+
+    /// The highlighter the link stage handed over, if the site highlights code.
+    pub fn highlighter(&self) -> Option<Arc<Highlighter>> {
+        self.highlighter
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// `template`'s output for `context`; a failure names the template and its line.

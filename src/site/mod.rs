@@ -165,6 +165,7 @@ pub fn link(
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let highlighter = highlighter(&config, root, &mut errors);
+    shortcodes.highlight_with(highlighter.clone());
     let placed = place::place(&config, loaded.sections, loaded.pages, drafts, &mut errors);
     let (sections, pages) = placed;
     let items = pages.len() + sections.len();

@@ -332,6 +332,43 @@ fn a_highlighting_change_reaches_code_a_template_passes_through_the_markdown_fil
 }
 
 #[test]
+fn code_a_shortcodes_template_passes_through_the_markdown_filter_is_highlighted() {
+    let site = Site::new();
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    let themed = |theme: &str| format!("{config}[markdown.highlighting]\ntheme = \"{theme}\"\n");
+    site.write("config.toml", &themed("nord"));
+    site.write(
+        "templates/shortcodes/example.html",
+        "<figure>{{ body | markdown | safe }}</figure>",
+    );
+    let p2 = std::fs::read_to_string(site.path("content/blog/p2.md")).unwrap();
+    site.write(
+        "content/blog/p2.md",
+        &format!("{p2}\n{{% example() %}}\n```rust\nfn main() {{}}\n```\n{{% end %}}\n"),
+    );
+    let page = |output: &crate::output::SiteOutput| match output.files.get("blog/p2/index.html") {
+        Some(crate::output::OutputFile::Generated(bytes)) => {
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+        _ => String::new(),
+    };
+    let first = page(&crate::render_site(&site.opts()).unwrap());
+    assert!(
+        first.contains("<figure><pre class=\"giallo\" style=\"color: #"),
+        "{first}"
+    );
+    let mut rebuilder = Rebuilder::new(site.opts());
+    rebuilder.rebuild(&[]).unwrap();
+
+    // Another theme reaches the shortcode's code too, as a full build gives it.
+    site.write("config.toml", &themed("dracula"));
+    rebuild_matches_full(&mut rebuilder, &site, &["config.toml"]);
+    let second = page(&crate::render_site(&site.opts()).unwrap());
+    assert!(second.contains("<figure><pre class=\"giallo\""), "{second}");
+    assert_ne!(first, second, "the theme's colours changed");
+}
+
+#[test]
 fn an_image_a_shortcode_resizes_is_followed_when_it_changes() {
     let site = Site::new();
     site.write("templates/shortcodes/thumb.html", "{% set i = resize_image(path=\"cover.png\", width=8, height=8) %}<img src=\"{{ i.url }}\">");

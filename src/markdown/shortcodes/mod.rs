@@ -41,6 +41,13 @@ pub trait ShortcodeTemplates: Sync {
     fn render(&self, name: &str, context: Map<String, Value>) -> Result<String, Diagnostic>;
     /// The link `insert_anchor_links` puts in a heading, for `id`, `level` and `lang`.
     fn anchor_link(&self, context: Map<String, Value>) -> Result<String, Diagnostic>;
+    /// Takes the site's highlighter, for code the templates themselves turn into HTML (the
+    /// `markdown` filter); made after the shortcodes, so it is handed over when known.
+    fn highlight_with(
+        &self,
+        _highlighter: Option<std::sync::Arc<crate::markdown::highlight::Highlighter>>,
+    ) {
+    }
 }
 
 /// The template of heading anchor links, as the Markdown cache names it among a body's.
