@@ -1,5 +1,6 @@
 //! Writes a site into a fresh folder beside the output, swapped in only on success.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -125,6 +126,19 @@ impl Staging {
 impl crate::render::Sink for Staging {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         Staging::put(self, rel, bytes)
+    }
+
+    /// Into the file as it is written: a large output is never all in memory.
+    fn put_with(
+        &self,
+        rel: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        let target = self.target(rel)?;
+        let file = std::fs::File::create(&target).map_err(|e| io_error(&target, "write", &e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        write(&mut out)?;
+        out.flush().map_err(|e| io_error(&target, "write", &e))
     }
 }
 

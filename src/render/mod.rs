@@ -31,12 +31,25 @@ use values::Values;
 
 pub use kinds::{plan, plan_reads_bodies};
 use renderer::Failure;
-pub use renderer::{Counted, Job, MadeFrom, Output, Plan, Produced, Rendered, Renderer, hash_of};
+pub use renderer::{
+    Counted, Job, MadeFrom, Output, Plan, Produced, Rendered, Renderer, WritesItself, hash_of,
+    write_output,
+};
 
 /// Where a streamed render puts each output as soon as it is rendered.
 pub trait Sink: Sync {
     /// Stores `bytes` at the output-relative path `rel`.
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// Stores at `rel` what `write` writes, as it writes it (by default gathered first).
+    fn put_with(
+        &self,
+        rel: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(rel, &bytes)
+    }
 }
 
 /// What a render pass produced: each rendered job's index with its output, the site paths
@@ -50,11 +63,7 @@ pub struct Pass<T> {
 /// Renders `jobs` in parallel into `sink`, keeping no bytes: for a build that runs once, so
 /// the site's HTML is never all in memory.
 pub fn stream(renderer: &Renderer<'_>, jobs: &[Job], sink: &dyn Sink) -> Pass<Produced> {
-    run(jobs, |_, job| {
-        let (produced, bytes) = renderer.render(job)?;
-        sink.put(&produced.output, &bytes).map_err(Failure::Other)?;
-        Ok((produced, true))
-    })
+    run(jobs, |_, job| Ok((renderer.render_into(job, sink)?, true)))
 }
 
 /// Renders `jobs` in parallel into memory; job `i` is not rendered but kept as `reuse[i]`

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write;
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
@@ -12,6 +13,7 @@ use tera::{Context, Tera};
 
 use crate::content::TemplateSource;
 use crate::error::Diagnostic;
+use crate::render::Sink;
 use crate::render::template_reads::{TemplateUse, function_detail};
 use crate::render::values::{Detail, Values};
 use crate::site::Site;
@@ -40,15 +42,28 @@ pub trait Output: Debug + Send + Sync {
     }
     /// What its bytes depend on besides its template and path.
     fn made_from<'r>(&'r self, renderer: &'r Renderer<'_>) -> MadeFrom<'r>;
-    /// The bytes of a kind that makes them itself rather than with a template (a search
-    /// index); such a kind's `template` is only a name for what makes it, for fingerprints.
-    fn bytes(&self, _renderer: &Renderer<'_>) -> Option<Result<Vec<u8>, Diagnostic>> {
+    /// A kind that writes its bytes itself rather than with a template (a search index);
+    /// such a kind's `template` is only a name for what makes it, for fingerprints.
+    fn writes_itself(&self) -> Option<&dyn WritesItself> {
         None
     }
     /// Where a redirect page sends the browser (for `_redirects`); `None` for anything else.
     fn redirects_to(&self) -> Option<&str> {
         None
     }
+}
+
+/// An output kind that makes its bytes without a template, into any writer: a build streams
+/// them into the file (a search index can be hundreds of megabytes), `serve` into memory.
+pub trait WritesItself {
+    /// Writes the whole output into `out`.
+    fn write(&self, renderer: &Renderer<'_>, out: &mut dyn Write) -> Result<(), Diagnostic>;
+}
+
+/// `bytes` into `out` for a kind that writes itself; a failure names what was written.
+pub fn write_output(out: &mut dyn Write, bytes: &[u8], origin: &str) -> Result<(), Diagnostic> {
+    out.write_all(bytes)
+        .map_err(|e| Diagnostic::new(format!("writing {origin}: {e}")))
 }
 
 /// What an output's bytes are made from, besides its template and path: rebuilds reuse the
@@ -216,17 +231,43 @@ impl<'a> Renderer<'a> {
         self.tera.get_template(name).is_ok()
     }
 
+    /// Renders `job` into `sink`: what it produced. A kind that writes itself writes straight
+    /// into the file, never all in memory.
+    pub fn render_into(&self, job: &Job, sink: &dyn Sink) -> Result<Produced, Failure> {
+        if let Some(kind) = job.output.writes_itself() {
+            let produced = self.produced(job);
+            let mut write = |out: &mut dyn Write| kind.write(self, out);
+            sink.put_with(&produced.output, &mut write)
+                .map_err(Failure::Other)?;
+            return Ok(produced);
+        }
+        let (produced, bytes) = self.render(job)?;
+        sink.put(&produced.output, &bytes).map_err(Failure::Other)?;
+        Ok(produced)
+    }
+
+    /// What rendering `job` produces, bytes aside.
+    fn produced(&self, job: &Job) -> Produced {
+        Produced {
+            output: output_file(&job.path),
+            origin: job.output.origin(self),
+            counts_as: job.output.counts_as(),
+        }
+    }
+
     /// Renders `job`: what it produced, and its bytes.
     pub fn render(&self, job: &Job) -> Result<(Produced, Vec<u8>), Failure> {
+        if let Some(kind) = job.output.writes_itself() {
+            let mut bytes = Vec::new();
+            kind.write(self, &mut bytes).map_err(Failure::Other)?;
+            return Ok((self.produced(job), bytes));
+        }
         let origin = job.output.origin(self);
         let produced = |origin| Produced {
             output: output_file(&job.path),
             origin,
             counts_as: job.output.counts_as(),
         };
-        if let Some(made) = job.output.bytes(self) {
-            return Ok((produced(origin), made.map_err(Failure::Other)?));
-        }
         let template = job.output.template(self);
         if !self.has_template(&template) {
             if self.sources.iter().any(|s| s.name == *template) {

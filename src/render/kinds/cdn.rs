@@ -5,13 +5,14 @@
 //! `cachebust = true`, whose URLs change with their bytes).
 
 use std::borrow::Cow;
+use std::io::Write;
 
 use regex::Regex;
 use serde_json::{Map, Value};
 
 use crate::config::cdn::{CdnConfig, RedirectsFor};
 use crate::error::Diagnostic;
-use crate::render::{Counted, MadeFrom, Output, Plan, Renderer};
+use crate::render::{Counted, MadeFrom, Output, Plan, Renderer, WritesItself, write_output};
 
 /// `_redirects`: (from, to) for each redirect page planned, in plan order.
 #[derive(Debug)]
@@ -77,13 +78,19 @@ impl Output for Redirects {
         MadeFrom::own((&self.rules, self.status))
     }
 
-    fn bytes(&self, _: &Renderer<'_>) -> Option<Result<Vec<u8>, Diagnostic>> {
+    fn writes_itself(&self) -> Option<&dyn WritesItself> {
+        Some(self)
+    }
+}
+
+impl WritesItself for Redirects {
+    fn write(&self, renderer: &Renderer<'_>, out: &mut dyn Write) -> Result<(), Diagnostic> {
         let mut text =
             String::from("# Written by Kiln from `aliases`, `redirect_to` and pagination.\n");
         for (from, to) in &self.rules {
             text.push_str(&format!("{from} {to} {}\n", self.status));
         }
-        Some(Ok(text.into_bytes()))
+        write_output(out, text.as_bytes(), &self.origin(renderer))
     }
 }
 
@@ -108,12 +115,15 @@ impl Output for Headers {
         MadeFrom::own((&renderer.site.config.cdn, cachebusted(renderer)))
     }
 
-    fn bytes(&self, renderer: &Renderer<'_>) -> Option<Result<Vec<u8>, Diagnostic>> {
-        Some(Ok(headers(
-            &renderer.site.config.cdn,
-            &cachebusted(renderer),
-        )
-        .into_bytes()))
+    fn writes_itself(&self) -> Option<&dyn WritesItself> {
+        Some(self)
+    }
+}
+
+impl WritesItself for Headers {
+    fn write(&self, renderer: &Renderer<'_>, out: &mut dyn Write) -> Result<(), Diagnostic> {
+        let text = headers(&renderer.site.config.cdn, &cachebusted(renderer));
+        write_output(out, text.as_bytes(), &self.origin(renderer))
     }
 }
 

@@ -19,6 +19,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -26,7 +27,7 @@ use serde_json::{Map, Value, json};
 
 use super::search_index::{Document, documents, plain_text};
 use crate::error::Diagnostic;
-use crate::render::{Counted, MadeFrom, Output, Plan, Renderer};
+use crate::render::{Counted, MadeFrom, Output, Plan, Renderer, WritesItself, write_output};
 use crate::site::Site;
 
 /// Where the default language's files go; another language's go under its code.
@@ -255,8 +256,14 @@ impl Output for Fragment {
         MadeFrom::own(&*self.bytes)
     }
 
-    fn bytes(&self, _: &Renderer<'_>) -> Option<Result<Vec<u8>, Diagnostic>> {
-        Some(Ok(self.bytes.as_bytes().to_vec()))
+    fn writes_itself(&self) -> Option<&dyn WritesItself> {
+        Some(self)
+    }
+}
+
+impl WritesItself for Fragment {
+    fn write(&self, renderer: &Renderer<'_>, out: &mut dyn Write) -> Result<(), Diagnostic> {
+        write_output(out, self.bytes.as_bytes(), &self.origin(renderer))
     }
 }
 

@@ -3,6 +3,7 @@
 //! asks for of every page and section not marked `in_search_index = false`.
 
 use std::borrow::Cow;
+use std::io::Write;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -10,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::config::{IndexFormat, SearchConfig};
 use crate::error::Diagnostic;
-use crate::render::{Counted, MadeFrom, Output, Plan, Renderer};
+use crate::render::{Counted, MadeFrom, Output, Plan, Renderer, WritesItself};
 use crate::site::Site;
 
 mod elasticlunr_writer;
@@ -76,24 +77,30 @@ impl Output for SearchIndex {
         MadeFrom::own((search_config(site, &self.lang), &self.lang, shown))
     }
 
-    fn bytes(&self, renderer: &Renderer<'_>) -> Option<Result<Vec<u8>, Diagnostic>> {
+    fn writes_itself(&self) -> Option<&dyn WritesItself> {
+        Some(self)
+    }
+}
+
+impl WritesItself for SearchIndex {
+    fn write(&self, renderer: &Renderer<'_>, out: &mut dyn Write) -> Result<(), Diagnostic> {
         let site = renderer.site;
         let search = &search_config(site, &self.lang);
         let documents = documents(site, &self.lang);
-        let mut out = Vec::new();
-        if search.index_format.is_javascript() {
-            out.extend_from_slice(b"window.searchIndex = ");
-        }
-        let written = match search.index_format {
-            IndexFormat::ElasticlunrJavascript | IndexFormat::ElasticlunrJson => {
-                elasticlunr_index(&mut out, search, &self.lang, &documents)
+        let mut written = || -> std::io::Result<Result<(), Diagnostic>> {
+            if search.index_format.is_javascript() {
+                out.write_all(b"window.searchIndex = ")?;
             }
-            IndexFormat::FuseJavascript | IndexFormat::FuseJson => {
-                fuse_index(&mut out, search, &documents);
-                Ok(())
+            match search.index_format {
+                IndexFormat::ElasticlunrJavascript | IndexFormat::ElasticlunrJson => {
+                    elasticlunr_index(out, search, &self.lang, &documents)
+                }
+                IndexFormat::FuseJavascript | IndexFormat::FuseJson => {
+                    fuse_index(out, search, &documents).map(Ok)
+                }
             }
         };
-        Some(written.map(|()| out))
+        written().map_err(|e| Diagnostic::new(format!("writing {}: {e}", self.origin(renderer))))?
     }
 }
 
@@ -150,13 +157,14 @@ pub fn documents<'a>(site: &'a Site, lang: &str) -> Vec<Document<'a>> {
 }
 
 /// The index as elasticlunr.js loads it (`elasticlunr.Index.load`), as `elasticlunr-rs` writes
-/// it with the fields `[search]` asks for, in Zola's order, after what `out` holds.
+/// it with the fields `[search]` asks for, in Zola's order, into `out`; the outer error is
+/// `out`'s, the inner one a language elasticlunr has no rules for.
 fn elasticlunr_index(
-    out: &mut Vec<u8>,
+    out: &mut dyn Write,
     search: &SearchConfig,
     lang: &str,
     documents: &[Document<'_>],
-) -> Result<(), Diagnostic> {
+) -> std::io::Result<Result<(), Diagnostic>> {
     let wanted = || fields(search).into_iter().filter(|(_, wanted)| *wanted);
     let fields: Vec<Field> = wanted()
         .map(|(name, _)| Field {
@@ -174,12 +182,13 @@ fn elasticlunr_index(
                 .collect(),
         })
         .collect();
-    elasticlunr_writer::write(out, lang, &fields, &docs).ok_or_else(|| {
-        Diagnostic::new(format!(
+    let Some(written) = elasticlunr_writer::write(out, lang, &fields, &docs) else {
+        return Ok(Err(Diagnostic::new(format!(
             "build_search_index: the elasticlunr index has no word rules for language `{lang}` in Kiln; \
              set [search] index_format = \"fuse_javascript\" or \"fuse_json\", which work for any language"
-        ))
-    })
+        ))));
+    };
+    written.map(Ok)
 }
 
 /// The fields an elasticlunr document may have, in Zola's order, with whether `search` wants each.
@@ -233,9 +242,13 @@ struct FuseItem<'a> {
     path: Option<&'a str>,
 }
 
-/// The index as an array for Fuse.js (and tinysearch), as Zola writes it (no dates), after
-/// what `out` holds. Each item is serialised in parallel, then the items are joined.
-fn fuse_index(out: &mut Vec<u8>, search: &SearchConfig, documents: &[Document<'_>]) {
+/// The index as an array for Fuse.js (and tinysearch), as Zola writes it (no dates), into
+/// `out`. Each item is serialised in parallel, then the items are joined.
+fn fuse_index(
+    out: &mut dyn Write,
+    search: &SearchConfig,
+    documents: &[Document<'_>],
+) -> std::io::Result<()> {
     let items: Vec<Vec<u8>> = documents
         .par_iter()
         .map(|d| {
@@ -254,15 +267,14 @@ fn fuse_index(out: &mut Vec<u8>, search: &SearchConfig, documents: &[Document<'_
             serde_json::to_vec(&item).unwrap_or_default()
         })
         .collect();
-    out.reserve(items.iter().map(|item| item.len() + 1).sum::<usize>() + 2);
-    out.push(b'[');
+    out.write_all(b"[")?;
     for (n, item) in items.iter().enumerate() {
         if n > 0 {
-            out.push(b',');
+            out.write_all(b",")?;
         }
-        out.extend_from_slice(item);
+        out.write_all(item)?;
     }
-    out.push(b']');
+    out.write_all(b"]")
 }
 
 /// The text of `html` as Zola puts it in an index: no tags, nothing of `script`, `style` and

@@ -11,7 +11,7 @@
 //! pipeline (trimmer, stop words, stemmer), so a page has exactly the words Zola's index gives it.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{self, Write};
 use std::sync::Arc;
 
 use elasticlunr::{Language, Pipeline};
@@ -34,9 +34,14 @@ pub struct Doc<'a> {
 const REF: &str = "id";
 
 /// Writes the index of `docs` with `fields` in the words of language `code` (as
-/// `elasticlunr::lang::from_code` knows it) after what `out` holds; `None` if elasticlunr-rs
-/// has no such language.
-pub fn write(out: &mut Vec<u8>, code: &str, fields: &[Field], docs: &[Doc<'_>]) -> Option<()> {
+/// `elasticlunr::lang::from_code` knows it) into `out`; `None` if elasticlunr-rs has no such
+/// language.
+pub fn write(
+    out: &mut dyn Write,
+    code: &str,
+    fields: &[Field],
+    docs: &[Doc<'_>],
+) -> Option<io::Result<()>> {
     let language = elasticlunr::lang::from_code(code)?;
     let terms: Vec<Vec<FieldTerms>> = docs
         .par_iter()
@@ -46,51 +51,60 @@ pub fn write(out: &mut Vec<u8>, code: &str, fields: &[Field], docs: &[Doc<'_>]) 
         )
         .collect::<Option<_>>()?;
     let refs = Refs::new(docs);
-    // elasticlunr-rs's `index` map, ordered by field name; each field's tree in parallel.
-    let mut by_name: Vec<usize> = (0..fields.len()).collect();
-    by_name.sort_by_key(|&f| fields[f].name);
-    let trees: Vec<Vec<Vec<u8>>> = by_name
-        .par_iter()
-        .map(|&f| tree(&refs, &postings(&refs, &terms, f)))
-        .collect();
-    let store = document_store(&refs, fields, docs, &terms);
+    let index = Index {
+        refs: &refs,
+        fields,
+        docs,
+        terms: &terms,
+    };
+    Some(index.write(out, &*language))
+}
 
-    // The parts are copied once, into memory taken once: at 300 MB an index that grows by
-    // doubling spends more time having the kernel clear fresh pages than writing them.
-    let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-    let parts = trees.iter().flatten().map(Vec::len);
-    let size: usize = parts.sum::<usize>()
-        + store
-            .iter()
-            .map(|(d, i)| d.len() + i.len() + 2)
-            .sum::<usize>();
-    out.reserve(size + 1024);
-    out.extend_from_slice(b"{\"fields\":");
-    push_json(out, &names);
-    out.extend_from_slice(b",\"pipeline\":");
-    push_json(out, &language.make_pipeline());
-    out.extend_from_slice(b",\"ref\":");
-    push_json(out, REF);
-    out.extend_from_slice(b",\"version\":");
-    push_json(out, elasticlunr::ELASTICLUNR_VERSION);
-    out.extend_from_slice(b",\"index\":{");
-    for (n, (&f, tree)) in by_name.iter().zip(&trees).enumerate() {
-        if n > 0 {
-            out.push(b',');
+/// What the index is made of: the documents, their refs and their words.
+struct Index<'a> {
+    refs: &'a Refs,
+    fields: &'a [Field],
+    docs: &'a [Doc<'a>],
+    terms: &'a [Vec<FieldTerms>],
+}
+
+impl Index<'_> {
+    /// The whole index into `out`, in the order elasticlunr-rs's `to_json` writes it.
+    fn write(&self, out: &mut dyn Write, language: &dyn Language) -> io::Result<()> {
+        let fields = self.fields;
+        let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        let mut head = Vec::new();
+        head.extend_from_slice(b"{\"fields\":");
+        push_json(&mut head, &names);
+        head.extend_from_slice(b",\"pipeline\":");
+        push_json(&mut head, &language.make_pipeline());
+        head.extend_from_slice(b",\"ref\":");
+        push_json(&mut head, REF);
+        head.extend_from_slice(b",\"version\":");
+        push_json(&mut head, elasticlunr::ELASTICLUNR_VERSION);
+        head.extend_from_slice(b",\"index\":{");
+        out.write_all(&head)?;
+        // elasticlunr-rs's `index` map, ordered by field name.
+        let mut by_name: Vec<usize> = (0..fields.len()).collect();
+        by_name.sort_by_key(|&f| fields[f].name);
+        for (n, &f) in by_name.iter().enumerate() {
+            let mut key = Vec::new();
+            if n > 0 {
+                key.push(b',');
+            }
+            push_str(&mut key, fields[f].name);
+            key.extend_from_slice(b":{\"root\":{\"docs\":{},\"df\":0");
+            out.write_all(&key)?;
+            tree(out, self.refs, &postings(self.refs, self.terms, f))?;
+            out.write_all(b"}}")?;
         }
-        push_json(out, fields[f].name);
-        out.extend_from_slice(b":{\"root\":{\"docs\":{},\"df\":0");
-        for part in tree {
-            out.extend_from_slice(part);
-        }
-        out.extend_from_slice(b"}}");
+        out.write_all(b"},\"documentStore\":")?;
+        self.write_store(out)?;
+        let mut tail = b",\"lang\":".to_vec();
+        push_json(&mut tail, &language.name());
+        tail.push(b'}');
+        out.write_all(&tail)
     }
-    out.extend_from_slice(b"},\"documentStore\":");
-    write_store(out, &refs, fields, &store);
-    out.extend_from_slice(b",\"lang\":");
-    push_json(out, &language.name());
-    out.push(b'}');
-    Some(())
 }
 
 /// `value` as serde_json writes it (what elasticlunr-rs serialises with).
@@ -256,11 +270,16 @@ fn tf_texts() -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// The word tree of one field (`InvertedIndex`'s `root`): a node per prefix of a word with
-/// its `docs` (ref to `{"tf":…}`), `df`, and then its children by character, depth first.
-/// The children of the root are written in parallel, one part per first character: those
-/// parts, in order, are what this returns.
-fn tree(refs: &Refs, words: &[Postings<'_>]) -> Vec<Vec<u8>> {
+/// How many of a word tree's parts (or document store's entries) are made at once, per
+/// thread: enough for the threads to share the work unevenly sized parts make, few enough
+/// that the index is never all in memory (300 MB for 10,000 pages of prose).
+const AT_ONCE_PER_THREAD: usize = 4;
+
+/// The word tree of one field (`InvertedIndex`'s `root`) into `out`: a node per prefix of a
+/// word with its `docs` (ref to `{"tf":…}`), `df`, and then its children by character, depth
+/// first. The children of the root are made in parallel, one part per first character, a few
+/// at a time into buffers that are written out and then reused for the next few.
+fn tree(out: &mut dyn Write, refs: &Refs, words: &[Postings<'_>]) -> io::Result<()> {
     let tf = tf_texts();
     let mut groups: Vec<&[Postings<'_>]> = Vec::new();
     let mut rest = words;
@@ -269,16 +288,27 @@ fn tree(refs: &Refs, words: &[Postings<'_>]) -> Vec<Vec<u8>> {
         groups.push(&rest[..end]);
         rest = &rest[end..];
     }
-    groups
-        .par_iter()
-        .map(|group| subtrees(refs, &tf, group))
-        .collect()
+    let at_once = AT_ONCE_PER_THREAD * rayon::current_num_threads();
+    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); at_once.min(groups.len())];
+    for batch in groups.chunks(at_once) {
+        buffers
+            .par_iter_mut()
+            .zip(batch)
+            .for_each(|(buffer, group)| {
+                buffer.clear();
+                subtrees(buffer, refs, &tf, group);
+            });
+        for buffer in &buffers[..batch.len()] {
+            out.write_all(buffer)?;
+        }
+    }
+    Ok(())
 }
 
 /// The root's children for `words`, sorted: for each word, the nodes it does not share with
 /// the word before are opened (each prefix comes before the words it begins, so a node opened
 /// on the way to a word is not itself a word), after closing the ones it leaves.
-fn subtrees(refs: &Refs, tf: &[Vec<u8>], words: &[Postings<'_>]) -> Vec<u8> {
+fn subtrees(out: &mut Vec<u8>, refs: &Refs, tf: &[Vec<u8>], words: &[Postings<'_>]) {
     // Room for the most it can take (a node is at most 32 bytes a byte of its word, a posting
     // 32 bytes more than its ref), so it is never moved: room never written costs nothing.
     let room = words.iter().map(|(word, postings)| {
@@ -288,7 +318,7 @@ fn subtrees(refs: &Refs, tf: &[Vec<u8>], words: &[Postings<'_>]) -> Vec<u8> {
             .sum();
         32 * word.len() + 32 + refs
     });
-    let mut out = Vec::with_capacity(room.sum());
+    out.reserve(room.sum());
     // The open nodes: the byte offset in the current word where each one's character ends.
     let mut open: Vec<usize> = Vec::new();
     let mut previous = "";
@@ -307,10 +337,10 @@ fn subtrees(refs: &Refs, tf: &[Vec<u8>], words: &[Postings<'_>]) -> Vec<u8> {
         for (at, c) in word[from..].char_indices() {
             let end = from + at + c.len_utf8();
             out.push(b',');
-            push_str(&mut out, c.encode_utf8(&mut key));
+            push_str(out, c.encode_utf8(&mut key));
             out.extend_from_slice(b":{\"docs\":");
             if end == word.len() {
-                write_docs(&mut out, refs, tf, postings);
+                write_docs(out, refs, tf, postings);
             } else {
                 out.extend_from_slice(b"{},\"df\":0");
             }
@@ -319,7 +349,6 @@ fn subtrees(refs: &Refs, tf: &[Vec<u8>], words: &[Postings<'_>]) -> Vec<u8> {
         previous = word;
     }
     out.extend(std::iter::repeat_n(b'}', open.len()));
-    out
 }
 
 /// A word's `docs` and `df`: `{"<ref>":{"tf":<sqrt(count)>},…},"df":<refs>`.
@@ -340,75 +369,74 @@ fn write_docs(out: &mut Vec<u8>, refs: &Refs, tf: &[Vec<u8>], postings: &[(u32, 
     let _ = write!(out, "}},\"df\":{}", postings.len());
 }
 
-/// Each ref's entries in `documentStore`, written in parallel: its fields (and the ref itself)
-/// by name in `docs`, and how many words each field has in `docInfo`.
-fn document_store(
-    refs: &Refs,
-    fields: &[Field],
-    docs: &[Doc<'_>],
-    terms: &[Vec<FieldTerms>],
-) -> Vec<(Vec<u8>, Vec<u8>)> {
-    // A document's fields by name, the ref among them (`None`).
-    let mut shown: Vec<(&str, Option<usize>)> = vec![(REF, None)];
-    shown.extend(
-        fields
-            .iter()
-            .enumerate()
-            .map(|(f, field)| (field.name, Some(f))),
-    );
-    shown.sort_by_key(|(name, _)| *name);
-    let mut by_name: Vec<usize> = (0..fields.len()).collect();
-    by_name.sort_by_key(|&f| fields[f].name);
+impl Index<'_> {
+    /// `documentStore`: `save`, each ref's fields (and the ref itself) by name in `docs`, how
+    /// many words each field has in `docInfo`, and the number of refs. The entries are made
+    /// in parallel, a few at a time, like the word tree's parts.
+    fn write_store(&self, out: &mut dyn Write) -> io::Result<()> {
+        let (refs, fields) = (self.refs, self.fields);
+        // A document's fields by name, the ref among them (`None`).
+        let mut shown: Vec<(&str, Option<usize>)> = vec![(REF, None)];
+        shown.extend(
+            fields
+                .iter()
+                .enumerate()
+                .map(|(f, field)| (field.name, Some(f))),
+        );
+        shown.sort_by_key(|(name, _)| *name);
+        let mut by_name: Vec<usize> = (0..fields.len()).collect();
+        by_name.sort_by_key(|&f| fields[f].name);
 
-    refs.shown
-        .par_iter()
-        .zip(&refs.json)
-        .map(|(&d, json)| {
-            let mut doc = json.clone();
-            doc.extend_from_slice(b":{");
-            for (n, (name, f)) in shown.iter().enumerate() {
-                if n > 0 {
-                    doc.push(b',');
+        out.write_all(b"{\"save\":true,\"docs\":{")?;
+        let entries: Vec<(usize, &Vec<u8>)> = refs.shown.iter().copied().zip(&refs.json).collect();
+        let at_once = 64 * AT_ONCE_PER_THREAD * rayon::current_num_threads();
+        let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); at_once.min(entries.len())];
+        for (b, batch) in entries.chunks(at_once).enumerate() {
+            buffers
+                .par_iter_mut()
+                .zip(batch)
+                .for_each(|(doc, &(d, json))| {
+                    doc.clear();
+                    doc.extend_from_slice(json);
+                    doc.extend_from_slice(b":{");
+                    for (n, (name, f)) in shown.iter().enumerate() {
+                        if n > 0 {
+                            doc.push(b',');
+                        }
+                        push_str(doc, name);
+                        doc.push(b':');
+                        push_str(doc, f.map_or(self.docs[d].id, |f| &self.docs[d].texts[f]));
+                    }
+                    doc.push(b'}');
+                });
+            for (n, doc) in buffers[..batch.len()].iter().enumerate() {
+                if b + n > 0 {
+                    out.write_all(b",")?;
                 }
-                push_str(&mut doc, name);
-                doc.push(b':');
-                push_str(&mut doc, f.map_or(docs[d].id, |f| &docs[d].texts[f]));
+                out.write_all(doc)?;
             }
-            doc.push(b'}');
-            let mut info = json.clone();
-            info.extend_from_slice(b":{");
-            for (n, &f) in by_name.iter().enumerate() {
+        }
+        let mut info = b"},\"docInfo\":{".to_vec();
+        // elasticlunr-rs notes a length per field, so a document without fields has no entry.
+        if !fields.is_empty() {
+            for (n, &(d, json)) in entries.iter().enumerate() {
                 if n > 0 {
                     info.push(b',');
                 }
-                push_str(&mut info, fields[f].name);
-                let _ = write!(info, ":{}", terms[d][f].length);
+                info.extend_from_slice(json);
+                info.extend_from_slice(b":{");
+                for (n, &f) in by_name.iter().enumerate() {
+                    if n > 0 {
+                        info.push(b',');
+                    }
+                    push_str(&mut info, fields[f].name);
+                    let _ = write!(info, ":{}", self.terms[d][f].length);
+                }
+                info.push(b'}');
             }
-            info.push(b'}');
-            (doc, info)
-        })
-        .collect()
-}
-
-/// `documentStore` from the refs' `entries`: `save`, `docs`, `docInfo`, the number of refs.
-fn write_store(out: &mut Vec<u8>, refs: &Refs, fields: &[Field], entries: &[(Vec<u8>, Vec<u8>)]) {
-    out.extend_from_slice(b"{\"save\":true,\"docs\":{");
-    join(out, entries.iter().map(|(doc, _)| doc));
-    out.extend_from_slice(b"},\"docInfo\":{");
-    // elasticlunr-rs notes a length per field, so a document without fields has no entry.
-    if !fields.is_empty() {
-        join(out, entries.iter().map(|(_, info)| info));
-    }
-    let _ = write!(out, "}},\"length\":{}}}", refs.json.len());
-}
-
-/// `parts` one after the other, with commas between them.
-fn join<'p>(out: &mut Vec<u8>, parts: impl Iterator<Item = &'p Vec<u8>>) {
-    for (n, part) in parts.enumerate() {
-        if n > 0 {
-            out.push(b',');
         }
-        out.extend_from_slice(part);
+        let _ = write!(info, "}},\"length\":{}}}", refs.json.len());
+        out.write_all(&info)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use elasticlunr::IndexBuilder;
 
-use super::{Doc, Field, write};
+use super::{AT_ONCE_PER_THREAD, Doc, Field, write};
 use crate::render::kinds::search_index::plain_text;
 
 /// The index elasticlunr-rs's own `Index` writes.
@@ -26,7 +26,9 @@ fn reference(code: &str, fields: &[Field], docs: &[Doc<'_>]) -> String {
 /// The index the writer writes, after a prefix it must keep.
 fn ours(code: &str, fields: &[Field], docs: &[Doc<'_>]) -> String {
     let mut out = b"window.searchIndex = ".to_vec();
-    write(&mut out, code, fields, docs).expect("a language of the crate");
+    write(&mut out, code, fields, docs)
+        .expect("a language of the crate")
+        .expect("writing into memory");
     let text = String::from_utf8(out).expect("UTF-8");
     text.strip_prefix("window.searchIndex = ")
         .expect("the prefix is kept")
@@ -294,6 +296,25 @@ fn every_language_kiln_builds_gives_elasticlunr_rs_bytes() {
         assert_same(code, &all, &docs(&corpus, &all));
         assert_same(code, &some, &docs(&corpus, &some));
     }
+}
+
+#[test]
+fn an_index_written_out_in_many_batches_is_still_elasticlunr_rs_bytes() {
+    // On one thread, more than twice as many documents as the store writes at once, and
+    // words under more first letters than the tree writes at once: batches must join cleanly.
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a pool");
+    let corpus = corpus(11, 64 * AT_ONCE_PER_THREAD * 2 + 37);
+    let all = field_sets().pop().expect("all");
+    let json = one.install(|| assert_same("en", &all, &docs(&corpus, &all)));
+    let root = json.find("\"body\":{\"root\"").expect("a body field");
+    let letters = json[root..]
+        .split(":{\"docs\":")
+        .filter(|part| part.len() >= 4 && part.ends_with('"'))
+        .count();
+    assert!(letters > AT_ONCE_PER_THREAD, "{letters} nodes");
 }
 
 #[test]
