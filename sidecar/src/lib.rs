@@ -22,6 +22,7 @@ mod email;
 mod error;
 mod handlers;
 mod http_server;
+mod jwt_crypto;
 mod login_limits;
 mod origin;
 mod password;
@@ -40,5 +41,8 @@ pub use config::{
 };
 pub use error::StartError;
 pub use http_server::{ServeOptions, serve_http};
+/// The sidecar's JWT crypto (HS256 on ring) for a program that signs or checks its tokens
+/// in-process: call it once before using `jsonwebtoken` there.
+pub use jwt_crypto::install as install_jwt_crypto;
 pub use secrets::Secret;
 pub use sidecar::{Sidecar, serve};

@@ -92,6 +92,7 @@ pub fn resolve(
 /// With PostgreSQL: both secrets from the environment, never generated. Sidecars sharing a
 /// database must sign and check the same tokens, and a file generated on one machine would
 /// differ from the next one's.
+#[cfg(feature = "postgres")]
 pub fn required(access: Option<Secret>, refresh: Option<Secret>) -> Result<SecretPair, StartError> {
     let pair = match (access, refresh) {
         (Some(access), Some(refresh)) => SecretPair { access, refresh },

@@ -143,6 +143,7 @@ async fn open_sqlite(config: &Config) -> Result<(Store, SecretPair), StartError>
 
 /// PostgreSQL: the secrets must come from the environment (every instance signs and checks
 /// the same tokens, so none may generate its own), then the pool and the migrations.
+#[cfg(feature = "postgres")]
 async fn open_postgres(config: &Config, url: &str) -> Result<(Store, SecretPair), StartError> {
     let (access, refresh) = (
         config.access_token_secret.clone(),
@@ -153,6 +154,15 @@ async fn open_postgres(config: &Config, url: &str) -> Result<(Store, SecretPair)
         .await
         .map_err(|e| database_error(config, e.message))?;
     Ok((Store::Postgres(db), secrets))
+}
+
+/// A sidecar built without its `postgres` feature (as `kiln serve` builds it) stores in
+/// SQLite only, and says so.
+#[cfg(not(feature = "postgres"))]
+async fn open_postgres(config: &Config, _: &str) -> Result<(Store, SecretPair), StartError> {
+    let problem = "this build has no PostgreSQL support; build kiln-sidecar with its default \
+                   `postgres` feature, or give a SQLite path";
+    Err(database_error(config, problem.into()))
 }
 
 /// The verifying-only former secrets, as given.
@@ -212,5 +222,28 @@ async fn maintain(state: Weak<State>) {
         state.limits.forget_idle();
         let now = tokens::now();
         state.db.housekeeping(now);
+    }
+}
+
+#[cfg(all(test, not(feature = "postgres")))]
+mod without_postgres {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_postgres_url_is_refused_naming_the_missing_feature_and_not_the_password() {
+        let config = Config {
+            postgres_url: Some("postgres://kiln:s3cret@db.example/kiln".into()),
+            ..Config::default()
+        };
+        let Err(refused) = Sidecar::start(config).await else {
+            panic!("a build without PostgreSQL started on a PostgreSQL URL");
+        };
+        let said = refused.to_string();
+        assert!(said.contains("no PostgreSQL support"), "{said}");
+        assert!(
+            said.contains("postgres://kiln:***@db.example/kiln"),
+            "{said}"
+        );
+        assert!(!said.contains("s3cret"), "{said}");
     }
 }

@@ -74,6 +74,7 @@ impl Tokens {
     /// `previous`: the former access and refresh secrets, still accepted while a rotation
     /// completes (tokens signed with them rotate onto the new ones at their next refresh).
     pub fn new(secrets: &SecretPair, previous: &[Option<Secret>; 2]) -> Tokens {
+        crate::jwt_crypto::install();
         let keys = |bytes: &[u8]| {
             (
                 EncodingKey::from_secret(bytes),

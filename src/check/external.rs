@@ -104,11 +104,15 @@ fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// One agent for every request: connections to a host are reused; TLS on aws-lc-rs, trusting
+/// One agent for every request: connections to a host are reused; TLS on ring, trusting
 /// the system's certificates (a certificate the system cannot load is left out; with none at
 /// all, every https link fails with a warning naming the TLS error).
 fn agent(timeout: Duration) -> ureq::Agent {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    // rustls deprecates ring's provider for lacking post-quantum key exchange, which guards
+    // secrets against decryption years from now; a link check fetches public pages and sends
+    // none. aws-lc, which has it, would add ~50 CPU-seconds of C to every first build.
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let loaded = rustls_native_certs::load_native_certs();
     let roots = loaded
         .certs

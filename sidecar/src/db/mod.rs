@@ -5,7 +5,9 @@
 //! Every operation is one atomic unit on its store, and a write is durable before it returns.
 
 mod model;
+#[cfg(feature = "postgres")]
 mod postgres;
+mod redact;
 pub mod sqlite;
 
 pub use model::{AuditEntry, DbError, NewUser, Presented, Rotation, StoredUser, User};
@@ -71,16 +73,20 @@ pub(crate) trait Backend {
 /// The store this sidecar runs on, chosen by `--db` at startup.
 pub enum Store {
     Sqlite(sqlite::Db),
+    #[cfg(feature = "postgres")]
     Postgres(postgres::Db),
 }
 
-pub use postgres::{Db as PostgresDb, redact_url};
+#[cfg(feature = "postgres")]
+pub use postgres::Db as PostgresDb;
+pub use redact::redact_url;
 
 /// Calls the same `Backend` method on whichever store runs.
 macro_rules! on_store {
     ($store:expr, $db:ident => $call:expr) => {
         match $store {
             Store::Sqlite($db) => $call,
+            #[cfg(feature = "postgres")]
             Store::Postgres($db) => $call,
         }
     };

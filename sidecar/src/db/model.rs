@@ -85,6 +85,8 @@ impl DbError {
         }
     }
 
+    /// Only PostgreSQL, across a network, can be briefly out of reach.
+    #[cfg(feature = "postgres")]
     pub fn unavailable(message: impl Into<String>) -> DbError {
         DbError {
             message: message.into(),

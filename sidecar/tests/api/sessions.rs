@@ -223,6 +223,7 @@ async fn tokens_with_alg_none_a_wrong_signature_or_a_foreign_key_are_refused() {
     let mut claims = claims_of(&access);
     claims["sub"] = json!("999");
     let key = jsonwebtoken::EncodingKey::from_secret(&[7u8; 32]);
+    kiln_sidecar::install_jwt_crypto();
     let foreign = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap();
     assert_eq!(
         me(&server, &foreign).await,

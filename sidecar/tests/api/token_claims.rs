@@ -41,6 +41,7 @@ pub fn access_claims() -> Value {
 }
 
 pub fn sign(claims: &Value, secret: [u8; 32]) -> String {
+    kiln_sidecar::install_jwt_crypto();
     let token = jsonwebtoken::encode(
         &Header::default(),
         claims,
