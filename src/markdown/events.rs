@@ -10,7 +10,7 @@ use pulldown_cmark::{
 };
 
 use super::external_links::external_link_tag;
-use super::highlight::{Highlighter, MissingLanguage};
+use super::highlight::{Fence, Highlighter, MissingLanguage};
 use super::rewrites::{Rewrites, continue_reading, is_more_marker};
 use super::shortcodes::{ANCHOR_TEMPLATE, Embeds, OffsetMap, Splice};
 use super::{AnchorLink, ExternalLinks, Heading, LinkResolver, Options};
@@ -74,7 +74,7 @@ impl<'a> Iterator for Events<'a> {
                 && self.state.code.is_none()
                 && !is_mapped(&event)
                 && !self.state.rewrites.wants(&event)
-                && !(self.state.highlighter.is_some() && is_code_start(&event))
+                && !is_code_start(&event)
             {
                 self.state.emitted += 1;
                 return Some(event);
@@ -124,7 +124,7 @@ fn is_mapped(event: &Event<'_>) -> bool {
     )
 }
 
-/// Whether `event` opens a code block (mapped when highlighting).
+/// Whether `event` opens a code block (always mapped: highlighted, or written as Zola does).
 fn is_code_start(event: &Event<'_>) -> bool {
     matches!(event, Event::Start(Tag::CodeBlock(_)))
 }
@@ -135,6 +135,24 @@ struct OpenCode {
     text: String,
     /// Where it starts in the file, for messages.
     offset: usize,
+}
+
+/// A code block when nothing is highlighted, as Zola writes it: the fence's language (its
+/// first bare word, without the annotations after it) as `data-lang` on `<code>`, which
+/// themes' stylesheets key on, and the text escaped as Zola escapes it.
+fn plain_code_block(info: &str, text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 48);
+    html.push_str("<pre><code");
+    if let Some(lang) = Fence::parse(info).lang {
+        html.push_str(" data-lang=\"");
+        // Writing into a `String` cannot fail.
+        let _ = pulldown_cmark_escape::escape_html(&mut html, &lang);
+        html.push('"');
+    }
+    html.push('>');
+    let _ = pulldown_cmark_escape::escape_html(&mut html, text);
+    html.push_str("</code></pre>\n");
+    html
 }
 
 /// What one parser event becomes.
@@ -322,11 +340,11 @@ impl<'a> State<'a> {
         }
     }
 
-    /// A fenced code block, held while it is open when code is highlighted: `Ok` with what
-    /// the event became, or `Err` with the event to map as any other.
+    /// A code block, held while it is open: `Ok` with what the event became, or `Err` with
+    /// the event to map as any other.
     fn code(&mut self, event: Event<'a>, offset: usize) -> Result<Mapped<'a>, Event<'a>> {
         match event {
-            Event::Start(Tag::CodeBlock(kind)) if self.highlighter.is_some() => {
+            Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
@@ -480,7 +498,9 @@ impl<'a> State<'a> {
     /// error at the block's line with `error_on_missing_language`.
     fn close_code(&mut self) -> Option<String> {
         let code = self.code.take()?;
-        let highlighter = self.highlighter?;
+        let Some(highlighter) = self.highlighter else {
+            return Some(plain_code_block(&code.info, &code.text));
+        };
         let line = self.lines.line_at(&self.source.text, code.offset);
         match highlighter.highlight(&code.info, &code.text) {
             Ok(highlighted) => {

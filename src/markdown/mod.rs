@@ -286,6 +286,22 @@ mod tests {
     }
 
     #[test]
+    fn unhighlighted_code_blocks_carry_the_language_as_zola_writes_them() {
+        let out = md(
+            "```rust,linenos,hl_lines=2\nif a < b && c != \"d\" {}\n```\n\n\
+                      ```\nplain\n```\n\n    indented\n\n```txt\nnotes\n```\n",
+        )
+        .unwrap();
+        assert_eq!(
+            out.content,
+            "<pre><code data-lang=\"rust\">if a &lt; b &amp;&amp; c != &quot;d&quot; {}\n</code></pre>\n\
+             <pre><code>plain\n</code></pre>\n\
+             <pre><code>indented\n</code></pre>\n\
+             <pre><code data-lang=\"txt\">notes\n</code></pre>\n"
+        );
+    }
+
+    #[test]
     fn headings_get_unique_ids_and_a_nested_toc() {
         let out = md("# Intro\n## Part\n## Part\n# Custom {#mine}\n").unwrap();
         assert!(

@@ -127,8 +127,17 @@ fn without_the_table_code_blocks_are_left_as_they_were() {
         "",
     );
     let html = content(&site.build(&[]).succeeded());
+    // Zola 0.22's form: the language without the fence's annotations, the text escaped.
     assert!(
-        html.contains("<pre><code class=\"language-rust,linenos"),
+        html.contains("<pre><code data-lang=\"rust\">use highlighter::highlight;\nlet code = &quot;...&quot;;\n"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<pre><code data-lang=\"toml\">[markdown]\nsmart = true\n</code></pre>\n"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("language-") && !html.contains("linenos"),
         "{html}"
     );
     assert!(!html.contains("giallo"));

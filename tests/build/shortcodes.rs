@@ -145,7 +145,7 @@ fn escaped_calls_show_as_written_in_text_code_spans_and_fenced_blocks() {
     .succeeded();
     let expected = "<p>{{ youtube(id=\"x\") }}</p>\n\
                     <p><code>{{ youtube(id=\"x\") }}</code></p>\n\
-                    <pre><code>{% quote(author=\"V\") %}\n{{ not_a_call() }}\n{% end %}\n</code></pre>\n";
+                    <pre><code>{% quote(author=&quot;V&quot;) %}\n{{ not_a_call() }}\n{% end %}\n</code></pre>\n";
     assert_eq!(content(&run, "doc/index.html"), expected);
 }
 
