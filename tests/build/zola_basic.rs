@@ -537,6 +537,17 @@ fn feeds_are_written_per_feed_filename_newest_first_up_to_feed_limit() {
         .into_iter()
         .map(|i| child_text(i, plain("link")))
         .collect();
+    // As in Zola's feed: a description's relative links (a heading's `#id`) resolve against
+    // the page, not the feed.
+    let bases: Vec<&str> = children(channel(&doc), plain("item"))
+        .into_iter()
+        .map(|i| {
+            let description = child(i, plain("description"));
+            let xml_base = ("http://www.w3.org/XML/1998/namespace", "base");
+            description.attribute(xml_base).unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(bases, links);
     assert_eq!(
         links,
         [
