@@ -10,6 +10,8 @@ mod csp_in_browser;
 mod in_browser;
 #[path = "serve/languages_in_browser.rs"]
 mod languages_in_browser;
+#[path = "serve/phone_in_browser.rs"]
+mod phone_in_browser;
 #[path = "serve/player_in_browser.rs"]
 mod player_in_browser;
 #[path = "serve/rebuilds.rs"]
