@@ -1,7 +1,7 @@
 // Optional: the episode player's speed buttons and remembered position, and in-place playback
 // for the Play links of episode lists. Without this script every player plays and every Play
 // link opens its episode's player. Its words come from the page, in the page's language: the
-// player's data-speed-label, and each Play link's own label and data-pause.
+// speed buttons the episode page writes, and each Play link's own label and data-pause.
 (() => {
   const spot = (audio) => "ember:position:" + audio.src;
   for (const audio of document.querySelectorAll(".player audio")) {
@@ -16,22 +16,13 @@
       localStorage.setItem(spot(audio), String(Math.floor(last)));
     });
     audio.addEventListener("ended", () => localStorage.removeItem(spot(audio)));
-    const speeds = document.createElement("div");
-    speeds.className = "player__speeds";
-    speeds.setAttribute("role", "group");
-    speeds.setAttribute("aria-label", audio.closest(".player").dataset.speedLabel || "Playback speed");
-    for (const rate of [1, 1.25, 1.5, 2]) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = rate + "×";
-      button.setAttribute("aria-pressed", String(rate === 1));
+    const speeds = audio.closest(".player").querySelector(".player__speeds");
+    for (const button of speeds ? speeds.querySelectorAll("button[data-rate]") : []) {
       button.addEventListener("click", () => {
-        audio.playbackRate = rate;
+        audio.playbackRate = Number(button.dataset.rate);
         for (const other of speeds.children) other.setAttribute("aria-pressed", String(other === button));
       });
-      speeds.append(button);
     }
-    audio.after(speeds);
   }
 
   // One episode plays at a time; its link turns into a pause button while it does.

@@ -30,7 +30,6 @@ const READ_ATTRIBUTES: &[&str] = &[
     "title",
     "placeholder",
     "data-pause",
-    "data-speed-label",
     "data-hello",
     "data-log-out",
     "data-none",
