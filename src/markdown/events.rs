@@ -10,7 +10,7 @@ use pulldown_cmark::{
 };
 
 use super::external_links::external_link_tag;
-use super::highlight::{Fence, Highlighter, MissingLanguage};
+use super::highlight::{self, Highlighter, MissingLanguage};
 use super::rewrites::{Rewrites, continue_reading, is_more_marker};
 use super::shortcodes::{ANCHOR_TEMPLATE, Embeds, OffsetMap, Splice};
 use super::{AnchorLink, ExternalLinks, Heading, LinkResolver, Options};
@@ -135,24 +135,6 @@ struct OpenCode {
     text: String,
     /// Where it starts in the file, for messages.
     offset: usize,
-}
-
-/// A code block when nothing is highlighted, as Zola writes it: the fence's language (its
-/// first bare word, without the annotations after it) as `data-lang` on `<code>`, which
-/// themes' stylesheets key on, and the text escaped as Zola escapes it.
-fn plain_code_block(info: &str, text: &str) -> String {
-    let mut html = String::with_capacity(text.len() + 48);
-    html.push_str("<pre><code");
-    if let Some(lang) = Fence::parse(info).lang {
-        html.push_str(" data-lang=\"");
-        // Writing into a `String` cannot fail.
-        let _ = pulldown_cmark_escape::escape_html(&mut html, &lang);
-        html.push('"');
-    }
-    html.push('>');
-    let _ = pulldown_cmark_escape::escape_html(&mut html, text);
-    html.push_str("</code></pre>\n");
-    html
 }
 
 /// What one parser event becomes.
@@ -499,7 +481,7 @@ impl<'a> State<'a> {
     fn close_code(&mut self) -> Option<String> {
         let code = self.code.take()?;
         let Some(highlighter) = self.highlighter else {
-            return Some(plain_code_block(&code.info, &code.text));
+            return Some(highlight::plain_block(&code.info, &code.text));
         };
         let line = self.lines.line_at(&self.source.text, code.offset);
         match highlighter.highlight(&code.info, &code.text) {

@@ -220,6 +220,24 @@ fn class_line(
     Ok(html)
 }
 
+/// A code block when nothing is highlighted, as Zola writes it: the fence's language (its
+/// first bare word, without the annotations after it) as `data-lang` on `<code>`, which
+/// themes' stylesheets key on, and the text escaped as Zola escapes it.
+pub fn plain_block(info: &str, text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 48);
+    html.push_str("<pre><code");
+    if let Some(lang) = Fence::parse(info).lang {
+        html.push_str(" data-lang=\"");
+        // Writing into a `String` cannot fail.
+        let _ = pulldown_cmark_escape::escape_html(&mut html, &lang);
+        html.push('"');
+    }
+    html.push('>');
+    let _ = pulldown_cmark_escape::escape_html(&mut html, text);
+    html.push_str("</code></pre>\n");
+    html
+}
+
 /// `text` with `&`, `<`, `>`, `"` and `'` escaped, appended to `out`.
 pub fn escape_into(out: &mut String, text: &str) {
     let mut last = 0;

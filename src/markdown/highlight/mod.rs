@@ -22,6 +22,7 @@ use syntect::parsing::{SyntaxReference, SyntaxSet};
 use crate::config::{HighlightStyle, HighlightingConfig};
 use crate::error::Diagnostic;
 pub use fence::Fence;
+pub use html::plain_block;
 
 /// Language names Zola sites use that the bundled grammars know by another name.
 const ALIASES: &[(&str, &str)] = &[
