@@ -10,7 +10,7 @@
 //! output without being built. The crate still gives the words: each language's tokenizer and
 //! pipeline (trimmer, stop words, stemmer), so a page has exactly the words Zola's index gives it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -132,10 +132,13 @@ struct Worker {
     /// Each token seen, and the word the pipeline made of it: a pipeline maps each token on its
     /// own, and pages share most of their tokens, so each is trimmed and stemmed once.
     seen: HashMap<String, Option<Arc<str>>>,
+    /// Each word once: tokens that stem to the same word share its `Arc`, so a document's
+    /// words are told apart by address, not by comparing their text.
+    words: HashSet<Arc<str>>,
 }
 
-/// One field of one document: how many words it has, and each word once with its count,
-/// sorted.
+/// One field of one document: how many words it has, and each word once with its count (in
+/// no particular order).
 struct FieldTerms {
     length: usize,
     words: Vec<(Arc<str>, u32)>,
@@ -149,6 +152,7 @@ impl Worker {
             language,
             pipeline,
             seen: HashMap::new(),
+            words: HashSet::new(),
         })
     }
 
@@ -165,11 +169,12 @@ impl Worker {
                 let mut words: Vec<Arc<str>> =
                     tokens.into_iter().filter_map(|t| self.word(t)).collect();
                 let length = words.len();
-                words.sort_unstable();
+                // Equal words are one `Arc` (see `words`): sorting by address groups them.
+                words.sort_unstable_by_key(|word| Arc::as_ptr(word).cast::<u8>());
                 let mut counted: Vec<(Arc<str>, u32)> = Vec::new();
                 for word in words {
                     match counted.last_mut() {
-                        Some((last, count)) if *last == word => *count += 1,
+                        Some((last, count)) if Arc::ptr_eq(last, &word) => *count += 1,
                         _ => counted.push((word, 1)),
                     }
                 }
@@ -186,7 +191,16 @@ impl Worker {
         if let Some(word) = self.seen.get(token.as_str()) {
             return word.clone();
         }
-        let word = self.pipeline.run(vec![token.clone()]).pop().map(Arc::from);
+        let word = self.pipeline.run(vec![token.clone()]).pop().map(|word| {
+            match self.words.get(word.as_str()) {
+                Some(known) => known.clone(),
+                None => {
+                    let word: Arc<str> = Arc::from(word);
+                    self.words.insert(word.clone());
+                    word
+                }
+            }
+        });
         self.seen.insert(token, word.clone());
         word
     }
