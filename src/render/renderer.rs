@@ -235,7 +235,7 @@ impl<'a> Renderer<'a> {
     /// into the file, never all in memory.
     pub fn render_into(&self, job: &Job, sink: &dyn Sink) -> Result<Produced, Failure> {
         if let Some(kind) = job.output.writes_itself() {
-            let produced = self.produced(job);
+            let produced = self.produced(job, job.output.origin(self));
             let mut write = |out: &mut dyn Write| kind.write(self, out);
             sink.put_with(&produced.output, &mut write)
                 .map_err(Failure::Other)?;
@@ -246,11 +246,11 @@ impl<'a> Renderer<'a> {
         Ok(produced)
     }
 
-    /// What rendering `job` produces, bytes aside.
-    fn produced(&self, job: &Job) -> Produced {
+    /// What rendering `job`, made from `origin`, produces, bytes aside.
+    fn produced(&self, job: &Job, origin: String) -> Produced {
         Produced {
             output: output_file(&job.path),
-            origin: job.output.origin(self),
+            origin,
             counts_as: job.output.counts_as(),
         }
     }
@@ -260,14 +260,9 @@ impl<'a> Renderer<'a> {
         if let Some(kind) = job.output.writes_itself() {
             let mut bytes = Vec::new();
             kind.write(self, &mut bytes).map_err(Failure::Other)?;
-            return Ok((self.produced(job), bytes));
+            return Ok((self.produced(job, job.output.origin(self)), bytes));
         }
         let origin = job.output.origin(self);
-        let produced = |origin| Produced {
-            output: output_file(&job.path),
-            origin,
-            counts_as: job.output.counts_as(),
-        };
         let template = job.output.template(self);
         if !self.has_template(&template) {
             if self.sources.iter().any(|s| s.name == *template) {
@@ -285,7 +280,7 @@ impl<'a> Renderer<'a> {
         let bytes = self
             .fill(&template, context, (&job.path, lang), &origin)
             .map_err(Failure::Other)?;
-        Ok((produced(origin), bytes))
+        Ok((self.produced(job, origin), bytes))
     }
 
     /// Renders `template` with `map` plus the variables every template gets at site path

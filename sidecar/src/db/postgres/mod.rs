@@ -14,15 +14,13 @@ mod store;
 mod target;
 
 use std::error::Error as _;
-
-use super::redact_url;
 use std::future::Future;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime};
 use tokio_postgres::error::SqlState;
 
-use super::DbError;
+use super::{DbError, redact_url};
 use target::Target;
 
 /// How long opening a connection may take before the request is answered 503.
