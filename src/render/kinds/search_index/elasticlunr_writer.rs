@@ -7,8 +7,10 @@
 //! comparing them. Here a ref is a number, its rank among the sorted refs (the order those maps
 //! write them in); a word's postings are a vector of ranks; the words are sorted once; and the
 //! word tree, which is the sorted words' prefixes depth first, is written straight into the
-//! output without being built. The crate still gives the words: each language's tokenizer and
-//! pipeline (trimmer, stop words, stemmer), so a page has exactly the words Zola's index gives it.
+//! output without being built. The crate still gives the words: each language's pipeline
+//! (trimmer, stop words, stemmer), and the tokenizer all of Kiln's languages share, which
+//! `for_each_token` follows without a `String` per token (a test holds it to the crate's for
+//! each language), so a page has exactly the words Zola's index gives it.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
@@ -125,9 +127,8 @@ fn push_str(out: &mut Vec<u8>, text: &str) {
     }
 }
 
-/// What one rayon worker tokenises with: its own language (elasticlunr-rs's are not `Send`).
+/// What one rayon worker makes words with: its own pipeline (elasticlunr-rs's are not `Send`).
 struct Worker {
-    language: Box<dyn Language>,
     pipeline: Pipeline,
     /// Each token seen, and the word the pipeline made of it: a pipeline maps each token on its
     /// own, and pages share most of their tokens, so each is trimmed and stemmed once.
@@ -146,10 +147,8 @@ struct FieldTerms {
 
 impl Worker {
     fn new(code: &str) -> Option<Self> {
-        let language = elasticlunr::lang::from_code(code)?;
-        let pipeline = language.make_pipeline();
+        let pipeline = elasticlunr::lang::from_code(code)?.make_pipeline();
         Some(Worker {
-            language,
             pipeline,
             seen: HashMap::new(),
             words: HashSet::new(),
@@ -160,14 +159,20 @@ impl Worker {
     /// counts them).
     fn terms(&mut self, fields: &[Field], texts: &[String]) -> Vec<FieldTerms> {
         let fields = fields.iter().zip(texts);
+        let mut lower = String::new();
         fields
             .map(|(field, text)| {
-                let tokens = match field.tokenizer {
-                    Some(tokenize) => tokenize(text),
-                    None => self.language.tokenize(text),
-                };
-                let mut words: Vec<Arc<str>> =
-                    tokens.into_iter().filter_map(|t| self.word(t)).collect();
+                let mut words: Vec<Arc<str>> = Vec::new();
+                match field.tokenizer {
+                    Some(tokenize) => {
+                        for token in tokenize(text) {
+                            words.extend(self.word(&token));
+                        }
+                    }
+                    None => for_each_token(text, &mut lower, |token| {
+                        words.extend(self.word(token));
+                    }),
+                }
                 let length = words.len();
                 // Equal words are one `Arc` (see `words`): sorting by address groups them.
                 words.sort_unstable_by_key(|word| Arc::as_ptr(word).cast::<u8>());
@@ -187,11 +192,11 @@ impl Worker {
     }
 
     /// What the pipeline makes of `token`.
-    fn word(&mut self, token: String) -> Option<Arc<str>> {
-        if let Some(word) = self.seen.get(token.as_str()) {
+    fn word(&mut self, token: &str) -> Option<Arc<str>> {
+        if let Some(word) = self.seen.get(token) {
             return word.clone();
         }
-        let word = self.pipeline.run(vec![token.clone()]).pop().map(|word| {
+        let word = self.pipeline.run(vec![token.to_owned()]).pop().map(|word| {
             match self.words.get(word.as_str()) {
                 Some(known) => known.clone(),
                 None => {
@@ -201,8 +206,30 @@ impl Worker {
                 }
             }
         });
-        self.seen.insert(token, word.clone());
+        self.seen.insert(token.to_owned(), word.clone());
         word
+    }
+}
+
+/// Calls `each` with every token of `text` as elasticlunr-rs's `tokenize_whitespace` makes
+/// them (the tokenizer of every language Kiln builds with: a test holds each to it), without
+/// a `String` per token: `text` split at whitespace and hyphens, each piece lowercased (its
+/// `trim` has nothing left to trim). `lower` is room for a piece with capitals.
+fn for_each_token(text: &str, lower: &mut String, mut each: impl FnMut(&str)) {
+    for piece in text.split(|c: char| c.is_whitespace() || c == '-') {
+        if piece.is_empty() {
+            continue;
+        }
+        if !piece.is_ascii() {
+            each(&piece.to_lowercase());
+        } else if piece.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower.clear();
+            lower.push_str(piece);
+            lower.make_ascii_lowercase();
+            each(lower);
+        } else {
+            each(piece);
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use elasticlunr::IndexBuilder;
 
-use super::{AT_ONCE_PER_THREAD, Doc, Field, write};
+use super::{AT_ONCE_PER_THREAD, Doc, Field, for_each_token, write};
 use crate::render::kinds::search_index::plain_text;
 
 /// The index elasticlunr-rs's own `Index` writes.
@@ -185,7 +185,9 @@ fn text(draw: &mut Draw, n: usize) -> String {
         };
         words.extend(std::iter::repeat_n(word, times));
     }
-    let separators = [" ", "  ", "\n", " - ", "-", "\t", ", ", "! "];
+    let separators = [
+        " ", "  ", "\n", " - ", "-", "\t", ", ", "! ", "\u{a0}", "\u{3000}", "\u{85}", "\u{2028}",
+    ];
     let mut text = String::new();
     for (n, word) in words.iter().enumerate() {
         if n > 0 {
@@ -281,17 +283,30 @@ fn english_index_is_byte_for_byte_elasticlunr_rs_for_every_set_of_fields() {
     }
 }
 
+/// The codes of every language Kiln builds elasticlunr-rs with but English.
+const LANGUAGES: [&str; 16] = [
+    "ar", "da", "no", "de", "du", "es", "fi", "fr", "hu", "it", "ko", "pt", "ro", "ru", "sv", "tr",
+];
+
+#[test]
+fn every_language_tokenizes_as_the_writer_does() {
+    let mut draw = Draw(7);
+    let texts: Vec<String> = (0..50).map(|_| text(&mut draw, 80)).collect();
+    for code in LANGUAGES.into_iter().chain(["en"]) {
+        let language = elasticlunr::lang::from_code(code).expect("a language of the crate");
+        for text in &texts {
+            let mut ours = Vec::new();
+            for_each_token(text, &mut String::new(), |t| ours.push(t.to_owned()));
+            assert_eq!(ours, language.tokenize(text), "{code}: {text:?}");
+        }
+    }
+}
+
 #[test]
 fn every_language_kiln_builds_gives_elasticlunr_rs_bytes() {
     let all = field_sets().pop().expect("all five fields");
     let some = field_sets().swap_remove(0b10101);
-    for (n, code) in [
-        "ar", "da", "no", "de", "du", "es", "fi", "fr", "hu", "it", "ko", "pt", "ro", "ru", "sv",
-        "tr",
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    for (n, code) in LANGUAGES.into_iter().enumerate() {
         let corpus = corpus(100 + n as u64, 40);
         assert_same(code, &all, &docs(&corpus, &all));
         assert_same(code, &some, &docs(&corpus, &some));
