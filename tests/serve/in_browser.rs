@@ -306,6 +306,20 @@ pub async fn wait_for_path(browser: &Client, path: &str) {
     .await;
 }
 
+/// Waits for `path#fragment`: for a form that sends the visitor back to the page it was
+/// posted from, where the path alone matches before the post has even left.
+pub async fn wait_for_path_and_fragment(browser: &Client, path: &str, fragment: &str) {
+    eventually(
+        Duration::from_secs(10),
+        &format!("arriving at {path}#{fragment}"),
+        || async move {
+            let url = browser.current_url().await.ok()?;
+            (url.path() == path && url.fragment() == Some(fragment)).then_some(())
+        },
+    )
+    .await;
+}
+
 async fn has_http_only_cookie(browser: &Client) -> bool {
     let cookies = browser.get_all_cookies().await.expect("cookies");
     cookies

@@ -4,7 +4,9 @@
 use fantoccini::{Client, Locator};
 
 use crate::browser;
-use crate::in_browser::{fill, in_browser, input_value, submit, wait_for_path};
+use crate::in_browser::{
+    fill, in_browser, input_value, submit, wait_for_path, wait_for_path_and_fragment,
+};
 use crate::support::{Server, Site};
 
 /// The `dir` of the page's `<html>`.
@@ -67,9 +69,7 @@ async fn switching_to_urdu_and_back_and_signing_up_from_the_urdu_page() {
             .expect("Urdu signup page");
         fill(&browser, &fields).await;
         submit(&browser).await;
-        wait_for_path(&browser, "/ur/signup/").await;
-        let current = browser.current_url().await.expect("url");
-        assert_eq!(current.fragment(), Some("email-taken"));
+        wait_for_path_and_fragment(&browser, "/ur/signup/", "email-taken").await;
         let message = browser
             .find(Locator::Css("#email-taken"))
             .await
