@@ -104,7 +104,9 @@ pub fn run(
         }
         let current = publish.borrow().clone();
         let started = Instant::now();
-        let next = match builder.rebuild(&changed) {
+        // The line is printed once the result is published, so whoever reads it (a developer,
+        // or a test waiting for it) finds the served site already updated.
+        let (next, line) = match builder.rebuild(&changed) {
             Ok((site, report)) => {
                 print_new_warnings(current.site.as_deref(), &site);
                 let update = page_update(&current, &site, &changed);
@@ -115,20 +117,24 @@ pub fn run(
                     }
                     Some(_) => String::new(),
                 };
-                println!("{report}{detail}");
-                succeeded(&current, site, update)
+                let next = succeeded(&current, site, update);
+                (next, Ok(format!("{report}{detail}")))
             }
             Err(error) => {
                 let what = what_changed(&builder.options.root, &changed);
                 let millis = started.elapsed().as_millis();
-                eprintln!(
+                let line = format!(
                     "error: build failed after {what} ({millis} ms); still serving the last \
                      good build:\n{error}"
                 );
-                failed(&current, error)
+                (failed(&current, error), Err(line))
             }
         };
         publish.send_replace(Arc::new(next));
+        match line {
+            Ok(line) => println!("{line}"),
+            Err(line) => eprintln!("{line}"),
+        }
     }
 }
 
