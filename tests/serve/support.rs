@@ -54,12 +54,18 @@ impl Site {
         std::fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
     }
 
-    /// Rewrites a file the way an editor saves it (making its folder if need be).
+    /// Rewrites a file the way an editor saves it (making its folder if need be): the text goes
+    /// to a scratch file that is then renamed over it, so the watcher never sees it emptied and
+    /// half written, which a test thread paused between the two could otherwise let it build.
     pub fn write(&self, relative: &str, text: &str) {
-        if let Some(folder) = self.path(relative).parent() {
+        let path = self.path(relative);
+        if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder).unwrap_or_else(|e| panic!("{relative}: {e}"));
         }
-        std::fs::write(self.path(relative), text).unwrap_or_else(|e| panic!("{relative}: {e}"));
+        let mut scratch = path.clone().into_os_string();
+        scratch.push(".tmp");
+        std::fs::write(&scratch, text).unwrap_or_else(|e| panic!("{relative}: {e}"));
+        std::fs::rename(&scratch, &path).unwrap_or_else(|e| panic!("{relative}: {e}"));
     }
 }
 

@@ -205,8 +205,10 @@ async fn idle_sockets_beyond_the_descriptor_limit_cannot_delay_health_or_flood_t
         idle.push(tokio::net::TcpStream::connect(sidecar.addr).await.unwrap());
     }
     times.sort_by(f64::total_cmp);
+    // About 1 ms when it works; the accept loop this guards against made it seconds. The
+    // margin is for a loaded CI machine, where a few ms are stolen at any time.
     assert!(
-        times[2] < 10.0,
+        times[2] < 200.0,
         "/health took {times:?} ms with the descriptors in use"
     );
     let seconds = flooded.elapsed().as_secs() + 1;
