@@ -54,9 +54,10 @@ impl Site {
         std::fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
     }
 
-    /// Rewrites a file the way an editor saves it (making its folder if need be): the text goes
-    /// to a scratch file that is then renamed over it, so the watcher never sees it emptied and
-    /// half written, which a test thread paused between the two could otherwise let it build.
+    /// Rewrites a file the way gedit and JetBrains IDEs save it (making its folder if need be): the
+    /// text goes to a scratch file renamed over it. Written in place, a test thread paused
+    /// between truncating and writing could let the watcher build the empty file.
+    /// `append_paragraph` is the in-place kind of save.
     pub fn write(&self, relative: &str, text: &str) {
         let path = self.path(relative);
         if let Some(folder) = path.parent() {
@@ -296,8 +297,15 @@ pub fn without_live_reload(html: &str) -> String {
 
 /// Appends a paragraph to a page's Markdown, as an author would.
 pub fn append_paragraph(site: &Site, markdown: &str, text: &str) {
-    let source = site.read(markdown);
-    site.write(markdown, &format!("{}\n\n{text}\n", source.trim_end()));
+    use std::io::Write;
+    // In place, as editors that write into the file save, unlike `Site::write`: one `write`
+    // call, so the watcher sees the file modified, never half of it.
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(site.path(markdown))
+        .unwrap_or_else(|e| panic!("{markdown}: {e}"));
+    file.write_all(format!("\n\n{text}\n").as_bytes())
+        .unwrap_or_else(|e| panic!("{markdown}: {e}"));
 }
 
 /// A full build of the site as the server would build it, in this process.
